@@ -1,0 +1,39 @@
+# The two commands of README.md. Both start (or reuse) a private PostgreSQL
+# cluster under ./.local/ unless DATABASE_URL is given.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+TEST_THREADS ?= 4
+
+.PHONY: run test build db-stop lint
+
+run:
+	@set -euo pipefail; \
+	url="$${DATABASE_URL:-$$(scripts/pg.sh ensure rencontre)}"; \
+	$(CARGO) build --release --quiet; \
+	export DATABASE_URL="$$url"; \
+	target/release/rencontre migrate; \
+	target/release/rencontre demo; \
+	echo; \
+	echo "Rencontre serves on $${RENCONTRE__HTTP__PUBLIC_URL:-http://127.0.0.1:8080}"; \
+	echo "  demo event:      /events/dakar-2005"; \
+	echo "  back office:     /admin   (demo organiser: demo@example.org / rencontre-demo)"; \
+	echo; \
+	exec target/release/rencontre serve
+
+test:
+	@set -euo pipefail; \
+	url="$${DATABASE_URL:-$$(scripts/pg.sh ensure rencontre_test)}"; \
+	export DATABASE_URL="$$url" RENCONTRE_ENV=test; \
+	if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --no-fail-fast --test-threads $(TEST_THREADS); \
+	else \
+		$(CARGO) test --no-fail-fast -- --test-threads=$(TEST_THREADS); \
+	fi
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+db-stop:
+	@scripts/pg.sh stop

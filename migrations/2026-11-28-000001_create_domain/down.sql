@@ -1,0 +1,13 @@
+DROP TABLE admin_sessions;
+DROP TABLE audit_log;
+DROP TABLE idempotency_keys;
+DROP TABLE email_texts;
+DROP TABLE email_outbox;
+DROP TABLE registration_sessions;
+DROP TABLE registrations;
+DROP SEQUENCE registration_queue_seq;
+DROP TABLE sessions;
+DROP TABLE country_quotas;
+DROP TABLE events;
+DROP TABLE api_tokens;
+DROP TABLE organisers;

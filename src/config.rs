@@ -1,0 +1,238 @@
+//! Typed settings: `config/default.toml` < `config/$RENCONTRE_ENV.toml` <
+//! `RENCONTRE__SECTION__KEY` environment variables < `DATABASE_URL`.
+//!
+//! Unknown keys are refused rather than ignored, so a typo stops start-up
+//! with a message that names the key instead of silently using a default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub bind: String,
+    pub public_url: String,
+    pub workers: usize,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: usize,
+    pub acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    Smtp,
+    File,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransportKind,
+    pub from: String,
+    pub file_dir: PathBuf,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    #[serde(default)]
+    pub smtp_password: Option<String>,
+    pub smtp_timeout_secs: u64,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Settings {
+    /// Reads the settings the way every command does: files under
+    /// `config_dir`, then the process environment.
+    pub fn load(config_dir: &Path) -> Result<Settings, SettingsError> {
+        Self::load_from(config_dir, std::env::vars())
+    }
+
+    /// Same as [`Settings::load`] with an explicit environment, so tests
+    /// need not mutate the process environment.
+    pub fn load_from(
+        config_dir: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, SettingsError> {
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        };
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from(config_dir.join("default.toml")).required(true));
+        if let Some(environment) = lookup("RENCONTRE_ENV").filter(|name| !name.is_empty()) {
+            builder = builder.add_source(
+                config::File::from(config_dir.join(format!("{environment}.toml"))).required(true),
+            );
+        }
+        let overrides: config::Map<String, String> = env
+            .iter()
+            .filter(|(key, _)| key.starts_with("RENCONTRE__"))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("RENCONTRE")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(overrides)),
+        );
+        if let Some(url) = lookup("DATABASE_URL").filter(|url| !url.is_empty()) {
+            builder = builder.set_override("database.url", url)?;
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key, message: String| Err(SettingsError::Invalid { key, message });
+        if let Err(error) = self.http.bind.parse::<SocketAddr>() {
+            return invalid("http.bind", format!("`{}` is not an address:port ({error})", self.http.bind));
+        }
+        if !(self.http.public_url.starts_with("http://") || self.http.public_url.starts_with("https://")) {
+            return invalid("http.public_url", format!("`{}` must start with http:// or https://", self.http.public_url));
+        }
+        if self.http.max_body_bytes < 1024 {
+            return invalid("http.max_body_bytes", "must be at least 1024".into());
+        }
+        if !self.database.url.starts_with("postgres://") && !self.database.url.starts_with("postgresql://") {
+            return invalid("database.url", "must be a postgres:// URL".into());
+        }
+        if self.database.pool_size == 0 {
+            return invalid("database.pool_size", "must be at least 1".into());
+        }
+        if !self.mail.from.contains('@') {
+            return invalid("mail.from", format!("`{}` is not an email address", self.mail.from));
+        }
+        if self.mail.max_attempts == 0 {
+            return invalid("mail.max_attempts", "must be at least 1".into());
+        }
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
+            return invalid("log.filter", error.to_string());
+        }
+        Ok(())
+    }
+
+    pub fn bind_address(&self) -> SocketAddr {
+        // Checked by `validate`, which every constructor runs.
+        self.http.bind.parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)))
+    }
+
+    /// The public base URL without a trailing slash, for links in emails.
+    pub fn public_url(&self) -> &str {
+        self.http.public_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+    }
+
+    fn load(env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::load_from(
+            &config_dir(),
+            env.iter().map(|(key, value)| (key.to_string(), value.to_string())),
+        )
+    }
+
+    #[test]
+    fn defaults_load() {
+        let settings = load(&[]).expect("defaults are valid");
+        assert_eq!(settings.http.bind, "127.0.0.1:8080");
+        assert_eq!(settings.mail.transport, MailTransportKind::File);
+    }
+
+    #[test]
+    fn environment_overrides_files_and_database_url_wins() {
+        let settings = load(&[
+            ("RENCONTRE_ENV", "test"),
+            ("RENCONTRE__HTTP__PUBLIC_URL", "https://inscription.example.org/"),
+            ("RENCONTRE__MAIL__SMTP_PORT", "2626"),
+            ("RENCONTRE__DATABASE__URL", "postgres://ignored/db"),
+            ("DATABASE_URL", "postgres://u@h:1/other"),
+        ])
+        .expect("valid");
+        assert_eq!(settings.http.bind, "127.0.0.1:0", "test.toml applies");
+        assert_eq!(settings.public_url(), "https://inscription.example.org");
+        assert_eq!(settings.mail.smtp_port, 2626);
+        assert_eq!(settings.database.url, "postgres://u@h:1/other");
+    }
+
+    fn error_text(env: &[(&str, &str)]) -> String {
+        load(env).expect_err("must be refused").to_string()
+    }
+
+    #[test]
+    fn a_typo_in_a_key_names_the_key() {
+        let message = error_text(&[("RENCONTRE__HTTP__BIDN", "127.0.0.1:1")]);
+        assert!(message.contains("bidn"), "{message}");
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let message = error_text(&[("RENCONTRE__HTTP__BIND", "nowhere")]);
+        assert!(message.contains("http.bind"), "{message}");
+        let message = error_text(&[("RENCONTRE__MAIL__TRANSPORT", "pigeon")]);
+        assert!(message.contains("transport") && message.contains("pigeon"), "{message}");
+        let message = error_text(&[("RENCONTRE__MAIL__SMTP_PORT", "seventy")]);
+        assert!(message.contains("smtp_port"), "{message}");
+        let message = error_text(&[("RENCONTRE__HTTP__PUBLIC_URL", "example.org")]);
+        assert!(message.contains("http.public_url"), "{message}");
+    }
+}

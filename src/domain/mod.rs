@@ -1,0 +1,22 @@
+//! Pure types and rules: parsing what delegates and organisers type, and
+//! deciding places. No I/O here, so everything is testable in isolation.
+
+mod countries;
+mod country;
+mod email;
+mod language;
+mod name;
+mod quota;
+mod registration;
+mod session;
+
+pub use country::{CountryCode, CountryError};
+pub use email::{EmailAddress, EmailError};
+pub use language::{Language, LanguageError};
+pub use name::{NameError, Organisation, PersonName};
+pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
+pub use registration::{
+    Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationStatus,
+    StatusError, TransitionError,
+};
+pub use session::{EventSlug, SessionCode, SessionCodeError, SlugError, first_overlap};

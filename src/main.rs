@@ -1,0 +1,166 @@
+//! The `rencontre` command: parses the command line and runs one subcommand.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use rencontre::config::Settings;
+use rencontre::{db, demo, telemetry, web};
+
+#[derive(Parser)]
+#[command(name = "rencontre", version, about = "Delegate registration for international meetings")]
+struct Cli {
+    /// Folder holding default.toml and $RENCONTRE_ENV.toml.
+    #[arg(long, env = "RENCONTRE_CONFIG_DIR", default_value = "config", global = true)]
+    config_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve HTTP (and send mail unless --no-worker).
+    Serve {
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Run only the outbox mail sender.
+    Worker,
+    /// Load the Dakar 2005 demo event (idempotent).
+    Demo,
+    /// Verify the invariants of DESIGN.md; exit 1 listing violations.
+    Check,
+    /// Manage organiser accounts.
+    Organiser {
+        #[command(subcommand)]
+        command: OrganiserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Export an attendee list.
+    Export {
+        event_slug: String,
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrganiserCommand {
+    /// Create an organiser account.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "organiser", value_parser = ["admin", "organiser", "viewer"])]
+        role: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for that organiser (shown once).
+    Create { email: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli.config_dir) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("rencontre: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("rencontre: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("rencontre: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { no_worker: _ } => {
+            migrate(&settings).await?;
+            let pool = db::build_pool(&settings.database)?;
+            let application = web::Application::build(settings.clone(), pool)?;
+            tracing::info!(
+                url = %settings.public_url(),
+                port = application.port(),
+                "serving"
+            );
+            application.run_until_stopped().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            migrate(&settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            match demo::load(&mut conn, chrono::Utc::now()).await? {
+                demo::Outcome::Loaded => println!("Loaded the demo event `{}`.", demo::SLUG),
+                demo::Outcome::AlreadyThere => {
+                    println!("The demo event `{}` is already loaded.", demo::SLUG)
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker | Command::Check | Command::Token { .. } | Command::Export { .. } => {
+            not_yet_available()
+        }
+        Command::Organiser { command: OrganiserCommand::Add { password_stdin, .. } } => {
+            if password_stdin {
+                let mut ignored = String::new();
+                std::io::stdin().read_to_string(&mut ignored)?;
+            }
+            not_yet_available()
+        }
+    }
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let applied = db::run_migrations(&settings.database.url)
+        .await
+        .context("cannot migrate the database")?;
+    for version in applied {
+        tracing::info!(%version, "applied migration");
+    }
+    Ok(())
+}
+
+fn not_yet_available() -> anyhow::Result<ExitCode> {
+    eprintln!("rencontre: this command is not yet available in this version");
+    Ok(ExitCode::from(3))
+}

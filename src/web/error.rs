@@ -1,0 +1,111 @@
+//! The one place that turns failures into HTTP answers, in the error shape of
+//! API.md: `{"error": code, "message": text, "fields": {...}?}`.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input")]
+    Validation(BTreeMap<String, String>),
+    #[error("{0}")]
+    Duplicate(String),
+    #[error("registration is closed")]
+    RegistrationClosed,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a BTreeMap<String, String>>,
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(BTreeMap::from([(field.to_owned(), message.into())]))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::Duplicate(_) => "duplicate",
+            AppError::RegistrationClosed => "registration_closed",
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<crate::db::PoolError> for AppError {
+    fn from(error: crate::db::PoolError) -> Self {
+        AppError::Unavailable(error.into())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Duplicate(_) | AppError::RegistrationClosed => StatusCode::CONFLICT,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // The cause goes to the log, never to the client.
+        match self {
+            AppError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            AppError::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            _ => {}
+        }
+        let message = match self {
+            AppError::Internal(_) => "an internal error occurred".to_owned(),
+            other => other.to_string(),
+        };
+        let fields = match self {
+            AppError::Validation(fields) => Some(fields),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if let AppError::RateLimited { retry_after_secs } = self {
+            response.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        response.json(ErrorBody { error: self.code(), message, fields })
+    }
+}

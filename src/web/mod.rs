@@ -1,0 +1,67 @@
+//! HTTP: public pages, the JSON API, the back office. Parses requests into
+//! `domain` types and hands them to `registration`; never touches quota
+//! counters or SQL itself.
+
+mod error;
+mod health;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+pub use error::AppError;
+
+use crate::config::Settings;
+use crate::db::DbPool;
+
+/// What every handler may need; cheap to clone (the pool is an `Arc`).
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Settings,
+}
+
+/// A bound, not yet running server: the port is known before it serves,
+/// which lets tests bind port 0.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(settings: Settings, pool: DbPool) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.bind_address())?;
+        let port = listener.local_addr()?.port();
+        let workers = match settings.http.workers {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            workers => workers,
+        };
+        let state = AppState { pool, settings };
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(web::Data::new(state.clone()))
+                .configure(routes)
+        })
+        .workers(workers)
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests are allowed to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz));
+}

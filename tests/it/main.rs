@@ -1,0 +1,9 @@
+//! Integration tests: one binary (one link), one module per feature. Every
+//! test gets its own database cloned from a migrated template, on the real
+//! PostgreSQL that `make test` starts.
+
+mod support;
+
+mod cli;
+mod health;
+mod migrations;

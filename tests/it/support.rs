@@ -1,0 +1,271 @@
+//! The test harness: databases cloned from a migrated template, the real
+//! application on port 0, and the `rencontre` binary for CLI tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use rencontre::config::Settings;
+use rencontre::db::{self, DbPool};
+use rencontre::web::Application;
+
+/// Leftover databases older than this are swept: no test runs that long.
+const SWEEP_AFTER: Duration = Duration::from_secs(2 * 3600);
+
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The database server the suite works on: `DATABASE_URL` (set by `make test`).
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must point at a PostgreSQL database; run the tests with `make test`")
+}
+
+fn split_url(url: &str) -> (String, String) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let (server, database) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
+    let _ = query;
+    (server.to_owned(), database.to_owned())
+}
+
+pub fn database_url(name: &str) -> String {
+    let (server, _) = split_url(&admin_url());
+    // Tests do not need durable commits; the benchmarks keep them.
+    format!("{server}/{name}?options=-c%20synchronous_commit%3Doff")
+}
+
+fn base_name() -> String {
+    split_url(&admin_url()).1
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+async fn admin_connection() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&admin_url())
+        .await
+        .expect("cannot connect to DATABASE_URL")
+}
+
+/// A hash of every migration file, so a changed migration gets a new template.
+fn migrations_fingerprint() -> String {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![manifest_dir().join("migrations")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("migrations/ is readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.strip_prefix(manifest_dir()).expect("inside").to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file).expect("readable"));
+    }
+    hex::encode(&hasher.finalize()[..6])
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Creates the migrated template once across every test process (an
+/// advisory lock serialises them) and sweeps what crashed runs left behind.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let base = base_name();
+            let template = format!("{base}_tpl_{}", migrations_fingerprint());
+            let mut admin = admin_connection().await;
+            diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).await.expect("lock");
+            sweep(&mut admin, &base, &template).await;
+            let exists: Vec<Name> = diesel::sql_query(
+                "SELECT datname AS name FROM pg_database WHERE datname = $1",
+            )
+            .bind::<Text, _>(&template)
+            .load(&mut admin)
+            .await
+            .expect("list databases");
+            if exists.is_empty() {
+                let building = format!("{template}_building");
+                exec(&mut admin, &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)")).await;
+                exec(&mut admin, &format!("CREATE DATABASE \"{building}\"")).await;
+                db::run_migrations(&database_url(&building)).await.expect("migrate the template");
+                // Renamed only once complete, so no test ever clones half a template.
+                exec(&mut admin, &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\"")).await;
+            }
+            diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).await.expect("unlock");
+            template
+        })
+        .await
+}
+
+async fn sweep(admin: &mut AsyncPgConnection, base: &str, current_template: &str) {
+    let names: Vec<Name> = diesel::sql_query(
+        "SELECT datname AS name FROM pg_database WHERE datname LIKE $1 || '\\_%'",
+    )
+    .bind::<Text, _>(base)
+    .load(admin)
+    .await
+    .expect("list databases");
+    let now = unix_now();
+    for Name { name } in names {
+        let stale = if let Some(rest) = name.strip_prefix(&format!("{base}_t_")) {
+            let created: u64 = rest.split('_').next().and_then(|secs| secs.parse().ok()).unwrap_or(0);
+            now.saturating_sub(created) > SWEEP_AFTER.as_secs()
+        } else {
+            name.starts_with(&format!("{base}_tpl_")) && name != current_template
+        };
+        if stale {
+            exec(admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
+}
+
+async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql).execute(conn).await.unwrap_or_else(|error| panic!("{sql}: {error}"));
+}
+
+/// A database of the test's own, dropped when the value is dropped.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    /// A fresh copy of the migrated template.
+    pub async fn migrated() -> TestDb {
+        let template = template().await;
+        Self::create(Some(template)).await
+    }
+
+    /// An empty database, for migration and CLI tests.
+    pub async fn empty() -> TestDb {
+        Self::create(None).await
+    }
+
+    async fn create(template: Option<&str>) -> TestDb {
+        let name = format!(
+            "{}_t_{}_{}",
+            base_name(),
+            unix_now(),
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        );
+        let mut admin = admin_connection().await;
+        match template {
+            Some(template) => {
+                exec(
+                    &mut admin,
+                    &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" STRATEGY FILE_COPY"),
+                )
+                .await
+            }
+            None => exec(&mut admin, &format!("CREATE DATABASE \"{name}\"")).await,
+        }
+        TestDb { url: database_url(&name), name }
+    }
+
+    pub async fn connect(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.url).await.expect("connect to the test database")
+    }
+
+    /// Drops the database now (and every connection to it).
+    pub async fn drop_now(&self) {
+        let mut admin = admin_connection().await;
+        exec(&mut admin, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)).await;
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside any async context we can borrow: use a thread
+        // with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(async {
+                    if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url()).await {
+                        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                        let _ = diesel::sql_query(sql).execute(&mut admin).await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// Settings as the test environment sees them, pointed at `database_url`.
+pub fn test_settings(database_url: &str) -> Settings {
+    let env = [
+        ("RENCONTRE_ENV".to_owned(), "test".to_owned()),
+        ("DATABASE_URL".to_owned(), database_url.to_owned()),
+    ];
+    Settings::load_from(&manifest_dir().join("config"), env).expect("test settings are valid")
+}
+
+/// The real application serving on a port of its own.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+    #[allow(dead_code)] // used by the registration tests
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let db = TestDb::migrated().await;
+        let mut settings = test_settings(&db.url);
+        settings.http.bind = "127.0.0.1:0".into();
+        let pool = db::build_pool(&settings.database).expect("pool");
+        let application = Application::build(settings.clone(), pool.clone()).expect("build the application");
+        let address = format!("http://127.0.0.1:{}", application.port());
+        settings.http.public_url = address.clone();
+        tokio::spawn(application.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        TestApp { address, db, pool, client, settings }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+}
+
+/// Runs the `rencontre` binary with a test configuration.
+pub fn rencontre(database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rencontre"));
+    command
+        .current_dir(manifest_dir())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("RENCONTRE_ENV", "test")
+        .env("DATABASE_URL", database_url);
+    command
+}
