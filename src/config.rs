@@ -139,22 +139,38 @@ impl Settings {
     fn validate(&self) -> Result<(), SettingsError> {
         let invalid = |key, message: String| Err(SettingsError::Invalid { key, message });
         if let Err(error) = self.http.bind.parse::<SocketAddr>() {
-            return invalid("http.bind", format!("`{}` is not an address:port ({error})", self.http.bind));
+            return invalid(
+                "http.bind",
+                format!("`{}` is not an address:port ({error})", self.http.bind),
+            );
         }
-        if !(self.http.public_url.starts_with("http://") || self.http.public_url.starts_with("https://")) {
-            return invalid("http.public_url", format!("`{}` must start with http:// or https://", self.http.public_url));
+        if !(self.http.public_url.starts_with("http://")
+            || self.http.public_url.starts_with("https://"))
+        {
+            return invalid(
+                "http.public_url",
+                format!(
+                    "`{}` must start with http:// or https://",
+                    self.http.public_url
+                ),
+            );
         }
         if self.http.max_body_bytes < 1024 {
             return invalid("http.max_body_bytes", "must be at least 1024".into());
         }
-        if !self.database.url.starts_with("postgres://") && !self.database.url.starts_with("postgresql://") {
+        if !self.database.url.starts_with("postgres://")
+            && !self.database.url.starts_with("postgresql://")
+        {
             return invalid("database.url", "must be a postgres:// URL".into());
         }
         if self.database.pool_size == 0 {
             return invalid("database.pool_size", "must be at least 1".into());
         }
         if !self.mail.from.contains('@') {
-            return invalid("mail.from", format!("`{}` is not an email address", self.mail.from));
+            return invalid(
+                "mail.from",
+                format!("`{}` is not an email address", self.mail.from),
+            );
         }
         if self.mail.max_attempts == 0 {
             return invalid("mail.max_attempts", "must be at least 1".into());
@@ -167,7 +183,10 @@ impl Settings {
 
     pub fn bind_address(&self) -> SocketAddr {
         // Checked by `validate`, which every constructor runs.
-        self.http.bind.parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)))
+        self.http
+            .bind
+            .parse()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)))
     }
 
     /// The public base URL without a trailing slash, for links in emails.
@@ -187,7 +206,8 @@ mod tests {
     fn load(env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         Settings::load_from(
             &config_dir(),
-            env.iter().map(|(key, value)| (key.to_string(), value.to_string())),
+            env.iter()
+                .map(|(key, value)| (key.to_string(), value.to_string())),
         )
     }
 
@@ -202,7 +222,10 @@ mod tests {
     fn environment_overrides_files_and_database_url_wins() {
         let settings = load(&[
             ("RENCONTRE_ENV", "test"),
-            ("RENCONTRE__HTTP__PUBLIC_URL", "https://inscription.example.org/"),
+            (
+                "RENCONTRE__HTTP__PUBLIC_URL",
+                "https://inscription.example.org/",
+            ),
             ("RENCONTRE__MAIL__SMTP_PORT", "2626"),
             ("RENCONTRE__DATABASE__URL", "postgres://ignored/db"),
             ("DATABASE_URL", "postgres://u@h:1/other"),
@@ -229,7 +252,10 @@ mod tests {
         let message = error_text(&[("RENCONTRE__HTTP__BIND", "nowhere")]);
         assert!(message.contains("http.bind"), "{message}");
         let message = error_text(&[("RENCONTRE__MAIL__TRANSPORT", "pigeon")]);
-        assert!(message.contains("transport") && message.contains("pigeon"), "{message}");
+        assert!(
+            message.contains("transport") && message.contains("pigeon"),
+            "{message}"
+        );
         let message = error_text(&[("RENCONTRE__MAIL__SMTP_PORT", "seventy")]);
         assert!(message.contains("smtp_port"), "{message}");
         let message = error_text(&[("RENCONTRE__HTTP__PUBLIC_URL", "example.org")]);

@@ -15,18 +15,58 @@ pub const SLUG: &str = "dakar-2005";
 /// default quota when its first delegate registers.
 const COUNTRY_QUOTAS: &[(&str, i32)] = &[
     // Africa
-    ("SN", 150), ("ML", 60), ("BF", 50), ("CI", 50), ("GN", 40), ("MR", 30),
-    ("GM", 30), ("NE", 30), ("BJ", 30), ("TG", 30), ("CM", 40), ("CD", 40),
-    ("MA", 40), ("DZ", 30), ("TN", 30), ("EG", 30), ("NG", 50), ("GH", 40),
-    ("KE", 40), ("ZA", 50), ("MZ", 30), ("AO", 30), ("CV", 25), ("GW", 25),
+    ("SN", 150),
+    ("ML", 60),
+    ("BF", 50),
+    ("CI", 50),
+    ("GN", 40),
+    ("MR", 30),
+    ("GM", 30),
+    ("NE", 30),
+    ("BJ", 30),
+    ("TG", 30),
+    ("CM", 40),
+    ("CD", 40),
+    ("MA", 40),
+    ("DZ", 30),
+    ("TN", 30),
+    ("EG", 30),
+    ("NG", 50),
+    ("GH", 40),
+    ("KE", 40),
+    ("ZA", 50),
+    ("MZ", 30),
+    ("AO", 30),
+    ("CV", 25),
+    ("GW", 25),
     // Americas
-    ("BR", 60), ("AR", 40), ("PE", 40), ("BO", 30), ("EC", 30), ("CO", 40),
-    ("MX", 40), ("CU", 30), ("HT", 25), ("VE", 30), ("CA", 40), ("US", 40),
+    ("BR", 60),
+    ("AR", 40),
+    ("PE", 40),
+    ("BO", 30),
+    ("EC", 30),
+    ("CO", 40),
+    ("MX", 40),
+    ("CU", 30),
+    ("HT", 25),
+    ("VE", 30),
+    ("CA", 40),
+    ("US", 40),
     // Europe
-    ("FR", 60), ("BE", 30), ("ES", 40), ("PT", 30), ("IT", 40), ("CH", 25),
+    ("FR", 60),
+    ("BE", 30),
+    ("ES", 40),
+    ("PT", 30),
+    ("IT", 40),
+    ("CH", 25),
     ("DE", 30),
     // Asia
-    ("IN", 40), ("PH", 30), ("VN", 25), ("JP", 25), ("BD", 25), ("ID", 25),
+    ("IN", 40),
+    ("PH", 30),
+    ("VN", 25),
+    ("JP", 25),
+    ("BD", 25),
+    ("ID", 25),
 ];
 
 struct DemoSession {
@@ -203,7 +243,11 @@ mod tests {
         let mut codes: Vec<_> = COUNTRY_QUOTAS.iter().map(|(code, _)| *code).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), COUNTRY_QUOTAS.len(), "a country is listed twice");
+        assert_eq!(
+            codes.len(),
+            COUNTRY_QUOTAS.len(),
+            "a country is listed twice"
+        );
         assert!(SESSIONS.len() >= 20);
         let overlapping = SESSIONS.iter().enumerate().any(|(i, a)| {
             SESSIONS[i + 1..]

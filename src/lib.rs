@@ -9,5 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
+pub mod registration;
 pub mod telemetry;
 pub mod web;

@@ -8,13 +8,22 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
-use rencontre::{db, demo, telemetry, web};
+use rencontre::{db, demo, registration, telemetry, web};
 
 #[derive(Parser)]
-#[command(name = "rencontre", version, about = "Delegate registration for international meetings")]
+#[command(
+    name = "rencontre",
+    version,
+    about = "Delegate registration for international meetings"
+)]
 struct Cli {
     /// Folder holding default.toml and $RENCONTRE_ENV.toml.
-    #[arg(long, env = "RENCONTRE_CONFIG_DIR", default_value = "config", global = true)]
+    #[arg(
+        long,
+        env = "RENCONTRE_CONFIG_DIR",
+        default_value = "config",
+        global = true
+    )]
     config_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -92,7 +101,10 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("rencontre: cannot start the async runtime: {error}");
@@ -137,10 +149,25 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Worker | Command::Check | Command::Token { .. } | Command::Export { .. } => {
-            not_yet_available()
+        Command::Check => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            let violations = registration::check::violations(&mut conn).await?;
+            if violations.is_empty() {
+                println!("All invariants hold.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for violation in &violations {
+                    println!("{violation}");
+                }
+                println!("{} violation(s).", violations.len());
+                Ok(ExitCode::FAILURE)
+            }
         }
-        Command::Organiser { command: OrganiserCommand::Add { password_stdin, .. } } => {
+        Command::Worker | Command::Token { .. } | Command::Export { .. } => not_yet_available(),
+        Command::Organiser {
+            command: OrganiserCommand::Add { password_stdin, .. },
+        } => {
             if password_stdin {
                 let mut ignored = String::new();
                 std::io::stdin().read_to_string(&mut ignored)?;

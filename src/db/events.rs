@@ -46,7 +46,10 @@ impl Event {
 }
 
 fn localised<'a>(values: &'a serde_json::Value, language: &str) -> Option<&'a str> {
-    values.get(language).and_then(serde_json::Value::as_str).filter(|text| !text.is_empty())
+    values
+        .get(language)
+        .and_then(serde_json::Value::as_str)
+        .filter(|text| !text.is_empty())
 }
 
 #[derive(Debug, Insertable)]
@@ -147,7 +150,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, event: &NewEvent<'_>) -> Query
 }
 
 /// Events whose registration window is open now, soonest first.
-pub async fn list_open(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Vec<Event>> {
+pub async fn list_open(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::registration_opens_at.le(now))
         .filter(events::registration_closes_at.gt(now))
@@ -157,7 +163,10 @@ pub async fn list_open(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Quer
         .await
 }
 
-pub async fn sessions_of(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<Session>> {
+pub async fn sessions_of(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Vec<Session>> {
     sessions::table
         .filter(sessions::event_id.eq(event_id))
         .order((sessions::starts_at.asc(), sessions::code.asc()))
@@ -166,7 +175,10 @@ pub async fn sessions_of(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryR
         .await
 }
 
-pub async fn insert_session(conn: &mut AsyncPgConnection, session: &NewSession<'_>) -> QueryResult<Session> {
+pub async fn insert_session(
+    conn: &mut AsyncPgConnection,
+    session: &NewSession<'_>,
+) -> QueryResult<Session> {
     diesel::insert_into(sessions::table)
         .values(session)
         .returning(Session::as_returning())
@@ -203,7 +215,10 @@ pub async fn set_country_capacity(
         ))
         .on_conflict((country_quotas::event_id, country_quotas::country_code))
         .do_update()
-        .set((country_quotas::capacity.eq(capacity), country_quotas::explicit.eq(true)))
+        .set((
+            country_quotas::capacity.eq(capacity),
+            country_quotas::explicit.eq(true),
+        ))
         .returning(CountryQuota::as_returning())
         .get_result(conn)
         .await

@@ -3,6 +3,9 @@
 //! the same function runs alone or inside a caller's transaction.
 
 pub mod events;
+pub mod idempotency;
+pub mod outbox;
+pub mod registrations;
 pub mod schema;
 
 use std::time::Duration;

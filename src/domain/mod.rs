@@ -4,6 +4,7 @@
 mod countries;
 mod country;
 mod email;
+mod field_errors;
 mod language;
 mod name;
 mod quota;
@@ -12,6 +13,7 @@ mod session;
 
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};
+pub use field_errors::{FieldError, FieldErrors};
 pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
 pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};

@@ -7,6 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::domain::Language;
+use crate::registration::RegistrationError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input")]
@@ -15,6 +18,8 @@ pub enum AppError {
     Duplicate(String),
     #[error("registration is closed")]
     RegistrationClosed,
+    #[error("this registration is cancelled")]
+    Cancelled,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("authentication required")]
@@ -49,6 +54,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Duplicate(_) => "duplicate",
             AppError::RegistrationClosed => "registration_closed",
+            AppError::Cancelled => "cancelled",
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
@@ -62,7 +68,36 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        AppError::Internal(error.into())
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            // The database went away under us: a retry later may succeed.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                AppError::Unavailable(error.into())
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<RegistrationError> for AppError {
+    fn from(error: RegistrationError) -> Self {
+        match error {
+            RegistrationError::EventNotFound => AppError::NotFound("event"),
+            RegistrationError::NotFound => AppError::NotFound("registration"),
+            RegistrationError::Closed => AppError::RegistrationClosed,
+            RegistrationError::Duplicate => AppError::Duplicate(error.to_string()),
+            RegistrationError::Cancelled => AppError::Cancelled,
+            RegistrationError::IdempotencyKeyReused => {
+                AppError::field("Idempotency-Key", error.to_string())
+            }
+            RegistrationError::Invalid(errors) => AppError::Validation(
+                errors
+                    .iter()
+                    .map(|(field, error)| (field.to_owned(), super::message(Language::En, error)))
+                    .collect(),
+            ),
+            RegistrationError::Database(error) => error.into(),
+        }
     }
 }
 
@@ -76,7 +111,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate(_) | AppError::RegistrationClosed => StatusCode::CONFLICT,
+            AppError::Duplicate(_) | AppError::RegistrationClosed | AppError::Cancelled => {
+                StatusCode::CONFLICT
+            }
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -106,6 +143,10 @@ impl ResponseError for AppError {
         if let AppError::RateLimited { retry_after_secs } = self {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
-        response.json(ErrorBody { error: self.code(), message, fields })
+        response.json(ErrorBody {
+            error: self.code(),
+            message,
+            fields,
+        })
     }
 }

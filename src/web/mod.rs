@@ -2,8 +2,10 @@
 //! `domain` types and hands them to `registration`; never touches quota
 //! counters or SQL itself.
 
+mod api;
 mod error;
 mod health;
+pub mod input;
 
 use std::net::TcpListener;
 
@@ -15,6 +17,8 @@ pub use error::AppError;
 
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::domain::{FieldError, Language};
+use crate::i18n::FluentValue;
 
 /// What every handler may need; cheap to clone (the pool is an `Arc`).
 #[derive(Clone)]
@@ -33,6 +37,16 @@ pub struct Application {
 impl Application {
     pub fn build(settings: Settings, pool: DbPool) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(settings.bind_address())?;
+        Self::build_on(listener, settings, pool)
+    }
+
+    /// Serves on a listener bound by the caller (tests bind port 0 first,
+    /// so the public URL can name the port).
+    pub fn build_on(
+        listener: TcpListener,
+        settings: Settings,
+        pool: DbPool,
+    ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let workers = match settings.http.workers {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
@@ -63,5 +77,20 @@ impl Application {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz));
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .configure(api::routes);
+}
+
+/// A field problem in words, in `language`.
+pub fn message(language: Language, error: &FieldError) -> String {
+    // Numbers stay numbers, so Fluent can choose the plural form.
+    let args: Vec<(&str, FluentValue)> = error
+        .args
+        .iter()
+        .map(|(name, value)| match value.parse::<i64>() {
+            Ok(number) => (*name, FluentValue::from(number)),
+            Err(_) => (*name, FluentValue::from(value.as_str())),
+        })
+        .collect();
+    crate::i18n::t_args(language, error.message_id, &args)
 }

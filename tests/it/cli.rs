@@ -19,19 +19,36 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 #[tokio::test]
 async fn migrate_then_demo_twice_leaves_one_demo_event() {
     let db = TestDb::empty().await;
-    let status = rencontre(&db.url).arg("migrate").status().expect("run migrate");
+    let status = rencontre(&db.url)
+        .arg("migrate")
+        .status()
+        .expect("run migrate");
     assert!(status.success());
 
     for expected in ["Loaded the demo event", "already loaded"] {
         let output = rencontre(&db.url).arg("demo").output().expect("run demo");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(stdout.contains(expected), "{stdout}");
     }
 
     assert_eq!(count(&db, "SELECT count(*) AS count FROM events").await, 1);
-    assert_eq!(count(&db, "SELECT count(*) AS count FROM sessions").await, 20);
-    assert!(count(&db, "SELECT count(*) AS count FROM country_quotas WHERE explicit").await >= 40);
+    assert_eq!(
+        count(&db, "SELECT count(*) AS count FROM sessions").await,
+        20
+    );
+    assert!(
+        count(
+            &db,
+            "SELECT count(*) AS count FROM country_quotas WHERE explicit"
+        )
+        .await
+            >= 40
+    );
     let open = count(
         &db,
         "SELECT count(*) AS count FROM events

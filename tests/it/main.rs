@@ -7,3 +7,5 @@ mod support;
 mod cli;
 mod health;
 mod migrations;
+mod registration;
+mod registration_concurrency;

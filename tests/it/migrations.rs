@@ -43,16 +43,26 @@ async fn every_migration_reverts_cleanly_and_reapplies_to_the_same_schema() {
     let applied = rencontre::db::run_migrations(&db.url).await.expect("up");
     assert!(!applied.is_empty());
     let first = schema_of(&db).await;
-    assert!(first.iter().any(|line| line.contains("events_taken_within_capacity")));
+    assert!(
+        first
+            .iter()
+            .any(|line| line.contains("events_taken_within_capacity"))
+    );
 
-    rencontre::db::revert_all_migrations(&db.url).await.expect("down");
+    rencontre::db::revert_all_migrations(&db.url)
+        .await
+        .expect("down");
     let after_down = schema_of(&db).await;
     assert!(
-        after_down.iter().all(|line| line.contains("__diesel_schema_migrations")),
+        after_down
+            .iter()
+            .all(|line| line.contains("__diesel_schema_migrations")),
         "down.sql left objects behind: {after_down:#?}"
     );
 
-    rencontre::db::run_migrations(&db.url).await.expect("up again");
+    rencontre::db::run_migrations(&db.url)
+        .await
+        .expect("up again");
     assert_eq!(first, schema_of(&db).await);
 }
 
@@ -71,7 +81,8 @@ async fn diesel_schema_matches_the_migrated_database() {
     .expect("columns");
     let in_database: BTreeSet<String> = rows.into_iter().map(|row| row.line).collect();
 
-    let source = std::fs::read_to_string(manifest_dir().join("src/db/schema.rs")).expect("schema.rs");
+    let source =
+        std::fs::read_to_string(manifest_dir().join("src/db/schema.rs")).expect("schema.rs");
     let mut in_source = BTreeSet::new();
     let mut table = None;
     for line in source.lines().map(str::trim) {

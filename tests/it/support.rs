@@ -33,7 +33,9 @@ fn split_url(url: &str) -> (String, String) {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),
     };
-    let (server, database) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
+    let (server, database) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL has a database name");
     let _ = query;
     (server.to_owned(), database.to_owned())
 }
@@ -77,7 +79,12 @@ fn migrations_fingerprint() -> String {
     files.sort();
     let mut hasher = Sha256::new();
     for file in files {
-        hasher.update(file.strip_prefix(manifest_dir()).expect("inside").to_string_lossy().as_bytes());
+        hasher.update(
+            file.strip_prefix(manifest_dir())
+                .expect("inside")
+                .to_string_lossy()
+                .as_bytes(),
+        );
         hasher.update(std::fs::read(&file).expect("readable"));
     }
     hex::encode(&hasher.finalize()[..6])
@@ -93,24 +100,39 @@ async fn template() -> &'static str {
             let base = base_name();
             let template = format!("{base}_tpl_{}", migrations_fingerprint());
             let mut admin = admin_connection().await;
-            diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).await.expect("lock");
+            diesel::sql_query("SELECT pg_advisory_lock(727274)")
+                .execute(&mut admin)
+                .await
+                .expect("lock");
             sweep(&mut admin, &base, &template).await;
-            let exists: Vec<Name> = diesel::sql_query(
-                "SELECT datname AS name FROM pg_database WHERE datname = $1",
-            )
-            .bind::<Text, _>(&template)
-            .load(&mut admin)
-            .await
-            .expect("list databases");
+            let exists: Vec<Name> =
+                diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname = $1")
+                    .bind::<Text, _>(&template)
+                    .load(&mut admin)
+                    .await
+                    .expect("list databases");
             if exists.is_empty() {
                 let building = format!("{template}_building");
-                exec(&mut admin, &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)")).await;
+                exec(
+                    &mut admin,
+                    &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"),
+                )
+                .await;
                 exec(&mut admin, &format!("CREATE DATABASE \"{building}\"")).await;
-                db::run_migrations(&database_url(&building)).await.expect("migrate the template");
+                db::run_migrations(&database_url(&building))
+                    .await
+                    .expect("migrate the template");
                 // Renamed only once complete, so no test ever clones half a template.
-                exec(&mut admin, &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\"")).await;
+                exec(
+                    &mut admin,
+                    &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""),
+                )
+                .await;
             }
-            diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).await.expect("unlock");
+            diesel::sql_query("SELECT pg_advisory_unlock(727274)")
+                .execute(&mut admin)
+                .await
+                .expect("unlock");
             template
         })
         .await
@@ -127,29 +149,45 @@ async fn sweep(admin: &mut AsyncPgConnection, base: &str, current_template: &str
     let now = unix_now();
     for Name { name } in names {
         let stale = if let Some(rest) = name.strip_prefix(&format!("{base}_t_")) {
-            let created: u64 = rest.split('_').next().and_then(|secs| secs.parse().ok()).unwrap_or(0);
+            let created: u64 = rest
+                .split('_')
+                .next()
+                .and_then(|secs| secs.parse().ok())
+                .unwrap_or(0);
             now.saturating_sub(created) > SWEEP_AFTER.as_secs()
         } else {
             name.starts_with(&format!("{base}_tpl_")) && name != current_template
         };
         if stale {
-            exec(admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+            exec(
+                admin,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            )
+            .await;
         }
     }
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
 }
 
 async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
-    diesel::sql_query(sql).execute(conn).await.unwrap_or_else(|error| panic!("{sql}: {error}"));
+    diesel::sql_query(sql)
+        .execute(conn)
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"));
 }
 
 /// A database of the test's own, dropped when the value is dropped.
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    /// Only the owner drops the database.
+    owned: bool,
 }
 
 impl TestDb {
@@ -176,33 +214,50 @@ impl TestDb {
             Some(template) => {
                 exec(
                     &mut admin,
-                    &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" STRATEGY FILE_COPY"),
+                    &format!(
+                        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" STRATEGY FILE_COPY"
+                    ),
                 )
                 .await
             }
             None => exec(&mut admin, &format!("CREATE DATABASE \"{name}\"")).await,
         }
-        TestDb { url: database_url(&name), name }
+        TestDb {
+            url: database_url(&name),
+            name,
+            owned: true,
+        }
     }
 
     pub async fn connect(&self) -> AsyncPgConnection {
-        AsyncPgConnection::establish(&self.url).await.expect("connect to the test database")
+        AsyncPgConnection::establish(&self.url)
+            .await
+            .expect("connect to the test database")
     }
 
     /// Drops the database now (and every connection to it).
     pub async fn drop_now(&self) {
         let mut admin = admin_connection().await;
-        exec(&mut admin, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)).await;
+        exec(
+            &mut admin,
+            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+        )
+        .await;
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
         let name = self.name.clone();
         // Drop runs outside any async context we can borrow: use a thread
         // with a runtime of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async {
                     if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url()).await {
@@ -229,28 +284,51 @@ pub fn test_settings(database_url: &str) -> Settings {
 pub struct TestApp {
     pub address: String,
     pub db: TestDb,
-    #[allow(dead_code)] // used by the registration tests
     pub pool: DbPool,
     pub client: reqwest::Client,
-    pub settings: Settings,
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let db = TestDb::migrated().await;
+        Self::serve(db).await
+    }
+
+    /// A second application process on the same database, as when several
+    /// `rencontre serve` run behind a load balancer.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        let db = TestDb {
+            name: self.db.name.clone(),
+            url: self.db.url.clone(),
+            owned: false,
+        };
+        Self::serve(db).await
+    }
+
+    async fn serve(db: TestDb) -> TestApp {
         let mut settings = test_settings(&db.url);
-        settings.http.bind = "127.0.0.1:0".into();
-        let pool = db::build_pool(&settings.database).expect("pool");
-        let application = Application::build(settings.clone(), pool.clone()).expect("build the application");
-        let address = format!("http://127.0.0.1:{}", application.port());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("addr").port()
+        );
+        settings.http.bind = listener.local_addr().expect("addr").to_string();
         settings.http.public_url = address.clone();
+        let pool = db::build_pool(&settings.database).expect("pool");
+        let application = Application::build_on(listener, settings.clone(), pool.clone())
+            .expect("build the application");
         tokio::spawn(application.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
             .build()
             .expect("client");
-        TestApp { address, db, pool, client, settings }
+        TestApp {
+            address,
+            db,
+            pool,
+            client,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -268,4 +346,138 @@ pub fn rencontre(database_url: &str) -> Command {
         .env("RENCONTRE_ENV", "test")
         .env("DATABASE_URL", database_url);
     command
+}
+
+/// An event set up directly in the database, for tests that are not about
+/// setting events up.
+pub struct EventSpec {
+    pub slug: &'static str,
+    pub capacity: Option<i32>,
+    pub default_country_capacity: Option<i32>,
+    pub countries: Vec<(&'static str, i32)>,
+    /// (code, capacity, day offset, start hour, end hour)
+    pub sessions: Vec<(&'static str, Option<i32>, i64, u32, u32)>,
+    pub open: bool,
+}
+
+impl Default for EventSpec {
+    fn default() -> Self {
+        EventSpec {
+            slug: "lima-1997",
+            capacity: None,
+            default_country_capacity: None,
+            countries: Vec::new(),
+            sessions: Vec::new(),
+            open: true,
+        }
+    }
+}
+
+pub async fn create_event(pool: &DbPool, spec: EventSpec) -> rencontre::db::events::Event {
+    use chrono::{Duration, Utc};
+    use rencontre::db::events::{self, NewEvent, NewSession};
+
+    let mut conn = pool.get().await.expect("connection");
+    let now = Utc::now();
+    let first_day = (now + Duration::days(60)).date_naive();
+    let (opens, closes) = if spec.open {
+        (now - Duration::hours(1), now + Duration::days(30))
+    } else {
+        (now - Duration::days(30), now - Duration::days(1))
+    };
+    let event = events::insert(
+        &mut conn,
+        &NewEvent {
+            id: uuid::Uuid::now_v7(),
+            slug: spec.slug,
+            reference_prefix: "LIM",
+            name: "Rencontre internationale de Lima",
+            names: serde_json::json!({"en": "International Meeting in Lima", "es": "Encuentro internacional de Lima"}),
+            description: "",
+            descriptions: serde_json::json!({}),
+            starts_on: first_day,
+            ends_on: first_day + Duration::days(3),
+            timezone: "America/Lima",
+            languages: vec!["es".into(), "fr".into(), "en".into(), "pt".into()],
+            registration_opens_at: opens,
+            registration_closes_at: closes,
+            capacity: spec.capacity,
+            default_country_capacity: spec.default_country_capacity,
+        },
+    )
+    .await
+    .expect("insert event");
+    for (code, capacity) in spec.countries {
+        events::set_country_capacity(&mut conn, event.id, code, Some(capacity))
+            .await
+            .expect("quota");
+    }
+    for (code, capacity, day, start, end) in spec.sessions {
+        let day = first_day.and_hms_opt(0, 0, 0).expect("midnight").and_utc() + Duration::days(day);
+        events::insert_session(
+            &mut conn,
+            &NewSession {
+                id: uuid::Uuid::now_v7(),
+                event_id: event.id,
+                code,
+                kind: "workshop",
+                title: code,
+                titles: serde_json::json!({}),
+                description: "",
+                room: "",
+                starts_at: day + Duration::hours(start.into()),
+                ends_at: day + Duration::hours(end.into()),
+                capacity,
+            },
+        )
+        .await
+        .expect("session");
+    }
+    event
+}
+
+/// The invariants of DESIGN.md, as `rencontre check` verifies them.
+pub async fn assert_invariants_hold(pool: &DbPool) {
+    let mut conn = pool.get().await.expect("connection");
+    let violations = rencontre::registration::check::violations(&mut conn)
+        .await
+        .expect("check");
+    assert!(
+        violations.is_empty(),
+        "invariants violated:\n{}",
+        violations.join("\n")
+    );
+}
+
+pub async fn count(pool: &DbPool, sql: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let mut conn = pool.get().await.expect("connection");
+    let rows: Vec<Count> = diesel::sql_query(sql).load(&mut conn).await.expect(sql);
+    rows[0].count
+}
+
+pub fn delegate(n: usize, country: &str) -> serde_json::Value {
+    serde_json::json!({
+        "given_name": format!("Délégué·e {n}"),
+        "family_name": "Traoré",
+        "email": format!("delegate{n}@example.org"),
+        "country": country,
+        "organisation": "Réseau",
+        "language": "fr",
+    })
+}
+
+impl TestApp {
+    pub async fn register(&self, slug: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/events/{slug}/registrations")))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
 }

@@ -1,0 +1,128 @@
+# Public pages of Rencontre, in English.
+# The words follow the project glossary, the same in all four languages.
+# Every id here exists in fr, es and pt too (the tests of src/i18n check it).
+# Arguments arrive already formatted, except $count, $max and $position,
+# which are numbers so that plural and ordinal selectors can use them.
+
+## Site
+
+site-title = Rencontre
+skip-to-content = Skip to main content
+language-switcher-label = Language
+footer-text = Rencontre: registration for international meetings.
+
+## Home page
+
+home-title = Open meetings
+home-intro = Choose a meeting to see its programme and the places left, and to register as a delegate.
+home-none-open = No meeting is open for registration at the moment.
+event-dates = From { $start } to { $end }
+event-register-link = Register
+event-details-link = Meeting details
+
+## Meeting page
+
+event-places-left =
+    { $count ->
+        [one] { $count } place left
+       *[other] { $count } places left
+    }
+event-full = Full
+event-unlimited = No limit
+event-capacity-heading = Capacity
+event-sessions-heading = Sessions
+event-countries-heading = Country quotas
+event-country-quota-note = Each country has a quota of places, so that no single delegation takes all the places. If your country's quota is full, your registration goes on the waiting list.
+event-registration-window = Registration: from { $opens } to { $closes }
+registration-closed = Registration is closed
+session-kind-plenary = Plenary
+session-kind-workshop = Workshop
+session-room = Room: { $room }
+table-country = Country
+table-capacity = Capacity
+table-remaining = Places left
+table-session = Session
+table-time = Time
+
+## Registration form
+
+form-title = Registration: { $event }
+form-intro = Fill in this form to register as a delegate. We will email you a confirmation with your private link.
+field-given-name = Given name
+field-family-name = Family name
+field-family-name-hint = Leave this empty if you have only one name.
+field-email = Email address
+field-email-hint = We will send your confirmation and your private link to this address.
+field-country = Country
+field-country-choose = Choose a country
+field-organisation = Organisation
+field-organisation-hint = The organisation, movement or network you represent, if any.
+field-language = Language
+field-language-hint = The language of the emails we send you.
+field-sessions = Sessions
+field-sessions-hint = You cannot choose two sessions that take place at the same time.
+session-full-waitlist = Full: you will be put on the waiting list
+form-submit = Register
+form-errors-title =
+    { $count ->
+        [one] There is one problem with your registration
+       *[other] There are { $count } problems with your registration
+    }
+form-required-note = All fields are required unless marked optional.
+optional = (optional)
+
+## Errors
+
+error-required = This field is required.
+error-too-long = Use at most { $max } characters.
+error-invalid-character = This contains a character that is not allowed (a control or text-direction character).
+error-email-invalid = Enter a valid email address, for example name@example.org.
+error-country-invalid = Choose a country from the list.
+error-language-invalid = Choose one of the languages offered for this meeting.
+error-session-code-invalid = A session code may only contain letters, digits, hyphens and underscores.
+error-slug-invalid = A meeting's web address may only contain lower-case letters, digits and hyphens, and cannot start or end with a hyphen.
+error-session-unknown = This meeting has no session { $code }.
+error-sessions-overlap = Sessions { $first } and { $second } take place at the same time: choose only one.
+error-duplicate = This email address is already registered for this meeting. Use your private link, sent in the confirmation email, to view or change your registration.
+error-registration-closed = Registration for this meeting is closed.
+error-csrf = This form has expired. Please submit it again.
+error-not-found-title = Page not found
+error-not-found-text = Check the address. If you followed your private link, copy it in full from your confirmation email.
+error-server-title = Something went wrong
+error-server-text = Please try again in a few minutes. If you were registering, check your email first: if you have received a confirmation, your registration is recorded.
+error-busy = There are too many requests at the moment. Please try again in a moment.
+
+## Confirmation page
+
+confirm-title-confirmed = Your registration is confirmed
+confirm-title-waitlisted = You are on the waiting list
+confirm-reference = Your reference: { $reference }
+confirm-waitlist-position = You are in position { $position } on the waiting list.
+confirm-email-sent = We are sending a confirmation email to { $email }.
+confirm-private-link = Your private link: keep it, it lets you view, change or cancel your registration.
+confirm-open-private-page = Open your registration page
+
+## Private page
+
+manage-title = Your registration
+manage-status = Status: { $status }
+status-confirmed = confirmed
+status-waitlisted = on the waiting list
+status-cancelled = cancelled
+manage-delegate = Delegate
+manage-sessions-heading = Your sessions
+manage-session-status-confirmed = Place confirmed
+manage-session-status-waitlisted = On the waiting list
+manage-no-sessions = You have not chosen any session.
+manage-change-sessions = Change your sessions
+manage-save-sessions = Save sessions
+manage-sessions-saved = Your sessions have been saved.
+manage-cancel-heading = Cancel your registration
+manage-cancel-warning = If you cancel, your place will be given to the next delegate on the waiting list. This cannot be undone.
+manage-cancel-button = Cancel registration
+manage-cancel-confirm-title = Cancel your registration?
+manage-cancel-confirm-text = Your registration and all your sessions will be cancelled, and your places given to the next delegates on the waiting lists. This cannot be undone.
+manage-cancel-confirm-button = Yes, cancel my registration
+manage-cancel-back = No, keep my registration
+manage-cancelled-notice = Your registration has been cancelled.
+manage-print = Print this page

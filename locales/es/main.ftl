@@ -1,0 +1,128 @@
+# Páginas públicas de Rencontre, en español.
+# Vocabulario del glosario del proyecto; trato de usted en todo el texto.
+# Cada identificador existe también en en, fr y pt (lo comprueban los tests de src/i18n).
+# Los argumentos llegan ya formateados, salvo $count, $max y $position, que
+# son números para los selectores de plural.
+
+## Sitio
+
+site-title = Rencontre
+skip-to-content = Ir al contenido principal
+language-switcher-label = Idioma
+footer-text = Rencontre: inscripción en encuentros internacionales.
+
+## Página de inicio
+
+home-title = Encuentros abiertos
+home-intro = Elija un encuentro para ver su programa y las plazas que quedan, e inscribirse como delegado/a.
+home-none-open = En este momento no hay ningún encuentro con la inscripción abierta.
+event-dates = Del { $start } al { $end }
+event-register-link = Inscribirse
+event-details-link = Detalles del encuentro
+
+## Página del encuentro
+
+event-places-left =
+    { $count ->
+        [one] Queda { $count } plaza
+       *[other] Quedan { $count } plazas
+    }
+event-full = Completo
+event-unlimited = Sin límite
+event-capacity-heading = Aforo
+event-sessions-heading = Sesiones
+event-countries-heading = Cupos por país
+event-country-quota-note = Cada país tiene un cupo de plazas, para que ninguna delegación ocupe todas las plazas. Si el cupo de su país está completo, su inscripción pasa a la lista de espera.
+event-registration-window = Inscripción: del { $opens } al { $closes }
+registration-closed = La inscripción está cerrada
+session-kind-plenary = Plenaria
+session-kind-workshop = Taller
+session-room = Sala: { $room }
+table-country = País
+table-capacity = Aforo
+table-remaining = Plazas restantes
+table-session = Sesión
+table-time = Horario
+
+## Formulario de inscripción
+
+form-title = Inscripción: { $event }
+form-intro = Complete este formulario para inscribirse como delegado/a. Recibirá por correo electrónico una confirmación con su enlace personal.
+field-given-name = Nombre
+field-family-name = Apellidos
+field-family-name-hint = Deje este campo vacío si solo tiene un nombre.
+field-email = Correo electrónico
+field-email-hint = Enviaremos a esta dirección su confirmación y su enlace personal.
+field-country = País
+field-country-choose = Elija un país
+field-organisation = Organización
+field-organisation-hint = La organización, el movimiento o la red que representa, si corresponde.
+field-language = Idioma
+field-language-hint = El idioma de los correos que le enviaremos.
+field-sessions = Sesiones
+field-sessions-hint = No puede elegir dos sesiones que se celebren al mismo tiempo.
+session-full-waitlist = Completo: quedará en la lista de espera
+form-submit = Inscribirse
+form-errors-title =
+    { $count ->
+        [one] Hay un problema en su inscripción
+       *[other] Hay { $count } problemas en su inscripción
+    }
+form-required-note = Todos los campos son obligatorios, salvo los marcados como opcionales.
+optional = (opcional)
+
+## Errores
+
+error-required = Este campo es obligatorio.
+error-too-long = Use como máximo { $max } caracteres.
+error-invalid-character = Este campo contiene un carácter no permitido (un carácter de control o de dirección del texto).
+error-email-invalid = Escriba una dirección de correo electrónico válida, por ejemplo nombre@example.org.
+error-country-invalid = Elija un país de la lista.
+error-language-invalid = Elija uno de los idiomas que ofrece este encuentro.
+error-session-code-invalid = Un código de sesión solo puede contener letras, cifras, guiones y guiones bajos.
+error-slug-invalid = La dirección web de un encuentro solo puede contener letras minúsculas, cifras y guiones, y no puede empezar ni terminar con un guion.
+error-session-unknown = Este encuentro no tiene ninguna sesión { $code }.
+error-sessions-overlap = Las sesiones { $first } y { $second } se celebran al mismo tiempo: elija solo una.
+error-duplicate = Esta dirección de correo electrónico ya está inscrita en este encuentro. Use su enlace personal, enviado en el correo de confirmación, para ver o modificar su inscripción.
+error-registration-closed = La inscripción en este encuentro está cerrada.
+error-csrf = Este formulario ha caducado. Envíelo de nuevo, por favor.
+error-not-found-title = Página no encontrada
+error-not-found-text = Compruebe la dirección. Si ha seguido su enlace personal, cópielo completo desde su correo de confirmación.
+error-server-title = Se ha producido un error
+error-server-text = Vuelva a intentarlo dentro de unos minutos. Si se estaba inscribiendo, revise primero su correo: si ha recibido una confirmación, su inscripción está registrada.
+error-busy = Hay demasiadas solicitudes en este momento. Vuelva a intentarlo en un instante.
+
+## Página de confirmación
+
+confirm-title-confirmed = Su inscripción está confirmada
+confirm-title-waitlisted = Está en la lista de espera
+confirm-reference = Su referencia: { $reference }
+confirm-waitlist-position = Ocupa el puesto { $position } en la lista de espera.
+confirm-email-sent = Le estamos enviando un correo de confirmación a { $email }.
+confirm-private-link = Su enlace personal: consérvelo, le permite ver, modificar o cancelar su inscripción.
+confirm-open-private-page = Abrir la página de su inscripción
+
+## Página personal
+
+manage-title = Su inscripción
+manage-status = Estado: { $status }
+status-confirmed = confirmada
+status-waitlisted = en lista de espera
+status-cancelled = cancelada
+manage-delegate = Delegado/a
+manage-sessions-heading = Sus sesiones
+manage-session-status-confirmed = Plaza confirmada
+manage-session-status-waitlisted = En lista de espera
+manage-no-sessions = No ha elegido ninguna sesión.
+manage-change-sessions = Cambiar sus sesiones
+manage-save-sessions = Guardar las sesiones
+manage-sessions-saved = Sus sesiones se han guardado.
+manage-cancel-heading = Cancelar su inscripción
+manage-cancel-warning = Si cancela, su plaza pasará a la siguiente persona de la lista de espera. Esta acción no se puede deshacer.
+manage-cancel-button = Cancelar la inscripción
+manage-cancel-confirm-title = ¿Cancelar su inscripción?
+manage-cancel-confirm-text = Su inscripción y todas sus sesiones se cancelarán, y sus plazas pasarán a las siguientes personas de las listas de espera. Esta acción no se puede deshacer.
+manage-cancel-confirm-button = Sí, cancelar mi inscripción
+manage-cancel-back = No, mantener mi inscripción
+manage-cancelled-notice = Su inscripción ha sido cancelada.
+manage-print = Imprimir esta página

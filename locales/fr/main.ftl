@@ -1,0 +1,134 @@
+# Pages publiques de Rencontre, en français.
+# Vocabulaire du glossaire du projet ; vouvoiement partout.
+# Chaque identifiant existe aussi en en, es et pt (vérifié par les tests de src/i18n).
+# Les arguments arrivent déjà formatés, sauf $count, $max et $position, qui
+# sont des nombres pour les sélecteurs de pluriel et d'ordinal.
+# Fluent applique les règles du pluriel français : 0 et 1 prennent [one].
+
+## Site
+
+site-title = Rencontre
+skip-to-content = Aller au contenu principal
+language-switcher-label = Langue
+footer-text = Rencontre : inscriptions aux rencontres internationales.
+
+## Page d'accueil
+
+home-title = Rencontres ouvertes
+home-intro = Choisissez une rencontre pour voir son programme et les places restantes, et pour vous inscrire comme délégué·e.
+home-none-open = Aucune rencontre n'est ouverte aux inscriptions pour le moment.
+event-dates = Du { $start } au { $end }
+event-register-link = S'inscrire
+event-details-link = Détails de la rencontre
+
+## Page de la rencontre
+
+event-places-left =
+    { $count ->
+        [one] { $count } place restante
+       *[other] { $count } places restantes
+    }
+event-full = Complet
+event-unlimited = Sans limite
+event-capacity-heading = Capacité
+event-sessions-heading = Séances
+event-countries-heading = Quotas par pays
+event-country-quota-note = Chaque pays dispose d'un quota de places, pour qu'aucune délégation n'occupe toutes les places. Si le quota de votre pays est atteint, votre inscription est placée sur la liste d'attente.
+event-registration-window = Inscriptions : du { $opens } au { $closes }
+registration-closed = Les inscriptions sont closes
+session-kind-plenary = Plénière
+session-kind-workshop = Atelier
+session-room = Salle : { $room }
+table-country = Pays
+table-capacity = Capacité
+table-remaining = Places restantes
+table-session = Séance
+table-time = Horaire
+
+## Formulaire d'inscription
+
+form-title = Inscription : { $event }
+form-intro = Remplissez ce formulaire pour vous inscrire comme délégué·e. Vous recevrez par e-mail une confirmation avec votre lien personnel.
+field-given-name = Prénom
+field-family-name = Nom
+field-family-name-hint = Laissez ce champ vide si vous n'avez qu'un seul nom.
+field-email = Adresse e-mail
+field-email-hint = Nous enverrons à cette adresse votre confirmation et votre lien personnel.
+field-country = Pays
+field-country-choose = Choisissez un pays
+field-organisation = Organisation
+field-organisation-hint = L'organisation, le mouvement ou le réseau que vous représentez, le cas échéant.
+field-language = Langue
+field-language-hint = La langue des e-mails que nous vous enverrons.
+field-sessions = Séances
+field-sessions-hint = Vous ne pouvez pas choisir deux séances qui ont lieu en même temps.
+session-full-waitlist = Complet : vous serez sur la liste d'attente
+form-submit = S'inscrire
+form-errors-title =
+    { $count ->
+        [one] Votre inscription comporte un problème
+       *[other] Votre inscription comporte { $count } problèmes
+    }
+form-required-note = Tous les champs sont obligatoires, sauf ceux marqués facultatifs.
+optional = (facultatif)
+
+## Erreurs
+
+error-required = Ce champ est obligatoire.
+error-too-long = Utilisez au maximum { $max } caractères.
+error-invalid-character = Ce champ contient un caractère non autorisé (caractère de contrôle ou de direction du texte).
+error-email-invalid = Saisissez une adresse e-mail valide, par exemple nom@example.org.
+error-country-invalid = Choisissez un pays dans la liste.
+error-language-invalid = Choisissez l'une des langues proposées pour cette rencontre.
+error-session-code-invalid = Un code de séance ne peut contenir que des lettres, des chiffres, des tirets et des tirets bas.
+error-slug-invalid = L'adresse web d'une rencontre ne peut contenir que des lettres minuscules, des chiffres et des tirets, et ne peut ni commencer ni finir par un tiret.
+error-session-unknown = Cette rencontre n'a pas de séance { $code }.
+error-sessions-overlap = Les séances { $first } et { $second } ont lieu en même temps : n'en choisissez qu'une.
+error-duplicate = Cette adresse e-mail est déjà inscrite à cette rencontre. Utilisez votre lien personnel, envoyé dans l'e-mail de confirmation, pour consulter ou modifier votre inscription.
+error-registration-closed = Les inscriptions à cette rencontre sont closes.
+error-csrf = Ce formulaire a expiré. Veuillez l'envoyer à nouveau.
+error-not-found-title = Page introuvable
+error-not-found-text = Vérifiez l'adresse. Si vous avez suivi votre lien personnel, copiez-le en entier depuis votre e-mail de confirmation.
+error-server-title = Une erreur s'est produite
+error-server-text = Veuillez réessayer dans quelques minutes. Si vous étiez en train de vous inscrire, consultez d'abord vos e-mails : si vous avez reçu une confirmation, votre inscription est bien enregistrée.
+error-busy = Il y a trop de demandes en ce moment. Veuillez réessayer dans un instant.
+
+## Page de confirmation
+
+confirm-title-confirmed = Votre inscription est confirmée
+confirm-title-waitlisted = Vous êtes sur la liste d'attente
+confirm-reference = Votre référence : { $reference }
+# « Position » est féminin : 1ʳᵉ, puis 2ᵉ, 3ᵉ…
+confirm-waitlist-position =
+    Votre position : { $position ->
+        [1] 1ʳᵉ
+       *[other] { $position }ᵉ
+    } sur la liste d'attente.
+confirm-email-sent = Nous envoyons un e-mail de confirmation à { $email }.
+confirm-private-link = Votre lien personnel : conservez-le, il vous permet de consulter, modifier ou annuler votre inscription.
+confirm-open-private-page = Ouvrir la page de votre inscription
+
+## Page personnelle
+
+manage-title = Votre inscription
+manage-status = Statut : { $status }
+status-confirmed = confirmée
+status-waitlisted = sur la liste d'attente
+status-cancelled = annulée
+manage-delegate = Délégué·e
+manage-sessions-heading = Vos séances
+manage-session-status-confirmed = Place confirmée
+manage-session-status-waitlisted = Sur la liste d'attente
+manage-no-sessions = Vous n'avez choisi aucune séance.
+manage-change-sessions = Modifier vos séances
+manage-save-sessions = Enregistrer les séances
+manage-sessions-saved = Vos séances ont été enregistrées.
+manage-cancel-heading = Annuler votre inscription
+manage-cancel-warning = Si vous annulez, votre place sera attribuée à la personne suivante sur la liste d'attente. Cette action est définitive.
+manage-cancel-button = Annuler l'inscription
+manage-cancel-confirm-title = Annuler votre inscription ?
+manage-cancel-confirm-text = Votre inscription et toutes vos séances seront annulées, et vos places attribuées aux personnes suivantes sur les listes d'attente. Cette action est définitive.
+manage-cancel-confirm-button = Oui, annuler mon inscription
+manage-cancel-back = Non, garder mon inscription
+manage-cancelled-notice = Votre inscription a été annulée.
+manage-print = Imprimer cette page

@@ -1,0 +1,130 @@
+# Páginas públicas do Rencontre, em português.
+# Vocabulário do glossário do projeto; tratamento por "você" em tom formal.
+# Cada identificador existe também em en, fr e es (os testes de src/i18n verificam).
+# Os argumentos chegam já formatados, exceto $count, $max e $position, que
+# são números para os seletores de plural.
+
+## Site
+
+site-title = Rencontre
+skip-to-content = Ir para o conteúdo principal
+language-switcher-label = Idioma
+footer-text = Rencontre: inscrições em encontros internacionais.
+
+## Página inicial
+
+home-title = Encontros abertos
+home-intro = Escolha um encontro para ver a programação e as vagas restantes e para se inscrever como delegado/a.
+home-none-open = No momento, nenhum encontro está com inscrições abertas.
+event-dates = De { $start } a { $end }
+event-register-link = Inscrever-se
+event-details-link = Detalhes do encontro
+
+## Página do encontro
+
+# A regra CLDR do português põe o 0 em [one]; "Resta 0 vaga" soaria errado.
+event-places-left =
+    { $count ->
+        [0] Restam 0 vagas
+        [one] Resta { $count } vaga
+       *[other] Restam { $count } vagas
+    }
+event-full = Esgotado
+event-unlimited = Sem limite
+event-capacity-heading = Capacidade
+event-sessions-heading = Sessões
+event-countries-heading = Cotas por país
+event-country-quota-note = Cada país tem uma cota de vagas, para que nenhuma delegação ocupe todas as vagas. Se a cota do seu país estiver esgotada, sua inscrição vai para a lista de espera.
+event-registration-window = Inscrições: de { $opens } a { $closes }
+registration-closed = As inscrições estão encerradas
+session-kind-plenary = Plenária
+session-kind-workshop = Oficina
+session-room = Sala: { $room }
+table-country = País
+table-capacity = Capacidade
+table-remaining = Vagas restantes
+table-session = Sessão
+table-time = Horário
+
+## Formulário de inscrição
+
+form-title = Inscrição: { $event }
+form-intro = Preencha este formulário para se inscrever como delegado/a. Você receberá por e-mail uma confirmação com seu link pessoal.
+field-given-name = Nome
+field-family-name = Sobrenome
+field-family-name-hint = Deixe este campo em branco se você tiver apenas um nome.
+field-email = E-mail
+field-email-hint = Enviaremos para este endereço sua confirmação e seu link pessoal.
+field-country = País
+field-country-choose = Escolha um país
+field-organisation = Organização
+field-organisation-hint = A organização, o movimento ou a rede que você representa, se houver.
+field-language = Idioma
+field-language-hint = O idioma dos e-mails que enviaremos a você.
+field-sessions = Sessões
+field-sessions-hint = Você não pode escolher duas sessões que aconteçam ao mesmo tempo.
+session-full-waitlist = Esgotado: você ficará na lista de espera
+form-submit = Inscrever-se
+form-errors-title =
+    { $count ->
+        [one] Há um problema na sua inscrição
+       *[other] Há { $count } problemas na sua inscrição
+    }
+form-required-note = Todos os campos são obrigatórios, exceto os marcados como opcionais.
+optional = (opcional)
+
+## Erros
+
+error-required = Este campo é obrigatório.
+error-too-long = Use no máximo { $max } caracteres.
+error-invalid-character = Este campo contém um caractere não permitido (um caractere de controle ou de direção do texto).
+error-email-invalid = Informe um endereço de e-mail válido, por exemplo nome@example.org.
+error-country-invalid = Escolha um país da lista.
+error-language-invalid = Escolha um dos idiomas oferecidos para este encontro.
+error-session-code-invalid = Um código de sessão só pode conter letras, algarismos, hifens e sublinhados.
+error-slug-invalid = O endereço web de um encontro só pode conter letras minúsculas, algarismos e hifens, e não pode começar nem terminar com hífen.
+error-session-unknown = Este encontro não tem a sessão { $code }.
+error-sessions-overlap = As sessões { $first } e { $second } acontecem ao mesmo tempo: escolha apenas uma.
+error-duplicate = Este endereço de e-mail já está inscrito neste encontro. Use seu link pessoal, enviado no e-mail de confirmação, para ver ou alterar sua inscrição.
+error-registration-closed = As inscrições para este encontro estão encerradas.
+error-csrf = Este formulário expirou. Envie-o novamente, por favor.
+error-not-found-title = Página não encontrada
+error-not-found-text = Verifique o endereço. Se você seguiu seu link pessoal, copie-o por inteiro do seu e-mail de confirmação.
+error-server-title = Ocorreu um erro
+error-server-text = Tente novamente em alguns minutos. Se você estava se inscrevendo, verifique primeiro seu e-mail: se recebeu uma confirmação, sua inscrição está registrada.
+error-busy = Há muitas solicitações no momento. Tente novamente em instantes.
+
+## Página de confirmação
+
+confirm-title-confirmed = Sua inscrição está confirmada
+confirm-title-waitlisted = Você está na lista de espera
+confirm-reference = Sua referência: { $reference }
+confirm-waitlist-position = Você está na posição { $position } na lista de espera.
+confirm-email-sent = Estamos enviando um e-mail de confirmação para { $email }.
+confirm-private-link = Seu link pessoal: guarde-o, ele permite ver, alterar ou cancelar sua inscrição.
+confirm-open-private-page = Abrir a página da sua inscrição
+
+## Página pessoal
+
+manage-title = Sua inscrição
+manage-status = Situação: { $status }
+status-confirmed = confirmada
+status-waitlisted = na lista de espera
+status-cancelled = cancelada
+manage-delegate = Delegado/a
+manage-sessions-heading = Suas sessões
+manage-session-status-confirmed = Vaga confirmada
+manage-session-status-waitlisted = Na lista de espera
+manage-no-sessions = Você não escolheu nenhuma sessão.
+manage-change-sessions = Alterar suas sessões
+manage-save-sessions = Salvar as sessões
+manage-sessions-saved = Suas sessões foram salvas.
+manage-cancel-heading = Cancelar sua inscrição
+manage-cancel-warning = Se você cancelar, sua vaga passará para a próxima pessoa da lista de espera. Esta ação não pode ser desfeita.
+manage-cancel-button = Cancelar a inscrição
+manage-cancel-confirm-title = Cancelar sua inscrição?
+manage-cancel-confirm-text = Sua inscrição e todas as suas sessões serão canceladas, e suas vagas passarão para as próximas pessoas das listas de espera. Esta ação não pode ser desfeita.
+manage-cancel-confirm-button = Sim, cancelar minha inscrição
+manage-cancel-back = Não, manter minha inscrição
+manage-cancelled-notice = Sua inscrição foi cancelada.
+manage-print = Imprimir esta página

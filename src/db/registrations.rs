@@ -1,0 +1,407 @@
+//! Registrations, their session choices and the quota rows they count
+//! against. Every statement that moves a counter is guarded
+//! (`… AND (capacity IS NULL OR taken < capacity)`) and reports whether it
+//! changed a row; only `crate::registration` calls the counter functions.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::events::{CountryQuota, Event, Session};
+use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = registrations, check_for_backend(diesel::pg::Pg))]
+pub struct Registration {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub reference: String,
+    pub token_hash: Vec<u8>,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub country_code: String,
+    pub organisation: String,
+    pub language: String,
+    pub status: String,
+    pub queue_seq: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = registrations)]
+pub struct NewRegistration<'a> {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub reference: &'a str,
+    pub token_hash: &'a [u8],
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub email: &'a str,
+    pub country_code: &'a str,
+    pub organisation: &'a str,
+    pub language: &'a str,
+    pub status: &'a str,
+    pub queue_seq: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registration_sessions, check_for_backend(diesel::pg::Pg))]
+pub struct Choice {
+    pub registration_id: Uuid,
+    pub session_id: Uuid,
+    pub status: String,
+    pub queue_seq: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Locks the event row for the rest of the transaction. Every use case takes
+/// this lock first, which is what orders all later locks (country, then
+/// sessions by id) and makes deadlocks between use cases impossible.
+pub async fn lock_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Event> {
+    events::table
+        .find(event_id)
+        .for_no_key_update()
+        .select(Event::as_select())
+        .get_result(conn)
+        .await
+}
+
+/// Creates the quota row of a country on its first registration, with the
+/// event's default quota, then locks it.
+pub async fn lock_country_quota(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    country_code: &str,
+) -> QueryResult<CountryQuota> {
+    diesel::insert_into(country_quotas::table)
+        .values((
+            country_quotas::event_id.eq(event.id),
+            country_quotas::country_code.eq(country_code),
+            country_quotas::capacity.eq(event.default_country_capacity),
+            country_quotas::explicit.eq(false),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    country_quotas::table
+        .find((event.id, country_code))
+        .for_no_key_update()
+        .select(CountryQuota::as_select())
+        .get_result(conn)
+        .await
+}
+
+/// Locks sessions in id order (the global lock order).
+pub async fn lock_sessions(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Session>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sessions::table
+        .filter(sessions::id.eq_any(ids))
+        .order(sessions::id.asc())
+        .for_no_key_update()
+        .select(Session::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn sessions_by_code(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    codes: &[&str],
+) -> QueryResult<Vec<Session>> {
+    sessions::table
+        .filter(sessions::event_id.eq(event_id))
+        .filter(sessions::code.eq_any(codes))
+        .select(Session::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn take_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
+    let changed = diesel::update(events::table.find(event_id))
+        .filter(
+            events::capacity
+                .is_null()
+                .or(events::taken.nullable().lt(events::capacity)),
+        )
+        .set(events::taken.eq(events::taken + 1))
+        .execute(conn)
+        .await?;
+    Ok(changed == 1)
+}
+
+pub async fn release_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<()> {
+    diesel::update(events::table.find(event_id))
+        .set(events::taken.eq(events::taken - 1))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn take_country_place(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    country_code: &str,
+) -> QueryResult<bool> {
+    let changed = diesel::update(country_quotas::table.find((event_id, country_code)))
+        .filter(
+            country_quotas::capacity.is_null().or(country_quotas::taken
+                .nullable()
+                .lt(country_quotas::capacity)),
+        )
+        .set(country_quotas::taken.eq(country_quotas::taken + 1))
+        .execute(conn)
+        .await?;
+    Ok(changed == 1)
+}
+
+pub async fn release_country_place(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    country_code: &str,
+) -> QueryResult<()> {
+    diesel::update(country_quotas::table.find((event_id, country_code)))
+        .set(country_quotas::taken.eq(country_quotas::taken - 1))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn take_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<bool> {
+    let changed = diesel::update(sessions::table.find(session_id))
+        .filter(
+            sessions::capacity
+                .is_null()
+                .or(sessions::taken.nullable().lt(sessions::capacity)),
+        )
+        .set(sessions::taken.eq(sessions::taken + 1))
+        .execute(conn)
+        .await?;
+    Ok(changed == 1)
+}
+
+pub async fn release_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_id))
+        .set(sessions::taken.eq(sessions::taken - 1))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The next place in the waiting lists. Drawn while the event row is
+/// locked, so queue order is the order in which registrations commit.
+pub async fn next_queue_seq(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    diesel::select(sql::<BigInt>("nextval('registration_queue_seq')"))
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    registration: &NewRegistration<'_>,
+) -> QueryResult<Registration> {
+    diesel::insert_into(registrations::table)
+        .values(registration)
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_choice(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    session_id: Uuid,
+    status: &str,
+    queue_seq: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(registration_sessions::table)
+        .values((
+            registration_sessions::registration_id.eq(registration_id),
+            registration_sessions::session_id.eq(session_id),
+            registration_sessions::status.eq(status),
+            registration_sessions::queue_seq.eq(queue_seq),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn delete_choice(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    session_id: Uuid,
+) -> QueryResult<()> {
+    diesel::delete(registration_sessions::table.find((registration_id, session_id)))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn set_choice_status(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    session_id: Uuid,
+    status: &str,
+) -> QueryResult<()> {
+    diesel::update(registration_sessions::table.find((registration_id, session_id)))
+        .set(registration_sessions::status.eq(status))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    let cancelled_at = (status == "cancelled").then_some(now);
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::status.eq(status),
+            registrations::updated_at.eq(now),
+            registrations::cancelled_at.eq(cancelled_at),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find_by_token_hash(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::token_hash.eq(token_hash))
+        .select(Registration::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Registration> {
+    registrations::table
+        .find(id)
+        .select(Registration::as_select())
+        .get_result(conn)
+        .await
+}
+
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Registration> {
+    registrations::table
+        .find(id)
+        .for_update()
+        .select(Registration::as_select())
+        .get_result(conn)
+        .await
+}
+
+pub async fn replace_token_hash(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    token_hash: &[u8],
+) -> QueryResult<()> {
+    diesel::update(registrations::table.find(id))
+        .set(registrations::token_hash.eq(token_hash))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The session choices of a registration with their sessions, by start time.
+pub async fn choices_of(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Vec<(Choice, Session)>> {
+    registration_sessions::table
+        .inner_join(sessions::table)
+        .filter(registration_sessions::registration_id.eq(registration_id))
+        .order((sessions::starts_at.asc(), sessions::code.asc()))
+        .select((Choice::as_select(), Session::as_select()))
+        .load(conn)
+        .await
+}
+
+/// The oldest waiting registration that the places now free can take: its
+/// country has room (the caller has checked the event has room).
+pub async fn oldest_promotable(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .inner_join(
+            country_quotas::table.on(country_quotas::event_id
+                .eq(registrations::event_id)
+                .and(country_quotas::country_code.eq(registrations::country_code))),
+        )
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq("waitlisted"))
+        .filter(
+            country_quotas::capacity.is_null().or(country_quotas::taken
+                .nullable()
+                .lt(country_quotas::capacity)),
+        )
+        .order(registrations::queue_seq.asc())
+        .select(Registration::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The oldest waiting choice of a confirmed registration for a session.
+pub async fn oldest_waiting_choice(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> QueryResult<Option<Choice>> {
+    registration_sessions::table
+        .inner_join(registrations::table)
+        .filter(registration_sessions::session_id.eq(session_id))
+        .filter(registration_sessions::status.eq("waitlisted"))
+        .filter(registrations::status.eq("confirmed"))
+        .order(registration_sessions::queue_seq.asc())
+        .select(Choice::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// 1-based place of a waiting registration in the queue that holds it back:
+/// its country's when the country is full, the whole event's otherwise.
+pub async fn waitlist_position(
+    conn: &mut AsyncPgConnection,
+    registration: &Registration,
+    country_is_full: bool,
+) -> QueryResult<i64> {
+    let mut query = registrations::table
+        .filter(registrations::event_id.eq(registration.event_id))
+        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::queue_seq.le(registration.queue_seq))
+        .into_boxed();
+    if country_is_full {
+        query = query.filter(registrations::country_code.eq(&registration.country_code));
+    }
+    query.count().get_result(conn).await
+}
+
+pub async fn country_quota(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    country_code: &str,
+) -> QueryResult<CountryQuota> {
+    country_quotas::table
+        .find((event_id, country_code))
+        .select(CountryQuota::as_select())
+        .get_result(conn)
+        .await
+}

@@ -1,0 +1,233 @@
+//! Dates and times as each working language writes them, always in the
+//! event's time zone and always saying which zone that is: delegates travel
+//! from dozens of countries and must not guess.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::Language;
+
+/// "22 November 2027", "22 novembre 2027", "22 de noviembre de 2027",
+/// "22 de novembro de 2027"; French writes the first day "1er".
+pub fn format_date(language: Language, date: NaiveDate) -> String {
+    let day = date.day();
+    let month = month_name(language, date);
+    let year = date.year();
+    match language {
+        Language::En => format!("{day} {month} {year}"),
+        Language::Fr if day == 1 => format!("1er {month} {year}"),
+        Language::Fr => format!("{day} {month} {year}"),
+        Language::Es | Language::Pt => format!("{day} de {month} de {year}"),
+    }
+}
+
+/// "10:00" in the event's zone. The language does not change anything yet,
+/// as all four working languages use the 24-hour clock at international
+/// meetings, but callers should not have to know that.
+pub fn format_time(_language: Language, at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%H:%M").to_string()
+}
+
+/// "22 novembre 2027, 10:00 (Africa/Dakar, GMT)".
+pub fn format_datetime_with_zone(language: Language, at: DateTime<Utc>, zone: Tz) -> String {
+    let local = at.with_timezone(&zone);
+    format!(
+        "{}, {} ({}, {})",
+        format_date(language, local.date_naive()),
+        local.format("%H:%M"),
+        zone.name(),
+        local.format("%Z"),
+    )
+}
+
+/// "22 novembre 2027, 10:00–12:00 (Africa/Dakar, GMT)"; a session that ends
+/// on another day in the event's zone names both days.
+pub fn format_session_slot(
+    language: Language,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: Tz,
+) -> String {
+    let local_start = start.with_timezone(&zone);
+    let local_end = end.with_timezone(&zone);
+    let start_date = format_date(language, local_start.date_naive());
+    let (start_time, end_time) = (local_start.format("%H:%M"), local_end.format("%H:%M"));
+    let zone_label = format!("{}, {}", zone.name(), local_start.format("%Z"));
+    if local_start.date_naive() == local_end.date_naive() {
+        format!("{start_date}, {start_time}–{end_time} ({zone_label})")
+    } else {
+        let end_date = format_date(language, local_end.date_naive());
+        format!("{start_date}, {start_time} – {end_date}, {end_time} ({zone_label})")
+    }
+}
+
+fn month_name(language: Language, date: NaiveDate) -> &'static str {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    let names = match language {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::Es => &ES,
+        Language::Pt => &PT,
+    };
+    // month0 is 0..=11 for every NaiveDate, so the index is always in range.
+    names[date.month0() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).expect("valid test date")
+    }
+
+    fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
+            .single()
+            .expect("valid test time")
+    }
+
+    #[test]
+    fn dates_in_the_four_languages() {
+        let day = date(2027, 11, 22);
+        assert_eq!(format_date(Language::En, day), "22 November 2027");
+        assert_eq!(format_date(Language::Fr, day), "22 novembre 2027");
+        assert_eq!(format_date(Language::Es, day), "22 de noviembre de 2027");
+        assert_eq!(format_date(Language::Pt, day), "22 de novembro de 2027");
+    }
+
+    #[test]
+    fn days_have_no_leading_zero_and_french_says_premier() {
+        let day = date(2027, 3, 5);
+        assert_eq!(format_date(Language::En, day), "5 March 2027");
+        assert_eq!(format_date(Language::Pt, day), "5 de março de 2027");
+        assert_eq!(format_date(Language::Fr, date(2027, 8, 1)), "1er août 2027");
+        assert_eq!(
+            format_date(Language::Es, date(2027, 1, 1)),
+            "1 de enero de 2027"
+        );
+    }
+
+    #[test]
+    fn times_are_24_hour_in_the_event_zone() {
+        let at = utc(2027, 11, 22, 15, 5);
+        for language in Language::ALL {
+            assert_eq!(format_time(language, at, chrono_tz::Africa::Dakar), "15:05");
+            assert_eq!(format_time(language, at, chrono_tz::America::Lima), "10:05");
+        }
+    }
+
+    #[test]
+    fn date_and_time_name_the_zone() {
+        let at = utc(2027, 11, 22, 10, 0);
+        assert_eq!(
+            format_datetime_with_zone(Language::Fr, at, chrono_tz::Africa::Dakar),
+            "22 novembre 2027, 10:00 (Africa/Dakar, GMT)"
+        );
+        assert_eq!(
+            format_datetime_with_zone(Language::En, at, chrono_tz::Africa::Dakar),
+            "22 November 2027, 10:00 (Africa/Dakar, GMT)"
+        );
+        // chrono-tz has no letters for Lima's zone and prints its offset.
+        assert_eq!(
+            format_datetime_with_zone(Language::Es, at, chrono_tz::America::Lima),
+            "22 de noviembre de 2027, 05:00 (America/Lima, -05)"
+        );
+    }
+
+    #[test]
+    fn the_date_is_the_one_in_the_event_zone() {
+        let at = utc(2027, 11, 23, 2, 30);
+        assert_eq!(
+            format_datetime_with_zone(Language::Pt, at, chrono_tz::America::Lima),
+            "22 de novembro de 2027, 21:30 (America/Lima, -05)"
+        );
+    }
+
+    #[test]
+    fn session_slots() {
+        let dakar = chrono_tz::Africa::Dakar;
+        assert_eq!(
+            format_session_slot(
+                Language::Fr,
+                utc(2027, 11, 22, 10, 0),
+                utc(2027, 11, 22, 12, 0),
+                dakar
+            ),
+            "22 novembre 2027, 10:00–12:00 (Africa/Dakar, GMT)"
+        );
+        assert_eq!(
+            format_session_slot(
+                Language::En,
+                utc(2027, 11, 22, 22, 0),
+                utc(2027, 11, 23, 1, 30),
+                dakar
+            ),
+            "22 November 2027, 22:00 – 23 November 2027, 01:30 (Africa/Dakar, GMT)"
+        );
+    }
+
+    #[test]
+    fn summer_time_shows_the_abbreviation_in_force() {
+        let at = utc(2027, 7, 1, 8, 0);
+        let text = format_datetime_with_zone(Language::Fr, at, chrono_tz::America::Montreal);
+        assert_eq!(text, "1er juillet 2027, 04:00 (America/Montreal, EDT)");
+    }
+}

@@ -1,0 +1,69 @@
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::promote::{announce, fill_free_places, fill_free_seats};
+use super::token::hash_token;
+use super::view::{RegistrationView, view_of};
+use super::{RegistrationError, with_retries};
+use crate::db::registrations as store;
+
+/// Cancels the registration behind a private token and, in the same
+/// transaction, gives every place it held to the oldest waiting delegate.
+/// Cancelling twice is not an error: the second answer shows the first.
+pub async fn cancel(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
+    let token_hash = hash_token(token);
+    with_retries!(conn, |tx| cancel_once(tx, &token_hash, now).await)
+}
+
+async fn cancel_once(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
+    let found = store::find_by_token_hash(conn, token_hash)
+        .await?
+        .ok_or(RegistrationError::NotFound)?;
+    let event = store::lock_event(conn, found.event_id).await?;
+    let registration = store::lock(conn, found.id).await?;
+    if registration.status == "cancelled" {
+        return Ok(view_of(conn, registration).await?);
+    }
+
+    let mut event = event;
+    if registration.status == "confirmed" {
+        store::lock_country_quota(conn, &event, &registration.country_code).await?;
+        store::release_event_place(conn, event.id).await?;
+        store::release_country_place(conn, event.id, &registration.country_code).await?;
+        event.taken -= 1;
+    }
+
+    let choices = store::choices_of(conn, registration.id).await?;
+    let mut session_ids: Vec<Uuid> = choices
+        .iter()
+        .map(|(choice, _)| choice.session_id)
+        .collect();
+    session_ids.sort_unstable();
+    let mut freed_seats = Vec::new();
+    for session in store::lock_sessions(conn, &session_ids).await? {
+        let held_seat = choices
+            .iter()
+            .any(|(choice, _)| choice.session_id == session.id && choice.status == "confirmed");
+        if held_seat {
+            store::release_seat(conn, session.id).await?;
+            freed_seats.push(session.id);
+        }
+        store::delete_choice(conn, registration.id, session.id).await?;
+    }
+
+    let registration = store::set_status(conn, registration.id, "cancelled", now).await?;
+    announce(conn, &registration, "cancelled").await?;
+
+    fill_free_places(conn, &event, now).await?;
+    fill_free_seats(conn, &freed_seats, None).await?;
+    Ok(view_of(conn, registration).await?)
+}

@@ -1,0 +1,94 @@
+use std::collections::BTreeSet;
+
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::choices::resolve_sessions;
+use super::promote::{announce, fill_free_seats};
+use super::token::hash_token;
+use super::view::{RegistrationView, view_of};
+use super::{RegistrationError, with_retries};
+use crate::db::registrations as store;
+use crate::domain::{FieldErrors, Quota, SeatStatus, SessionCode, seat};
+
+/// Replaces a delegate's session choices: seats of dropped sessions are
+/// freed (and given to the waiting lists), new choices get a seat or a place
+/// in the session's waiting list, kept choices keep their seat — atomically.
+pub async fn change_sessions(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    codes: &[SessionCode],
+) -> Result<RegistrationView, RegistrationError> {
+    let token_hash = hash_token(token);
+    with_retries!(conn, |tx| change_once(tx, &token_hash, codes).await)
+}
+
+async fn change_once(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    codes: &[SessionCode],
+) -> Result<RegistrationView, RegistrationError> {
+    let found = store::find_by_token_hash(conn, token_hash)
+        .await?
+        .ok_or(RegistrationError::NotFound)?;
+    let event = store::lock_event(conn, found.event_id).await?;
+    let registration = store::lock(conn, found.id).await?;
+    if registration.status == "cancelled" {
+        return Err(RegistrationError::Cancelled);
+    }
+
+    let mut errors = FieldErrors::default();
+    let wanted = resolve_sessions(conn, event.id, codes, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(RegistrationError::Invalid(errors));
+    }
+    let current = store::choices_of(conn, registration.id).await?;
+    let wanted_ids: BTreeSet<Uuid> = wanted.iter().map(|session| session.id).collect();
+    let current_ids: BTreeSet<Uuid> = current
+        .iter()
+        .map(|(choice, _)| choice.session_id)
+        .collect();
+    if wanted_ids == current_ids {
+        return Ok(view_of(conn, registration).await?);
+    }
+
+    let involved: Vec<Uuid> = wanted_ids.union(&current_ids).copied().collect();
+    let mut freed_seats = Vec::new();
+    let mut queue_seq = None;
+    for session in store::lock_sessions(conn, &involved).await? {
+        let existing = current
+            .iter()
+            .find(|(choice, _)| choice.session_id == session.id);
+        match (existing, wanted_ids.contains(&session.id)) {
+            (Some((choice, _)), false) => {
+                if choice.status == "confirmed" {
+                    store::release_seat(conn, session.id).await?;
+                    freed_seats.push(session.id);
+                }
+                store::delete_choice(conn, registration.id, session.id).await?;
+            }
+            (None, true) => {
+                // New choices join the back of the queue.
+                let seq = match queue_seq {
+                    Some(seq) => seq,
+                    None => *queue_seq.insert(store::next_queue_seq(conn).await?),
+                };
+                let seated = registration.status == "confirmed"
+                    && seat(Quota {
+                        capacity: session.capacity,
+                        taken: session.taken,
+                    }) == SeatStatus::Confirmed
+                    && store::oldest_waiting_choice(conn, session.id)
+                        .await?
+                        .is_none()
+                    && store::take_seat(conn, session.id).await?;
+                let status = if seated { "confirmed" } else { "waitlisted" };
+                store::insert_choice(conn, registration.id, session.id, status, seq).await?;
+            }
+            _ => {}
+        }
+    }
+    announce(conn, &registration, "sessions_changed").await?;
+    fill_free_seats(conn, &freed_seats, None).await?;
+    Ok(view_of(conn, registration).await?)
+}

@@ -1,0 +1,97 @@
+//! `rencontre check`: recomputes every counter from the rows and verifies the
+//! invariants of DESIGN.md. Each query returns one line per violation.
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+#[derive(QueryableByName)]
+struct Violation {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+const CHECKS: &[(&str, &str)] = &[
+    (
+        "event counter equals its confirmed registrations and fits its capacity",
+        "SELECT format('event %s: taken %s, confirmed %s, capacity %s', e.slug, e.taken,
+                       count(r.id), coalesce(e.capacity::text, 'unlimited')) AS line
+           FROM events e
+           LEFT JOIN registrations r ON r.event_id = e.id AND r.status = 'confirmed'
+          GROUP BY e.id
+         HAVING e.taken <> count(r.id) OR e.taken > coalesce(e.capacity, e.taken)",
+    ),
+    (
+        "country counters equal their confirmed registrations and fit their quota",
+        "SELECT format('event %s, country %s: taken %s, confirmed %s, capacity %s', e.slug,
+                       q.country_code, q.taken, count(r.id),
+                       coalesce(q.capacity::text, 'unlimited')) AS line
+           FROM country_quotas q
+           JOIN events e ON e.id = q.event_id
+           LEFT JOIN registrations r ON r.event_id = q.event_id
+                AND r.country_code = q.country_code AND r.status = 'confirmed'
+          GROUP BY e.slug, q.event_id, q.country_code
+         HAVING q.taken <> count(r.id) OR q.taken > coalesce(q.capacity, q.taken)",
+    ),
+    (
+        "session counters equal their seated choices and fit the room",
+        "SELECT format('session %s: taken %s, seated %s, capacity %s', s.code, s.taken,
+                       count(c.registration_id), coalesce(s.capacity::text, 'unlimited')) AS line
+           FROM sessions s
+           LEFT JOIN registration_sessions c ON c.session_id = s.id AND c.status = 'confirmed'
+          GROUP BY s.id
+         HAVING s.taken <> count(c.registration_id) OR s.taken > coalesce(s.capacity, s.taken)",
+    ),
+    (
+        "only confirmed delegates hold seats, and cancelled ones hold no choices",
+        "SELECT format('registration %s (%s) has a %s choice', r.reference, r.status, c.status)
+                AS line
+           FROM registration_sessions c
+           JOIN registrations r ON r.id = c.registration_id
+          WHERE (c.status = 'confirmed' AND r.status <> 'confirmed') OR r.status = 'cancelled'",
+    ),
+    (
+        "nobody waits for a place that is free",
+        "SELECT format('registration %s waits although event %s and country %s have room',
+                       r.reference, e.slug, r.country_code) AS line
+           FROM registrations r
+           JOIN events e ON e.id = r.event_id
+           JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code
+          WHERE r.status = 'waitlisted'
+            AND (e.capacity IS NULL OR e.taken < e.capacity)
+            AND (q.capacity IS NULL OR q.taken < q.capacity)",
+    ),
+    (
+        "no confirmed delegate waits for a seat that is free",
+        "SELECT format('registration %s waits for session %s which has free seats',
+                       r.reference, s.code) AS line
+           FROM registration_sessions c
+           JOIN registrations r ON r.id = c.registration_id
+           JOIN sessions s ON s.id = c.session_id
+          WHERE c.status = 'waitlisted' AND r.status = 'confirmed'
+            AND (s.capacity IS NULL OR s.taken < s.capacity)",
+    ),
+    (
+        "every registration has its email in the outbox",
+        "SELECT format('registration %s has no %s email', r.reference,
+                       CASE WHEN r.status = 'waitlisted' THEN 'waiting-list' ELSE 'confirmation' END)
+                AS line
+           FROM registrations r
+          WHERE NOT EXISTS (SELECT 1 FROM email_outbox o
+                             WHERE o.registration_id = r.id
+                               AND o.kind IN ('confirmation', 'waitlisted'))",
+    ),
+];
+
+/// Every violation found, described in one line each; empty when all hold.
+pub async fn violations(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<String>> {
+    let mut found = Vec::new();
+    for (invariant, query) in CHECKS {
+        let rows: Vec<Violation> = diesel::sql_query(*query).load(conn).await?;
+        found.extend(
+            rows.into_iter()
+                .map(|row| format!("{invariant}: {}", row.line)),
+        );
+    }
+    Ok(found)
+}

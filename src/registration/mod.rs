@@ -1,0 +1,85 @@
+//! The use cases that change registrations: register, change sessions,
+//! cancel, and the promotions they trigger. Each runs as ONE database
+//! transaction and is the only code that moves quota counters.
+//!
+//! Lock order, in every use case: the event row, then country quota rows,
+//! then session rows by id. Since every transaction takes the event row
+//! first, two of them can never wait on each other in a cycle; a
+//! serialization failure or deadlock reported anyway (e.g. by an organiser's
+//! direct change) is retried a bounded number of times.
+
+mod cancel;
+mod change_sessions;
+pub mod check;
+mod choices;
+mod promote;
+mod register;
+mod token;
+mod view;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+pub use cancel::cancel;
+pub use change_sessions::change_sessions;
+pub use register::{Applicant, IdempotencyKey, Registered, register};
+pub use token::{PrivateToken, hash_token};
+pub use view::{ChoiceView, RegistrationView, find_by_token, view_of};
+
+use crate::domain::FieldErrors;
+
+/// How often a transaction that lost a serialization race is run again.
+const MAX_ATTEMPTS: u32 = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    #[error("event not found")]
+    EventNotFound,
+    #[error("registration not found")]
+    NotFound,
+    #[error("registration is closed")]
+    Closed,
+    #[error("this email address is already registered for this event")]
+    Duplicate,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("the Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error("a cancelled registration cannot be changed")]
+    Cancelled,
+    #[error(transparent)]
+    Database(#[from] DieselError),
+}
+
+impl RegistrationError {
+    fn is_transient(&self) -> bool {
+        match self {
+            RegistrationError::Database(DieselError::DatabaseError(kind, info)) => {
+                matches!(kind, DatabaseErrorKind::SerializationFailure)
+                    || info.message().contains("deadlock detected")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Runs `attempt` as one transaction, again when it lost a serialization race.
+macro_rules! with_retries {
+    ($conn:expr, |$tx:ident| $body:expr) => {{
+        let mut attempt = 1;
+        loop {
+            let result = diesel_async::AsyncConnection::transaction::<_, RegistrationError, _>(
+                &mut *$conn,
+                async |$tx| $body,
+            )
+            .await;
+            match result {
+                Err(error) if error.is_transient() && attempt < crate::registration::MAX_ATTEMPTS => {
+                    tracing::debug!(attempt, %error, "retrying a transaction");
+                    attempt += 1;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+pub(crate) use with_retries;

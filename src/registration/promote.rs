@@ -1,0 +1,92 @@
+//! Giving freed places to the waiting lists, first come first served, in the
+//! transaction that freed them. The caller holds the event lock.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use diesel::result::Error as DieselError;
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use crate::db::events::Event;
+use crate::db::outbox::{self, NewEmail};
+use crate::db::registrations::{self as store, Registration};
+
+/// Promotes waiting registrations, oldest first, while the event has room
+/// and a waiting delegate's country has room too. `event` is the row as
+/// locked by the caller, with the counts of this transaction so far.
+pub async fn fill_free_places(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let mut event_taken = event.taken;
+    while event.capacity.is_none_or(|capacity| event_taken < capacity) {
+        let Some(waiting) = store::oldest_promotable(conn, event.id).await? else {
+            break;
+        };
+        store::lock_country_quota(conn, event, &waiting.country_code).await?;
+        // The country's quota may have been lowered since the look-up: ask again.
+        if !store::take_country_place(conn, event.id, &waiting.country_code).await? {
+            continue;
+        }
+        if !store::take_event_place(conn, event.id).await? {
+            // Impossible while we hold the event lock; never leave counts skewed.
+            return Err(DieselError::RollbackTransaction);
+        }
+        event_taken += 1;
+        let registration = store::set_status(conn, waiting.id, "confirmed", now).await?;
+        announce(conn, &registration, "promoted").await?;
+        let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
+            .await?
+            .into_iter()
+            .map(|(choice, _)| choice.session_id)
+            .collect();
+        waiting_sessions.sort_unstable();
+        // Their choices now queue like everyone else's: older waiting choices
+        // of confirmed delegates are seated first.
+        fill_free_seats(conn, &waiting_sessions, Some(registration.id)).await?;
+    }
+    Ok(())
+}
+
+/// Gives each free seat of these sessions to the oldest waiting choice of a
+/// confirmed delegate, and tells them — except `already_told`, whose email
+/// is being written by the caller. `session_ids` must be sorted (lock order).
+pub async fn fill_free_seats(
+    conn: &mut AsyncPgConnection,
+    session_ids: &[Uuid],
+    already_told: Option<Uuid>,
+) -> QueryResult<()> {
+    for session in store::lock_sessions(conn, session_ids).await? {
+        while let Some(choice) = store::oldest_waiting_choice(conn, session.id).await? {
+            if !store::take_seat(conn, session.id).await? {
+                break;
+            }
+            store::set_choice_status(conn, choice.registration_id, session.id, "confirmed").await?;
+            if already_told != Some(choice.registration_id) {
+                let registration = store::find(conn, choice.registration_id).await?;
+                announce(conn, &registration, "promoted").await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn announce(
+    conn: &mut AsyncPgConnection,
+    registration: &Registration,
+    kind: &str,
+) -> QueryResult<()> {
+    outbox::enqueue(
+        conn,
+        &NewEmail {
+            id: Uuid::now_v7(),
+            event_id: registration.event_id,
+            registration_id: Some(registration.id),
+            kind,
+            recipient: &registration.email,
+            language: &registration.language,
+        },
+    )
+    .await
+}

@@ -1,0 +1,62 @@
+//! A registration as the delegate sees it: status, place in the queue, and
+//! the session choices.
+
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+
+use super::token::hash_token;
+use crate::db::events::Session;
+use crate::db::registrations::{self as store, Registration};
+
+#[derive(Debug, Clone)]
+pub struct ChoiceView {
+    pub session: Session,
+    /// "confirmed" or "waitlisted".
+    pub status: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegistrationView {
+    pub registration: Registration,
+    /// 1 = the next to be offered a place; `None` unless waitlisted.
+    pub waitlist_position: Option<i64>,
+    pub choices: Vec<ChoiceView>,
+}
+
+pub async fn view_of(
+    conn: &mut AsyncPgConnection,
+    registration: Registration,
+) -> QueryResult<RegistrationView> {
+    let waitlist_position = if registration.status == "waitlisted" {
+        let country =
+            store::country_quota(conn, registration.event_id, &registration.country_code).await?;
+        let country_is_full = country.remaining() == Some(0);
+        Some(store::waitlist_position(conn, &registration, country_is_full).await?)
+    } else {
+        None
+    };
+    let choices = store::choices_of(conn, registration.id)
+        .await?
+        .into_iter()
+        .map(|(choice, session)| ChoiceView {
+            session,
+            status: choice.status,
+        })
+        .collect();
+    Ok(RegistrationView {
+        registration,
+        waitlist_position,
+        choices,
+    })
+}
+
+/// The registration behind a private token, if any.
+pub async fn find_by_token(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+) -> QueryResult<Option<RegistrationView>> {
+    match store::find_by_token_hash(conn, &hash_token(token)).await? {
+        Some(registration) => view_of(conn, registration).await.map(Some),
+        None => Ok(None),
+    }
+}

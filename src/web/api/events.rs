@@ -1,0 +1,114 @@
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::db::events::{self as store, CountryQuota, Event, Session};
+use crate::web::{AppError, AppState};
+
+#[derive(Serialize)]
+struct EventBody<'a> {
+    slug: &'a str,
+    name: &'a str,
+    names: &'a serde_json::Value,
+    description: &'a str,
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
+    timezone: &'a str,
+    languages: &'a [String],
+    registration: Window,
+    capacity: Option<i32>,
+    remaining: Option<i32>,
+    default_country_capacity: Option<i32>,
+    sessions: Vec<SessionBody<'a>>,
+    countries: Vec<CountryBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct Window {
+    opens_at: chrono::DateTime<Utc>,
+    closes_at: chrono::DateTime<Utc>,
+    open: bool,
+}
+
+#[derive(Serialize)]
+struct SessionBody<'a> {
+    code: &'a str,
+    title: &'a str,
+    titles: &'a serde_json::Value,
+    kind: &'a str,
+    room: &'a str,
+    starts_at: chrono::DateTime<Utc>,
+    ends_at: chrono::DateTime<Utc>,
+    capacity: Option<i32>,
+    remaining: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct CountryBody<'a> {
+    code: &'a str,
+    capacity: Option<i32>,
+    remaining: Option<i32>,
+}
+
+/// `GET /api/v1/events/{slug}`: the event with the places left everywhere.
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let event = store::find_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    let sessions = store::sessions_of(&mut conn, event.id).await?;
+    let countries = store::country_quotas_of(&mut conn, event.id).await?;
+    Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
+}
+
+fn event_body<'a>(
+    event: &'a Event,
+    sessions: &'a [Session],
+    countries: &'a [CountryQuota],
+) -> EventBody<'a> {
+    EventBody {
+        slug: &event.slug,
+        name: &event.name,
+        names: &event.names,
+        description: &event.description,
+        starts_on: event.starts_on,
+        ends_on: event.ends_on,
+        timezone: &event.timezone,
+        languages: &event.languages,
+        registration: Window {
+            opens_at: event.registration_opens_at,
+            closes_at: event.registration_closes_at,
+            open: event.is_open_at(Utc::now()),
+        },
+        capacity: event.capacity,
+        remaining: event
+            .capacity
+            .map(|capacity| (capacity - event.taken).max(0)),
+        default_country_capacity: event.default_country_capacity,
+        sessions: sessions
+            .iter()
+            .map(|session| SessionBody {
+                code: &session.code,
+                title: &session.title,
+                titles: &session.titles,
+                kind: &session.kind,
+                room: &session.room,
+                starts_at: session.starts_at,
+                ends_at: session.ends_at,
+                capacity: session.capacity,
+                remaining: session.remaining(),
+            })
+            .collect(),
+        countries: countries
+            .iter()
+            .map(|quota| CountryBody {
+                code: &quota.country_code,
+                capacity: quota.capacity,
+                remaining: quota.remaining(),
+            })
+            .collect(),
+    }
+}
