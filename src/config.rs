@@ -66,6 +66,10 @@ pub struct MailSettings {
     pub smtp_password: Option<String>,
     pub smtp_timeout_secs: u64,
     pub max_attempts: u32,
+    /// The worker looks for due rows this often even without a notification.
+    pub poll_interval_ms: u64,
+    /// The first retry waits about this long; each further one twice as long.
+    pub retry_base_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

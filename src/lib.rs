@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod mail;
 pub mod registration;
 pub mod telemetry;
 pub mod web;

@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
-use rencontre::{db, demo, registration, telemetry, web};
+use rencontre::{db, demo, mail, registration, telemetry, web};
+use tokio::sync::watch;
 
 #[derive(Parser)]
 #[command(
@@ -122,16 +123,35 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { no_worker: _ } => {
+        Command::Serve { no_worker } => {
             migrate(&settings).await?;
             let pool = db::build_pool(&settings.database)?;
+            let (stop_worker, stopped) = watch::channel(false);
+            let worker = if no_worker {
+                None
+            } else {
+                let worker =
+                    mail::Worker::new(pool.clone(), &settings.database.url, &settings.mail)?;
+                Some(tokio::spawn(worker.run(stopped)))
+            };
             let application = web::Application::build(settings.clone(), pool)?;
-            tracing::info!(
-                url = %settings.public_url(),
-                port = application.port(),
-                "serving"
-            );
+            tracing::info!(url = %settings.public_url(), port = application.port(), "serving");
+            // Returns on SIGINT/SIGTERM once in-flight requests have finished.
             application.run_until_stopped().await?;
+            let _ = stop_worker.send(true);
+            if let Some(worker) = worker {
+                worker.await?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker => {
+            let pool = db::build_pool(&settings.database)?;
+            let (stop_worker, stopped) = watch::channel(false);
+            let worker = mail::Worker::new(pool, &settings.database.url, &settings.mail)?;
+            let running = tokio::spawn(worker.run(stopped));
+            shutdown_signal().await;
+            let _ = stop_worker.send(true);
+            running.await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
@@ -164,7 +184,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        Command::Worker | Command::Token { .. } | Command::Export { .. } => not_yet_available(),
+        Command::Token { .. } | Command::Export { .. } => not_yet_available(),
         Command::Organiser {
             command: OrganiserCommand::Add { password_stdin, .. },
         } => {
@@ -190,4 +210,23 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 fn not_yet_available() -> anyhow::Result<ExitCode> {
     eprintln!("rencontre: this command is not yet available in this version");
     Ok(ExitCode::from(3))
+}
+
+/// SIGINT or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
 }

@@ -1,4 +1,4 @@
-# Public pages of Rencontre, in English.
+# What Rencontre says to delegates (pages, emails, API errors), in English.
 # The words follow the project glossary, the same in all four languages.
 # Every id here exists in fr, es and pt too (the tests of src/i18n check it).
 # Arguments arrive already formatted, except $count, $max and $position,
@@ -126,3 +126,30 @@ manage-cancel-confirm-button = Yes, cancel my registration
 manage-cancel-back = No, keep my registration
 manage-cancelled-notice = Your registration has been cancelled.
 manage-print = Print this page
+
+## Errors of the JSON API
+
+error-json-object = The request body must be a JSON object.
+error-unknown-field = This field is unknown.
+error-not-text = This field must be text.
+error-not-text-list = This field must be a list of texts.
+
+## Emails
+# Subjects start with the meeting's name: names are full titles, which do
+# not take a preposition well in every language.
+
+email-subject-confirmation = { $event }: your registration is confirmed
+email-subject-waitlisted = { $event }: you are on the waiting list
+email-subject-promoted = { $event }: a place has been freed for you
+email-subject-sessions_changed = { $event }: your sessions have been saved
+email-subject-cancelled = { $event }: your registration has been cancelled
+email-subject-resend = { $event }: your registration
+email-greeting = Dear { $name },
+email-lead-confirmation = Thank you for registering. Your registration is confirmed, and we look forward to welcoming you.
+email-lead-waitlisted = Thank you for registering. There is no place left for the moment, so your registration is on the waiting list. We will write to you as soon as a place is freed for you.
+email-lead-promoted = Good news: a place has been freed for you. Here is your registration as it now stands.
+email-lead-sessions_changed = Your session choices have been saved. Here is your registration as it now stands.
+email-lead-cancelled = Your registration has been cancelled. If you change your mind, you can register again while registration is open.
+email-lead-resend = As requested, here are the details of your registration again.
+email-private-link-earlier = Your private link, in the email we sent when you registered, lets you view, change or cancel your registration.
+email-signature = The organising team

@@ -1,4 +1,4 @@
-# Páginas públicas de Rencontre, en español.
+# Lo que Rencontre dice a los delegados y delegadas (páginas, correos, errores de la API), en español.
 # Vocabulario del glosario del proyecto; trato de usted en todo el texto.
 # Cada identificador existe también en en, fr y pt (lo comprueban los tests de src/i18n).
 # Los argumentos llegan ya formateados, salvo $count, $max y $position, que
@@ -126,3 +126,28 @@ manage-cancel-confirm-button = Sí, cancelar mi inscripción
 manage-cancel-back = No, mantener mi inscripción
 manage-cancelled-notice = Su inscripción ha sido cancelada.
 manage-print = Imprimir esta página
+
+## Errores de la API JSON
+
+error-json-object = El cuerpo de la solicitud debe ser un objeto JSON.
+error-unknown-field = Este campo es desconocido.
+error-not-text = Este campo debe ser un texto.
+error-not-text-list = Este campo debe ser una lista de textos.
+
+## Correos electrónicos
+
+email-subject-confirmation = { $event }: su inscripción está confirmada
+email-subject-waitlisted = { $event }: está en la lista de espera
+email-subject-promoted = { $event }: se ha liberado una plaza para usted
+email-subject-sessions_changed = { $event }: sus sesiones se han guardado
+email-subject-cancelled = { $event }: su inscripción ha sido cancelada
+email-subject-resend = { $event }: su inscripción
+email-greeting = Estimado/a { $name }:
+email-lead-confirmation = Gracias por inscribirse. Su inscripción está confirmada y será un placer recibirle.
+email-lead-waitlisted = Gracias por inscribirse. Por el momento no quedan plazas, así que su inscripción está en la lista de espera. Le escribiremos en cuanto se libere una plaza para usted.
+email-lead-promoted = Buenas noticias: se ha liberado una plaza para usted. Esta es su inscripción tal como queda ahora.
+email-lead-sessions_changed = Su elección de sesiones se ha guardado. Esta es su inscripción tal como queda ahora.
+email-lead-cancelled = Su inscripción ha sido cancelada. Si cambia de opinión, puede volver a inscribirse mientras la inscripción esté abierta.
+email-lead-resend = Como ha solicitado, le enviamos de nuevo los datos de su inscripción.
+email-private-link-earlier = Su enlace personal, incluido en el correo que le enviamos al inscribirse, le permite ver, modificar o cancelar su inscripción.
+email-signature = El equipo organizador

@@ -1,4 +1,4 @@
-# Pages publiques de Rencontre, en français.
+# Ce que Rencontre dit aux délégué·e·s (pages, e-mails, erreurs de l'API), en français.
 # Vocabulaire du glossaire du projet ; vouvoiement partout.
 # Chaque identifiant existe aussi en en, es et pt (vérifié par les tests de src/i18n).
 # Les arguments arrivent déjà formatés, sauf $count, $max et $position, qui
@@ -132,3 +132,28 @@ manage-cancel-confirm-button = Oui, annuler mon inscription
 manage-cancel-back = Non, garder mon inscription
 manage-cancelled-notice = Votre inscription a été annulée.
 manage-print = Imprimer cette page
+
+## Erreurs de l'API JSON
+
+error-json-object = Le corps de la requête doit être un objet JSON.
+error-unknown-field = Ce champ est inconnu.
+error-not-text = Ce champ doit être du texte.
+error-not-text-list = Ce champ doit être une liste de textes.
+
+## E-mails
+
+email-subject-confirmation = { $event } : votre inscription est confirmée
+email-subject-waitlisted = { $event } : vous êtes sur la liste d'attente
+email-subject-promoted = { $event } : une place s'est libérée pour vous
+email-subject-sessions_changed = { $event } : vos séances ont été enregistrées
+email-subject-cancelled = { $event } : votre inscription a été annulée
+email-subject-resend = { $event } : votre inscription
+email-greeting = Bonjour { $name },
+email-lead-confirmation = Merci pour votre inscription. Votre inscription est confirmée et nous nous réjouissons de vous accueillir.
+email-lead-waitlisted = Merci pour votre inscription. Il ne reste plus de place pour le moment : votre inscription est donc sur la liste d'attente. Nous vous écrirons dès qu'une place se libérera pour vous.
+email-lead-promoted = Bonne nouvelle : une place s'est libérée pour vous. Voici votre inscription telle qu'elle est désormais.
+email-lead-sessions_changed = Vos choix de séances ont été enregistrés. Voici votre inscription telle qu'elle est désormais.
+email-lead-cancelled = Votre inscription a été annulée. Si vous changez d'avis, vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes.
+email-lead-resend = Comme demandé, voici à nouveau le détail de votre inscription.
+email-private-link-earlier = Votre lien personnel, dans l'e-mail envoyé lors de votre inscription, vous permet de consulter, modifier ou annuler votre inscription.
+email-signature = L'équipe d'organisation

@@ -1,4 +1,4 @@
-# Páginas públicas do Rencontre, em português.
+# O que o Rencontre diz aos delegados e delegadas (páginas, e-mails, erros da API), em português.
 # Vocabulário do glossário do projeto; tratamento por "você" em tom formal.
 # Cada identificador existe também em en, fr e es (os testes de src/i18n verificam).
 # Os argumentos chegam já formatados, exceto $count, $max e $position, que
@@ -128,3 +128,28 @@ manage-cancel-confirm-button = Sim, cancelar minha inscrição
 manage-cancel-back = Não, manter minha inscrição
 manage-cancelled-notice = Sua inscrição foi cancelada.
 manage-print = Imprimir esta página
+
+## Erros da API JSON
+
+error-json-object = O corpo da requisição deve ser um objeto JSON.
+error-unknown-field = Este campo é desconhecido.
+error-not-text = Este campo deve ser um texto.
+error-not-text-list = Este campo deve ser uma lista de textos.
+
+## E-mails
+
+email-subject-confirmation = { $event }: sua inscrição está confirmada
+email-subject-waitlisted = { $event }: você está na lista de espera
+email-subject-promoted = { $event }: uma vaga foi liberada para você
+email-subject-sessions_changed = { $event }: suas sessões foram salvas
+email-subject-cancelled = { $event }: sua inscrição foi cancelada
+email-subject-resend = { $event }: sua inscrição
+email-greeting = Prezado/a { $name },
+email-lead-confirmation = Obrigado por se inscrever. Sua inscrição está confirmada e será um prazer recebê-lo/a.
+email-lead-waitlisted = Obrigado por se inscrever. No momento não há mais vagas, por isso sua inscrição está na lista de espera. Escreveremos a você assim que uma vaga for liberada.
+email-lead-promoted = Boa notícia: uma vaga foi liberada para você. Esta é a sua inscrição como está agora.
+email-lead-sessions_changed = Sua escolha de sessões foi salva. Esta é a sua inscrição como está agora.
+email-lead-cancelled = Sua inscrição foi cancelada. Se mudar de ideia, você pode se inscrever novamente enquanto as inscrições estiverem abertas.
+email-lead-resend = Conforme solicitado, enviamos novamente os dados da sua inscrição.
+email-private-link-earlier = Seu link pessoal, no e-mail que enviamos quando você se inscreveu, permite ver, alterar ou cancelar sua inscrição.
+email-signature = A equipe organizadora

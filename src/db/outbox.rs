@@ -1,6 +1,7 @@
 //! The email outbox: rows written in the same transaction as the change they
-//! announce, sent later by the mail worker.
+//! announce, rendered already, and sent later by the mail worker.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -16,6 +17,31 @@ pub struct NewEmail<'a> {
     pub kind: &'a str,
     pub recipient: &'a str,
     pub language: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub attachment_ics: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_outbox, check_for_backend(diesel::pg::Pg))]
+pub struct OutboxEmail {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub registration_id: Option<Uuid>,
+    pub kind: String,
+    pub recipient: String,
+    pub language: String,
+    pub subject: Option<String>,
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    pub attachment_ics: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail<'_>) -> QueryResult<()> {
@@ -24,4 +50,90 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail<'_>) -> Quer
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// Locks up to `limit` due rows for this transaction. Rows another worker
+/// holds are skipped, so any number of workers never send one row twice.
+pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
+    email_outbox::table
+        .filter(email_outbox::status.eq("pending"))
+        .filter(email_outbox::next_attempt_at.le(diesel::dsl::now))
+        .order(email_outbox::next_attempt_at.asc())
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .select(OutboxEmail::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, attempts: i32) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq("sent"),
+            email_outbox::attempts.eq(attempts),
+            email_outbox::sent_at.eq(diesel::dsl::now),
+            email_outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn mark_retry(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::attempts.eq(attempts),
+            email_outbox::next_attempt_at.eq(next_attempt_at),
+            email_outbox::last_error.eq(error),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn mark_failed(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    attempts: i32,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq("failed"),
+            email_outbox::attempts.eq(attempts),
+            email_outbox::last_error.eq(error),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The outbox of an event, newest first, paged.
+pub async fn list_for_event(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OutboxEmail>, i64)> {
+    let total = email_outbox::table
+        .filter(email_outbox::event_id.eq(event_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows = email_outbox::table
+        .filter(email_outbox::event_id.eq(event_id))
+        .order((email_outbox::created_at.desc(), email_outbox::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(OutboxEmail::as_select())
+        .load(conn)
+        .await?;
+    Ok((rows, total))
 }

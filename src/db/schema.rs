@@ -62,6 +62,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        attachment_ics -> Nullable<Text>,
     }
 }
 

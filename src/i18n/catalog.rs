@@ -73,12 +73,15 @@ impl Catalog {
     /// Never fails: a page with one English phrase, or at worst a message
     /// id, is better than no page; the log says what is missing.
     pub fn format(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> String {
-        self.format_in(language, id, args)
-            .or_else(|| self.format_in(Language::En, id, args))
-            .unwrap_or_else(|| {
-                tracing::warn!(%language, message_id = id, "message missing in every language");
-                id.to_owned()
-            })
+        if let Some(text) = self.format_in(language, id, args) {
+            return text;
+        }
+        if let Some(text) = self.format_in(Language::En, id, args) {
+            tracing::warn!(%language, message_id = id, "message missing, shown in English");
+            return text;
+        }
+        tracing::warn!(%language, message_id = id, "message missing in every language");
+        id.to_owned()
     }
 
     fn format_in(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> Option<String> {
@@ -231,7 +234,7 @@ mod tests {
     /// Distinct values, so that the output shows which arguments a
     /// translation actually prints.
     fn sample_args() -> FluentArgs<'static> {
-        let args: [(&str, FluentValue); 15] = [
+        let args: [(&str, FluentValue); 16] = [
             ("count", 37.into()),
             ("max", 93.into()),
             ("position", 58.into()),
@@ -247,6 +250,7 @@ mod tests {
             ("reference", "<reference>".into()),
             ("email", "<email>".into()),
             ("status", "<status>".into()),
+            ("name", "<name>".into()),
         ];
         args.into_iter().collect()
     }

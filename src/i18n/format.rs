@@ -21,22 +21,23 @@ pub fn format_date(language: Language, date: NaiveDate) -> String {
     }
 }
 
-/// "10:00" in the event's zone. The language does not change anything yet,
-/// as all four working languages use the 24-hour clock at international
-/// meetings, but callers should not have to know that.
+/// All four working languages use the 24-hour clock at international meetings.
+const CLOCK: &str = "%H:%M";
+
+/// "10:00" in the event's zone. The language changes nothing today (see
+/// `CLOCK`), but callers should not have to know that.
 pub fn format_time(_language: Language, at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%H:%M").to_string()
+    at.with_timezone(&zone).format(CLOCK).to_string()
 }
 
 /// "22 novembre 2027, 10:00 (Africa/Dakar, GMT)".
 pub fn format_datetime_with_zone(language: Language, at: DateTime<Utc>, zone: Tz) -> String {
     let local = at.with_timezone(&zone);
     format!(
-        "{}, {} ({}, {})",
+        "{}, {} ({})",
         format_date(language, local.date_naive()),
-        local.format("%H:%M"),
-        zone.name(),
-        local.format("%Z"),
+        local.format(CLOCK),
+        zone_label(&local),
     )
 }
 
@@ -48,17 +49,22 @@ pub fn format_session_slot(
     end: DateTime<Utc>,
     zone: Tz,
 ) -> String {
-    let local_start = start.with_timezone(&zone);
-    let local_end = end.with_timezone(&zone);
-    let start_date = format_date(language, local_start.date_naive());
-    let (start_time, end_time) = (local_start.format("%H:%M"), local_end.format("%H:%M"));
-    let zone_label = format!("{}, {}", zone.name(), local_start.format("%Z"));
-    if local_start.date_naive() == local_end.date_naive() {
-        format!("{start_date}, {start_time}–{end_time} ({zone_label})")
+    let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    let start_date = format_date(language, start.date_naive());
+    let (start_time, end_time) = (start.format(CLOCK), end.format(CLOCK));
+    let zone = zone_label(&start);
+    if start.date_naive() == end.date_naive() {
+        format!("{start_date}, {start_time}–{end_time} ({zone})")
     } else {
-        let end_date = format_date(language, local_end.date_naive());
-        format!("{start_date}, {start_time} – {end_date}, {end_time} ({zone_label})")
+        let end_date = format_date(language, end.date_naive());
+        format!("{start_date}, {start_time} – {end_date}, {end_time} ({zone})")
     }
+}
+
+/// "Africa/Dakar, GMT": the IANA name is unambiguous, the abbreviation (or
+/// offset, where the zone has no letters) is what clocks there show.
+fn zone_label(local: &DateTime<Tz>) -> String {
+    format!("{}, {}", local.timezone().name(), local.format("%Z"))
 }
 
 fn month_name(language: Language, date: NaiveDate) -> &'static str {

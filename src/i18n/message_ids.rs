@@ -103,4 +103,26 @@ pub const MESSAGE_IDS: &[&str] = &[
     "manage-cancel-back",
     "manage-cancelled-notice",
     "manage-print",
+    // Errors of the JSON API
+    "error-json-object",
+    "error-unknown-field",
+    "error-not-text",
+    "error-not-text-list",
+    // Emails: subjects and leads are `email-subject-{kind}` and
+    // `email-lead-{kind}` for each outbox kind
+    "email-subject-confirmation",
+    "email-subject-waitlisted",
+    "email-subject-promoted",
+    "email-subject-sessions_changed",
+    "email-subject-cancelled",
+    "email-subject-resend",
+    "email-greeting",
+    "email-lead-confirmation",
+    "email-lead-waitlisted",
+    "email-lead-promoted",
+    "email-lead-sessions_changed",
+    "email-lead-cancelled",
+    "email-lead-resend",
+    "email-private-link-earlier",
+    "email-signature",
 ];

@@ -1,4 +1,4 @@
-//! The four working languages: Fluent messages for the public pages, the
+//! The four working languages: Fluent messages for pages and emails, the
 //! choice of a page's language, and dates and times written the way each
 //! language writes them.
 //!

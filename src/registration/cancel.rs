@@ -2,11 +2,12 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::promote::{announce, fill_free_places, fill_free_seats};
+use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::registrations as store;
+use crate::mail::EmailKind;
 
 /// Cancels the registration behind a private token and, in the same
 /// transaction, gives every place it held to the oldest waiting delegate.
@@ -14,15 +15,18 @@ use crate::db::registrations as store;
 pub async fn cancel(
     conn: &mut AsyncPgConnection,
     token: &str,
+    manage_url: &str,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
     let token_hash = hash_token(token);
-    with_retries!(conn, |tx| cancel_once(tx, &token_hash, now).await)
+    with_retries!(conn, |tx| cancel_once(tx, &token_hash, manage_url, now)
+        .await)
 }
 
 async fn cancel_once(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
+    manage_url: &str,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
     let found = store::find_by_token_hash(conn, token_hash)
@@ -61,9 +65,16 @@ async fn cancel_once(
     }
 
     let registration = store::set_status(conn, registration.id, "cancelled", now).await?;
-    announce(conn, &registration, "cancelled").await?;
+    let view = notify(
+        conn,
+        &event,
+        registration,
+        EmailKind::Cancelled,
+        Some(manage_url),
+    )
+    .await?;
 
     fill_free_places(conn, &event, now).await?;
-    fill_free_seats(conn, &freed_seats, None).await?;
-    Ok(view_of(conn, registration).await?)
+    fill_free_seats(conn, &event, &freed_seats, None).await?;
+    Ok(view)
 }

@@ -4,12 +4,13 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::choices::resolve_sessions;
-use super::promote::{announce, fill_free_seats};
+use super::promote::{fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::registrations as store;
 use crate::domain::{FieldErrors, Quota, SeatStatus, SessionCode, seat};
+use crate::mail::EmailKind;
 
 /// Replaces a delegate's session choices: seats of dropped sessions are
 /// freed (and given to the waiting lists), new choices get a seat or a place
@@ -18,15 +19,18 @@ pub async fn change_sessions(
     conn: &mut AsyncPgConnection,
     token: &str,
     codes: &[SessionCode],
+    manage_url: &str,
 ) -> Result<RegistrationView, RegistrationError> {
     let token_hash = hash_token(token);
-    with_retries!(conn, |tx| change_once(tx, &token_hash, codes).await)
+    with_retries!(conn, |tx| change_once(tx, &token_hash, codes, manage_url)
+        .await)
 }
 
 async fn change_once(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     codes: &[SessionCode],
+    manage_url: &str,
 ) -> Result<RegistrationView, RegistrationError> {
     let found = store::find_by_token_hash(conn, token_hash)
         .await?
@@ -88,7 +92,13 @@ async fn change_once(
             _ => {}
         }
     }
-    announce(conn, &registration, "sessions_changed").await?;
-    fill_free_seats(conn, &freed_seats, None).await?;
-    Ok(view_of(conn, registration).await?)
+    fill_free_seats(conn, &event, &freed_seats, None).await?;
+    Ok(notify(
+        conn,
+        &event,
+        registration,
+        EmailKind::SessionsChanged,
+        Some(manage_url),
+    )
+    .await?)
 }

@@ -7,9 +7,11 @@ use diesel::result::Error as DieselError;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::view::{RegistrationView, view_of};
 use crate::db::events::Event;
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
+use crate::mail::{self, EmailKind};
 
 /// Promotes waiting registrations, oldest first, while the event has room
 /// and a waiting delegate's country has room too. `event` is the row as
@@ -35,7 +37,6 @@ pub async fn fill_free_places(
         }
         event_taken += 1;
         let registration = store::set_status(conn, waiting.id, "confirmed", now).await?;
-        announce(conn, &registration, "promoted").await?;
         let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
             .await?
             .into_iter()
@@ -44,7 +45,9 @@ pub async fn fill_free_places(
         waiting_sessions.sort_unstable();
         // Their choices now queue like everyone else's: older waiting choices
         // of confirmed delegates are seated first.
-        fill_free_seats(conn, &waiting_sessions, Some(registration.id)).await?;
+        fill_free_seats(conn, event, &waiting_sessions, Some(registration.id)).await?;
+        // Written after the seats are settled, so the email lists them.
+        notify(conn, event, registration, EmailKind::Promoted, None).await?;
     }
     Ok(())
 }
@@ -54,6 +57,7 @@ pub async fn fill_free_places(
 /// is being written by the caller. `session_ids` must be sorted (lock order).
 pub async fn fill_free_seats(
     conn: &mut AsyncPgConnection,
+    event: &Event,
     session_ids: &[Uuid],
     already_told: Option<Uuid>,
 ) -> QueryResult<()> {
@@ -65,28 +69,40 @@ pub async fn fill_free_seats(
             store::set_choice_status(conn, choice.registration_id, session.id, "confirmed").await?;
             if already_told != Some(choice.registration_id) {
                 let registration = store::find(conn, choice.registration_id).await?;
-                announce(conn, &registration, "promoted").await?;
+                notify(conn, event, registration, EmailKind::Promoted, None).await?;
             }
         }
     }
     Ok(())
 }
 
-pub async fn announce(
+/// Writes the email telling a delegate about `kind`, rendered from the
+/// registration as it now stands, and returns that view.
+pub async fn notify(
     conn: &mut AsyncPgConnection,
-    registration: &Registration,
-    kind: &str,
-) -> QueryResult<()> {
+    event: &Event,
+    registration: Registration,
+    kind: EmailKind,
+    manage_url: Option<&str>,
+) -> QueryResult<RegistrationView> {
+    let view = view_of(conn, registration).await?;
+    let email = mail::render(kind, event, &view, manage_url);
+    let registration = &view.registration;
     outbox::enqueue(
         conn,
         &NewEmail {
             id: Uuid::now_v7(),
             event_id: registration.event_id,
             registration_id: Some(registration.id),
-            kind,
+            kind: kind.as_str(),
             recipient: &registration.email,
             language: &registration.language,
+            subject: &email.subject,
+            body_text: &email.text,
+            body_html: &email.html,
+            attachment_ics: email.ics.as_deref(),
         },
     )
-    .await
+    .await?;
+    Ok(view)
 }

@@ -4,17 +4,18 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::choices::resolve_sessions;
+use super::promote::notify;
 use super::token::PrivateToken;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::events::{Event, Session};
 use crate::db::idempotency::{self, Claim};
-use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, NewRegistration};
 use crate::domain::{
     Admission, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
     PersonName, Quota, Reference, ReferencePrefix, SeatStatus, SessionCode, admit, seat,
 };
+use crate::mail::EmailKind;
 
 /// A delegate's answers, already parsed into domain types by the web layer.
 #[derive(Debug, Clone)]
@@ -51,6 +52,7 @@ pub async fn register(
     event: &Event,
     applicant: &Applicant,
     idempotency_key: Option<&IdempotencyKey>,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Registered, RegistrationError> {
     let sessions = chosen_sessions(conn, event, applicant).await?;
@@ -60,6 +62,7 @@ pub async fn register(
         applicant,
         &sessions,
         idempotency_key,
+        public_url,
         now
     )
     .await)
@@ -94,6 +97,7 @@ async fn register_once(
     applicant: &Applicant,
     sessions: &[Session],
     idempotency_key: Option<&IdempotencyKey>,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Registered, RegistrationError> {
     if let Some(key) = idempotency_key
@@ -184,32 +188,22 @@ async fn register_once(
         store::insert_choice(conn, registration.id, session.id, status, queue_seq).await?;
     }
 
-    outbox::enqueue(
-        conn,
-        &NewEmail {
-            id: Uuid::now_v7(),
-            event_id: event.id,
-            registration_id: Some(registration.id),
-            kind: if confirmed {
-                "confirmation"
-            } else {
-                "waitlisted"
-            },
-            recipient: &registration.email,
-            language: &registration.language,
-        },
-    )
-    .await?;
+    let manage_url = format!("{public_url}/r/{}", token.as_str());
+    let kind = if confirmed {
+        EmailKind::Confirmation
+    } else {
+        EmailKind::Waitlisted
+    };
+    let view = notify(conn, &event, registration, kind, Some(&manage_url)).await?;
 
     if let Some(key) = idempotency_key {
         let record = serde_json::json!({
-            "registration_id": registration.id,
+            "registration_id": view.registration.id,
             "token": token.as_str(),
         });
         idempotency::record(conn, event.id, &key.key, 201, &record).await?;
     }
 
-    let view = view_of(conn, registration).await?;
     Ok(Registered {
         view,
         token: token.as_str().to_owned(),

@@ -2,10 +2,12 @@
 //! test gets its own database cloned from a migrated template, on the real
 //! PostgreSQL that `make test` starts.
 
+mod smtp;
 mod support;
 
 mod cli;
 mod health;
+mod mail;
 mod migrations;
 mod registration;
 mod registration_concurrency;

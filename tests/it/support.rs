@@ -481,3 +481,35 @@ impl TestApp {
             .expect("request")
     }
 }
+
+/// A mail worker running against the test database, sending over SMTP.
+pub struct RunningWorker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningWorker {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+impl TestApp {
+    pub fn mail_settings(&self, smtp_port: u16) -> rencontre::config::MailSettings {
+        let mut settings = test_settings(&self.db.url).mail;
+        settings.transport = rencontre::config::MailTransportKind::Smtp;
+        settings.smtp_port = smtp_port;
+        settings
+    }
+
+    pub fn start_worker(&self, mail: &rencontre::config::MailSettings) -> RunningWorker {
+        let worker =
+            rencontre::mail::Worker::new(self.pool.clone(), &self.db.url, mail).expect("worker");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        RunningWorker {
+            stop,
+            task: tokio::spawn(worker.run(stopped)),
+        }
+    }
+}

@@ -95,6 +95,7 @@ pub async fn create(
         &event,
         &applicant,
         idempotency_key.as_ref(),
+        state.settings.public_url(),
         Utc::now(),
     )
     .await?;
@@ -142,8 +143,9 @@ pub async fn cancel(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = state.pool.get().await?;
-    let view = registration::cancel(&mut conn, &token, Utc::now()).await?;
-    Ok(HttpResponse::Ok().json(registration_body(&view, manage_url(&state, &token))))
+    let url = manage_url(&state, &token);
+    let view = registration::cancel(&mut conn, &token, &url, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(registration_body(&view, url)))
 }
 
 /// `PUT /api/v1/registrations/{token}/sessions` with `{"sessions": [codes]}`.
@@ -157,8 +159,9 @@ pub async fn change_sessions(
         .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))?;
     let codes = session_codes(&json).map_err(|errors| validation(&errors))?;
     let mut conn = state.pool.get().await?;
-    let view = registration::change_sessions(&mut conn, &token, &codes).await?;
-    Ok(HttpResponse::Ok().json(registration_body(&view, manage_url(&state, &token))))
+    let url = manage_url(&state, &token);
+    let view = registration::change_sessions(&mut conn, &token, &codes, &url).await?;
+    Ok(HttpResponse::Ok().json(registration_body(&view, url)))
 }
 
 fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErrors> {

@@ -1,0 +1,13 @@
+//! Email: the outbox worker, its transports, and the rendering of each kind
+//! of message (done when the outbox row is written, so what organisers see
+//! in the outbox is exactly what is sent).
+
+mod compose;
+pub mod render;
+mod transport;
+mod worker;
+
+pub use compose::{compose, message_id};
+pub use render::{EmailKind, RenderedEmail, render};
+pub use transport::{SendFailure, Transport};
+pub use worker::{Worker, WorkerError};

@@ -1,0 +1,221 @@
+//! What each kind of email says, in the registration's language: askama
+//! templates for text and HTML, wording from the Fluent catalog, and an
+//! `.ics` calendar for a confirmed delegate.
+
+use askama::Template;
+use chrono::Duration;
+use icalendar::{Calendar, Component, EventLike};
+
+use crate::db::events::Event;
+use crate::domain::Language;
+use crate::i18n::{self, FluentValue};
+use crate::registration::RegistrationView;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailKind {
+    Confirmation,
+    Waitlisted,
+    Promoted,
+    SessionsChanged,
+    Cancelled,
+    Resend,
+}
+
+impl EmailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailKind::Confirmation => "confirmation",
+            EmailKind::Waitlisted => "waitlisted",
+            EmailKind::Promoted => "promoted",
+            EmailKind::SessionsChanged => "sessions_changed",
+            EmailKind::Cancelled => "cancelled",
+            EmailKind::Resend => "resend",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub ics: Option<String>,
+}
+
+struct SessionLine {
+    code: String,
+    title: String,
+    slot: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/message.txt")]
+struct TextEmail<'a> {
+    greeting: &'a str,
+    lead: &'a str,
+    status_line: &'a str,
+    reference_line: &'a str,
+    sessions_heading: &'a str,
+    sessions: &'a [SessionLine],
+    manage_url: Option<&'a str>,
+    private_link_text: &'a str,
+    private_link_earlier: &'a str,
+    signature: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/message.html")]
+struct HtmlEmail<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    greeting: &'a str,
+    lead: &'a str,
+    status_line: &'a str,
+    reference_line: &'a str,
+    sessions_heading: &'a str,
+    sessions: &'a [SessionLine],
+    manage_url: Option<&'a str>,
+    private_link_text: &'a str,
+    private_link_earlier: &'a str,
+    signature: &'a str,
+}
+
+/// Renders one email. `manage_url` is known when the delegate's own request
+/// caused the email; a promotion caused by someone else's cancellation does
+/// not know the private token (only its hash is stored).
+pub fn render(
+    kind: EmailKind,
+    event: &Event,
+    view: &RegistrationView,
+    manage_url: Option<&str>,
+) -> RenderedEmail {
+    let registration = &view.registration;
+    let language = Language::parse(&registration.language).unwrap_or(Language::En);
+    let timezone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let event_name = event.name_in(language.code());
+    let t = |id: &str| i18n::t(language, id);
+    let t1 =
+        |id: &str, name: &str, value: FluentValue| i18n::t_args(language, id, &[(name, value)]);
+
+    let subject = t1(
+        &format!("email-subject-{}", kind.as_str()),
+        "event",
+        event_name.into(),
+    );
+    let greeting = t1(
+        "email-greeting",
+        "name",
+        registration.given_name.as_str().into(),
+    );
+    let lead = t1(
+        &format!("email-lead-{}", kind.as_str()),
+        "event",
+        event_name.into(),
+    );
+    let status = t(&format!("status-{}", registration.status));
+    let mut status_line = t1("manage-status", "status", status.into());
+    if let Some(position) = view.waitlist_position {
+        status_line.push_str(" — ");
+        status_line.push_str(&t1(
+            "confirm-waitlist-position",
+            "position",
+            position.into(),
+        ));
+    }
+    let reference_line = t1(
+        "confirm-reference",
+        "reference",
+        registration.reference.as_str().into(),
+    );
+    let sessions: Vec<SessionLine> = view
+        .choices
+        .iter()
+        .map(|choice| SessionLine {
+            code: choice.session.code.clone(),
+            title: choice.session.title_in(language.code()).to_owned(),
+            slot: i18n::format_session_slot(
+                language,
+                choice.session.starts_at,
+                choice.session.ends_at,
+                timezone,
+            ),
+            status: t(&format!("manage-session-status-{}", choice.status)),
+        })
+        .collect();
+    let sessions_heading = t("manage-sessions-heading");
+    let private_link_text = t("confirm-private-link");
+    let private_link_earlier = t("email-private-link-earlier");
+    let signature = t1("email-signature", "event", event_name.into());
+
+    let text = TextEmail {
+        greeting: &greeting,
+        lead: &lead,
+        status_line: &status_line,
+        reference_line: &reference_line,
+        sessions_heading: &sessions_heading,
+        sessions: &sessions,
+        manage_url,
+        private_link_text: &private_link_text,
+        private_link_earlier: &private_link_earlier,
+        signature: &signature,
+    }
+    .render()
+    .unwrap_or_default();
+    let html = HtmlEmail {
+        lang: language.code(),
+        subject: &subject,
+        greeting: &greeting,
+        lead: &lead,
+        status_line: &status_line,
+        reference_line: &reference_line,
+        sessions_heading: &sessions_heading,
+        sessions: &sessions,
+        manage_url,
+        private_link_text: &private_link_text,
+        private_link_earlier: &private_link_earlier,
+        signature: &signature,
+    }
+    .render()
+    .unwrap_or_default();
+
+    let ics = (registration.status == "confirmed").then(|| calendar(event, view, language));
+    RenderedEmail {
+        subject,
+        text,
+        html,
+        ics,
+    }
+}
+
+/// The meeting as all-day days, and each session the delegate has a seat in.
+fn calendar(event: &Event, view: &RegistrationView, language: Language) -> String {
+    let registration = &view.registration;
+    let mut calendar = Calendar::new();
+    calendar.name(event.name_in(language.code()));
+    calendar.push(
+        icalendar::Event::new()
+            .uid(&format!("{}@rencontre", registration.id))
+            .summary(event.name_in(language.code()))
+            .starts(event.starts_on)
+            .ends(event.ends_on + Duration::days(1))
+            .done(),
+    );
+    for choice in view
+        .choices
+        .iter()
+        .filter(|choice| choice.status == "confirmed")
+    {
+        let session = &choice.session;
+        calendar.push(
+            icalendar::Event::new()
+                .uid(&format!("{}-{}@rencontre", registration.id, session.id))
+                .summary(session.title_in(language.code()))
+                .location(&session.room)
+                .starts(session.starts_at)
+                .ends(session.ends_at)
+                .done(),
+        );
+    }
+    calendar.done().to_string()
+}

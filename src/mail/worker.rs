@@ -1,0 +1,195 @@
+//! The outbox worker: claims due rows with `FOR UPDATE SKIP LOCKED`, sends
+//! them, and records the outcome in the same transaction. Wakes on
+//! `LISTEN email_outbox`, and polls as a fallback.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, StreamExt};
+use rand::Rng;
+use tokio::sync::watch;
+
+use super::compose::compose;
+use super::transport::{SendFailure, Transport};
+use crate::config::MailSettings;
+use crate::db::outbox::{self, OutboxEmail};
+use crate::db::{DbPool, PoolError};
+
+/// Rows claimed per transaction: a crash resends at most this many.
+const BATCH: i64 = 20;
+/// Messages in flight at once, each on a pooled SMTP connection.
+pub(super) const SMTP_CONNECTIONS: usize = 8;
+/// Retries never wait longer than this.
+const MAX_BACKOFF_SECS: f64 = 3600.0;
+
+pub struct Worker {
+    pool: DbPool,
+    database_url: String,
+    transport: Transport,
+    settings: MailSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("database pool: {0}")]
+    Pool(#[from] PoolError),
+}
+
+impl Worker {
+    pub fn new(
+        pool: DbPool,
+        database_url: &str,
+        settings: &MailSettings,
+    ) -> anyhow::Result<Worker> {
+        Ok(Worker {
+            pool,
+            database_url: database_url.to_owned(),
+            transport: Transport::from_settings(settings)?,
+            settings: settings.clone(),
+        })
+    }
+
+    /// Sends until `shutdown` turns true. Database outages are waited out.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let poll = Duration::from_millis(self.settings.poll_interval_ms);
+        let mut listener = None;
+        while !*shutdown.borrow() {
+            if listener.is_none() {
+                listener = listen(&self.database_url).await;
+            }
+            match self.drain().await {
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "mail worker cannot reach the database"),
+            }
+            let woken = tokio::select! {
+                alive = notification(&mut listener) => Some(alive),
+                () = tokio::time::sleep(poll) => None,
+                _ = shutdown.changed() => None,
+            };
+            if woken == Some(false) {
+                listener = None;
+            }
+        }
+    }
+
+    /// Sends every due row; returns how many rows were handled.
+    pub async fn drain(&self) -> Result<usize, WorkerError> {
+        let mut handled = 0;
+        loop {
+            let batch = self.send_batch().await?;
+            handled += batch;
+            if batch < BATCH as usize {
+                return Ok(handled);
+            }
+        }
+    }
+
+    async fn send_batch(&self) -> Result<usize, WorkerError> {
+        let mut conn = self.pool.get().await?;
+        conn.transaction::<_, WorkerError, _>(async |conn| {
+            let rows = outbox::claim_due(conn, BATCH).await?;
+            let outcomes = self.send_all(&rows).await;
+            for (row, outcome) in rows.iter().zip(outcomes) {
+                self.record(conn, row, outcome).await?;
+            }
+            Ok(rows.len())
+        })
+        .await
+    }
+
+    /// Sends side by side: each SMTP exchange waits on the network far more
+    /// than on us, so a batch costs about as long as its slowest message.
+    fn send_all<'a>(
+        &'a self,
+        rows: &'a [OutboxEmail],
+    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
+        let sends: Vec<BoxFuture<'a, Result<(), SendFailure>>> =
+            rows.iter().map(|row| self.send_one(row).boxed()).collect();
+        futures_util::stream::iter(sends)
+            .buffered(SMTP_CONNECTIONS)
+            .collect()
+            .boxed()
+    }
+
+    async fn send_one(&self, row: &OutboxEmail) -> Result<(), SendFailure> {
+        let message = compose(row, &self.settings.from).map_err(|error| SendFailure {
+            permanent: true,
+            message: error.to_string(),
+        })?;
+        self.transport.send(&row.id.to_string(), &message).await
+    }
+
+    async fn record(
+        &self,
+        conn: &mut AsyncPgConnection,
+        row: &OutboxEmail,
+        outcome: Result<(), SendFailure>,
+    ) -> Result<(), WorkerError> {
+        let attempts = row.attempts + 1;
+        match outcome {
+            Ok(()) => outbox::mark_sent(conn, row.id, attempts).await?,
+            Err(failure) if failure.permanent || attempts >= self.settings.max_attempts as i32 => {
+                tracing::warn!(id = %row.id, attempts, error = %failure, "email failed for good");
+                outbox::mark_failed(conn, row.id, attempts, &failure.message).await?
+            }
+            Err(failure) => {
+                let delay = backoff(attempts, self.settings.retry_base_ms);
+                tracing::info!(id = %row.id, attempts, ?delay, error = %failure, "email will be retried");
+                let next = Utc::now() + delay;
+                outbox::mark_retry(conn, row.id, attempts, next, &failure.message).await?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Exponential backoff with ±50% jitter, so that retries after an outage do
+/// not arrive all at once.
+fn backoff(attempts: i32, base_ms: u64) -> chrono::Duration {
+    let base = base_ms as f64 / 1000.0;
+    let exponential = (base * 2f64.powi(attempts.saturating_sub(1))).min(MAX_BACKOFF_SECS);
+    let jittered = exponential * rand::rng().random_range(0.5..1.5);
+    chrono::Duration::milliseconds((jittered * 1000.0) as i64)
+}
+
+/// Waits for the next notification; false when the listening connection died.
+async fn notification(listener: &mut Option<AsyncPgConnection>) -> bool {
+    match listener.as_mut() {
+        Some(connection) => {
+            let mut notifications = std::pin::pin!(connection.notifications_stream());
+            notifications.next().await.is_some_and(|item| item.is_ok())
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// A connection of its own that listens for new rows; `None` while the
+/// database is away (polling covers that time).
+async fn listen(database_url: &str) -> Option<AsyncPgConnection> {
+    let mut connection = AsyncPgConnection::establish(database_url).await.ok()?;
+    diesel_async::RunQueryDsl::execute(diesel::sql_query("LISTEN email_outbox"), &mut connection)
+        .await
+        .ok()?;
+    Some(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_exponentially_within_its_jitter_and_is_capped() {
+        for attempts in 1..=30 {
+            let expected = (5.0 * 2f64.powi(attempts - 1)).min(MAX_BACKOFF_SECS);
+            let delay = backoff(attempts, 5000).num_milliseconds() as f64 / 1000.0;
+            assert!(
+                delay >= expected * 0.5 - 0.001 && delay <= expected * 1.5 + 0.001,
+                "{attempts}: {delay}"
+            );
+        }
+    }
+}

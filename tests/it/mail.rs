@@ -1,0 +1,424 @@
+//! Emails over real SMTP: one per state change, in the delegate's language,
+//! delivered once even when the server is down, busy or refusing.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::smtp::{Behaviour, SmtpSink, free_port};
+use crate::support::{EventSpec, TestApp, count, create_event, delegate};
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn token_of(answer: &Value) -> String {
+    answer["manage_url"]
+        .as_str()
+        .expect("manage_url")
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .to_owned()
+}
+
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(600)).await;
+}
+
+#[tokio::test]
+async fn each_state_change_sends_exactly_one_email_of_its_kind_in_the_delegates_language() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour::default()).await;
+    let worker = app.start_worker(&app.mail_settings(sink.port));
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(1),
+            sessions: vec![("A1", Some(10), 0, 9, 11), ("A2", Some(10), 1, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+
+    let mut first = delegate(1, "SN");
+    first["language"] = json!("fr");
+    first["sessions"] = json!(["A1"]);
+    let first: Value = app
+        .register("lima-1997", &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut second = delegate(2, "PE");
+    second["language"] = json!("es");
+    second["given_name"] = json!("José María");
+    let second: Value = app
+        .register("lima-1997", &second)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["status"], "waitlisted");
+
+    let received = sink.wait_for(2, PATIENCE).await;
+    assert_eq!(received.len(), 2);
+    let to_first = received
+        .iter()
+        .find(|m| m.to == ["delegate1@example.org"])
+        .expect("confirmation");
+    assert_eq!(
+        to_first.from, "inscription@example.org",
+        "from the configured sender"
+    );
+    assert!(
+        to_first.header("Subject").unwrap().contains("=?utf-8?")
+            || to_first.data.contains("confirm"),
+        "{}",
+        to_first.data
+    );
+    assert!(
+        to_first
+            .data
+            .contains(&first["manage_url"].as_str().unwrap().to_string()),
+        "the private link is in the email"
+    );
+    let to_second = received
+        .iter()
+        .find(|m| m.to == ["delegate2@example.org"])
+        .expect("waiting list");
+    assert_eq!(
+        to_second
+            .header("Content-Language")
+            .as_deref()
+            .unwrap_or("es"),
+        "es"
+    );
+
+    // Change sessions, then cancel: the waiting delegate is promoted.
+    let changed = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/registrations/{}/sessions",
+            token_of(&first)
+        )))
+        .json(&json!({"sessions": ["A2"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let cancelled = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/registrations/{}/cancel",
+            token_of(&first)
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+
+    let received = sink.wait_for(5, PATIENCE).await;
+    settle().await;
+    let received_after = sink.received();
+    assert_eq!(
+        received_after.len(),
+        5,
+        "confirmation, waiting list, sessions changed, cancelled, promoted — nothing more"
+    );
+    assert_eq!(received.len(), 5);
+    let kinds: Vec<String> = {
+        let mut conn = app.db.connect().await;
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use rencontre::db::schema::email_outbox::dsl::*;
+        email_outbox
+            .filter(status.eq("sent"))
+            .order((created_at.asc(), id.asc()))
+            .select(kind)
+            .load(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        kinds,
+        [
+            "confirmation",
+            "waitlisted",
+            "sessions_changed",
+            "cancelled",
+            "promoted"
+        ]
+    );
+    let promoted = received_after
+        .iter()
+        .filter(|m| m.to == ["delegate2@example.org"])
+        .count();
+    assert_eq!(promoted, 2, "waiting-list email, then the promotion");
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn fifty_confirmed_registrations_produce_fifty_confirmations_and_not_one_more() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour::default()).await;
+    let worker = app.start_worker(&app.mail_settings(sink.port));
+    create_event(&app.pool, EventSpec::default()).await;
+    for n in 0..50 {
+        assert_eq!(
+            app.register("lima-1997", &delegate(n, "BR")).await.status(),
+            201
+        );
+    }
+    let received = sink.wait_for(50, PATIENCE).await;
+    settle().await;
+    assert_eq!(sink.received().len(), 50);
+    let mut recipients: Vec<String> = received.iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 50, "one each");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent' AND attempts = 1"
+        )
+        .await,
+        50
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn an_email_written_while_smtp_is_down_is_delivered_once_when_it_comes_back() {
+    let app = TestApp::spawn().await;
+    let port = free_port();
+    let worker = app.start_worker(&app.mail_settings(port));
+    create_event(&app.pool, EventSpec::default()).await;
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "ML")).await.status(),
+        201
+    );
+
+    // Nobody listens: the worker fails, records why, and keeps the row.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while count(
+        &app.pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE attempts >= 1 AND last_error IS NOT NULL",
+    )
+    .await
+        == 0
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never tried"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'pending'"
+        )
+        .await,
+        1
+    );
+
+    let sink = SmtpSink::start_on(port, Behaviour::default()).await;
+    let received = sink.wait_for(1, PATIENCE).await;
+    settle().await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(sink.received().len(), 1, "delivered once");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent'"
+        )
+        .await,
+        1
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_busy_server_answering_421_gets_the_email_on_a_later_try() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour {
+        busy_first: 2,
+        ..Behaviour::default()
+    })
+    .await;
+    let worker = app.start_worker(&app.mail_settings(sink.port));
+    create_event(&app.pool, EventSpec::default()).await;
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "ML")).await.status(),
+        201
+    );
+    assert_eq!(sink.wait_for(1, PATIENCE).await.len(), 1);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent' AND attempts = 3"
+        )
+        .await,
+        1
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_recipient_fails_at_once_with_the_error_kept_and_others_still_go() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour {
+        refuse_recipients_containing: Some("nobody".into()),
+        ..Behaviour::default()
+    })
+    .await;
+    let worker = app.start_worker(&app.mail_settings(sink.port));
+    create_event(&app.pool, EventSpec::default()).await;
+    let mut refused = delegate(1, "ML");
+    refused["email"] = json!("nobody@example.org");
+    assert_eq!(app.register("lima-1997", &refused).await.status(), 201);
+    for n in 2..5 {
+        assert_eq!(
+            app.register("lima-1997", &delegate(n, "ML")).await.status(),
+            201
+        );
+    }
+    assert_eq!(sink.wait_for(3, PATIENCE).await.len(), 3);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while count(
+        &app.pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE status = 'failed'",
+    )
+    .await
+        == 0
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the refused row was never marked failed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_outbox WHERE status = 'failed' AND attempts = 1 AND recipient = 'nobody@example.org' AND last_error LIKE '%550%'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent'"
+        )
+        .await,
+        3
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn two_workers_drain_a_thousand_rows_sending_each_exactly_once() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour::default()).await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    {
+        let mut conn = app.db.connect().await;
+        use diesel_async::RunQueryDsl;
+        diesel::sql_query(format!(
+            "INSERT INTO email_outbox (id, event_id, kind, recipient, language, subject, body_text, body_html)
+             SELECT gen_random_uuid(), '{}', 'confirmation', 'd' || n || '@example.org', 'en',
+                    'Subject ' || n, 'Text ' || n, '<p>Html ' || n || '</p>'
+               FROM generate_series(1, 1000) AS n",
+            event.id
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let settings = app.mail_settings(sink.port);
+    let (first, second) = (app.start_worker(&settings), app.start_worker(&settings));
+    let received = sink.wait_for(1000, Duration::from_secs(60)).await;
+    settle().await;
+    assert_eq!(sink.received().len(), 1000, "every row once, none twice");
+    let mut ids: Vec<String> = received
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1000);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent' AND attempts = 1"
+        )
+        .await,
+        1000
+    );
+    first.stop().await;
+    second.stop().await;
+}
+
+#[tokio::test]
+async fn the_calendar_attachment_parses_and_carries_the_session_times() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour::default()).await;
+    let worker = app.start_worker(&app.mail_settings(sink.port));
+    create_event(
+        &app.pool,
+        EventSpec {
+            sessions: vec![("A1", Some(10), 1, 14, 16)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut body = delegate(1, "PE");
+    body["sessions"] = json!(["A1"]);
+    assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+    let message = sink.wait_for(1, PATIENCE).await.remove(0);
+    let ics = {
+        let mut conn = app.db.connect().await;
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use rencontre::db::schema::email_outbox::dsl::*;
+        email_outbox
+            .select(attachment_ics)
+            .first::<Option<String>>(&mut conn)
+            .await
+            .unwrap()
+            .expect("an .ics")
+    };
+    assert!(
+        message.data.contains("text/calendar"),
+        "attached to the email"
+    );
+
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let calendar = calendars.next().expect("one calendar").expect("it parses");
+    assert_eq!(calendar.events.len(), 2, "the meeting and the session");
+    let session = calendar
+        .events
+        .iter()
+        .find(|event| {
+            event
+                .properties
+                .iter()
+                .any(|p| p.name == "SUMMARY" && p.value.as_deref() == Some("A1"))
+        })
+        .expect("the session");
+    let value = |name: &str| {
+        session
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap()
+    };
+    let first_day =
+        (chrono::Utc::now() + chrono::Duration::days(60)).date_naive() + chrono::Duration::days(1);
+    assert_eq!(
+        value("DTSTART"),
+        format!("{}T140000Z", first_day.format("%Y%m%d"))
+    );
+    assert_eq!(
+        value("DTEND"),
+        format!("{}T160000Z", first_day.format("%Y%m%d"))
+    );
+    worker.stop().await;
+}
