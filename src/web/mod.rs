@@ -6,6 +6,7 @@ mod api;
 mod error;
 mod health;
 pub mod input;
+mod pages;
 
 use std::net::TcpListener;
 
@@ -78,7 +79,8 @@ impl Application {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
-        .configure(api::routes);
+        .configure(api::routes)
+        .configure(pages::routes);
 }
 
 /// A field problem in words, in `language`.
