@@ -8,6 +8,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
+use rencontre::db::organisers;
+use rencontre::domain::{EmailAddress, secret};
+use rencontre::export::{self, FilterInput};
 use rencontre::{db, demo, mail, registration, telemetry, web};
 use tokio::sync::watch;
 
@@ -184,17 +187,145 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        Command::Token { .. } | Command::Export { .. } => not_yet_available(),
-        Command::Organiser {
-            command: OrganiserCommand::Add { password_stdin, .. },
+        Command::Export {
+            event_slug,
+            format,
+            country,
+            session,
+            status,
+            output,
         } => {
-            if password_stdin {
-                let mut ignored = String::new();
-                std::io::stdin().read_to_string(&mut ignored)?;
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            let filter = FilterInput {
+                status: status.as_deref(),
+                country: country.as_deref(),
+                session: session.as_deref(),
+                search: None,
+            };
+            export_list(&mut conn, &event_slug, &format, &filter, output.as_deref()).await
+        }
+        Command::Organiser {
+            command:
+                OrganiserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    password_stdin,
+                },
+        } => {
+            let email = EmailAddress::parse(&email).map_err(|error| {
+                anyhow::anyhow!("`{email}` is not a valid email address ({error})")
+            })?;
+            let password = if password_stdin {
+                let mut password = String::new();
+                std::io::stdin().read_to_string(&mut password)?;
+                password.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                rpassword::prompt_password("Password: ")?
+            };
+            let hash = secret::hash_password(&password)?;
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            match organisers::insert(&mut conn, email.as_str(), name.trim(), &role, Some(&hash))
+                .await
+            {
+                Ok(organiser) => {
+                    println!(
+                        "Created {} organiser {} <{}>.",
+                        organiser.role, organiser.name, organiser.email
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    eprintln!("rencontre: an organiser with the email {email} already exists");
+                    Ok(ExitCode::from(2))
+                }
+                Err(error) => Err(error.into()),
             }
-            not_yet_available()
+        }
+        Command::Token {
+            command: TokenCommand::Create { email },
+        } => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            let Some(organiser) = organisers::find_by_email(&mut conn, &email).await? else {
+                eprintln!("rencontre: no organiser has the email {email}");
+                return Ok(ExitCode::from(2));
+            };
+            let token = secret::random_token(24);
+            organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "cli")
+                .await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `rencontre export`: a progress bar on a terminal, quiet when piped; a
+/// bad event, status, country or session is one sentence and exit code 2.
+async fn export_list(
+    conn: &mut diesel_async::AsyncPgConnection,
+    slug: &str,
+    format: &str,
+    input: &FilterInput<'_>,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use futures_util::StreamExt;
+    use std::io::{IsTerminal, Write};
+
+    let Some(event) = db::events::find_by_slug(conn, slug).await? else {
+        eprintln!("rencontre: there is no event with the slug `{slug}`");
+        return Ok(ExitCode::from(2));
+    };
+    let filter = match export::resolve_filter(conn, &event, input).await {
+        Ok(filter) => filter,
+        Err(export::FilterError::Invalid(problems)) => {
+            for problem in problems.values() {
+                eprintln!("rencontre: {problem}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+        Err(export::FilterError::Database(error)) => return Err(error.into()),
+    };
+    let style = export::ExportStyle::of(&event);
+    let total = db::attendees::total(conn, event.id, &filter).await?;
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(total.max(0) as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut sink: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    if format == "xlsx" {
+        let rows = db::attendees::page(conn, event.id, &filter, None, 0, i64::MAX).await?;
+        progress.set_position(rows.len() as u64);
+        sink.write_all(&export::write_xlsx(&rows, style)?)?;
+    } else {
+        let mut writer = export::CsvWriter::new(style, false);
+        let rows = db::attendees::stream(conn, event.id, &filter).await?;
+        let mut batches = std::pin::pin!(rows.chunks(500));
+        while let Some(batch) = batches.next().await {
+            let batch = batch.into_iter().collect::<Result<Vec<_>, _>>()?;
+            sink.write_all(&writer.rows(&batch)?)?;
+            progress.inc(batch.len() as u64);
+        }
+        sink.write_all(&writer.finish())?;
+    }
+    sink.flush()?;
+    progress.finish_and_clear();
+    if let Some(path) = output {
+        eprintln!("Wrote {total} registration(s) to {}.", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -205,11 +336,6 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         tracing::info!(%version, "applied migration");
     }
     Ok(())
-}
-
-fn not_yet_available() -> anyhow::Result<ExitCode> {
-    eprintln!("rencontre: this command is not yet available in this version");
-    Ok(ExitCode::from(3))
 }
 
 /// SIGINT or SIGTERM, whichever comes first.

@@ -2,8 +2,10 @@
 //! aggregate. Functions here take a connection and return `QueryResult`, so
 //! the same function runs alone or inside a caller's transaction.
 
+pub mod attendees;
 pub mod events;
 pub mod idempotency;
+pub mod organisers;
 pub mod outbox;
 pub mod registrations;
 pub mod schema;

@@ -137,3 +137,19 @@ pub async fn list_for_event(
         .await?;
     Ok((rows, total))
 }
+
+/// The newest email that told a delegate where they stand and carries
+/// their private link: the first one, or a copy of it.
+pub async fn last_announcement(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Option<OutboxEmail>> {
+    email_outbox::table
+        .filter(email_outbox::registration_id.eq(registration_id))
+        .filter(email_outbox::kind.eq_any(["confirmation", "waitlisted", "resend"]))
+        .order((email_outbox::created_at.desc(), email_outbox::id.desc()))
+        .select(OutboxEmail::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

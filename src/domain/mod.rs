@@ -9,6 +9,7 @@ mod language;
 mod name;
 mod quota;
 mod registration;
+pub mod secret;
 mod session;
 
 pub use country::{CountryCode, CountryError};

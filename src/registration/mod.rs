@@ -12,6 +12,7 @@ mod cancel;
 mod change_sessions;
 pub mod check;
 mod choices;
+mod organiser;
 mod promote;
 mod register;
 mod token;
@@ -21,6 +22,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 pub use cancel::cancel;
 pub use change_sessions::change_sessions;
+pub use organiser::{resend, set_country_capacity};
 pub use register::{Applicant, IdempotencyKey, Registered, register};
 pub use token::{PrivateToken, hash_token};
 pub use view::{ChoiceView, RegistrationView, find_by_token, view_of};

@@ -1,16 +1,13 @@
 //! The delegate's private token: 160 random bits, shown once in the private
-//! link; only its SHA-256 is stored (a fast hash is right for random secrets).
+//! link; only its SHA-256 is stored.
 
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use crate::domain::secret;
 
 pub struct PrivateToken(String);
 
 impl PrivateToken {
     pub fn generate() -> PrivateToken {
-        let mut bytes = [0u8; 20];
-        rand::rng().fill_bytes(&mut bytes);
-        PrivateToken(hex::encode(bytes))
+        PrivateToken(secret::random_token(20))
     }
 
     pub fn as_str(&self) -> &str {
@@ -23,7 +20,7 @@ impl PrivateToken {
 }
 
 pub fn hash_token(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
+    secret::sha256(token)
 }
 
 #[cfg(test)]
@@ -31,12 +28,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_long_random_and_distinct() {
+    fn tokens_carry_160_bits_and_are_stored_hashed() {
         let first = PrivateToken::generate();
         let second = PrivateToken::generate();
         assert_eq!(first.as_str().len(), 40, "160 bits in hex");
         assert_ne!(first.as_str(), second.as_str());
-        assert_ne!(first.hash(), second.hash());
         assert_eq!(first.hash(), hash_token(first.as_str()));
+        assert_ne!(first.hash(), second.hash());
     }
 }

@@ -3,9 +3,11 @@
 //! counters or SQL itself.
 
 mod api;
+pub mod auth;
 mod error;
 mod health;
 pub mod input;
+mod json_fields;
 mod pages;
 
 use std::net::TcpListener;

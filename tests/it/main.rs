@@ -9,5 +9,6 @@ mod cli;
 mod health;
 mod mail;
 mod migrations;
+mod organiser;
 mod registration;
 mod registration_concurrency;

@@ -513,3 +513,21 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// A new organiser with this role and an API token for them.
+    pub async fn organiser_token(&self, role: &str) -> String {
+        use rencontre::db::organisers;
+        use rencontre::domain::secret;
+        let mut conn = self.pool.get().await.expect("connection");
+        let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
+        let organiser = organisers::insert(&mut conn, &email, "Fatou", role, None)
+            .await
+            .expect("organiser");
+        let token = secret::random_token(24);
+        organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "test")
+            .await
+            .expect("token");
+        token
+    }
+}

@@ -6,7 +6,7 @@ use crate::db::events::{self as store, CountryQuota, Event, Session};
 use crate::web::{AppError, AppState};
 
 #[derive(Serialize)]
-struct EventBody<'a> {
+pub(super) struct EventBody<'a> {
     slug: &'a str,
     name: &'a str,
     names: &'a serde_json::Value,
@@ -64,7 +64,7 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
 }
 
-fn event_body<'a>(
+pub(super) fn event_body<'a>(
     event: &'a Event,
     sessions: &'a [Session],
     countries: &'a [CountryQuota],

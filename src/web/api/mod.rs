@@ -1,6 +1,7 @@
 //! The JSON API of API.md under `/api/v1`.
 
 mod events;
+mod organiser;
 mod registrations;
 
 use actix_web::web;
@@ -8,10 +9,36 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .route("/events", web::post().to(organiser::create_event))
             .route("/events/{slug}", web::get().to(events::show))
+            .route(
+                "/events/{slug}/countries/{code}",
+                web::put().to(organiser::set_country_quota),
+            )
+            .route(
+                "/events/{slug}/sessions",
+                web::post().to(organiser::create_session),
+            )
             .route(
                 "/events/{slug}/registrations",
                 web::post().to(registrations::create),
+            )
+            .route(
+                "/events/{slug}/registrations",
+                web::get().to(organiser::list_registrations),
+            )
+            .route(
+                "/events/{slug}/registrations.csv",
+                web::get().to(organiser::export_csv),
+            )
+            .route(
+                "/events/{slug}/registrations.xlsx",
+                web::get().to(organiser::export_xlsx),
+            )
+            .route("/events/{slug}/emails", web::get().to(organiser::emails))
+            .route(
+                "/events/{slug}/registrations/{id}/resend",
+                web::post().to(organiser::resend),
             )
             .route("/registrations/{token}", web::get().to(registrations::show))
             .route(

@@ -1,0 +1,94 @@
+//! Who is asking: an organiser identified by an API token
+//! (`Authorization: Bearer …`) or by a back-office session cookie, and what
+//! their role lets them do.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::{AppError, AppState};
+use crate::db::organisers::{self, Organiser};
+use crate::domain::secret;
+
+pub const SESSION_COOKIE: &str = "rencontre_session";
+
+/// What a role may do; each role can do everything the one before can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Read and export.
+    Viewer,
+    /// Manage events, sessions, quotas and registrations.
+    Organiser,
+    /// Everything, including accounts.
+    Admin,
+}
+
+impl Role {
+    pub fn parse(role: &str) -> Option<Role> {
+        match role {
+            "viewer" => Some(Role::Viewer),
+            "organiser" => Some(Role::Organiser),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// An authenticated organiser. As a handler argument it refuses anonymous
+/// requests with 401; `require` refuses a too-small role with 403.
+pub struct Authenticated {
+    pub organiser: Organiser,
+    pub role: Role,
+    /// The session's CSRF token when authenticated by cookie (forms).
+    pub csrf_token: Option<String>,
+}
+
+impl Authenticated {
+    pub fn require(&self, needed: Role) -> Result<(), AppError> {
+        if self.role >= needed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let bearer = request
+            .headers()
+            .get("Authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(|token| token.trim().to_owned());
+        let session = request
+            .cookie(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or(AppError::Unauthorized)?;
+            let mut conn = state.pool.get().await?;
+            let (organiser, csrf_token) = if let Some(token) = bearer {
+                let organiser =
+                    organisers::find_by_api_token(&mut conn, &secret::sha256(&token)).await?;
+                (organiser.ok_or(AppError::Unauthorized)?, None)
+            } else if let Some(session) = session {
+                let found =
+                    organisers::find_by_session(&mut conn, &secret::sha256(&session)).await?;
+                let (organiser, csrf) = found.ok_or(AppError::Unauthorized)?;
+                (organiser, Some(csrf))
+            } else {
+                return Err(AppError::Unauthorized);
+            };
+            let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
+            Ok(Authenticated {
+                organiser,
+                role,
+                csrf_token,
+            })
+        })
+    }
+}

@@ -1,0 +1,441 @@
+//! The organiser API: access control on every route, setting events up,
+//! lists with filters, exports and the outbox.
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use serde_json::{Value, json};
+
+use crate::support::{
+    EventSpec, TestApp, assert_invariants_hold, count, create_event, delegate, manifest_dir,
+};
+
+/// Routes answered by the handlers of these modules are public; every other
+/// API route must refuse anonymous requests. Read from the route table
+/// itself, so a new route without protection fails this test.
+const PUBLIC_MODULES: &[&str] = &["events::", "registrations::"];
+
+fn api_routes() -> Vec<(String, String, bool)> {
+    let source =
+        std::fs::read_to_string(manifest_dir().join("src/web/api/mod.rs")).expect("routes");
+    source
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let rest = line.strip_prefix(".route(\"")?;
+            let (path, rest) = rest.split_once('"')?;
+            let method = rest.split("web::").nth(1)?.split("()").next()?.to_owned();
+            let handler = rest.split(".to(").nth(1)?;
+            let public = PUBLIC_MODULES
+                .iter()
+                .any(|module| handler.starts_with(module));
+            Some((method, format!("/api/v1{path}"), public))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_organiser_route_refuses_anonymous_and_viewers_cannot_change_anything() {
+    let app = TestApp::spawn().await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    let viewer = app.organiser_token("viewer").await;
+    let routes = api_routes();
+    assert!(routes.len() >= 13, "the route table was read: {routes:?}");
+    let protected: Vec<_> = routes.iter().filter(|(_, _, public)| !public).collect();
+    assert!(protected.len() >= 8);
+    for (method, path, _) in protected {
+        let path = path
+            .replace("{slug}", &event.slug)
+            .replace("{code}", "SN")
+            .replace("{id}", &uuid::Uuid::nil().to_string());
+        let request = |token: Option<&str>| {
+            let builder = match method.as_str() {
+                "get" => app.client.get(app.url(&path)),
+                "post" => app.client.post(app.url(&path)),
+                "put" => app.client.put(app.url(&path)),
+                "delete" => app.client.delete(app.url(&path)),
+                other => panic!("unexpected method {other}"),
+            };
+            let builder = builder.json(&json!({}));
+            match token {
+                Some(token) => builder.bearer_auth(token),
+                None => builder,
+            }
+        };
+        let anonymous = request(None).send().await.unwrap();
+        assert_eq!(anonymous.status(), 401, "{method} {path}");
+        assert_eq!(
+            anonymous.json::<Value>().await.unwrap()["error"],
+            "unauthorized"
+        );
+        let wrong_token = request(Some("not-a-token")).send().await.unwrap();
+        assert_eq!(wrong_token.status(), 401, "{method} {path}");
+        if method != "get" {
+            let as_viewer = request(Some(&viewer)).send().await.unwrap();
+            assert_eq!(as_viewer.status(), 403, "a viewer may not {method} {path}");
+        }
+    }
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM events").await,
+        1,
+        "nothing was created"
+    );
+}
+
+fn new_event() -> Value {
+    json!({
+        "slug": "quebec-2001",
+        "name": "Rencontre de Québec",
+        "names": {"en": "Québec Meeting"},
+        "starts_on": "2027-09-10",
+        "ends_on": "2027-09-13",
+        "timezone": "America/Toronto",
+        "languages": ["fr", "en"],
+        "registration_opens_at": "2026-01-01T00:00:00Z",
+        "registration_closes_at": "2027-09-01T00:00:00Z",
+        "capacity": 800,
+        "default_country_capacity": 2,
+    })
+}
+
+#[tokio::test]
+async fn organisers_set_up_an_event_its_sessions_and_quotas() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("organiser").await;
+    let post = |path: &str, body: Value| {
+        let request = app
+            .client
+            .post(app.url(path))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { request.send().await.unwrap() }
+    };
+
+    let created = post("/api/v1/events", new_event()).await;
+    assert_eq!(created.status(), 201);
+    let event: Value = created.json().await.unwrap();
+    assert_eq!(event["slug"], "quebec-2001");
+    assert_eq!(event["capacity"], 800);
+    assert_eq!(
+        post("/api/v1/events", new_event()).await.status(),
+        409,
+        "the slug is taken"
+    );
+
+    let mut bad = new_event();
+    bad["slug"] = json!("Bad Slug!");
+    bad["timezone"] = json!("Mars/Olympus");
+    bad["ends_on"] = json!("2027-09-01");
+    bad["capacity"] = json!(-3);
+    bad["colour"] = json!("red");
+    let refused = post("/api/v1/events", bad).await;
+    assert_eq!(refused.status(), 422);
+    let fields = refused.json::<Value>().await.unwrap()["fields"].clone();
+    let named: BTreeSet<&str> = fields
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        named,
+        BTreeSet::from(["capacity", "colour", "ends_on", "slug", "timezone"]),
+        "{fields}"
+    );
+
+    let session = post(
+        "/api/v1/events/quebec-2001/sessions",
+        json!({"code": "a1", "title": "Économie solidaire", "starts_at": "2027-09-10T13:00:00Z", "ends_at": "2027-09-10T15:00:00Z", "capacity": 40}),
+    )
+    .await;
+    assert_eq!(session.status(), 201);
+    assert_eq!(session.json::<Value>().await.unwrap()["code"], "A1");
+    let backwards = post(
+        "/api/v1/events/quebec-2001/sessions",
+        json!({"code": "A2", "title": "x", "starts_at": "2027-09-10T15:00:00Z", "ends_at": "2027-09-10T13:00:00Z"}),
+    )
+    .await;
+    assert_eq!(backwards.status(), 422);
+
+    // Two delegates from Mali fill its default quota of 2; a third waits.
+    for n in 0..3 {
+        assert_eq!(
+            app.register("quebec-2001", &delegate(n, "ML"))
+                .await
+                .status(),
+            201
+        );
+    }
+    let put_quota = |capacity: Value| {
+        let request = app
+            .client
+            .put(app.url("/api/v1/events/quebec-2001/countries/ml"))
+            .bearer_auth(&token)
+            .json(&json!({"capacity": capacity}));
+        async move { request.send().await.unwrap() }
+    };
+    let below = put_quota(json!(1)).await;
+    assert_eq!(below.status(), 422, "below the places taken");
+    assert!(below.json::<Value>().await.unwrap()["fields"]["capacity"].is_string());
+    let raised = put_quota(json!(3)).await;
+    assert_eq!(raised.status(), 200);
+    assert_eq!(
+        raised.json::<Value>().await.unwrap(),
+        json!({"code": "ML", "capacity": 3, "taken": 3, "remaining": 0})
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'"
+        )
+        .await,
+        3,
+        "the waiting delegate got the new place"
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE kind = 'promoted'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'country_quota.set'"
+        )
+        .await,
+        1
+    );
+    assert_invariants_hold(&app.pool).await;
+}
+
+async fn three_delegates(app: &TestApp) {
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(2),
+            sessions: vec![("A1", Some(5), 0, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let names = [
+        ("عائشة", "الفاسي", "MA"),
+        ("Nguyễn Thị", "Minh Khai", "VN"),
+        ("=HYPERLINK(\"http://x\",\"y\")", "Ndiaye", "SN"),
+    ];
+    for (n, (given, family, country)) in names.iter().enumerate() {
+        let mut body = delegate(n, country);
+        body["given_name"] = json!(given);
+        body["family_name"] = json!(family);
+        body["sessions"] = json!(["A1"]);
+        assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+    }
+}
+
+#[tokio::test]
+async fn registrations_are_listed_with_filters_and_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("viewer").await;
+    three_delegates(&app).await;
+    let get = |query: &str| {
+        let request = app
+            .client
+            .get(app.url(&format!("/api/v1/events/lima-1997/registrations{query}")))
+            .bearer_auth(&token);
+        async move { request.send().await.unwrap() }
+    };
+    let all: Value = get("").await.json().await.unwrap();
+    assert_eq!(
+        (
+            all["total"].as_i64(),
+            all["page"].as_i64(),
+            all["per_page"].as_i64()
+        ),
+        (Some(3), Some(1), Some(50))
+    );
+    let waiting: Value = get("?status=waitlisted").await.json().await.unwrap();
+    assert_eq!(waiting["total"], 1);
+    assert_eq!(waiting["items"][0]["waitlist_position"], 1);
+    assert_eq!(waiting["items"][0]["sessions"], "A1 (waiting)");
+    let vietnam: Value = get("?country=vn").await.json().await.unwrap();
+    assert_eq!(vietnam["items"][0]["given_name"], "Nguyễn Thị");
+    let paged: Value = get("?per_page=2&page=2").await.json().await.unwrap();
+    assert_eq!(
+        (
+            paged["items"].as_array().unwrap().len(),
+            paged["total"].as_i64()
+        ),
+        (1, Some(3))
+    );
+    let searched: Value = get("?q=minh").await.json().await.unwrap();
+    assert_eq!(searched["total"], 1);
+    for bad in [
+        "?status=lost",
+        "?country=XX",
+        "?session=Z9",
+        "?per_page=1001",
+        "?page=0",
+    ] {
+        assert_eq!(get(bad).await.status(), 422, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn csv_and_xlsx_exports_keep_every_script_and_neutralise_formulas() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("viewer").await;
+    three_delegates(&app).await;
+
+    let csv = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.csv?bom=true"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let mut reader = ::csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header[0], "reference");
+    let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let given = header.iter().position(|h| h == "given_name").unwrap();
+    let names: Vec<&str> = rows.iter().map(|row| &row[given]).collect();
+    assert_eq!(
+        names,
+        ["عائشة", "Nguyễn Thị", "'=HYPERLINK(\"http://x\",\"y\")"]
+    );
+    let country_name = header.iter().position(|h| h == "country_name").unwrap();
+    assert_eq!(
+        &rows[0][country_name], "Marruecos",
+        "country names in the event's first language"
+    );
+
+    let filtered = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.csv?status=waitlisted"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        filtered.lines().count(),
+        2,
+        "header and the one waiting delegate"
+    );
+
+    let xlsx = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.xlsx"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = workbook.worksheet_range("Attendees").unwrap();
+    let cell = |row: usize, column: usize| {
+        sheet
+            .get((row, column))
+            .map(|data| data.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 0), "reference");
+    assert_eq!(cell(1, 3), "عائشة");
+    assert_eq!(cell(2, 3), "Nguyễn Thị");
+    assert_eq!(cell(3, 3), "=HYPERLINK(\"http://x\",\"y\")", "kept as text");
+    let formulas = workbook.worksheet_formula("Attendees").unwrap();
+    assert!(
+        formulas
+            .used_cells()
+            .all(|(_, _, formula)| formula.is_empty()),
+        "no cell is a formula"
+    );
+}
+
+#[tokio::test]
+async fn the_outbox_is_visible_and_a_resend_copies_the_last_confirmation() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("organiser").await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let registered: Value = app
+        .register("lima-1997", &delegate(1, "SN"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = registered["id"].as_str().unwrap();
+
+    let resent = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/events/lima-1997/registrations/{id}/resend"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resent.status(), 202);
+    let emails: Value = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/emails"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(emails["total"], 2);
+    let kinds: Vec<&str> = emails["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["resend", "confirmation"]);
+    assert_eq!(emails["items"][0]["subject"], emails["items"][1]["subject"]);
+    assert_eq!(emails["items"][0]["status"], "pending");
+    assert_eq!(count(&app.pool, &format!("SELECT count(*) AS count FROM email_outbox WHERE kind = 'resend' AND body_text LIKE '%{}%'", registered["manage_url"].as_str().unwrap())).await, 1, "the copy carries the private link");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'email.resend'"
+        )
+        .await,
+        1
+    );
+
+    let unknown = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/events/lima-1997/registrations/{}/resend",
+            uuid::Uuid::nil()
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
