@@ -8,8 +8,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::db::events::{self, NewEvent, NewSession};
+use crate::db::organisers;
+use crate::domain::secret;
 
 pub const SLUG: &str = "dakar-2005";
+
+/// The demo's back-office login, printed by `make run`. Only the demo has
+/// a password known in advance; real accounts come from `organiser add`.
+pub const ORGANISER_EMAIL: &str = "demo@example.org";
+pub const ORGANISER_PASSWORD: &str = "rencontre-demo";
 
 /// Countries with a quota of their own; every other country gets the
 /// default quota when its first delegate registers.
@@ -195,6 +202,10 @@ async fn insert_demo(
         },
     )
     .await?;
+    if organisers::find_by_email(conn, ORGANISER_EMAIL).await?.is_none() {
+        let hash = secret::hash_password(ORGANISER_PASSWORD)?;
+        organisers::insert(conn, ORGANISER_EMAIL, "Démo", "admin", Some(&hash)).await?;
+    }
     for (code, capacity) in COUNTRY_QUOTAS {
         events::set_country_capacity(conn, event.id, code, Some(*capacity)).await?;
     }
