@@ -108,12 +108,22 @@ impl Catalog {
     }
 }
 
+/// The public pages' messages, then the back office's, as one resource.
 fn source(language: Language) -> &'static str {
+    macro_rules! files {
+        ($code:literal) => {
+            concat!(
+                include_str!(concat!("../../locales/", $code, "/main.ftl")),
+                "\n",
+                include_str!(concat!("../../locales/", $code, "/admin.ftl"))
+            )
+        };
+    }
     match language {
-        Language::En => include_str!("../../locales/en/main.ftl"),
-        Language::Fr => include_str!("../../locales/fr/main.ftl"),
-        Language::Es => include_str!("../../locales/es/main.ftl"),
-        Language::Pt => include_str!("../../locales/pt/main.ftl"),
+        Language::En => files!("en"),
+        Language::Fr => files!("fr"),
+        Language::Es => files!("es"),
+        Language::Pt => files!("pt"),
     }
 }
 
@@ -185,7 +195,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::i18n::MESSAGE_IDS;
+    use crate::i18n::{ADMIN_MESSAGE_IDS, MESSAGE_IDS};
 
     /// Messages start at the beginning of a line with an identifier and `=`;
     /// continuation lines, variants, comments and terms (`-term`) do not.
@@ -199,12 +209,12 @@ mod tests {
     }
 
     fn listed_ids() -> BTreeSet<&'static str> {
-        MESSAGE_IDS.iter().copied().collect()
+        MESSAGE_IDS.iter().chain(ADMIN_MESSAGE_IDS).copied().collect()
     }
 
     #[test]
     fn message_id_list_has_no_duplicates() {
-        assert_eq!(listed_ids().len(), MESSAGE_IDS.len());
+        assert_eq!(listed_ids().len(), MESSAGE_IDS.len() + ADMIN_MESSAGE_IDS.len());
     }
 
     #[test]
@@ -225,7 +235,7 @@ mod tests {
             let extra: Vec<_> = defined.difference(&listed).collect();
             assert!(missing.is_empty(), "{language} lacks {missing:?}");
             assert!(extra.is_empty(), "{language} has unlisted {extra:?}");
-            for id in MESSAGE_IDS {
+            for id in MESSAGE_IDS.iter().chain(ADMIN_MESSAGE_IDS) {
                 assert!(has_message(language, id), "{language}: {id} has no value");
             }
         }
@@ -269,7 +279,7 @@ mod tests {
     #[test]
     fn every_message_formats_cleanly_and_prints_the_same_arguments_everywhere() {
         let args = sample_args();
-        for id in MESSAGE_IDS {
+        for id in MESSAGE_IDS.iter().chain(ADMIN_MESSAGE_IDS) {
             let printed_in_english = {
                 let (text, _) = catalog()
                     .format_with_errors(Language::En, id, Some(&args))

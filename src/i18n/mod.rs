@@ -6,11 +6,13 @@
 //! binary, and follow the project glossary so that a delegate meets the same
 //! word for the same thing on every page.
 
+mod admin_ids;
 mod catalog;
 mod format;
 mod message_ids;
 mod negotiate;
 
+pub use admin_ids::ADMIN_MESSAGE_IDS;
 pub use catalog::{Catalog, Tr, catalog, has_message, t, t_args};
 pub use fluent_bundle::FluentValue;
 pub use format::{format_date, format_datetime_with_zone, format_session_slot, format_time};

@@ -1,0 +1,1 @@
+## Back office (organisers): pages under /admin.
