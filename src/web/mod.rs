@@ -2,6 +2,7 @@
 //! `domain` types and hands them to `registration`; never touches quota
 //! counters or SQL itself.
 
+mod admin;
 mod api;
 pub mod auth;
 mod error;
@@ -82,6 +83,7 @@ impl Application {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .configure(api::routes)
+        .configure(admin::routes)
         .configure(pages::routes);
 }
 
