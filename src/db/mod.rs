@@ -3,6 +3,7 @@
 //! the same function runs alone or inside a caller's transaction.
 
 pub mod attendees;
+pub mod email_texts;
 pub mod events;
 pub mod idempotency;
 pub mod organisers;

@@ -3,6 +3,7 @@
 //! in the outbox is exactly what is sent).
 
 mod compose;
+pub mod custom_text;
 pub mod render;
 mod transport;
 mod worker;

@@ -2,10 +2,14 @@
 //! templates for text and HTML, wording from the Fluent catalog, and an
 //! `.ics` calendar for a confirmed delegate.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use chrono::Duration;
 use icalendar::{Calendar, Component, EventLike};
 
+use super::custom_text;
+use crate::db::email_texts::EmailText;
 use crate::db::events::Event;
 use crate::domain::Language;
 use crate::i18n::{self, FluentValue};
@@ -65,6 +69,14 @@ struct TextEmail<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "email/custom.html")]
+struct CustomHtmlEmail<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    paragraphs: &'a [Vec<&'a str>],
+}
+
+#[derive(Template)]
 #[template(path = "email/message.html")]
 struct HtmlEmail<'a> {
     lang: &'a str,
@@ -89,6 +101,7 @@ pub fn render(
     event: &Event,
     view: &RegistrationView,
     manage_url: Option<&str>,
+    custom: Option<&EmailText>,
 ) -> RenderedEmail {
     let registration = &view.registration;
     let language = Language::parse(&registration.language).unwrap_or(Language::En);
@@ -114,7 +127,7 @@ pub fn render(
         event_name.into(),
     );
     let status = t(&format!("status-{}", registration.status));
-    let mut status_line = t1("manage-status", "status", status.into());
+    let mut status_line = t1("manage-status", "status", status.as_str().into());
     if let Some(position) = view.waitlist_position {
         status_line.push_str(" — ");
         status_line.push_str(&t1(
@@ -147,6 +160,52 @@ pub fn render(
     let private_link_text = t("confirm-private-link");
     let private_link_earlier = t("email-private-link-earlier");
     let signature = t1("email-signature", "event", event_name.into());
+    let ics = (registration.status == "confirmed").then(|| calendar(event, view, language));
+
+    if let Some(custom) = custom {
+        let session_lines: Vec<String> = sessions
+            .iter()
+            .map(|s| format!("- {} ({}): {} — {}", s.title, s.code, s.slot, s.status))
+            .collect();
+        let values = BTreeMap::from([
+            ("given_name", registration.given_name.clone()),
+            ("family_name", registration.family_name.clone()),
+            ("event", event_name.to_owned()),
+            ("reference", registration.reference.clone()),
+            ("status", status),
+            (
+                "waitlist_position",
+                view.waitlist_position
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("sessions", session_lines.join("\n")),
+            (
+                "manage_url",
+                manage_url.map_or(private_link_earlier.clone(), str::to_owned),
+            ),
+        ]);
+        let subject = custom_text::substitute(&custom.subject, &values);
+        let text = custom_text::substitute(&custom.body, &values);
+        let paragraphs: Vec<Vec<&str>> = text
+            .split("\n\n")
+            .map(|paragraph| paragraph.lines().collect())
+            .filter(|lines: &Vec<&str>| !lines.is_empty())
+            .collect();
+        let html = CustomHtmlEmail {
+            lang: language.code(),
+            subject: &subject,
+            paragraphs: &paragraphs,
+        }
+        .render()
+        .unwrap_or_default();
+        return RenderedEmail {
+            subject,
+            text,
+            html,
+            ics,
+        };
+    }
 
     let text = TextEmail {
         greeting: &greeting,
@@ -179,7 +238,6 @@ pub fn render(
     .render()
     .unwrap_or_default();
 
-    let ics = (registration.status == "confirmed").then(|| calendar(event, view, language));
     RenderedEmail {
         subject,
         text,

@@ -12,7 +12,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::config::{MailSettings, MailTransportKind, SmtpTls};
 
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// With a bound on one whole SMTP exchange: lettre's own timeout covers
+    /// connecting, not a server that greets and then never answers.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
     File(PathBuf),
     Log,
 }
@@ -50,7 +52,10 @@ impl Transport {
                     builder =
                         builder.credentials(Credentials::new(username.clone(), password.clone()));
                 }
-                Transport::Smtp(builder.build())
+                Transport::Smtp(
+                    builder.build(),
+                    Duration::from_secs(settings.smtp_timeout_secs),
+                )
             }
         })
     }
@@ -58,11 +63,18 @@ impl Transport {
     /// Delivers one message; `file_name` names it for the file transport.
     pub async fn send(&self, file_name: &str, message: &Message) -> Result<(), SendFailure> {
         match self {
-            Transport::Smtp(smtp) => smtp
-                .send(message.clone())
-                .await
-                .map(drop)
-                .map_err(smtp_failure),
+            Transport::Smtp(smtp, timeout) => {
+                match tokio::time::timeout(*timeout, smtp.send(message.clone())).await {
+                    Ok(sent) => sent.map(drop).map_err(smtp_failure),
+                    Err(_) => Err(SendFailure {
+                        permanent: false,
+                        message: format!(
+                            "the SMTP server did not answer within {} s",
+                            timeout.as_secs()
+                        ),
+                    }),
+                }
+            }
             Transport::File(dir) => {
                 let write = async {
                     tokio::fs::create_dir_all(dir).await?;

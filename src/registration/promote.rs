@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::view::{RegistrationView, view_of};
+use crate::db::email_texts;
 use crate::db::events::Event;
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
@@ -86,7 +87,9 @@ pub async fn notify(
     manage_url: Option<&str>,
 ) -> QueryResult<RegistrationView> {
     let view = view_of(conn, registration).await?;
-    let email = mail::render(kind, event, &view, manage_url);
+    let custom =
+        email_texts::find(conn, event.id, kind.as_str(), &view.registration.language).await?;
+    let email = mail::render(kind, event, &view, manage_url, custom.as_ref());
     let registration = &view.registration;
     outbox::enqueue(
         conn,

@@ -422,3 +422,147 @@ async fn the_calendar_attachment_parses_and_carries_the_session_times() {
     );
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn organisers_own_wording_is_used_with_its_placeholders_filled() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("organiser").await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let put = |body: Value| {
+        let request = app
+            .client
+            .put(app.url("/api/v1/events/lima-1997/email-texts/confirmation/fr"))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let refused =
+        put(json!({"subject": "Inscription {reference}", "body": "Bonjour {prenom}"})).await;
+    assert_eq!(refused.status(), 422);
+    let fields = refused.json::<Value>().await.unwrap()["fields"].clone();
+    assert!(
+        fields["body"].as_str().unwrap().contains("prenom"),
+        "{fields}"
+    );
+    let saved = put(json!({"subject": "Inscription {reference}", "body": "Bonjour {given_name},\n\nVotre lien : {manage_url}\n\n{sessions}"})).await;
+    assert_eq!(saved.status(), 200);
+
+    let answer: Value = app
+        .register("lima-1997", &delegate(1, "SN"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (subject, body, html): (String, String, String) = {
+        let mut conn = app.db.connect().await;
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use rencontre::db::schema::email_outbox::dsl::*;
+        email_outbox
+            .select((
+                subject.assume_not_null(),
+                body_text.assume_not_null(),
+                body_html.assume_not_null(),
+            ))
+            .first(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        subject,
+        format!("Inscription {}", answer["reference"].as_str().unwrap())
+    );
+    assert!(body.starts_with("Bonjour Délégué·e 1,"), "{body}");
+    assert!(body.contains(answer["manage_url"].as_str().unwrap()));
+    assert!(html.contains("<p>Bonjour Délégué·e 1,</p>"), "{html}");
+
+    // A delegate writing in English still gets the built-in English text.
+    let mut english = delegate(2, "SN");
+    english["language"] = json!("en");
+    assert_eq!(app.register("lima-1997", &english).await.status(), 201);
+    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM email_outbox WHERE language = 'en' AND subject NOT LIKE 'Inscription%'").await, 1);
+}
+
+#[tokio::test]
+async fn the_file_transport_writes_one_eml_per_email_and_keeps_rows_pending_when_it_cannot() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let folder =
+        std::env::temp_dir().join(format!("rencontre-mail-{}", uuid::Uuid::new_v4().simple()));
+    let mut settings = app.mail_settings(0);
+    settings.transport = rencontre::config::MailTransportKind::File;
+    settings.file_dir = folder.join("not-yet");
+    // A file where the folder should be: writing fails, as on a full or read-only disk.
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("not-yet"), b"in the way").unwrap();
+    let worker = app.start_worker(&settings);
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "ML")).await.status(),
+        201
+    );
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while count(&app.pool, "SELECT count(*) AS count FROM email_outbox WHERE status = 'pending' AND last_error LIKE 'cannot write to%'").await == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the failure was never recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker.stop().await;
+
+    std::fs::remove_file(folder.join("not-yet")).unwrap();
+    let worker = app.start_worker(&settings);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while count(
+        &app.pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent'",
+    )
+    .await
+        == 0
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never sent once the folder could be written"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker.stop().await;
+    let files: Vec<_> = std::fs::read_dir(folder.join("not-yet"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let message = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(message.contains("To: delegate1@example.org"), "{message}");
+    assert!(message.contains("Message-ID: <"));
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_after_greeting_times_out_and_the_row_waits_for_a_retry() {
+    let app = TestApp::spawn().await;
+    let sink = SmtpSink::start(Behaviour {
+        stall: true,
+        ..Behaviour::default()
+    })
+    .await;
+    let mut settings = app.mail_settings(sink.port);
+    settings.smtp_timeout_secs = 1;
+    let worker = app.start_worker(&settings);
+    create_event(&app.pool, EventSpec::default()).await;
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "ML")).await.status(),
+        201
+    );
+    let started = tokio::time::Instant::now();
+    while count(
+        &app.pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE attempts >= 1",
+    )
+    .await
+        == 0
+    {
+        assert!(started.elapsed() < PATIENCE, "the timeout never fired");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM email_outbox WHERE status = 'pending' AND last_error IS NOT NULL").await, 1);
+    assert!(sink.received().is_empty());
+    worker.stop().await;
+}

@@ -37,6 +37,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/events/{slug}/emails", web::get().to(organiser::emails))
             .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::put().to(organiser::put_email_text),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::delete().to(organiser::delete_email_text),
+            )
+            .route(
                 "/events/{slug}/registrations/{id}/resend",
                 web::post().to(organiser::resend),
             )

@@ -13,9 +13,10 @@ use uuid::Uuid;
 use super::events::event_body;
 use crate::db::attendees::{self, Attendee, AttendeeFilter};
 use crate::db::events::{self as store, Event, NewEvent, NewSession};
-use crate::db::{organisers, outbox};
+use crate::db::{email_texts, organisers, outbox};
 use crate::domain::{CountryCode, EventSlug, Language, ReferencePrefix, SessionCode};
 use crate::export::{CsvWriter, ExportStyle, FilterError, FilterInput, resolve_filter, write_xlsx};
+use crate::mail::custom_text;
 use crate::registration;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::input::read_body;
@@ -584,4 +585,109 @@ pub async fn resend(
     let event = event_by_slug(&mut conn, &path.slug).await?;
     registration::resend(&mut conn, &event, path.id, auth.organiser.id).await?;
     Ok(HttpResponse::Accepted().json(json!({"status": "queued"})))
+}
+
+#[derive(Deserialize)]
+pub struct EmailTextPath {
+    slug: String,
+    kind: String,
+    language: String,
+}
+
+const EMAIL_KINDS: &[&str] = &[
+    "confirmation",
+    "waitlisted",
+    "promoted",
+    "sessions_changed",
+    "cancelled",
+];
+
+/// Checks the path of an email text against the event: a kind organisers
+/// may reword and one of the event's languages.
+fn email_text_target(event: &Event, path: &EmailTextPath) -> Result<Language, AppError> {
+    if !EMAIL_KINDS.contains(&path.kind.as_str()) {
+        return Err(AppError::field(
+            "kind",
+            format!("must be one of {}", EMAIL_KINDS.join(", ")),
+        ));
+    }
+    Language::parse(&path.language)
+        .ok()
+        .filter(|language| event.languages.iter().any(|code| code == language.code()))
+        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
+}
+
+/// `PUT /api/v1/events/{slug}/email-texts/{kind}/{language}` with
+/// `{"subject": …, "body": …}`: the organiser's own wording, with
+/// placeholders such as `{given_name}`; unknown placeholders are refused.
+pub async fn put_email_text(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<EmailTextPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let body = json_body(&state, payload).await?;
+    let mut fields = JsonFields::new(&body, &["subject", "body"])?;
+    let subject = fields.text("subject");
+    let text = fields.text("body");
+    for (field, value) in [("subject", subject), ("body", text)] {
+        if let Some(Err(error)) = value.map(custom_text::check) {
+            fields.error(field, error.to_string());
+        }
+    }
+    fields.finish()?;
+    let (Some(subject), Some(text)) = (subject, text) else {
+        return Err(AppError::field("body", "is incomplete"));
+    };
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &path.slug).await?;
+    let language = email_text_target(&event, &path)?;
+    email_texts::upsert(
+        &mut conn,
+        event.id,
+        &path.kind,
+        language.code(),
+        subject,
+        text,
+    )
+    .await?;
+    organisers::audit(
+        &mut conn,
+        Some(auth.organiser.id),
+        Some(event.id),
+        None,
+        "email_text.set",
+        json!({"kind": path.kind, "language": language.code()}),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        json!({"kind": path.kind, "language": language.code(), "subject": subject, "body": text}),
+    ))
+}
+
+/// `DELETE /api/v1/events/{slug}/email-texts/{kind}/{language}`: back to
+/// the built-in wording.
+pub async fn delete_email_text(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<EmailTextPath>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &path.slug).await?;
+    let language = email_text_target(&event, &path)?;
+    if !email_texts::delete(&mut conn, event.id, &path.kind, language.code()).await? {
+        return Err(AppError::NotFound("email text"));
+    }
+    organisers::audit(
+        &mut conn,
+        Some(auth.organiser.id),
+        Some(event.id),
+        None,
+        "email_text.delete",
+        json!({"kind": path.kind, "language": language.code()}),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
