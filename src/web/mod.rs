@@ -3,7 +3,7 @@
 //! counters or SQL itself.
 
 mod admin;
-mod api;
+pub mod api;
 pub mod auth;
 mod error;
 mod health;

@@ -14,25 +14,72 @@ use crate::support::{
 /// Routes answered by the handlers of these modules are public; every other
 /// API route must refuse anonymous requests. Read from the route table
 /// itself, so a new route without protection fails this test.
-const PUBLIC_MODULES: &[&str] = &["events::", "registrations::"];
+const PUBLIC_MODULES: &[&str] = &["events::", "registrations::", "openapi::"];
 
 fn api_routes() -> Vec<(String, String, bool)> {
     let source =
         std::fs::read_to_string(manifest_dir().join("src/web/api/mod.rs")).expect("routes");
-    source
-        .lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let rest = line.strip_prefix(".route(\"")?;
-            let (path, rest) = rest.split_once('"')?;
-            let method = rest.split("web::").nth(1)?.split("()").next()?.to_owned();
-            let handler = rest.split(".to(").nth(1)?;
+    route_table(&source)
+        .into_iter()
+        .map(|(method, path, handler)| {
             let public = PUBLIC_MODULES
                 .iter()
                 .any(|module| handler.starts_with(module));
-            Some((method, format!("/api/v1{path}"), public))
+            (method, format!("/api/v1{path}"), public)
         })
         .collect()
+}
+
+/// (method, path, handler) of every `.route("…", web::method().to(handler))`
+/// in a source file, however rustfmt wrapped the lines.
+pub fn route_table(source: &str) -> Vec<(String, String, String)> {
+    let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    compact
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|call| {
+            let (path, rest) = call.split_once('"')?;
+            let method = rest.strip_prefix(",web::")?.split("()").next()?.to_owned();
+            let handler = rest.split(".to(").nth(1)?.split(')').next()?.to_owned();
+            Some((method, path.to_owned(), handler))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_of_the_route_table() {
+    let app = TestApp::spawn().await;
+    let document: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    let routes = api_routes();
+    for (method, path, public) in &routes {
+        let operation = &document["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is not described");
+        assert_eq!(
+            operation["security"].is_array(),
+            !public,
+            "{method} {path}: security does not match the route's protection"
+        );
+    }
+    let described: usize = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        described,
+        routes.len(),
+        "the document describes a route that does not exist"
+    );
 }
 
 #[tokio::test]

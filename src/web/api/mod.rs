@@ -1,6 +1,7 @@
 //! The JSON API of API.md under `/api/v1`.
 
 mod events;
+pub mod openapi;
 mod organiser;
 mod registrations;
 
@@ -9,6 +10,7 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::serve))
             .route("/events", web::post().to(organiser::create_event))
             .route("/events/{slug}", web::get().to(events::show))
             .route(
