@@ -202,7 +202,10 @@ async fn insert_demo(
         },
     )
     .await?;
-    if organisers::find_by_email(conn, ORGANISER_EMAIL).await?.is_none() {
+    if organisers::find_by_email(conn, ORGANISER_EMAIL)
+        .await?
+        .is_none()
+    {
         let hash = secret::hash_password(ORGANISER_PASSWORD)?;
         organisers::insert(conn, ORGANISER_EMAIL, "Démo", "admin", Some(&hash)).await?;
     }

@@ -57,7 +57,15 @@ async fn migrate_then_demo_twice_leaves_one_demo_event() {
     )
     .await;
     assert_eq!(open, 1, "the demo event is open for registration at once");
-    assert_eq!(count(&db, "SELECT count(*) AS count FROM organisers WHERE role = 'admin'").await, 1, "the demo organiser");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) AS count FROM organisers WHERE role = 'admin'"
+        )
+        .await,
+        1,
+        "the demo organiser"
+    );
 }
 
 #[tokio::test]
@@ -66,44 +74,109 @@ async fn organisers_get_accounts_and_tokens_and_export_from_the_command_line() {
     use std::process::Stdio;
 
     let db = TestDb::empty().await;
-    assert!(rencontre(&db.url).arg("migrate").status().unwrap().success());
+    assert!(
+        rencontre(&db.url)
+            .arg("migrate")
+            .status()
+            .unwrap()
+            .success()
+    );
     assert!(rencontre(&db.url).arg("demo").status().unwrap().success());
 
     let add = |email: &str, password: &str| {
         let mut child = rencontre(&db.url)
-            .args(["organiser", "add", email, "--name", "Aminata Traoré", "--role", "viewer", "--password-stdin"])
+            .args([
+                "organiser",
+                "add",
+                email,
+                "--name",
+                "Aminata Traoré",
+                "--role",
+                "viewer",
+                "--password-stdin",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
-    assert!(!add("a.traore@example.org", "short\n").status.success(), "too short a password");
+    assert!(
+        !add("a.traore@example.org", "short\n").status.success(),
+        "too short a password"
+    );
     let added = add("a.traore@example.org", "a long enough secret\n");
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    assert_eq!(add("A.Traore@example.org", "a long enough secret\n").status.code(), Some(2), "one account per email");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert_eq!(
+        add("A.Traore@example.org", "a long enough secret\n")
+            .status
+            .code(),
+        Some(2),
+        "one account per email"
+    );
     assert_eq!(count(&db, "SELECT count(*) AS count FROM organisers WHERE role = 'viewer' AND password_hash LIKE '$argon2id$%'").await, 1);
 
-    let token = rencontre(&db.url).args(["token", "create", "a.traore@example.org"]).output().unwrap();
+    let token = rencontre(&db.url)
+        .args(["token", "create", "a.traore@example.org"])
+        .output()
+        .unwrap();
     assert!(token.status.success());
     let token = String::from_utf8(token.stdout).unwrap();
     assert_eq!(token.trim().len(), 48);
-    assert_eq!(count(&db, "SELECT count(*) AS count FROM api_tokens").await, 1);
-    assert_eq!(rencontre(&db.url).args(["token", "create", "nobody@example.org"]).status().unwrap().code(), Some(2));
+    assert_eq!(
+        count(&db, "SELECT count(*) AS count FROM api_tokens").await,
+        1
+    );
+    assert_eq!(
+        rencontre(&db.url)
+            .args(["token", "create", "nobody@example.org"])
+            .status()
+            .unwrap()
+            .code(),
+        Some(2)
+    );
 
-    let unknown = rencontre(&db.url).args(["export", "nowhere", "--format", "csv"]).output().unwrap();
+    let unknown = rencontre(&db.url)
+        .args(["export", "nowhere", "--format", "csv"])
+        .output()
+        .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no event with the slug `nowhere`"));
-    let bad_status = rencontre(&db.url).args(["export", "dakar-2005", "--format", "csv", "--status", "lost"]).output().unwrap();
+    let bad_status = rencontre(&db.url)
+        .args([
+            "export",
+            "dakar-2005",
+            "--format",
+            "csv",
+            "--status",
+            "lost",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(bad_status.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_status.stderr).contains("`lost`"));
 
-    let exported = rencontre(&db.url).args(["export", "dakar-2005", "--format", "csv", "--country", "SN"]).output().unwrap();
+    let exported = rencontre(&db.url)
+        .args(["export", "dakar-2005", "--format", "csv", "--country", "SN"])
+        .output()
+        .unwrap();
     assert!(exported.status.success());
     let csv = String::from_utf8(exported.stdout).unwrap();
-    assert!(csv.starts_with("reference,status,"), "a header and no progress bar when piped: {csv}");
+    assert!(
+        csv.starts_with("reference,status,"),
+        "a header and no progress bar when piped: {csv}"
+    );
     assert_eq!(csv.lines().count(), 1, "nobody registered yet");
 }
 

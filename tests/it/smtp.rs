@@ -109,7 +109,6 @@ impl SmtpSink {
         }
         self.received()
     }
-
 }
 
 impl Drop for SmtpSink {
