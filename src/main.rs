@@ -58,6 +58,9 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Replace the personal data of a finished event's registrations with
+    /// placeholders, keeping counts and quotas.
+    Anonymise { event_slug: String },
     /// Export an attendee list.
     Export {
         event_slug: String,
@@ -185,6 +188,27 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
                 println!("{} violation(s).", violations.len());
                 Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Anonymise { event_slug } => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            let Some(event) = db::events::find_by_slug(&mut conn, &event_slug).await? else {
+                eprintln!("rencontre: there is no event with the slug `{event_slug}`");
+                return Ok(ExitCode::from(2));
+            };
+            match registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now()).await {
+                Ok(count) => {
+                    println!("Anonymised {count} registration(s) of `{event_slug}`.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(registration::anonymise::AnonymiseError::NotEnded(day)) => {
+                    eprintln!(
+                        "rencontre: `{event_slug}` ends on {day}; anonymise it after that day"
+                    );
+                    Ok(ExitCode::from(2))
+                }
+                Err(error) => Err(error.into()),
             }
         }
         Command::Export {

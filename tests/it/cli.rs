@@ -200,3 +200,98 @@ fn a_bad_configuration_value_stops_start_up_naming_the_key() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("transprot"), "{stderr}");
 }
+
+#[tokio::test]
+async fn anonymising_a_finished_event_removes_personal_data_and_keeps_the_counts() {
+    use crate::support::{EventSpec, TestApp, assert_invariants_hold, create_event, delegate};
+
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(2),
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut tokens = Vec::new();
+    for n in 0..3 {
+        let answer: serde_json::Value = app
+            .register("lima-1997", &delegate(n, "SN"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        tokens.push(
+            answer["manage_url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let too_early = rencontre(&app.db.url)
+        .args(["anonymise", "lima-1997"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        too_early.status.code(),
+        Some(2),
+        "not before the event has ended"
+    );
+    assert!(String::from_utf8_lossy(&too_early.stderr).contains("ends on"));
+
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(
+        "UPDATE events SET starts_on = current_date - 10, ends_on = current_date - 7",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let done = rencontre(&app.db.url)
+        .args(["anonymise", "lima-1997"])
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stdout).contains("Anonymised 3 registration(s)"));
+
+    let personal = count(
+        &app.db,
+        "SELECT count(*) AS count FROM registrations
+          WHERE given_name LIKE 'Délégué%' OR email LIKE 'delegate%' OR organisation <> '' OR family_name <> ''",
+    )
+    .await;
+    assert_eq!(personal, 0);
+    assert_eq!(count(&app.db, "SELECT count(*) AS count FROM email_outbox WHERE body_text IS NOT NULL OR recipient LIKE 'delegate%'").await, 0);
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'"
+        )
+        .await,
+        2,
+        "counts are kept"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'event.anonymise'"
+        )
+        .await,
+        1
+    );
+    assert_invariants_hold(&app.pool).await;
+    let link = app
+        .client
+        .get(app.url(&format!("/api/v1/registrations/{}", tokens[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 404, "private links stop working");
+}

@@ -6,9 +6,11 @@ mod smtp;
 mod support;
 
 mod cli;
+mod faults;
 mod health;
 mod mail;
 mod migrations;
 mod organiser;
+mod pages;
 mod registration;
 mod registration_concurrency;

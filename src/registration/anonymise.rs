@@ -1,0 +1,79 @@
+//! After a meeting, personal data has no reason to stay: `anonymise`
+//! replaces every personal field with a placeholder while keeping what the
+//! statistics need (countries, statuses, sessions, counts and quotas).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{RegistrationError, with_retries};
+use crate::db::events::Event;
+use crate::db::organisers;
+use crate::db::schema::{email_outbox, idempotency_keys, registrations};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnonymiseError {
+    #[error("the event has not ended yet (it ends on {0})")]
+    NotEnded(chrono::NaiveDate),
+    #[error(transparent)]
+    Registration(#[from] RegistrationError),
+}
+
+/// Anonymises every registration of a finished event, in one transaction,
+/// and returns how many there were.
+pub async fn anonymise(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<usize, AnonymiseError> {
+    let timezone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::UTC);
+    if now.with_timezone(&timezone).date_naive() <= event.ends_on {
+        return Err(AnonymiseError::NotEnded(event.ends_on));
+    }
+    let count = with_retries!(conn, |tx| {
+        crate::db::registrations::lock_event(tx, event.id).await?;
+        // The email must stay unique per live registration: the reference is.
+        let count =
+            diesel::update(registrations::table.filter(registrations::event_id.eq(event.id)))
+                .set((
+                    registrations::given_name.eq("—"),
+                    registrations::family_name.eq(""),
+                    registrations::organisation.eq(""),
+                    registrations::email.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                        "'anonymised-' || lower(reference) || '@invalid'",
+                    )),
+                    // A random value nobody holds: the private link stops working.
+                    registrations::token_hash.eq(diesel::dsl::sql::<diesel::sql_types::Binary>(
+                        "sha256(convert_to(gen_random_uuid()::text, 'UTF8'))",
+                    )),
+                    registrations::updated_at.eq(now),
+                ))
+                .execute(tx)
+                .await?;
+        diesel::update(email_outbox::table.filter(email_outbox::event_id.eq(event.id)))
+            .set((
+                email_outbox::recipient.eq("anonymised@invalid"),
+                email_outbox::subject.eq(None::<String>),
+                email_outbox::body_text.eq(None::<String>),
+                email_outbox::body_html.eq(None::<String>),
+                email_outbox::attachment_ics.eq(None::<String>),
+            ))
+            .execute(tx)
+            .await?;
+        // Stored answers to retried requests carry private links.
+        diesel::delete(idempotency_keys::table.filter(idempotency_keys::event_id.eq(event.id)))
+            .execute(tx)
+            .await?;
+        organisers::audit(
+            tx,
+            None,
+            Some(event.id),
+            None,
+            "event.anonymise",
+            serde_json::json!({"registrations": count}),
+        )
+        .await?;
+        Ok::<usize, RegistrationError>(count)
+    })?;
+    Ok(count)
+}
