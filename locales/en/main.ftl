@@ -91,6 +91,7 @@ error-not-found-text = Check the address. If you followed your private link, cop
 error-server-title = Something went wrong
 error-server-text = Please try again in a few minutes. If you were registering, check your email first: if you have received a confirmation, your registration is recorded.
 error-busy = There are too many requests at the moment. Please try again in a moment.
+error-too-large = What you sent is too long to be accepted. Shorten the longest answers and send the form again.
 
 ## Confirmation page
 

@@ -91,6 +91,7 @@ error-not-found-text = Compruebe la dirección. Si ha seguido su enlace personal
 error-server-title = Se ha producido un error
 error-server-text = Vuelva a intentarlo dentro de unos minutos. Si se estaba inscribiendo, revise primero su correo: si ha recibido una confirmación, su inscripción está registrada.
 error-busy = Hay demasiadas solicitudes en este momento. Vuelva a intentarlo en un instante.
+error-too-large = Lo que ha enviado es demasiado largo para ser aceptado. Acorte las respuestas más largas y envíe de nuevo el formulario.
 
 ## Página de confirmación
 

@@ -92,6 +92,7 @@ error-not-found-text = Vérifiez l'adresse. Si vous avez suivi votre lien person
 error-server-title = Une erreur s'est produite
 error-server-text = Veuillez réessayer dans quelques minutes. Si vous étiez en train de vous inscrire, consultez d'abord vos e-mails : si vous avez reçu une confirmation, votre inscription est bien enregistrée.
 error-busy = Il y a trop de demandes en ce moment. Veuillez réessayer dans un instant.
+error-too-large = Ce que vous avez envoyé est trop long pour être accepté. Raccourcissez les réponses les plus longues et envoyez à nouveau le formulaire.
 
 ## Page de confirmation
 

@@ -93,6 +93,7 @@ error-not-found-text = Verifique o endereço. Se você seguiu seu link pessoal, 
 error-server-title = Ocorreu um erro
 error-server-text = Tente novamente em alguns minutos. Se você estava se inscrevendo, verifique primeiro seu e-mail: se recebeu uma confirmação, sua inscrição está registrada.
 error-busy = Há muitas solicitações no momento. Tente novamente em instantes.
+error-too-large = O que você enviou é longo demais para ser aceito. Encurte as respostas mais longas e envie o formulário novamente.
 
 ## Página de confirmação
 

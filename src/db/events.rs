@@ -141,6 +141,16 @@ pub async fn find_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> QueryResu
         .optional()
 }
 
+/// The event a registration belongs to, for pages that start from the
+/// registration.
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Event> {
+    events::table
+        .find(id)
+        .select(Event::as_select())
+        .get_result(conn)
+        .await
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, event: &NewEvent<'_>) -> QueryResult<Event> {
     diesel::insert_into(events::table)
         .values(event)

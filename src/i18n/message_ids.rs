@@ -72,6 +72,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-server-title",
     "error-server-text",
     "error-busy",
+    "error-too-large",
     // Confirmation page
     "confirm-title-confirmed",
     "confirm-title-waitlisted",

@@ -1,0 +1,435 @@
+//! `/r/{token}`: the delegate's private page, reached only through the link
+//! of their confirmation. It shows the registration, lets them change their
+//! sessions, and cancel after a confirmation step. Its address is the
+//! secret, so every answer here is `no-store` and sends no referrer.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+
+use super::form::FormData;
+use super::view::{
+    Problems, SessionLine, SessionsField, by_day, country_name, event_languages, time_zone,
+};
+use super::{Layout, Visitor};
+use crate::db::events::{self as store, Event, Session};
+use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::i18n::{self, Tr};
+use crate::registration::{self, RegistrationError, RegistrationView};
+use crate::web::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "pages/private.html")]
+struct PrivatePage {
+    tr: Tr,
+    layout: Layout,
+    title: String,
+    notice: Option<String>,
+    banner: Option<Banner>,
+    status: String,
+    reference: String,
+    position: Option<String>,
+    delegate: Vec<(String, String)>,
+    chosen: Vec<SessionLine>,
+    cancelled: bool,
+    problems: Problems,
+    csrf_token: String,
+    sessions_action: String,
+    sessions: SessionsField,
+    cancel_url: String,
+}
+
+/// What the page says right after registering.
+struct Banner {
+    title: String,
+    email_sent: String,
+    private_link: String,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/cancel.html")]
+struct CancelPage {
+    tr: Tr,
+    layout: Layout,
+    title: String,
+    event_name: String,
+    reference: String,
+    problems: Problems,
+    csrf_token: String,
+    action: String,
+    back_url: String,
+}
+
+pub async fn show(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> HttpResponse {
+    visitor.respond(show_page(&visitor, &state, &token).await)
+}
+
+async fn show_page(
+    visitor: &Visitor,
+    state: &AppState,
+    token: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let private = Private::load(&mut conn, visitor, state, token).await?;
+    let flag = |name| visitor.query(name) == Some("1");
+    let shown = if flag("registered") {
+        Shown::JustRegistered
+    } else if flag("saved") {
+        Shown::Notice(private.tr.t("manage-sessions-saved"))
+    } else if flag("cancelled") {
+        Shown::Notice(private.tr.t("manage-cancelled-notice"))
+    } else {
+        Shown::Plain
+    };
+    private.render(StatusCode::OK, shown, Problems::default(), None)
+}
+
+pub async fn change_sessions(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    visitor.respond(save_sessions(&visitor, &state, &token, &request, payload).await)
+}
+
+async fn save_sessions(
+    visitor: &Visitor,
+    state: &AppState,
+    token: &str,
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let submitted = body.all("sessions");
+    let mut conn = state.pool.get().await?;
+    let private = Private::load(&mut conn, visitor, state, token).await?;
+    let refused =
+        |status, problems| private.render(status, Shown::Plain, problems, Some(&submitted));
+    if !visitor.csrf_verified(&body) {
+        return refused(
+            StatusCode::FORBIDDEN,
+            Problems::general(private.tr.t("error-csrf")),
+        );
+    }
+    let codes = match session_codes(&submitted) {
+        Ok(codes) => codes,
+        Err(errors) => {
+            return refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Problems::of(private.language, &errors),
+            );
+        }
+    };
+    match registration::change_sessions(&mut conn, token, &codes, &private.manage_url).await {
+        Ok(_) => Ok(private.reply().see_other(&format!("/r/{token}?saved=1"))),
+        Err(RegistrationError::Invalid(errors)) => refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Problems::of(private.language, &errors),
+        ),
+        // Cancelled meanwhile (in another tab): the page now says so.
+        Err(RegistrationError::Cancelled) => {
+            let private = Private::load(&mut conn, visitor, state, token).await?;
+            private.render(
+                StatusCode::CONFLICT,
+                Shown::Plain,
+                Problems::default(),
+                None,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The ticked boxes as session codes; a code that cannot be one is a
+/// problem of the `sessions` field, as in the registration form.
+fn session_codes(submitted: &[String]) -> Result<Vec<SessionCode>, FieldErrors> {
+    let mut codes = Vec::new();
+    for code in submitted {
+        let code = SessionCode::parse(code).map_err(|error| {
+            let message = FieldError::new(error.message_key());
+            let message = match error.max() {
+                Some(max) => message.with_arg("max", max.to_string()),
+                None => message,
+            };
+            FieldErrors::single("sessions", message)
+        })?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
+/// `GET /r/{token}/cancel`: the confirmation step, so that one stray tap
+/// cannot give a delegate's place away.
+pub async fn confirm_cancel(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> HttpResponse {
+    visitor.respond(show_confirmation(&visitor, &state, &token).await)
+}
+
+async fn show_confirmation(
+    visitor: &Visitor,
+    state: &AppState,
+    token: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let private = Private::load(&mut conn, visitor, state, token).await?;
+    if private.is_cancelled() {
+        return Ok(private.reply().see_other(&format!("/r/{token}")));
+    }
+    private.render_confirmation(StatusCode::OK, Problems::default())
+}
+
+pub async fn cancel(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    visitor.respond(cancel_registration(&visitor, &state, &token, &request, payload).await)
+}
+
+async fn cancel_registration(
+    visitor: &Visitor,
+    state: &AppState,
+    token: &str,
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let mut conn = state.pool.get().await?;
+    let private = Private::load(&mut conn, visitor, state, token).await?;
+    if !visitor.csrf_verified(&body) {
+        let problems = Problems::general(private.tr.t("error-csrf"));
+        return private.render_confirmation(StatusCode::FORBIDDEN, problems);
+    }
+    registration::cancel(&mut conn, token, &private.manage_url, Utc::now()).await?;
+    Ok(private
+        .reply()
+        .see_other(&format!("/r/{token}?cancelled=1")))
+}
+
+/// What the page shows above the registration.
+enum Shown {
+    Plain,
+    JustRegistered,
+    Notice(String),
+}
+
+/// A registration with its meeting, in the delegate's language.
+struct Private<'a> {
+    visitor: &'a Visitor,
+    view: RegistrationView,
+    event: Event,
+    sessions: Vec<Session>,
+    offered: Vec<Language>,
+    language: Language,
+    tr: Tr,
+    token: &'a str,
+    manage_url: String,
+}
+
+impl<'a> Private<'a> {
+    async fn load(
+        conn: &mut AsyncPgConnection,
+        visitor: &'a Visitor,
+        state: &AppState,
+        token: &'a str,
+    ) -> Result<Private<'a>, AppError> {
+        let view = registration::find_by_token(conn, token)
+            .await?
+            .ok_or(AppError::NotFound("registration"))?;
+        let event = store::find(conn, view.registration.event_id).await?;
+        let sessions = store::sessions_of(conn, event.id).await?;
+        let offered = event_languages(&event);
+        let language = visitor.language_preferring(&view.registration.language, &offered);
+        Ok(Private {
+            visitor,
+            view,
+            event,
+            sessions,
+            offered,
+            language,
+            tr: Tr::new(language),
+            token,
+            manage_url: format!("{}/r/{token}", state.settings.public_url()),
+        })
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.view.registration.status == "cancelled"
+    }
+
+    fn reply(&self) -> super::Reply<'_> {
+        self.visitor.reply(self.language).private()
+    }
+
+    fn title(&self) -> String {
+        format!(
+            "{} — {}",
+            self.tr.t("manage-title"),
+            self.event.name_in(self.language.code())
+        )
+    }
+
+    fn reference(&self) -> String {
+        self.tr.t1(
+            "confirm-reference",
+            "reference",
+            self.view.registration.reference.as_str(),
+        )
+    }
+
+    /// The page; `submitted` are the boxes ticked in a refused form, shown
+    /// again as they were sent.
+    fn render(
+        &self,
+        status: StatusCode,
+        shown: Shown,
+        problems: Problems,
+        submitted: Option<&[String]>,
+    ) -> Result<HttpResponse, AppError> {
+        let tr = &self.tr;
+        let registration = &self.view.registration;
+        let zone = time_zone(&self.event);
+        let choice_status = |session: &Session| {
+            self.view
+                .choices
+                .iter()
+                .find(|choice| choice.session.id == session.id)
+                .map(|choice| choice.status.as_str())
+        };
+        let status_text = |status: &str| tr.t(&format!("manage-session-status-{status}"));
+        let chosen = self
+            .view
+            .choices
+            .iter()
+            .map(|choice| {
+                let mut line = SessionLine::new(tr, zone, &choice.session);
+                line.status = Some(status_text(&choice.status));
+                line
+            })
+            .collect();
+        let lines = self
+            .sessions
+            .iter()
+            .map(|session| {
+                let mut line = SessionLine::new(tr, zone, session);
+                let held = choice_status(session);
+                line.checked = match submitted {
+                    Some(codes) => codes
+                        .iter()
+                        .any(|code| code.trim().eq_ignore_ascii_case(&session.code)),
+                    None => held.is_some(),
+                };
+                // A seat the delegate holds is theirs to keep, however
+                // full the room.
+                line.full &= held != Some("confirmed");
+                line.status = held.map(status_text);
+                line
+            })
+            .collect();
+        let banner = match shown {
+            Shown::JustRegistered if !self.is_cancelled() => Some(Banner {
+                title: tr.t(&format!("confirm-title-{}", registration.status)),
+                email_sent: tr.t1("confirm-email-sent", "email", registration.email.as_str()),
+                private_link: tr.t("confirm-private-link"),
+                url: self.manage_url.clone(),
+            }),
+            _ => None,
+        };
+        let optional =
+            |label: String, value: &str| (!value.is_empty()).then(|| (label, value.to_owned()));
+        let delegate = [
+            optional(tr.t("field-given-name"), &registration.given_name),
+            optional(tr.t("field-family-name"), &registration.family_name),
+            optional(tr.t("field-email"), &registration.email),
+            Some((
+                tr.t("field-country"),
+                country_name(&registration.country_code, self.language),
+            )),
+            optional(tr.t("field-organisation"), &registration.organisation),
+            Language::parse(&registration.language)
+                .ok()
+                .map(|language| {
+                    (
+                        tr.t("field-language"),
+                        i18n::language_name(language).to_owned(),
+                    )
+                }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let csrf = self.visitor.csrf_token();
+        let title = self.title();
+        let page = PrivatePage {
+            layout: self
+                .visitor
+                .layout(self.language, title.clone(), &self.offered),
+            title,
+            notice: match shown {
+                Shown::Notice(text) => Some(text),
+                _ => None,
+            },
+            banner,
+            status: tr.t1(
+                "manage-status",
+                "status",
+                tr.t(&format!("status-{}", registration.status)),
+            ),
+            reference: self.reference(),
+            position: self
+                .view
+                .waitlist_position
+                .map(|position| tr.t1("confirm-waitlist-position", "position", position)),
+            delegate,
+            chosen,
+            cancelled: self.is_cancelled(),
+            csrf_token: csrf.value().to_owned(),
+            sessions_action: format!("/r/{}/sessions", self.token),
+            sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
+            problems,
+            cancel_url: format!("/r/{}/cancel", self.token),
+            tr: *tr,
+        };
+        self.reply().status(status).csrf(&csrf).render(&page)
+    }
+
+    fn render_confirmation(
+        &self,
+        status: StatusCode,
+        problems: Problems,
+    ) -> Result<HttpResponse, AppError> {
+        let tr = &self.tr;
+        let title = tr.t("manage-cancel-confirm-title");
+        let csrf = self.visitor.csrf_token();
+        let page = CancelPage {
+            layout: self
+                .visitor
+                .layout(self.language, title.clone(), &self.offered),
+            title,
+            event_name: self.event.name_in(self.language.code()).to_owned(),
+            reference: self.reference(),
+            problems,
+            csrf_token: csrf.value().to_owned(),
+            action: format!("/r/{}/cancel", self.token),
+            back_url: format!("/r/{}", self.token),
+            tr: *tr,
+        };
+        self.reply().status(status).csrf(&csrf).render(&page)
+    }
+}

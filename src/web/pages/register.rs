@@ -1,0 +1,313 @@
+//! `/events/{slug}/register`: the registration form and its submission.
+//! The form is read into the same `RawRegistration` as the JSON API and
+//! goes through the same `registration::register`; only the answer differs:
+//! the form again, with every value kept and every problem in words, or a
+//! redirect to the delegate's private page.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+
+use super::form::FormData;
+use super::view::{
+    Choice, Problems, SessionLine, SessionsField, by_day, country_choices, described_by,
+    event_languages, language_choices, time_zone,
+};
+use super::{Layout, Visitor};
+use crate::db::events::{self as store, Event, Session};
+use crate::domain::{FieldError, FieldErrors, Language};
+use crate::i18n::Tr;
+use crate::registration::{self, RegistrationError};
+use crate::web::input::RawRegistration;
+use crate::web::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "pages/register.html")]
+struct RegisterPage {
+    tr: Tr,
+    layout: Layout,
+    title: String,
+    event_url: String,
+    action: String,
+    /// Registration is closed: the page says so instead of showing a form
+    /// that could only be refused.
+    closed: bool,
+    csrf_token: String,
+    problems: Problems,
+    given_name: TextField,
+    family_name: TextField,
+    email: TextField,
+    country: SelectField,
+    organisation: TextField,
+    language: SelectField,
+    sessions: SessionsField,
+}
+
+/// A text input with its label, hint and problem.
+struct TextField {
+    name: &'static str,
+    label: String,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    optional: Option<String>,
+    hint: Option<String>,
+    error: Option<String>,
+}
+
+/// A `<select>`; `prompt` is the empty first option, when there is one.
+struct SelectField {
+    name: &'static str,
+    label: String,
+    prompt: Option<String>,
+    hint: Option<String>,
+    error: Option<String>,
+    options: Vec<Choice>,
+}
+
+impl TextField {
+    fn described_by(&self) -> String {
+        described_by(self.name, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+impl SelectField {
+    fn described_by(&self) -> String {
+        described_by(self.name, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+pub async fn show(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    visitor.respond(show_form(&visitor, &state, &slug).await)
+}
+
+async fn show_form(
+    visitor: &Visitor,
+    state: &AppState,
+    slug: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let form = Form::load(&mut conn, visitor, slug).await?;
+    form.render(
+        StatusCode::OK,
+        &RawRegistration::default(),
+        Problems::default(),
+    )
+}
+
+pub async fn submit(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    visitor.respond(submit_form(&visitor, &state, &slug, &request, payload).await)
+}
+
+async fn submit_form(
+    visitor: &Visitor,
+    state: &AppState,
+    slug: &str,
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let raw = body.registration();
+    let mut conn = state.pool.get().await?;
+    let form = Form::load(&mut conn, visitor, slug).await?;
+
+    // Before anything else is looked at: a forged request learns nothing
+    // about which addresses are registered. The delegate's answers are
+    // shown again, with a token that will pass, so nothing is typed twice.
+    if !visitor.csrf_verified(&body) {
+        let problems = Problems::general(form.tr.t("error-csrf"));
+        return form.render(StatusCode::FORBIDDEN, &raw, problems);
+    }
+    let applicant = match raw.parse(form.language) {
+        Ok(applicant) => applicant,
+        Err(errors) => return form.refuse(&raw, &errors),
+    };
+    let registered = registration::register(
+        &mut conn,
+        &form.event,
+        &applicant,
+        None,
+        state.settings.public_url(),
+        Utc::now(),
+    )
+    .await;
+    match registered {
+        // The token goes only into the address of the private page, which
+        // then shows the confirmation: no other URL, no log line holds it.
+        Ok(registered) => Ok(visitor
+            .reply(form.language)
+            .private()
+            .see_other(&format!("/r/{}?registered=1", registered.token))),
+        Err(RegistrationError::Invalid(errors)) => form.refuse(&raw, &errors),
+        Err(RegistrationError::Duplicate) => {
+            let errors = FieldErrors::single("email", FieldError::new("error-duplicate"));
+            form.refuse(&raw, &errors)
+        }
+        // Nothing in the form can fix that: the page now says it is closed.
+        Err(RegistrationError::Closed) => {
+            form.render(StatusCode::CONFLICT, &raw, Problems::default())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A meeting's registration form, in the reader's language.
+struct Form<'a> {
+    visitor: &'a Visitor,
+    event: Event,
+    sessions: Vec<Session>,
+    offered: Vec<Language>,
+    language: Language,
+    tr: Tr,
+}
+
+impl<'a> Form<'a> {
+    async fn load(
+        conn: &mut AsyncPgConnection,
+        visitor: &'a Visitor,
+        slug: &str,
+    ) -> Result<Form<'a>, AppError> {
+        let event = store::find_by_slug(conn, slug)
+            .await?
+            .ok_or(AppError::NotFound("event"))?;
+        let sessions = store::sessions_of(conn, event.id).await?;
+        let offered = event_languages(&event);
+        let language = visitor.language(&offered);
+        Ok(Form {
+            visitor,
+            event,
+            sessions,
+            offered,
+            language,
+            tr: Tr::new(language),
+        })
+    }
+
+    /// The form again, with what was sent and what is wrong with it.
+    fn refuse(
+        &self,
+        raw: &RawRegistration,
+        errors: &FieldErrors,
+    ) -> Result<HttpResponse, AppError> {
+        let problems = Problems::of(self.language, errors);
+        self.render(StatusCode::UNPROCESSABLE_ENTITY, raw, problems)
+    }
+
+    /// The form filled in with `raw` (empty on a first visit), or the news
+    /// that registration is closed.
+    fn render(
+        &self,
+        status: StatusCode,
+        raw: &RawRegistration,
+        problems: Problems,
+    ) -> Result<HttpResponse, AppError> {
+        let tr = &self.tr;
+        let zone = time_zone(&self.event);
+        let lines = self
+            .sessions
+            .iter()
+            .map(|session| {
+                let mut line = SessionLine::new(tr, zone, session);
+                line.checked = raw
+                    .sessions
+                    .iter()
+                    .any(|code| code.trim().eq_ignore_ascii_case(&session.code));
+                line
+            })
+            .collect();
+        let text = |name: &'static str, label: String, value: &str| TextField {
+            name,
+            label,
+            input_type: "text",
+            autocomplete: "off",
+            value: value.to_owned(),
+            optional: None,
+            hint: None,
+            error: problems.get(name).map(str::to_owned),
+        };
+        let optional = Some(tr.t("optional"));
+        let language = if raw.language.trim().is_empty() {
+            self.language.code()
+        } else {
+            raw.language.as_str()
+        };
+        let title = tr.t1(
+            "form-title",
+            "event",
+            self.event.name_in(self.language.code()),
+        );
+        let csrf = self.visitor.csrf_token();
+        let page = RegisterPage {
+            layout: self
+                .visitor
+                .layout(self.language, title.clone(), &self.offered),
+            title,
+            event_url: format!("/events/{}", self.event.slug),
+            action: format!("/events/{}/register", self.event.slug),
+            closed: !self.event.is_open_at(Utc::now()),
+            csrf_token: csrf.value().to_owned(),
+            given_name: TextField {
+                autocomplete: "given-name",
+                ..text("given_name", tr.t("field-given-name"), &raw.given_name)
+            },
+            family_name: TextField {
+                autocomplete: "family-name",
+                optional: optional.clone(),
+                hint: Some(tr.t("field-family-name-hint")),
+                ..text("family_name", tr.t("field-family-name"), &raw.family_name)
+            },
+            email: TextField {
+                input_type: "email",
+                autocomplete: "email",
+                hint: Some(tr.t("field-email-hint")),
+                ..text("email", tr.t("field-email"), &raw.email)
+            },
+            country: SelectField {
+                name: "country",
+                label: tr.t("field-country"),
+                prompt: Some(tr.t("field-country-choose")),
+                hint: None,
+                error: problems.get("country").map(str::to_owned),
+                options: country_choices(self.language, &raw.country),
+            },
+            organisation: TextField {
+                autocomplete: "organization",
+                optional,
+                hint: Some(tr.t("field-organisation-hint")),
+                ..text(
+                    "organisation",
+                    tr.t("field-organisation"),
+                    &raw.organisation,
+                )
+            },
+            language: SelectField {
+                name: "language",
+                label: tr.t("field-language"),
+                prompt: None,
+                hint: Some(tr.t("field-language-hint")),
+                error: problems.get("language").map(str::to_owned),
+                options: language_choices(&self.offered, language),
+            },
+            sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
+            problems,
+            tr: *tr,
+        };
+        self.visitor
+            .reply(self.language)
+            .status(status)
+            .csrf(&csrf)
+            .render(&page)
+    }
+}
