@@ -8,6 +8,7 @@ pub mod auth;
 mod error;
 mod health;
 pub mod input;
+mod logging;
 mod json_fields;
 mod pages;
 
@@ -61,7 +62,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(security_headers())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
                 .app_data(web::Data::new(state.clone()))
                 .configure(routes)
         })

@@ -23,6 +23,15 @@ struct Server {
 
 impl Server {
     async fn start(db: &TestDb, extra_env: &[(&str, String)], args: &[&str]) -> Server {
+        Self::start_logging(db, extra_env, args, Stdio::null()).await
+    }
+
+    async fn start_logging(
+        db: &TestDb,
+        extra_env: &[(&str, String)],
+        args: &[&str],
+        stderr: Stdio,
+    ) -> Server {
         let port = free_port();
         let address = format!("http://127.0.0.1:{port}");
         let mut command = rencontre(&db.url);
@@ -32,7 +41,7 @@ impl Server {
             .env("RENCONTRE__HTTP__BIND", format!("127.0.0.1:{port}"))
             .env("RENCONTRE__HTTP__PUBLIC_URL", &address)
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(stderr);
         for (key, value) in extra_env {
             command.env(key, value);
         }
@@ -192,4 +201,73 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
         .await as usize,
         outbox
     );
+}
+
+#[tokio::test]
+async fn logs_at_info_level_carry_no_personal_data_nor_private_tokens() {
+    let db = TestDb::migrated().await;
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&db.url).database).expect("pool");
+    create_event(&pool, EventSpec::default()).await;
+    let log_path = std::env::temp_dir().join(format!(
+        "rencontre-log-{}.txt",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let server = Server::start_logging(
+        &db,
+        &[("RENCONTRE__LOG__FILTER", "info".into())],
+        &["--no-worker"],
+        Stdio::from(log),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let mut body = delegate(7, "SN");
+    body["given_name"] = serde_json::json!("Ndèye Fatou");
+    let answer: Value = client
+        .post(format!(
+            "{}/api/v1/events/lima-1997/registrations",
+            server.address
+        ))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let manage_url = answer["manage_url"].as_str().unwrap();
+    let token = manage_url.rsplit('/').next().unwrap();
+    assert_eq!(client.get(manage_url).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(format!("{}/api/v1/registrations/{token}", server.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        client
+            .get(format!("{}/r/{token}-wrong", server.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    drop(server);
+    let logged = std::fs::read_to_string(&log_path).expect("log");
+    std::fs::remove_file(&log_path).ok();
+    assert!(
+        logged.contains("/r/{token}"),
+        "requests are logged, by route: {logged}"
+    );
+    for secret in [token, "delegate7@example.org", "Ndèye", "Traoré"] {
+        assert!(
+            !logged.contains(secret),
+            "`{secret}` appears in the log:\n{logged}"
+        );
+    }
 }
