@@ -25,6 +25,8 @@ pub struct HttpSettings {
     pub public_url: String,
     pub workers: usize,
     pub max_body_bytes: usize,
+    /// Registrations a minute from one client address (0 = no limit).
+    pub registrations_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

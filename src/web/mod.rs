@@ -11,8 +11,10 @@ pub mod input;
 mod logging;
 mod json_fields;
 mod pages;
+pub mod rate_limit;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::DefaultHeaders;
@@ -31,6 +33,8 @@ use crate::i18n::FluentValue;
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
+    /// Registrations per client address (API and form together).
+    pub registration_limit: Arc<rate_limit::RateLimiter>,
 }
 
 /// A bound, not yet running server: the port is known before it serves,
@@ -58,7 +62,9 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             workers => workers,
         };
-        let state = AppState { pool, settings };
+        let registration_limit =
+            Arc::new(rate_limit::RateLimiter::new(settings.http.registrations_per_minute));
+        let state = AppState { pool, settings, registration_limit };
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(security_headers())

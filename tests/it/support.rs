@@ -290,8 +290,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// With settings adjusted before the application starts.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::migrated().await;
-        Self::serve(db).await
+        Self::serve(db, configure).await
     }
 
     /// A second application process on the same database, as when several
@@ -302,11 +307,12 @@ impl TestApp {
             url: self.db.url.clone(),
             owned: false,
         };
-        Self::serve(db).await
+        Self::serve(db, |_| {}).await
     }
 
-    async fn serve(db: TestDb) -> TestApp {
+    async fn serve(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = test_settings(&db.url);
+        configure(&mut settings);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!(
             "http://127.0.0.1:{}",

@@ -72,6 +72,7 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    state.registration_limit.check_request(&request)?;
     let body = read_body(payload, state.settings.http.max_body_bytes).await?;
     let idempotency_key = idempotency_key(&request, &body)?;
     let json: serde_json::Value = serde_json::from_slice(&body)

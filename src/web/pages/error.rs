@@ -53,7 +53,15 @@ pub fn page(visitor: &Visitor, failure: AppError) -> HttpResponse {
         .private()
         .render(&page)
     {
-        Ok(response) => response,
+        Ok(mut response) => {
+            if let AppError::RateLimited { retry_after_secs } = failure {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(retry_after_secs),
+                );
+            }
+            response
+        }
         // Only a template bug gets here; the reader still gets an answer.
         Err(_) => HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))

@@ -118,6 +118,7 @@ async fn submit_form(
     request: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    state.registration_limit.check_request(request)?;
     let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
     let raw = body.registration();
     let mut conn = state.pool.get().await?;
