@@ -9,6 +9,7 @@
 //! direct change) is retried a bounded number of times.
 
 pub mod anonymise;
+mod batch;
 mod cancel;
 mod change_sessions;
 pub mod check;
@@ -21,6 +22,7 @@ mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+pub use batch::Registrar;
 pub use cancel::cancel;
 pub use change_sessions::change_sessions;
 pub use organiser::{resend, set_country_capacity};
@@ -49,8 +51,18 @@ pub enum RegistrationError {
     IdempotencyKeyReused,
     #[error("a cancelled registration cannot be changed")]
     Cancelled,
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("the registration desk has stopped")]
+    Stopped,
     #[error(transparent)]
     Database(#[from] DieselError),
+}
+
+impl From<crate::db::PoolError> for RegistrationError {
+    fn from(error: crate::db::PoolError) -> Self {
+        RegistrationError::Unavailable(error.to_string())
+    }
 }
 
 impl RegistrationError {

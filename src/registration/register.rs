@@ -56,11 +56,25 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> Result<Registered, RegistrationError> {
     let sessions = chosen_sessions(conn, event, applicant).await?;
-    with_retries!(conn, |tx| register_once(
+    register_with_sessions(conn, event, applicant, &sessions, idempotency_key, public_url, now)
+        .await
+}
+
+/// [`register`] once the chosen sessions are known, in a transaction of its own.
+pub(super) async fn register_with_sessions(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    applicant: &Applicant,
+    sessions: &[Session],
+    idempotency_key: Option<&IdempotencyKey>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Registered, RegistrationError> {
+    with_retries!(conn, |tx| register_in(
         tx,
         event,
         applicant,
-        &sessions,
+        sessions,
         idempotency_key,
         public_url,
         now
@@ -70,7 +84,7 @@ pub async fn register(
 
 /// Checks what needs the event's data but no lock: the language is one of
 /// the event's, every session exists, and no two chosen sessions overlap.
-async fn chosen_sessions(
+pub(super) async fn chosen_sessions(
     conn: &mut AsyncPgConnection,
     event: &Event,
     applicant: &Applicant,
@@ -91,7 +105,9 @@ async fn chosen_sessions(
     }
 }
 
-async fn register_once(
+/// The registration's statements, inside the caller's transaction (or a
+/// savepoint of a batch).
+pub(super) async fn register_in(
     conn: &mut AsyncPgConnection,
     event: &Event,
     applicant: &Applicant,

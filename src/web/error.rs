@@ -96,6 +96,9 @@ impl From<RegistrationError> for AppError {
                     .map(|(field, error)| (field.to_owned(), super::message(Language::En, error)))
                     .collect(),
             ),
+            RegistrationError::Unavailable(_) | RegistrationError::Stopped => {
+                AppError::Unavailable(anyhow::anyhow!(error.to_string()))
+            }
             RegistrationError::Database(error) => error.into(),
         }
     }

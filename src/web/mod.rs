@@ -25,6 +25,7 @@ pub use error::AppError;
 
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::registration::Registrar;
 use crate::domain::{FieldError, Language};
 use crate::i18n::FluentValue;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Registrations per client address (API and form together).
     pub registration_limit: Arc<rate_limit::RateLimiter>,
+    /// Registrations go through it, to share commits under load.
+    pub registrar: Registrar,
 }
 
 /// A bound, not yet running server: the port is known before it serves,
@@ -64,7 +67,8 @@ impl Application {
         };
         let registration_limit =
             Arc::new(rate_limit::RateLimiter::new(settings.http.registrations_per_minute));
-        let state = AppState { pool, settings, registration_limit };
+        let registrar = Registrar::start(pool.clone());
+        let state = AppState { pool, settings, registration_limit, registrar };
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(security_headers())

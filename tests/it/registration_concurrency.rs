@@ -298,3 +298,33 @@ async fn random_parallel_mixes_never_fail_nor_overbook() {
     assert!(count(&app.pool, "SELECT taken::bigint AS count FROM events").await <= 60);
     assert_invariants_hold(&app.pool).await;
 }
+
+/// Registrations that share a commit stay independent: a duplicate email
+/// among them is refused alone, and the others are all kept.
+#[tokio::test]
+async fn a_duplicate_among_simultaneous_registrations_fails_alone() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec { capacity: Some(50), ..EventSpec::default() }).await;
+    // Every fifth body repeats the email of the one before it.
+    let bodies: Vec<Value> = (0..100)
+        .map(|n| {
+            let mut body = delegate(n, "GH");
+            if n % 5 == 4 {
+                body["email"] = serde_json::json!(format!("delegate{}@example.org", n - 1));
+            }
+            body
+        })
+        .collect();
+    let app = &app;
+    let statuses: Vec<u16> = stream::iter(bodies.iter())
+        .map(|body| async move { app.register("lima-1997", body).await.status().as_u16() })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    assert_eq!(statuses.iter().filter(|status| **status == 201).count(), 80);
+    assert_eq!(statuses.iter().filter(|status| **status == 409).count(), 20);
+    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations").await, 80);
+    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'").await, 50);
+    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await, 80);
+    assert_invariants_hold(&app.pool).await;
+}

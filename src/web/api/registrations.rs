@@ -91,15 +91,12 @@ pub async fn create(
     let applicant = raw
         .parse(default_language)
         .map_err(|errors| validation(&errors))?;
-    let registered = registration::register(
-        &mut conn,
-        &event,
-        &applicant,
-        idempotency_key.as_ref(),
-        state.settings.public_url(),
-        Utc::now(),
-    )
-    .await?;
+    // The pooled connection goes back before the request waits its turn.
+    drop(conn);
+    let registered = state
+        .registrar
+        .register(event, applicant, idempotency_key, state.settings.public_url(), Utc::now())
+        .await?;
     let body = registration_body(&registered.view, manage_url(&state, &registered.token));
     Ok(HttpResponse::Created().json(body))
 }

@@ -19,7 +19,7 @@ use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
-use crate::registration::{self, RegistrationError};
+use crate::registration::RegistrationError;
 use crate::web::input::RawRegistration;
 use crate::web::{AppError, AppState};
 
@@ -135,15 +135,11 @@ async fn submit_form(
         Ok(applicant) => applicant,
         Err(errors) => return form.refuse(&raw, &errors),
     };
-    let registered = registration::register(
-        &mut conn,
-        &form.event,
-        &applicant,
-        None,
-        state.settings.public_url(),
-        Utc::now(),
-    )
-    .await;
+    drop(conn);
+    let registered = state
+        .registrar
+        .register(form.event.clone(), applicant, None, state.settings.public_url(), Utc::now())
+        .await;
     match registered {
         // The token goes only into the address of the private page, which
         // then shows the confirmation: no other URL, no log line holds it.
