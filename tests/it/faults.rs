@@ -271,3 +271,104 @@ async fn logs_at_info_level_carry_no_personal_data_nor_private_tokens() {
         );
     }
 }
+
+/// Two `serve` and two `worker` processes on one database under mixed load
+/// (registrations and cancellations on both servers): nobody is overbooked
+/// and every email is sent exactly once.
+#[tokio::test]
+async fn two_servers_and_two_workers_on_one_database_overbook_nobody_and_send_each_email_once() {
+    let db = TestDb::migrated().await;
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&db.url).database).expect("pool");
+    create_event(
+        &pool,
+        EventSpec {
+            capacity: Some(30),
+            default_country_capacity: Some(8),
+            sessions: vec![("A1", Some(6), 0, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let sink = SmtpSink::start(Behaviour::default()).await;
+    let servers = [
+        Server::start(&db, &[], &["--no-worker"]).await,
+        Server::start(&db, &[], &["--no-worker"]).await,
+    ];
+    let workers: Vec<Child> = (0..2)
+        .map(|_| {
+            rencontre(&db.url)
+                .arg("worker")
+                .env("RENCONTRE__MAIL__TRANSPORT", "smtp")
+                .env("RENCONTRE__MAIL__SMTP_PORT", sink.port.to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start rencontre worker")
+        })
+        .collect();
+    let client = reqwest::Client::new();
+    let countries = ["SN", "ML", "BR", "PE"];
+    let mut tasks = Vec::new();
+    for n in 0..120usize {
+        let (client, address) = (client.clone(), servers[n % 2].address.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut body = delegate(n, countries[n % countries.len()]);
+            body["sessions"] = serde_json::json!(["A1"]);
+            let answer: Value = client
+                .post(format!("{address}/api/v1/events/lima-1997/registrations"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if n % 4 == 0 {
+                let status = client
+                    .post(format!(
+                        "{}/cancel",
+                        answer["manage_url"]
+                            .as_str()
+                            .unwrap()
+                            .replace("/r/", "/api/v1/registrations/")
+                    ))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert_eq!(status, 200);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client");
+    }
+    assert!(count(&pool, "SELECT taken::bigint AS count FROM events").await <= 30);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'cancelled'"
+        )
+        .await,
+        30
+    );
+    assert_invariants_hold(&pool).await;
+    let outbox = count(&pool, "SELECT count(*) AS count FROM email_outbox").await as usize;
+    let received = sink.wait_for(outbox, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(received.len(), outbox);
+    assert_eq!(sink.received().len(), outbox, "an email was sent twice");
+    let mut ids: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), outbox);
+    for mut worker in workers {
+        let _ = worker.kill();
+        let _ = worker.wait();
+    }
+}

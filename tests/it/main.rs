@@ -8,6 +8,7 @@ mod support;
 mod cli;
 mod faults;
 mod health;
+mod hostile;
 mod mail;
 mod migrations;
 mod organiser;

@@ -304,7 +304,14 @@ async fn random_parallel_mixes_never_fail_nor_overbook() {
 #[tokio::test]
 async fn a_duplicate_among_simultaneous_registrations_fails_alone() {
     let app = TestApp::spawn().await;
-    create_event(&app.pool, EventSpec { capacity: Some(50), ..EventSpec::default() }).await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(50),
+            ..EventSpec::default()
+        },
+    )
+    .await;
     // Every fifth body repeats the email of the one before it.
     let bodies: Vec<Value> = (0..100)
         .map(|n| {
@@ -323,8 +330,21 @@ async fn a_duplicate_among_simultaneous_registrations_fails_alone() {
         .await;
     assert_eq!(statuses.iter().filter(|status| **status == 201).count(), 80);
     assert_eq!(statuses.iter().filter(|status| **status == 409).count(), 20);
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations").await, 80);
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'").await, 50);
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await, 80);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        80
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'"
+        )
+        .await,
+        50
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
+        80
+    );
     assert_invariants_hold(&app.pool).await;
 }

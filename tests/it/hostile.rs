@@ -1,0 +1,117 @@
+//! Hostile HTTP input: every malformed request gets a 4xx in the error shape
+//! of API.md (or an HTML page for forms), never a 500, and writes nothing.
+
+use serde_json::{Value, json};
+
+use crate::support::{EventSpec, TestApp, count, create_event};
+
+async fn assert_error_shape(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.expect("a JSON error");
+    assert!(
+        body["error"].is_string() && body["message"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_clear_4xx_answers_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let url = app.url("/api/v1/events/lima-1997/registrations");
+    let post = |body: Vec<u8>| {
+        let request = app
+            .client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body);
+        async move { request.send().await.unwrap() }
+    };
+    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let cases: Vec<(Vec<u8>, u16)> = vec![
+        (b"{".to_vec(), 422),
+        (b"".to_vec(), 422),
+        (b"[1, 2, 3]".to_vec(), 422),
+        (b"\"just a string\"".to_vec(), 422),
+        (b"{\"given_name\": \"\xff\xfe\"}".to_vec(), 422),
+        (serde_json::to_vec(&json!({"given_name": {"first": "A"}, "email": ["x"], "country": true, "sessions": [1, 2]})).unwrap(), 422),
+        (deep.into_bytes(), 413),
+        (format!("{{\"given_name\": \"{}\"}}", "a".repeat(70_000)).into_bytes(), 413),
+    ];
+    for (body, status) in cases {
+        let shown = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
+        let answer = assert_error_shape(post(body).await, status).await;
+        assert_ne!(answer["error"], "internal", "{shown}");
+    }
+    // Nesting that fits in the size limit is refused by the parser.
+    let nested = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_error_shape(post(nested.into_bytes()).await, 422).await;
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn abused_headers_and_paths_are_refused_cleanly() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let url = app.url("/api/v1/events/lima-1997/registrations");
+    let body = json!({"given_name": "A", "email": "a@example.org", "country": "SN"});
+
+    let long_key = app
+        .client
+        .post(&url)
+        .header("Idempotency-Key", "k".repeat(300))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let answer = assert_error_shape(long_key, 422).await;
+    assert!(answer["fields"]["Idempotency-Key"].is_string());
+
+    let bad_token = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations"))
+        .header(
+            "Authorization",
+            reqwest::header::HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_error_shape(bad_token, 401).await;
+    let basic = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations"))
+        .header("Authorization", "Basic YTpi")
+        .send()
+        .await
+        .unwrap();
+    assert_error_shape(basic, 401).await;
+
+    for path in [
+        "/api/v1/registrations/%00%ff",
+        "/api/v1/registrations/..%2f..%2fetc%2fpasswd",
+        "/api/v1/events/%E2%80%AE",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+
+    // A form with invalid UTF-8 is answered with a page, not a crash.
+    let form = app
+        .client
+        .post(app.url("/events/lima-1997/register"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(b"given_name=%ff%fe&email=a%40example.org".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(form.status().is_client_error(), "{}", form.status());
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        0
+    );
+}
