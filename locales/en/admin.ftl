@@ -1,1 +1,209 @@
 ## Back office (organisers): pages under /admin.
+# Same glossary as main.ftl. Arguments arrive already formatted, except
+# $count, $taken, $line, $page, $pages and $position, which are numbers.
+
+admin-site-title = Rencontre — back office
+admin-logout = Log out
+admin-error-title = This could not be done
+admin-error-forbidden = You are not allowed to do this. A viewer account can read and export, but changes need an organiser account; if yours is one, the form may have expired: reload the page and try again.
+admin-error-not-found = There is nothing at this address. Go back to the list and choose again.
+admin-error-invalid = Something in this request is not valid. Go back to the page and try again.
+admin-error-cancelled = This registration is cancelled: it can no longer be changed.
+admin-form-expired = This form has expired. Please submit it again.
+admin-problems-title = Please correct the following
+admin-refused-title = This was not done
+admin-required = This field is required.
+admin-save = Save
+admin-none-yet = Nothing yet.
+admin-actions = Actions
+admin-page-of = Page { $page } of { $pages }
+
+## Notices after an action
+
+admin-done-saved = Your changes have been saved.
+admin-done-deleted = The session has been deleted.
+admin-done-imported = The country quotas have been imported.
+admin-done-cancelled = The registration has been cancelled and the delegate has been told by email.
+admin-done-promoted = The delegate has been given a place and has been told by email.
+admin-done-sessions = The sessions have been changed and the delegate has been told by email.
+admin-done-resent = The last email has been queued to be sent again.
+admin-done-retried = The email will be sent again shortly.
+
+## Login
+
+admin-login-title = Organiser login
+admin-password = Password
+admin-login-submit = Log in
+admin-login-failed = The email address or the password is not right.
+admin-login-too-many = Too many failed attempts. Please wait up to 15 minutes before trying again.
+
+## Events
+
+admin-events-title = Meetings
+admin-events-none = There is no meeting yet.
+admin-column-event = Meeting
+admin-column-dates = Dates
+admin-column-window = Registration
+admin-window-open = open
+admin-window-upcoming = not open yet
+admin-window-closed = closed
+admin-event-new-title = New meeting
+admin-event-edit-title = Meeting settings
+admin-event-slug = Web address
+admin-event-slug-hint = Lower-case letters, digits and hyphens, for example dakar-2005. It cannot be changed later.
+admin-event-slug-invalid = Use 1 to 64 lower-case letters, digits and hyphens, not starting or ending with a hyphen.
+admin-event-slug-taken = Another meeting already has this web address.
+admin-event-name = Name
+admin-event-description = Description
+admin-event-starts-on = First day
+admin-event-ends-on = Last day
+admin-event-ends-invalid = Enter the last day, on or after the first day.
+admin-date-invalid = Enter a date, for example 2027-11-22.
+admin-event-timezone = Time zone
+admin-event-timezone-hint = The meeting's time zone, for example Africa/Dakar or America/Lima. Every time below is in this zone.
+admin-event-timezone-invalid = Enter a time zone name such as Africa/Dakar.
+admin-event-languages = Languages of the meeting
+admin-event-languages-invalid = Choose at least one language.
+admin-event-opens = Registration opens
+admin-event-closes = Registration closes
+admin-event-closes-invalid = Enter when registration closes, after it opens.
+admin-times-hint = In the meeting's time zone.
+admin-time-invalid = Enter a date and a time.
+admin-event-capacity = Capacity of the meeting
+admin-capacity-hint = Leave empty for no limit.
+admin-capacity-invalid = Enter a whole number of at least 0, or leave the field empty for no limit.
+admin-event-default-quota = Default country quota
+admin-event-default-quota-hint = The places of each country that has no quota of its own. Leave empty for no limit per country.
+error-capacity-below-taken =
+    { $taken ->
+        [one] The capacity cannot be lower than the place already taken.
+       *[other] The capacity cannot be lower than the { $taken } places already taken.
+    }
+
+## An event's pages
+
+admin-tab-dashboard = Overview
+admin-tab-registrations = Registrations
+admin-tab-sessions = Sessions
+admin-tab-countries = Country quotas
+admin-tab-emails = Emails
+admin-tab-settings = Settings
+admin-whole-event = Whole meeting
+admin-confirmed = Confirmed
+admin-waiting = Waiting list
+admin-filled = Places taken
+admin-per-day = Registrations per day
+admin-column-day = Day
+
+## Sessions
+
+admin-session-new = New session
+admin-session-edit-title = Session { $code }
+admin-session-code = Code
+admin-session-code-hint = Letters, digits, hyphens and underscores, for example A3. It cannot be changed later.
+admin-session-code-invalid = Use 1 to 16 letters, digits, hyphens or underscores.
+admin-session-code-taken = This meeting already has a session with this code.
+admin-session-title = Title
+admin-session-kind = Kind
+admin-session-kind-invalid = Choose workshop or plenary.
+admin-session-room = Room
+admin-session-starts = Starts
+admin-session-ends = Ends
+admin-session-ends-invalid = Enter when the session ends, after it starts.
+admin-session-capacity = Seats
+admin-session-delete = Delete this session
+admin-session-delete-hint = Only a session that no delegate has chosen can be deleted.
+admin-session-has-choices =
+    { $count ->
+        [one] This session cannot be deleted: one delegate has chosen it. Change that delegate's sessions first.
+       *[other] This session cannot be deleted: { $count } delegates have chosen it. Change their sessions first.
+    }
+
+## Country quotas
+
+admin-quota-intro = Each country has a quota of places. When a quota is raised, the delegates of that country on the waiting list get the new places at once.
+admin-quota-own = own quota
+admin-quota-default = default quota
+admin-quota-set = Set a country quota
+admin-quota-capacity = Quota
+admin-import-title = Import country quotas
+admin-import-intro = One line per country: its code and its quota, separated by a comma, for example SN,25. A first line "country,capacity" is allowed. If any line is wrong, nothing is changed.
+admin-import-file = CSV file
+admin-import-lines = Or type the lines here
+admin-import-submit = Import
+admin-import-refused = Nothing was imported
+admin-import-line = Line { $line }: { $problem }
+admin-import-country = { $code } is not a country code.
+admin-import-twice = This country is already on line { $first }.
+admin-import-columns = Write a country code and a capacity, separated by a comma.
+admin-import-empty = There is no line to import.
+admin-import-both = Choose a file or type lines, not both.
+
+## Registrations
+
+admin-search = Search
+admin-search-hint = Part of a name, an email address, a reference or an organisation.
+admin-search-submit = Search
+admin-any-status = Any status
+admin-any-country = Any country
+admin-any-session = Any session
+admin-found =
+    { $count ->
+        [one] One registration
+       *[other] { $count } registrations
+    }
+admin-export-csv = Export the attendee list (CSV)
+admin-export-xlsx = Export the attendee list (Excel)
+admin-column-reference = Reference
+admin-column-name = Name
+admin-column-email = Email
+admin-column-country = Country
+admin-column-organisation = Organisation
+admin-column-status = Status
+admin-column-registered = Registered on
+admin-status-position = { $status } (position { $position })
+admin-registration-title = Registration { $reference }: { $name }
+admin-no-sessions = No session chosen.
+admin-promote = Give a place now
+admin-promote-hint = Gives this delegate a place ahead of the waiting list, if the meeting and the country quota both have a place free.
+admin-promote-not-waiting = Only a delegate on the waiting list can be given a place.
+admin-promote-event-full = The meeting is full: there is no place to give.
+admin-promote-country-full = The quota of this delegate's country is full: raise it to give a place.
+admin-resend = Send the last email again
+admin-cancel = Cancel this registration
+admin-cancel-confirm = I confirm: the delegate's places will go to the waiting lists.
+admin-cancel-unconfirmed = Tick the confirmation box to cancel this registration.
+admin-history = History
+admin-column-when = When
+admin-column-who = Who
+admin-column-what = What
+admin-column-detail = Detail
+admin-action-cancel = Registration cancelled
+admin-action-promote = Place given out of turn
+admin-action-sessions = Sessions changed
+admin-action-resend = Email sent again
+admin-action-retry = Failed email retried
+
+## Emails
+
+admin-emails-count =
+    { $count ->
+        [one] One email
+       *[other] { $count } emails
+    }
+admin-column-kind = Email
+admin-column-recipient = To
+admin-column-subject = Subject
+admin-column-attempts = Attempts
+admin-column-error = Last error
+admin-email-confirmation = Confirmation
+admin-email-waitlisted = Waiting list
+admin-email-promoted = Place freed
+admin-email-sessions-changed = Sessions changed
+admin-email-cancelled = Cancellation
+admin-email-resend = Copy
+admin-email-pending = waiting to be sent
+admin-email-sent = sent
+admin-email-failed = failed
+admin-email-next = next attempt: { $time }
+admin-email-retry = Try again

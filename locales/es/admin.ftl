@@ -1,1 +1,209 @@
 ## Back office (organisers): pages under /admin.
+# El mismo glosario que main.ftl. Los argumentos llegan ya formateados, salvo
+# $count, $taken, $line, $page, $pages y $position, que son números.
+
+admin-site-title = Rencontre — espacio de organización
+admin-logout = Cerrar sesión
+admin-error-title = No se pudo hacer
+admin-error-forbidden = No tiene permiso para hacer esto. Una cuenta de consulta puede leer y exportar, pero los cambios requieren una cuenta de organizador/a; si la suya lo es, puede que el formulario haya caducado: vuelva a cargar la página e inténtelo de nuevo.
+admin-error-not-found = No hay nada en esta dirección. Vuelva a la lista y elija de nuevo.
+admin-error-invalid = Algo en esta solicitud no es válido. Vuelva a la página e inténtelo de nuevo.
+admin-error-cancelled = Esta inscripción está cancelada: ya no se puede modificar.
+admin-form-expired = Este formulario ha caducado. Envíelo de nuevo.
+admin-problems-title = Corrija lo siguiente
+admin-refused-title = No se hizo
+admin-required = Este campo es obligatorio.
+admin-save = Guardar
+admin-none-yet = Nada por ahora.
+admin-actions = Acciones
+admin-page-of = Página { $page } de { $pages }
+
+## Notices after an action
+
+admin-done-saved = Sus cambios se han guardado.
+admin-done-deleted = La sesión se ha eliminado.
+admin-done-imported = Los cupos por país se han importado.
+admin-done-cancelled = La inscripción se ha cancelado y se ha avisado al delegado o la delegada por correo electrónico.
+admin-done-promoted = El delegado o la delegada ha recibido una plaza y se le ha avisado por correo electrónico.
+admin-done-sessions = Las sesiones se han cambiado y se ha avisado al delegado o la delegada por correo electrónico.
+admin-done-resent = El último correo electrónico se enviará de nuevo.
+admin-done-retried = El correo electrónico se enviará de nuevo en breve.
+
+## Login
+
+admin-login-title = Acceso de organizadores
+admin-password = Contraseña
+admin-login-submit = Entrar
+admin-login-failed = La dirección de correo electrónico o la contraseña no son correctas.
+admin-login-too-many = Demasiados intentos fallidos. Espere hasta 15 minutos antes de volver a intentarlo.
+
+## Events
+
+admin-events-title = Encuentros
+admin-events-none = Todavía no hay ningún encuentro.
+admin-column-event = Encuentro
+admin-column-dates = Fechas
+admin-column-window = Inscripción
+admin-window-open = abierta
+admin-window-upcoming = aún no abierta
+admin-window-closed = cerrada
+admin-event-new-title = Nuevo encuentro
+admin-event-edit-title = Ajustes del encuentro
+admin-event-slug = Dirección web
+admin-event-slug-hint = Letras minúsculas, cifras y guiones, por ejemplo dakar-2005. No se podrá cambiar después.
+admin-event-slug-invalid = Use de 1 a 64 letras minúsculas, cifras y guiones, sin guion al principio ni al final.
+admin-event-slug-taken = Otro encuentro ya tiene esta dirección web.
+admin-event-name = Nombre
+admin-event-description = Descripción
+admin-event-starts-on = Primer día
+admin-event-ends-on = Último día
+admin-event-ends-invalid = Indique el último día, igual o posterior al primero.
+admin-date-invalid = Indique una fecha, por ejemplo 2027-11-22.
+admin-event-timezone = Zona horaria
+admin-event-timezone-hint = La zona horaria del encuentro, por ejemplo Africa/Dakar o America/Lima. Todas las horas de abajo están en esta zona.
+admin-event-timezone-invalid = Indique el nombre de una zona horaria como Africa/Dakar.
+admin-event-languages = Idiomas del encuentro
+admin-event-languages-invalid = Elija al menos un idioma.
+admin-event-opens = Apertura de la inscripción
+admin-event-closes = Cierre de la inscripción
+admin-event-closes-invalid = Indique cuándo se cierra la inscripción, después de su apertura.
+admin-times-hint = En la zona horaria del encuentro.
+admin-time-invalid = Indique una fecha y una hora.
+admin-event-capacity = Aforo del encuentro
+admin-capacity-hint = Déjelo vacío para no fijar ningún límite.
+admin-capacity-invalid = Indique un número entero igual o mayor que 0, o deje el campo vacío para no fijar ningún límite.
+admin-event-default-quota = Cupo por país por defecto
+admin-event-default-quota-hint = Las plazas de cada país que no tiene cupo propio. Déjelo vacío para no fijar ningún límite por país.
+error-capacity-below-taken =
+    { $taken ->
+        [one] El aforo no puede ser inferior a la plaza ya ocupada.
+       *[other] El aforo no puede ser inferior a las { $taken } plazas ya ocupadas.
+    }
+
+## An event's pages
+
+admin-tab-dashboard = Resumen
+admin-tab-registrations = Inscripciones
+admin-tab-sessions = Sesiones
+admin-tab-countries = Cupos por país
+admin-tab-emails = Correos electrónicos
+admin-tab-settings = Ajustes
+admin-whole-event = Todo el encuentro
+admin-confirmed = Confirmadas
+admin-waiting = Lista de espera
+admin-filled = Plazas ocupadas
+admin-per-day = Inscripciones por día
+admin-column-day = Día
+
+## Sessions
+
+admin-session-new = Nueva sesión
+admin-session-edit-title = Sesión { $code }
+admin-session-code = Código
+admin-session-code-hint = Letras, cifras, guiones y guiones bajos, por ejemplo A3. No se podrá cambiar después.
+admin-session-code-invalid = Use de 1 a 16 letras, cifras, guiones o guiones bajos.
+admin-session-code-taken = Este encuentro ya tiene una sesión con este código.
+admin-session-title = Título
+admin-session-kind = Tipo
+admin-session-kind-invalid = Elija taller o plenaria.
+admin-session-room = Sala
+admin-session-starts = Comienzo
+admin-session-ends = Fin
+admin-session-ends-invalid = Indique cuándo termina la sesión, después de su comienzo.
+admin-session-capacity = Plazas
+admin-session-delete = Eliminar esta sesión
+admin-session-delete-hint = Solo se puede eliminar una sesión que ningún delegado ni delegada haya elegido.
+admin-session-has-choices =
+    { $count ->
+        [one] Esta sesión no se puede eliminar: { $count } delegado/a la ha elegido. Cambie primero sus sesiones.
+       *[other] Esta sesión no se puede eliminar: { $count } delegados/as la han elegido. Cambie primero sus sesiones.
+    }
+
+## Country quotas
+
+admin-quota-intro = Cada país tiene un cupo de plazas. Cuando un cupo aumenta, los delegados y las delegadas de ese país en la lista de espera reciben enseguida las nuevas plazas.
+admin-quota-own = cupo propio
+admin-quota-default = cupo por defecto
+admin-quota-set = Fijar el cupo de un país
+admin-quota-capacity = Cupo
+admin-import-title = Importar cupos por país
+admin-import-intro = Una línea por país: su código y su cupo, separados por una coma, por ejemplo SN,25. Se admite una primera línea «country,capacity». Si alguna línea es incorrecta, no se cambia nada.
+admin-import-file = Archivo CSV
+admin-import-lines = O escriba las líneas aquí
+admin-import-submit = Importar
+admin-import-refused = No se importó nada
+admin-import-line = Línea { $line }: { $problem }
+admin-import-country = { $code } no es un código de país.
+admin-import-twice = Este país ya figura en la línea { $first }.
+admin-import-columns = Escriba un código de país y un aforo, separados por una coma.
+admin-import-empty = No hay ninguna línea que importar.
+admin-import-both = Elija un archivo o escriba líneas, no ambas cosas.
+
+## Registrations
+
+admin-search = Buscar
+admin-search-hint = Parte de un nombre, una dirección de correo electrónico, una referencia o una organización.
+admin-search-submit = Buscar
+admin-any-status = Cualquier estado
+admin-any-country = Cualquier país
+admin-any-session = Cualquier sesión
+admin-found =
+    { $count ->
+        [one] Una inscripción
+       *[other] { $count } inscripciones
+    }
+admin-export-csv = Exportar la lista de participantes (CSV)
+admin-export-xlsx = Exportar la lista de participantes (Excel)
+admin-column-reference = Referencia
+admin-column-name = Nombre
+admin-column-email = Correo electrónico
+admin-column-country = País
+admin-column-organisation = Organización
+admin-column-status = Estado
+admin-column-registered = Inscripción el
+admin-status-position = { $status } (puesto { $position })
+admin-registration-title = Inscripción { $reference }: { $name }
+admin-no-sessions = Ninguna sesión elegida.
+admin-promote = Dar una plaza ahora
+admin-promote-hint = Da una plaza a este delegado o esta delegada antes de su turno en la lista de espera, si el encuentro y el cupo del país tienen ambos una plaza libre.
+admin-promote-not-waiting = Solo un delegado o una delegada en la lista de espera puede recibir una plaza.
+admin-promote-event-full = El encuentro está completo: no hay ninguna plaza que dar.
+admin-promote-country-full = El cupo del país de este delegado o esta delegada está completo: auméntelo para dar una plaza.
+admin-resend = Volver a enviar el último correo electrónico
+admin-cancel = Cancelar esta inscripción
+admin-cancel-confirm = Confirmo: las plazas del delegado o la delegada pasarán a las listas de espera.
+admin-cancel-unconfirmed = Marque la casilla de confirmación para cancelar esta inscripción.
+admin-history = Historial
+admin-column-when = Cuándo
+admin-column-who = Quién
+admin-column-what = Qué
+admin-column-detail = Detalle
+admin-action-cancel = Inscripción cancelada
+admin-action-promote = Plaza dada antes de turno
+admin-action-sessions = Sesiones cambiadas
+admin-action-resend = Correo electrónico reenviado
+admin-action-retry = Nuevo intento de un correo electrónico fallido
+
+## Emails
+
+admin-emails-count =
+    { $count ->
+        [one] Un correo electrónico
+       *[other] { $count } correos electrónicos
+    }
+admin-column-kind = Correo electrónico
+admin-column-recipient = Destinatario
+admin-column-subject = Asunto
+admin-column-attempts = Intentos
+admin-column-error = Último error
+admin-email-confirmation = Confirmación
+admin-email-waitlisted = Lista de espera
+admin-email-promoted = Plaza liberada
+admin-email-sessions-changed = Sesiones cambiadas
+admin-email-cancelled = Cancelación
+admin-email-resend = Copia
+admin-email-pending = pendiente de envío
+admin-email-sent = enviado
+admin-email-failed = fallido
+admin-email-next = próximo intento: { $time }
+admin-email-retry = Reintentar

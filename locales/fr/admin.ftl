@@ -1,1 +1,213 @@
 ## Back office (organisers): pages under /admin.
+# Même glossaire que main.ftl. Les arguments arrivent déjà formatés, sauf
+# $count, $taken, $line, $page, $pages et $position, qui sont des nombres.
+
+admin-site-title = Rencontre — espace organisation
+admin-logout = Se déconnecter
+admin-error-title = Cette action n'a pas pu être faite
+admin-error-forbidden = Vous n'êtes pas autorisé·e à faire ceci. Un compte de consultation peut lire et exporter, mais les modifications demandent un compte d'organisateur·rice ; si c'est le vôtre, le formulaire a peut-être expiré : rechargez la page et réessayez.
+admin-error-not-found = Il n'y a rien à cette adresse. Revenez à la liste et choisissez de nouveau.
+admin-error-invalid = Un élément de cette demande n'est pas valide. Revenez à la page et réessayez.
+admin-error-cancelled = Cette inscription est annulée : elle ne peut plus être modifiée.
+admin-form-expired = Ce formulaire a expiré. Veuillez l'envoyer de nouveau.
+admin-problems-title = Veuillez corriger les points suivants
+admin-refused-title = Cette action n'a pas été faite
+admin-required = Ce champ est obligatoire.
+admin-save = Enregistrer
+admin-none-yet = Rien pour l'instant.
+admin-actions = Actions
+admin-page-of = Page { $page } sur { $pages }
+
+## Notices after an action
+
+admin-done-saved = Vos modifications ont été enregistrées.
+admin-done-deleted = La séance a été supprimée.
+admin-done-imported = Les quotas par pays ont été importés.
+admin-done-cancelled = L'inscription a été annulée et le ou la délégué·e a été prévenu·e par courriel.
+admin-done-promoted = Le ou la délégué·e a reçu une place et a été prévenu·e par courriel.
+admin-done-sessions = Les séances ont été modifiées et le ou la délégué·e a été prévenu·e par courriel.
+admin-done-resent = Le dernier courriel sera envoyé de nouveau.
+admin-done-retried = Le courriel sera envoyé de nouveau sous peu.
+
+## Login
+
+admin-login-title = Connexion des organisateur·rice·s
+admin-password = Mot de passe
+admin-login-submit = Se connecter
+admin-login-failed = L'adresse électronique ou le mot de passe n'est pas correct.
+admin-login-too-many = Trop de tentatives échouées. Veuillez patienter jusqu'à 15 minutes avant de réessayer.
+
+## Events
+
+admin-events-title = Rencontres
+admin-events-none = Il n'y a encore aucune rencontre.
+admin-column-event = Rencontre
+admin-column-dates = Dates
+admin-column-window = Inscriptions
+admin-window-open = ouvertes
+admin-window-upcoming = pas encore ouvertes
+admin-window-closed = closes
+admin-event-new-title = Nouvelle rencontre
+admin-event-edit-title = Paramètres de la rencontre
+admin-event-slug = Adresse web
+admin-event-slug-hint = Lettres minuscules, chiffres et tirets, par exemple dakar-2005. Elle ne pourra plus être modifiée.
+admin-event-slug-invalid = Utilisez de 1 à 64 lettres minuscules, chiffres et tirets, sans tiret au début ni à la fin.
+admin-event-slug-taken = Une autre rencontre a déjà cette adresse web.
+admin-event-name = Nom
+admin-event-description = Description
+admin-event-starts-on = Premier jour
+admin-event-ends-on = Dernier jour
+admin-event-ends-invalid = Indiquez le dernier jour, le même que le premier ou après.
+admin-date-invalid = Indiquez une date, par exemple 2027-11-22.
+admin-event-timezone = Fuseau horaire
+admin-event-timezone-hint = Le fuseau horaire de la rencontre, par exemple Africa/Dakar ou America/Lima. Toutes les heures ci-dessous sont dans ce fuseau.
+admin-event-timezone-invalid = Indiquez un nom de fuseau horaire comme Africa/Dakar.
+admin-event-languages = Langues de la rencontre
+admin-event-languages-invalid = Choisissez au moins une langue.
+admin-event-opens = Ouverture des inscriptions
+admin-event-closes = Clôture des inscriptions
+admin-event-closes-invalid = Indiquez quand les inscriptions sont closes, après leur ouverture.
+admin-times-hint = Dans le fuseau horaire de la rencontre.
+admin-time-invalid = Indiquez une date et une heure.
+admin-event-capacity = Capacité de la rencontre
+admin-capacity-hint = Laissez vide pour ne fixer aucune limite.
+admin-capacity-invalid = Indiquez un nombre entier supérieur ou égal à 0, ou laissez le champ vide pour ne fixer aucune limite.
+admin-event-default-quota = Quota par pays par défaut
+admin-event-default-quota-hint = Les places de chaque pays qui n'a pas de quota propre. Laissez vide pour ne fixer aucune limite par pays.
+error-capacity-below-taken =
+    { $taken ->
+        [one] La capacité ne peut pas être inférieure à la place déjà prise.
+       *[other] La capacité ne peut pas être inférieure aux { $taken } places déjà prises.
+    }
+
+## An event's pages
+
+admin-tab-dashboard = Vue d'ensemble
+admin-tab-registrations = Inscriptions
+admin-tab-sessions = Séances
+admin-tab-countries = Quotas par pays
+admin-tab-emails = Courriels
+admin-tab-settings = Paramètres
+admin-whole-event = Toute la rencontre
+admin-confirmed = Confirmées
+admin-waiting = Liste d'attente
+admin-filled = Places prises
+admin-per-day = Inscriptions par jour
+admin-column-day = Jour
+
+## Sessions
+
+admin-session-new = Nouvelle séance
+admin-session-edit-title = Séance { $code }
+admin-session-code = Code
+admin-session-code-hint = Lettres, chiffres, tirets et tirets bas, par exemple A3. Il ne pourra plus être modifié.
+admin-session-code-invalid = Utilisez de 1 à 16 lettres, chiffres, tirets ou tirets bas.
+admin-session-code-taken = Cette rencontre a déjà une séance avec ce code.
+admin-session-title = Titre
+admin-session-kind = Type
+admin-session-kind-invalid = Choisissez atelier ou plénière.
+admin-session-room = Salle
+admin-session-starts = Début
+admin-session-ends = Fin
+admin-session-ends-invalid = Indiquez quand la séance se termine, après son début.
+admin-session-capacity = Places
+admin-session-delete = Supprimer cette séance
+admin-session-delete-hint = Seule une séance qu'aucun·e délégué·e n'a choisie peut être supprimée.
+admin-session-has-choices =
+    { $count ->
+        [one] Cette séance ne peut pas être supprimée : { $count } délégué·e l'a choisie. Modifiez d'abord ses séances.
+       *[other] Cette séance ne peut pas être supprimée : { $count } délégué·e·s l'ont choisie. Modifiez d'abord leurs séances.
+    }
+
+## Country quotas
+
+admin-quota-intro = Chaque pays a un quota de places. Quand un quota augmente, les délégué·e·s de ce pays sur la liste d'attente reçoivent aussitôt les nouvelles places.
+admin-quota-own = quota propre
+admin-quota-default = quota par défaut
+admin-quota-set = Fixer le quota d'un pays
+admin-quota-capacity = Quota
+admin-import-title = Importer des quotas par pays
+admin-import-intro = Une ligne par pays : son code et son quota, séparés par une virgule, par exemple SN,25. Une première ligne « country,capacity » est acceptée. Si une ligne est fausse, rien n'est modifié.
+admin-import-file = Fichier CSV
+admin-import-lines = Ou saisissez les lignes ici
+admin-import-submit = Importer
+admin-import-refused = Rien n'a été importé
+admin-import-line = Ligne { $line } : { $problem }
+admin-import-country = { $code } n'est pas un code de pays.
+admin-import-twice = Ce pays figure déjà à la ligne { $first }.
+admin-import-columns = Écrivez un code de pays et une capacité, séparés par une virgule.
+admin-import-empty = Il n'y a aucune ligne à importer.
+admin-import-both = Choisissez un fichier ou saisissez des lignes, pas les deux.
+
+## Registrations
+
+admin-search = Rechercher
+admin-search-hint = Une partie d'un nom, d'une adresse électronique, d'une référence ou d'une organisation.
+admin-search-submit = Rechercher
+admin-any-status = Tous les statuts
+admin-any-country = Tous les pays
+admin-any-session = Toutes les séances
+admin-found =
+    { $count ->
+        [one] { $count } inscription
+       *[other] { $count } inscriptions
+    }
+admin-export-csv = Exporter la liste des participant·e·s (CSV)
+admin-export-xlsx = Exporter la liste des participant·e·s (Excel)
+admin-column-reference = Référence
+admin-column-name = Nom
+admin-column-email = Courriel
+admin-column-country = Pays
+admin-column-organisation = Organisation
+admin-column-status = Statut
+admin-column-registered = Inscription le
+admin-status-position =
+    { $status } ({ $position ->
+        [one] 1ʳᵉ
+       *[other] { $position }ᵉ
+    })
+admin-registration-title = Inscription { $reference } : { $name }
+admin-no-sessions = Aucune séance choisie.
+admin-promote = Donner une place maintenant
+admin-promote-hint = Donne une place à ce ou cette délégué·e avant son tour sur la liste d'attente, si la rencontre et le quota du pays ont tous deux une place libre.
+admin-promote-not-waiting = Seul·e un·e délégué·e sur la liste d'attente peut recevoir une place.
+admin-promote-event-full = La rencontre est complète : il n'y a pas de place à donner.
+admin-promote-country-full = Le quota du pays de ce ou cette délégué·e est complet : augmentez-le pour donner une place.
+admin-resend = Renvoyer le dernier courriel
+admin-cancel = Annuler cette inscription
+admin-cancel-confirm = Je confirme : les places du ou de la délégué·e iront aux listes d'attente.
+admin-cancel-unconfirmed = Cochez la case de confirmation pour annuler cette inscription.
+admin-history = Historique
+admin-column-when = Quand
+admin-column-who = Qui
+admin-column-what = Quoi
+admin-column-detail = Détail
+admin-action-cancel = Inscription annulée
+admin-action-promote = Place donnée avant son tour
+admin-action-sessions = Séances modifiées
+admin-action-resend = Courriel renvoyé
+admin-action-retry = Nouvel essai d'un courriel en échec
+
+## Emails
+
+admin-emails-count =
+    { $count ->
+        [one] { $count } courriel
+       *[other] { $count } courriels
+    }
+admin-column-kind = Courriel
+admin-column-recipient = Destinataire
+admin-column-subject = Objet
+admin-column-attempts = Essais
+admin-column-error = Dernière erreur
+admin-email-confirmation = Confirmation
+admin-email-waitlisted = Liste d'attente
+admin-email-promoted = Place libérée
+admin-email-sessions-changed = Séances modifiées
+admin-email-cancelled = Annulation
+admin-email-resend = Copie
+admin-email-pending = en attente d'envoi
+admin-email-sent = envoyé
+admin-email-failed = en échec
+admin-email-next = prochain essai : { $time }
+admin-email-retry = Réessayer

@@ -1,1 +1,209 @@
 ## Back office (organisers): pages under /admin.
+# O mesmo glossário de main.ftl. Os argumentos chegam já formatados, exceto
+# $count, $taken, $line, $page, $pages e $position, que são números.
+
+admin-site-title = Rencontre — espaço da organização
+admin-logout = Sair
+admin-error-title = Não foi possível fazer isto
+admin-error-forbidden = Você não tem permissão para fazer isto. Uma conta de consulta pode ler e exportar, mas as alterações exigem uma conta de organizador/a; se a sua for uma delas, o formulário pode ter expirado: recarregue a página e tente novamente.
+admin-error-not-found = Não há nada neste endereço. Volte à lista e escolha novamente.
+admin-error-invalid = Algo neste pedido não é válido. Volte à página e tente novamente.
+admin-error-cancelled = Esta inscrição está cancelada: não pode mais ser alterada.
+admin-form-expired = Este formulário expirou. Envie-o novamente.
+admin-problems-title = Corrija o seguinte
+admin-refused-title = Isto não foi feito
+admin-required = Este campo é obrigatório.
+admin-save = Salvar
+admin-none-yet = Nada por enquanto.
+admin-actions = Ações
+admin-page-of = Página { $page } de { $pages }
+
+## Notices after an action
+
+admin-done-saved = Suas alterações foram salvas.
+admin-done-deleted = A sessão foi excluída.
+admin-done-imported = As cotas por país foram importadas.
+admin-done-cancelled = A inscrição foi cancelada e o delegado ou a delegada foi avisado/a por e-mail.
+admin-done-promoted = O delegado ou a delegada recebeu uma vaga e foi avisado/a por e-mail.
+admin-done-sessions = As sessões foram alteradas e o delegado ou a delegada foi avisado/a por e-mail.
+admin-done-resent = O último e-mail será enviado novamente.
+admin-done-retried = O e-mail será enviado novamente em breve.
+
+## Login
+
+admin-login-title = Acesso dos organizadores
+admin-password = Senha
+admin-login-submit = Entrar
+admin-login-failed = O endereço de e-mail ou a senha não estão corretos.
+admin-login-too-many = Tentativas malsucedidas demais. Aguarde até 15 minutos antes de tentar novamente.
+
+## Events
+
+admin-events-title = Encontros
+admin-events-none = Ainda não há nenhum encontro.
+admin-column-event = Encontro
+admin-column-dates = Datas
+admin-column-window = Inscrições
+admin-window-open = abertas
+admin-window-upcoming = ainda não abertas
+admin-window-closed = encerradas
+admin-event-new-title = Novo encontro
+admin-event-edit-title = Configurações do encontro
+admin-event-slug = Endereço web
+admin-event-slug-hint = Letras minúsculas, algarismos e hífens, por exemplo dakar-2005. Não poderá ser alterado depois.
+admin-event-slug-invalid = Use de 1 a 64 letras minúsculas, algarismos e hífens, sem hífen no início nem no fim.
+admin-event-slug-taken = Outro encontro já tem este endereço web.
+admin-event-name = Nome
+admin-event-description = Descrição
+admin-event-starts-on = Primeiro dia
+admin-event-ends-on = Último dia
+admin-event-ends-invalid = Indique o último dia, igual ou posterior ao primeiro.
+admin-date-invalid = Indique uma data, por exemplo 2027-11-22.
+admin-event-timezone = Fuso horário
+admin-event-timezone-hint = O fuso horário do encontro, por exemplo Africa/Dakar ou America/Lima. Todos os horários abaixo estão neste fuso.
+admin-event-timezone-invalid = Indique o nome de um fuso horário como Africa/Dakar.
+admin-event-languages = Idiomas do encontro
+admin-event-languages-invalid = Escolha pelo menos um idioma.
+admin-event-opens = Abertura das inscrições
+admin-event-closes = Encerramento das inscrições
+admin-event-closes-invalid = Indique quando as inscrições são encerradas, depois da abertura.
+admin-times-hint = No fuso horário do encontro.
+admin-time-invalid = Indique uma data e um horário.
+admin-event-capacity = Capacidade do encontro
+admin-capacity-hint = Deixe em branco para não fixar nenhum limite.
+admin-capacity-invalid = Indique um número inteiro igual ou maior que 0, ou deixe o campo em branco para não fixar nenhum limite.
+admin-event-default-quota = Cota por país padrão
+admin-event-default-quota-hint = As vagas de cada país que não tem cota própria. Deixe em branco para não fixar nenhum limite por país.
+error-capacity-below-taken =
+    { $taken ->
+        [one] A capacidade não pode ser menor que a vaga já ocupada.
+       *[other] A capacidade não pode ser menor que as { $taken } vagas já ocupadas.
+    }
+
+## An event's pages
+
+admin-tab-dashboard = Visão geral
+admin-tab-registrations = Inscrições
+admin-tab-sessions = Sessões
+admin-tab-countries = Cotas por país
+admin-tab-emails = E-mails
+admin-tab-settings = Configurações
+admin-whole-event = Todo o encontro
+admin-confirmed = Confirmadas
+admin-waiting = Lista de espera
+admin-filled = Vagas ocupadas
+admin-per-day = Inscrições por dia
+admin-column-day = Dia
+
+## Sessions
+
+admin-session-new = Nova sessão
+admin-session-edit-title = Sessão { $code }
+admin-session-code = Código
+admin-session-code-hint = Letras, algarismos, hífens e sublinhados, por exemplo A3. Não poderá ser alterado depois.
+admin-session-code-invalid = Use de 1 a 16 letras, algarismos, hífens ou sublinhados.
+admin-session-code-taken = Este encontro já tem uma sessão com este código.
+admin-session-title = Título
+admin-session-kind = Tipo
+admin-session-kind-invalid = Escolha oficina ou plenária.
+admin-session-room = Sala
+admin-session-starts = Início
+admin-session-ends = Fim
+admin-session-ends-invalid = Indique quando a sessão termina, depois do início.
+admin-session-capacity = Vagas
+admin-session-delete = Excluir esta sessão
+admin-session-delete-hint = Só pode ser excluída uma sessão que nenhum delegado ou delegada tenha escolhido.
+admin-session-has-choices =
+    { $count ->
+        [one] Esta sessão não pode ser excluída: { $count } delegado/a a escolheu. Altere primeiro as sessões dele/dela.
+       *[other] Esta sessão não pode ser excluída: { $count } delegados/as a escolheram. Altere primeiro as sessões deles/delas.
+    }
+
+## Country quotas
+
+admin-quota-intro = Cada país tem uma cota de vagas. Quando uma cota aumenta, os delegados e as delegadas desse país na lista de espera recebem imediatamente as novas vagas.
+admin-quota-own = cota própria
+admin-quota-default = cota padrão
+admin-quota-set = Definir a cota de um país
+admin-quota-capacity = Cota
+admin-import-title = Importar cotas por país
+admin-import-intro = Uma linha por país: o código e a cota, separados por uma vírgula, por exemplo SN,25. Uma primeira linha "country,capacity" é aceita. Se alguma linha estiver errada, nada é alterado.
+admin-import-file = Arquivo CSV
+admin-import-lines = Ou digite as linhas aqui
+admin-import-submit = Importar
+admin-import-refused = Nada foi importado
+admin-import-line = Linha { $line }: { $problem }
+admin-import-country = { $code } não é um código de país.
+admin-import-twice = Este país já está na linha { $first }.
+admin-import-columns = Escreva um código de país e uma capacidade, separados por uma vírgula.
+admin-import-empty = Não há nenhuma linha para importar.
+admin-import-both = Escolha um arquivo ou digite linhas, não as duas coisas.
+
+## Registrations
+
+admin-search = Pesquisar
+admin-search-hint = Parte de um nome, de um endereço de e-mail, de uma referência ou de uma organização.
+admin-search-submit = Pesquisar
+admin-any-status = Qualquer situação
+admin-any-country = Qualquer país
+admin-any-session = Qualquer sessão
+admin-found =
+    { $count ->
+        [one] Uma inscrição
+       *[other] { $count } inscrições
+    }
+admin-export-csv = Exportar a lista de participantes (CSV)
+admin-export-xlsx = Exportar a lista de participantes (Excel)
+admin-column-reference = Referência
+admin-column-name = Nome
+admin-column-email = E-mail
+admin-column-country = País
+admin-column-organisation = Organização
+admin-column-status = Situação
+admin-column-registered = Inscrição em
+admin-status-position = { $status } (posição { $position })
+admin-registration-title = Inscrição { $reference }: { $name }
+admin-no-sessions = Nenhuma sessão escolhida.
+admin-promote = Dar uma vaga agora
+admin-promote-hint = Dá uma vaga a este delegado ou esta delegada antes da vez na lista de espera, se o encontro e a cota do país tiverem ambos uma vaga livre.
+admin-promote-not-waiting = Só um delegado ou uma delegada na lista de espera pode receber uma vaga.
+admin-promote-event-full = O encontro está esgotado: não há vaga para dar.
+admin-promote-country-full = A cota do país deste delegado ou desta delegada está esgotada: aumente-a para dar uma vaga.
+admin-resend = Reenviar o último e-mail
+admin-cancel = Cancelar esta inscrição
+admin-cancel-confirm = Confirmo: as vagas do delegado ou da delegada irão para as listas de espera.
+admin-cancel-unconfirmed = Marque a caixa de confirmação para cancelar esta inscrição.
+admin-history = Histórico
+admin-column-when = Quando
+admin-column-who = Quem
+admin-column-what = O quê
+admin-column-detail = Detalhe
+admin-action-cancel = Inscrição cancelada
+admin-action-promote = Vaga dada antes da vez
+admin-action-sessions = Sessões alteradas
+admin-action-resend = E-mail reenviado
+admin-action-retry = Nova tentativa de um e-mail com falha
+
+## Emails
+
+admin-emails-count =
+    { $count ->
+        [one] Um e-mail
+       *[other] { $count } e-mails
+    }
+admin-column-kind = E-mail
+admin-column-recipient = Para
+admin-column-subject = Assunto
+admin-column-attempts = Tentativas
+admin-column-error = Último erro
+admin-email-confirmation = Confirmação
+admin-email-waitlisted = Lista de espera
+admin-email-promoted = Vaga liberada
+admin-email-sessions-changed = Sessões alteradas
+admin-email-cancelled = Cancelamento
+admin-email-resend = Cópia
+admin-email-pending = aguardando envio
+admin-email-sent = enviado
+admin-email-failed = com falha
+admin-email-next = próxima tentativa: { $time }
+admin-email-retry = Tentar novamente

@@ -2,6 +2,7 @@
 //! aggregate. Functions here take a connection and return `QueryResult`, so
 //! the same function runs alone or inside a caller's transaction.
 
+pub mod admin;
 pub mod attendees;
 pub mod email_texts;
 pub mod events;

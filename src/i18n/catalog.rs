@@ -209,12 +209,19 @@ mod tests {
     }
 
     fn listed_ids() -> BTreeSet<&'static str> {
-        MESSAGE_IDS.iter().chain(ADMIN_MESSAGE_IDS).copied().collect()
+        MESSAGE_IDS
+            .iter()
+            .chain(ADMIN_MESSAGE_IDS)
+            .copied()
+            .collect()
     }
 
     #[test]
     fn message_id_list_has_no_duplicates() {
-        assert_eq!(listed_ids().len(), MESSAGE_IDS.len() + ADMIN_MESSAGE_IDS.len());
+        assert_eq!(
+            listed_ids().len(),
+            MESSAGE_IDS.len() + ADMIN_MESSAGE_IDS.len()
+        );
     }
 
     #[test]
@@ -244,7 +251,7 @@ mod tests {
     /// Distinct values, so that the output shows which arguments a
     /// translation actually prints.
     fn sample_args() -> FluentArgs<'static> {
-        let args: [(&str, FluentValue); 16] = [
+        let args: [(&str, FluentValue); 22] = [
             ("count", 37.into()),
             ("max", 93.into()),
             ("position", 58.into()),
@@ -261,6 +268,12 @@ mod tests {
             ("email", "<email>".into()),
             ("status", "<status>".into()),
             ("name", "<name>".into()),
+            ("taken", 71.into()),
+            ("line", 64.into()),
+            ("problem", "<problem>".into()),
+            ("page", 23.into()),
+            ("pages", 29.into()),
+            ("time", "<time>".into()),
         ];
         args.into_iter().collect()
     }

@@ -6,7 +6,8 @@ use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::registrations as store;
+use crate::db::events::Event;
+use crate::db::registrations::{self as store, Registration};
 use crate::mail::EmailKind;
 
 /// Cancels the registration behind a private token and, in the same
@@ -37,8 +38,18 @@ async fn cancel_once(
     if registration.status == "cancelled" {
         return Ok(view_of(conn, registration).await?);
     }
+    cancel_locked(conn, event, registration, Some(manage_url), now).await
+}
 
-    let mut event = event;
+/// Cancels a live registration whose event row and own row the caller has
+/// locked, hands its places to the waiting lists and writes its email.
+pub(super) async fn cancel_locked(
+    conn: &mut AsyncPgConnection,
+    mut event: Event,
+    registration: Registration,
+    manage_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
     if registration.status == "confirmed" {
         store::lock_country_quota(conn, &event, &registration.country_code).await?;
         store::release_event_place(conn, event.id).await?;
@@ -65,14 +76,7 @@ async fn cancel_once(
     }
 
     let registration = store::set_status(conn, registration.id, "cancelled", now).await?;
-    let view = notify(
-        conn,
-        &event,
-        registration,
-        EmailKind::Cancelled,
-        Some(manage_url),
-    )
-    .await?;
+    let view = notify(conn, &event, registration, EmailKind::Cancelled, manage_url).await?;
 
     fill_free_places(conn, &event, now).await?;
     fill_free_seats(conn, &event, &freed_seats, None).await?;

@@ -8,7 +8,8 @@ use super::promote::{fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::registrations as store;
+use crate::db::events::Event;
+use crate::db::registrations::{self as store, Registration};
 use crate::domain::{FieldErrors, Quota, SeatStatus, SessionCode, seat};
 use crate::mail::EmailKind;
 
@@ -37,6 +38,18 @@ async fn change_once(
         .ok_or(RegistrationError::NotFound)?;
     let event = store::lock_event(conn, found.event_id).await?;
     let registration = store::lock(conn, found.id).await?;
+    change_locked(conn, &event, registration, codes, Some(manage_url)).await
+}
+
+/// Replaces the choices of a registration whose event row and own row the
+/// caller has locked, and writes its email when anything changed.
+pub(super) async fn change_locked(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration: Registration,
+    codes: &[SessionCode],
+    manage_url: Option<&str>,
+) -> Result<RegistrationView, RegistrationError> {
     if registration.status == "cancelled" {
         return Err(RegistrationError::Cancelled);
     }
@@ -92,13 +105,13 @@ async fn change_once(
             _ => {}
         }
     }
-    fill_free_seats(conn, &event, &freed_seats, None).await?;
+    fill_free_seats(conn, event, &freed_seats, None).await?;
     Ok(notify(
         conn,
-        &event,
+        event,
         registration,
         EmailKind::SessionsChanged,
-        Some(manage_url),
+        manage_url,
     )
     .await?)
 }

@@ -8,6 +8,7 @@
 //! serialization failure or deadlock reported anyway (e.g. by an organiser's
 //! direct change) is retried a bounded number of times.
 
+pub mod admin;
 pub mod anonymise;
 mod batch;
 mod cancel;

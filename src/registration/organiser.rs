@@ -26,15 +26,7 @@ pub async fn set_country_capacity(
 ) -> Result<CountryQuota, RegistrationError> {
     with_retries!(conn, |tx| {
         let event = store::lock_event(tx, event.id).await?;
-        let quota = store::lock_country_quota(tx, &event, country.as_str()).await?;
-        if capacity.is_some_and(|capacity| capacity < quota.taken) {
-            let error = FieldError::new("error-capacity-below-taken")
-                .with_arg("taken", quota.taken.to_string());
-            return Err(RegistrationError::Invalid(FieldErrors::single(
-                "capacity", error,
-            )));
-        }
-        crate::db::events::set_country_capacity(tx, event.id, country.as_str(), capacity).await?;
+        let quota = apply_country_capacity(tx, &event, &country, capacity, "capacity").await?;
         fill_free_places(tx, &event, now).await?;
         organisers::audit(
             tx,
@@ -47,6 +39,28 @@ pub async fn set_country_capacity(
         .await?;
         Ok(store::country_quota(tx, event.id, country.as_str()).await?)
     })
+}
+
+/// Sets a country's own quota while the caller holds the event lock, and
+/// returns the quota as it was. Below the places already taken it is
+/// refused, the problem filed under `field`.
+pub(super) async fn apply_country_capacity(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    country: &CountryCode,
+    capacity: Option<i32>,
+    field: &str,
+) -> Result<CountryQuota, RegistrationError> {
+    let quota = store::lock_country_quota(conn, event, country.as_str()).await?;
+    if capacity.is_some_and(|capacity| capacity < quota.taken) {
+        let error = FieldError::new("error-capacity-below-taken")
+            .with_arg("taken", quota.taken.to_string());
+        return Err(RegistrationError::Invalid(FieldErrors::single(
+            field, error,
+        )));
+    }
+    crate::db::events::set_country_capacity(conn, event.id, country.as_str(), capacity).await?;
+    Ok(quota)
 }
 
 /// Queues the delegate's last confirmation or waiting-list email again,

@@ -56,8 +56,16 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> Result<Registered, RegistrationError> {
     let sessions = chosen_sessions(conn, event, applicant).await?;
-    register_with_sessions(conn, event, applicant, &sessions, idempotency_key, public_url, now)
-        .await
+    register_with_sessions(
+        conn,
+        event,
+        applicant,
+        &sessions,
+        idempotency_key,
+        public_url,
+        now,
+    )
+    .await
 }
 
 /// [`register`] once the chosen sessions are known, in a transaction of its own.

@@ -8,8 +8,9 @@ pub mod auth;
 mod error;
 mod health;
 pub mod input;
-mod logging;
 mod json_fields;
+mod logging;
+mod organiser_input;
 mod pages;
 pub mod rate_limit;
 
@@ -25,9 +26,9 @@ pub use error::AppError;
 
 use crate::config::Settings;
 use crate::db::DbPool;
-use crate::registration::Registrar;
 use crate::domain::{FieldError, Language};
 use crate::i18n::FluentValue;
+use crate::registration::Registrar;
 
 /// What every handler may need; cheap to clone (the pool is an `Arc`).
 #[derive(Clone)]
@@ -65,10 +66,16 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             workers => workers,
         };
-        let registration_limit =
-            Arc::new(rate_limit::RateLimiter::new(settings.http.registrations_per_minute));
+        let registration_limit = Arc::new(rate_limit::RateLimiter::new(
+            settings.http.registrations_per_minute,
+        ));
         let registrar = Registrar::start(pool.clone());
-        let state = AppState { pool, settings, registration_limit, registrar };
+        let state = AppState {
+            pool,
+            settings,
+            registration_limit,
+            registrar,
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(security_headers())

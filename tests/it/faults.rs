@@ -45,16 +45,21 @@ impl Server {
         for (key, value) in extra_env {
             command.env(key, value);
         }
-        let child = command.spawn().expect("start rencontre serve");
+        // Owned by a Server at once, so its Drop kills and reaps the
+        // process whichever way the test ends.
+        let server = Server {
+            child: command.spawn().expect("start rencontre serve"),
+            address,
+        };
         let client = reqwest::Client::new();
         for _ in 0..200 {
             if client
-                .get(format!("{address}/healthz"))
+                .get(format!("{}/healthz", server.address))
                 .send()
                 .await
                 .is_ok_and(|r| r.status() == 200)
             {
-                return Server { child, address };
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -5,6 +5,7 @@
 mod smtp;
 mod support;
 
+mod admin;
 mod cli;
 mod faults;
 mod health;

@@ -603,15 +603,34 @@ async fn too_many_registrations_from_one_address_are_refused_with_retry_after() 
     let app = TestApp::spawn_with(|settings| settings.http.registrations_per_minute = 3).await;
     create_event(&app.pool, EventSpec::default()).await;
     for n in 0..3 {
-        assert_eq!(app.register("lima-1997", &delegate(n, "SN")).await.status(), 201);
+        assert_eq!(
+            app.register("lima-1997", &delegate(n, "SN")).await.status(),
+            201
+        );
     }
     let refused = app.register("lima-1997", &delegate(3, "SN")).await;
     assert_eq!(refused.status(), 429);
-    let retry_after: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
-    assert_eq!(refused.json::<Value>().await.unwrap()["error"], "rate_limited");
-    let form = app.client.post(app.url("/events/lima-1997/register")).form(&[("given_name", "x")]).send().await.unwrap();
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"],
+        "rate_limited"
+    );
+    let form = app
+        .client
+        .post(app.url("/events/lima-1997/register"))
+        .form(&[("given_name", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(form.status(), 429, "the form shares the limit");
     assert!(form.headers().contains_key("retry-after"));
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations").await, 3);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        3
+    );
 }

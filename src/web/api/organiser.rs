@@ -5,46 +5,28 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::events::event_body;
-use crate::db::attendees::{self, Attendee, AttendeeFilter};
-use crate::db::events::{self as store, Event, NewEvent, NewSession};
+use crate::db::attendees::{self, Attendee};
+use crate::db::events::Event;
 use crate::db::{email_texts, organisers, outbox};
-use crate::domain::{CountryCode, EventSlug, Language, ReferencePrefix, SessionCode};
-use crate::export::{CsvWriter, ExportStyle, FilterError, FilterInput, resolve_filter, write_xlsx};
+use crate::domain::{CountryCode, Language};
+use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::mail::custom_text;
 use crate::registration;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::input::read_body;
 use crate::web::json_fields::JsonFields;
+use crate::web::organiser_input::{EventSetup, ListQuery, SessionSetup, event_by_slug};
 use crate::web::{AppError, AppState};
-
-const MAX_PER_PAGE: i64 = 1000;
 
 async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
     let body = read_body(payload, state.settings.http.max_body_bytes).await?;
     serde_json::from_slice(&body)
         .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))
-}
-
-async fn event_by_slug(
-    conn: &mut diesel_async::AsyncPgConnection,
-    slug: &str,
-) -> Result<Event, AppError> {
-    store::find_by_slug(conn, slug)
-        .await?
-        .ok_or(AppError::NotFound("event"))
-}
-
-fn unique_violation(error: &DieselError) -> bool {
-    matches!(
-        error,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
-    )
 }
 
 /// `POST /api/v1/events`
@@ -55,164 +37,17 @@ pub async fn create_event(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut fields = JsonFields::new(
-        &body,
-        &[
-            "slug",
-            "name",
-            "names",
-            "description",
-            "descriptions",
-            "starts_on",
-            "ends_on",
-            "timezone",
-            "languages",
-            "registration_opens_at",
-            "registration_closes_at",
-            "capacity",
-            "default_country_capacity",
-            "reference_prefix",
-        ],
-    )?;
-    let slug = fields.text("slug").and_then(|slug| {
-        EventSlug::parse(slug)
-            .map_err(|_| fields.error("slug", "use 1 to 64 lowercase letters, digits and hyphens"))
-            .ok()
-    });
-    let name = fields.text("name");
-    let names = fields.map_of_texts("names");
-    let description = fields.optional_text("description").unwrap_or_default();
-    let descriptions = fields.map_of_texts("descriptions");
-    let starts_on = fields.date("starts_on");
-    let ends_on = fields.date("ends_on");
-    let timezone = fields.text("timezone").and_then(|zone| {
-        zone.parse::<chrono_tz::Tz>()
-            .map_err(|_| fields.error("timezone", "must be an IANA time zone like Africa/Dakar"))
-            .ok()
-    });
-    let languages = fields.strings("languages").and_then(|codes| {
-        let mut languages: Vec<String> = Vec::new();
-        for code in codes {
-            match Language::parse(code) {
-                Ok(language) if !languages.iter().any(|l| l == language.code()) => {
-                    languages.push(language.code().into())
-                }
-                Ok(_) => {}
-                Err(_) => {
-                    fields.error("languages", "each must be one of en, fr, es, pt");
-                    return None;
-                }
-            }
-        }
-        Some(languages)
-    });
-    let opens = fields.datetime("registration_opens_at");
-    let closes = fields.datetime("registration_closes_at");
-    let capacity = fields.capacity("capacity");
-    let default_country_capacity = fields.capacity("default_country_capacity");
-    let prefix = match fields.optional_text("reference_prefix") {
-        Some(prefix) => ReferencePrefix::parse(prefix)
-            .map_err(|_| fields.error("reference_prefix", "use 2 to 5 letters"))
-            .ok(),
-        None => slug.as_ref().map(|slug| default_prefix(slug.as_str())),
-    };
-    if let (Some(starts), Some(ends)) = (starts_on, ends_on)
-        && ends < starts
-    {
-        fields.error("ends_on", "must not be before starts_on");
-    }
-    if let (Some(opens), Some(closes)) = (opens, closes)
-        && closes <= opens
-    {
-        fields.error(
-            "registration_closes_at",
-            "must be after registration_opens_at",
-        );
-    }
-    fields.finish()?;
-    let (
-        Some(slug),
-        Some(name),
-        Some(names),
-        Some(descriptions),
-        Some(starts_on),
-        Some(ends_on),
-        Some(timezone),
-        Some(languages),
-        Some(opens),
-        Some(closes),
-        Ok(capacity),
-        Ok(default_country_capacity),
-        Some(prefix),
-    ) = (
-        slug,
-        name,
-        names,
-        descriptions,
-        starts_on,
-        ends_on,
-        timezone,
-        languages,
-        opens,
-        closes,
-        capacity,
-        default_country_capacity,
-        prefix,
-    )
-    else {
-        return Err(AppError::field("body", "is incomplete"));
-    };
-
+    let setup = EventSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
-    let new_event = NewEvent {
-        id: Uuid::now_v7(),
-        slug: slug.as_str(),
-        reference_prefix: prefix.as_str(),
-        name,
-        names: names.into(),
-        description,
-        descriptions: descriptions.into(),
-        starts_on,
-        ends_on,
-        timezone: timezone.name(),
-        languages,
-        registration_opens_at: opens,
-        registration_closes_at: closes,
-        capacity,
-        default_country_capacity,
-    };
-    let event = match store::insert(&mut conn, &new_event).await {
-        Ok(event) => event,
-        Err(error) if unique_violation(&error) => {
-            return Err(AppError::Duplicate(format!(
+    let event = registration::admin::create_event(&mut conn, &setup.new_event(), auth.organiser.id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Duplicate(format!(
                 "an event with the slug `{}` exists",
-                slug.as_str()
-            )));
-        }
-        Err(error) => return Err(error.into()),
-    };
-    organisers::audit(
-        &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "event.create",
-        json!({"slug": event.slug}),
-    )
-    .await?;
+                setup.slug.as_str()
+            ))
+        })?;
     Ok(HttpResponse::Created().json(event_body(&event, &[], &[])))
-}
-
-/// The first letters of the slug, as a booking-code prefix ("dakar-2005" → "DAK").
-fn default_prefix(slug: &str) -> ReferencePrefix {
-    let letters: String = slug
-        .chars()
-        .filter(char::is_ascii_alphabetic)
-        .take(3)
-        .collect();
-    ReferencePrefix::parse(&letters)
-        .or_else(|_| ReferencePrefix::parse("REG"))
-        .expect("REG is a valid prefix")
 }
 
 #[derive(Deserialize)]
@@ -268,81 +103,16 @@ pub async fn create_session(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut fields = JsonFields::new(
-        &body,
-        &[
-            "code",
-            "title",
-            "titles",
-            "kind",
-            "room",
-            "description",
-            "starts_at",
-            "ends_at",
-            "capacity",
-        ],
-    )?;
-    let code = fields.text("code").and_then(|code| {
-        SessionCode::parse(code)
-            .map_err(|_| fields.error("code", "use 1 to 16 letters, digits, - or _"))
-            .ok()
-    });
-    let title = fields.text("title");
-    let titles = fields.map_of_texts("titles");
-    let kind = fields.optional_text("kind").unwrap_or("workshop");
-    if !["workshop", "plenary"].contains(&kind) {
-        fields.error("kind", "must be workshop or plenary");
-    }
-    let room = fields.optional_text("room").unwrap_or_default();
-    let description = fields.optional_text("description").unwrap_or_default();
-    let starts_at = fields.datetime("starts_at");
-    let ends_at = fields.datetime("ends_at");
-    let capacity = fields.capacity("capacity");
-    if let (Some(starts), Some(ends)) = (starts_at, ends_at)
-        && ends <= starts
-    {
-        fields.error("ends_at", "must be after starts_at");
-    }
-    fields.finish()?;
-    let (Some(code), Some(title), Some(titles), Some(starts_at), Some(ends_at), Ok(capacity)) =
-        (code, title, titles, starts_at, ends_at, capacity)
-    else {
-        return Err(AppError::field("body", "is incomplete"));
-    };
+    let setup = SessionSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
-    let new_session = NewSession {
-        id: Uuid::now_v7(),
-        event_id: event.id,
-        code: code.as_str(),
-        kind,
-        title,
-        titles: titles.into(),
-        description,
-        room,
-        starts_at,
-        ends_at,
-        capacity,
-    };
-    let session = match store::insert_session(&mut conn, &new_session).await {
-        Ok(session) => session,
-        Err(error) if unique_violation(&error) => {
-            return Err(AppError::Duplicate(format!(
-                "the session `{}` exists",
-                code.as_str()
-            )));
-        }
-        Err(error) => return Err(error.into()),
-    };
-    organisers::audit(
+    let session = registration::admin::create_session(
         &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "session.create",
-        json!({"code": session.code}),
+        &setup.new_session(event.id),
+        auth.organiser.id,
     )
-    .await?;
+    .await?
+    .ok_or_else(|| AppError::Duplicate(format!("the session `{}` exists", setup.code.as_str())))?;
     Ok(HttpResponse::Created().json(json!({
         "code": session.code,
         "title": session.title,
@@ -354,39 +124,6 @@ pub async fn create_session(
         "capacity": session.capacity,
         "remaining": session.remaining(),
     })))
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    status: Option<String>,
-    country: Option<String>,
-    session: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    /// CSV only: start with a UTF-8 byte-order mark for Excel.
-    bom: Option<bool>,
-}
-
-/// Turns list query parameters into a filter, refusing unknown values.
-async fn filter_of(
-    conn: &mut diesel_async::AsyncPgConnection,
-    event: &Event,
-    query: &ListQuery,
-) -> Result<AttendeeFilter, AppError> {
-    let input = FilterInput {
-        status: query.status.as_deref(),
-        country: query.country.as_deref(),
-        session: query.session.as_deref(),
-        search: query.q.as_deref(),
-    };
-    resolve_filter(conn, event, &input)
-        .await
-        .map_err(|error| match error {
-            FilterError::Invalid(fields) => AppError::Validation(fields),
-            FilterError::Database(error) => error.into(),
-        })
 }
 
 fn attendee_json(attendee: &Attendee) -> serde_json::Value {
@@ -406,21 +143,6 @@ fn attendee_json(attendee: &Attendee) -> serde_json::Value {
     })
 }
 
-fn paging(query: &ListQuery) -> Result<(i64, i64), AppError> {
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(50);
-    if page < 1 {
-        return Err(AppError::field("page", "must be at least 1"));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(AppError::field(
-            "per_page",
-            format!("must be between 1 and {MAX_PER_PAGE}"),
-        ));
-    }
-    Ok((page, per_page))
-}
-
 /// `GET /api/v1/events/{slug}/registrations`
 pub async fn list_registrations(
     auth: Authenticated,
@@ -429,10 +151,10 @@ pub async fn list_registrations(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (page, per_page) = paging(&query)?;
+    let (page, per_page) = query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
-    let filter = filter_of(&mut conn, &event, &query).await?;
+    let filter = query.filter(&mut conn, &event).await?;
     let total = attendees::total(&mut conn, event.id, &filter).await?;
     let items = attendees::page(
         &mut conn,
@@ -469,7 +191,7 @@ pub async fn export_csv(
     auth.require(Role::Viewer)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
-    let filter = filter_of(&mut conn, &event, &query).await?;
+    let filter = query.filter(&mut conn, &event).await?;
     let mut writer = CsvWriter::new(ExportStyle::of(&event), query.bom.unwrap_or(false));
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
     let event_id = event.id;
@@ -519,7 +241,7 @@ pub async fn export_xlsx(
     auth.require(Role::Viewer)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
-    let filter = filter_of(&mut conn, &event, &query).await?;
+    let filter = query.filter(&mut conn, &event).await?;
     let rows = attendees::page(&mut conn, event.id, &filter, None, 0, i64::MAX).await?;
     let style = ExportStyle::of(&event);
     let workbook = web::block(move || write_xlsx(&rows, style))
@@ -540,7 +262,7 @@ pub async fn emails(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (page, per_page) = paging(&query)?;
+    let (page, per_page) = query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let (rows, total) =

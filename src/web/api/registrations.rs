@@ -95,7 +95,13 @@ pub async fn create(
     drop(conn);
     let registered = state
         .registrar
-        .register(event, applicant, idempotency_key, state.settings.public_url(), Utc::now())
+        .register(
+            event,
+            applicant,
+            idempotency_key,
+            state.settings.public_url(),
+            Utc::now(),
+        )
         .await?;
     let body = registration_body(&registered.view, manage_url(&state, &registered.token));
     Ok(HttpResponse::Created().json(body))

@@ -138,7 +138,13 @@ async fn submit_form(
     drop(conn);
     let registered = state
         .registrar
-        .register(form.event.clone(), applicant, None, state.settings.public_url(), Utc::now())
+        .register(
+            form.event.clone(),
+            applicant,
+            None,
+            state.settings.public_url(),
+            Utc::now(),
+        )
         .await;
     match registered {
         // The token goes only into the address of the private page, which

@@ -1,0 +1,3 @@
+DROP INDEX email_outbox_registration_idx;
+DROP INDEX audit_log_login_failed_address_idx;
+DROP INDEX audit_log_login_failed_email_idx;

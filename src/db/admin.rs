@@ -1,0 +1,316 @@
+//! What only the back office reads or writes: every event, failed logins,
+//! the counts of a dashboard, a registration's history, and the edits of
+//! events, sessions and emails that `registration::admin` makes.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::{BigInt, Bool, Date, Double, Int4, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::events::{Event, NewEvent, NewSession};
+use super::outbox::OutboxEmail;
+use super::schema::{
+    admin_sessions, audit_log, country_quotas, email_outbox, events, organisers,
+    registration_sessions, sessions,
+};
+
+pub fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Forgets sessions past their time; they open nothing already.
+pub async fn delete_expired_sessions(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::delete(admin_sessions::table.filter(admin_sessions::expires_at.le(diesel::dsl::now)))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Every event, the latest first.
+pub async fn all_events(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Event>> {
+    events::table
+        .order((events::starts_on.desc(), events::slug.asc()))
+        .select(Event::as_select())
+        .load(conn)
+        .await
+}
+
+#[derive(QueryableByName)]
+struct BlockedUntil {
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    until: Option<DateTime<Utc>>,
+}
+
+/// When a login for `email` from `address` may be tried again: `None`
+/// unless the account or the address has `limit` failures (audit rows
+/// `login.failed`) within `window`. Each is free again once the
+/// `limit`-th latest of its failures leaves the window.
+pub async fn login_blocked_until(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    address: &str,
+    limit: i64,
+    window: Duration,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    let rows: Vec<BlockedUntil> = diesel::sql_query(
+        "SELECT max(at) + make_interval(secs => $4) AS until FROM (
+            (SELECT at FROM audit_log
+              WHERE action = 'login.failed' AND detail->>'email' = $1
+                AND at > now() - make_interval(secs => $4)
+              ORDER BY at DESC OFFSET $3 - 1 LIMIT 1)
+            UNION ALL
+            (SELECT at FROM audit_log
+              WHERE action = 'login.failed' AND detail->>'address' = $2
+                AND at > now() - make_interval(secs => $4)
+              ORDER BY at DESC OFFSET $3 - 1 LIMIT 1)
+         ) AS blocking",
+    )
+    .bind::<Text, _>(email)
+    .bind::<Text, _>(address)
+    .bind::<BigInt, _>(limit)
+    .bind::<Double, _>(window.as_secs_f64())
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().and_then(|row| row.until))
+}
+
+/// A country's quota with the delegates it holds and keeps waiting.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CountryCount {
+    #[diesel(sql_type = Text)]
+    pub country_code: String,
+    #[diesel(sql_type = Nullable<Int4>)]
+    pub capacity: Option<i32>,
+    /// Confirmed delegates (the counter equals them: DESIGN.md, invariant 1).
+    #[diesel(sql_type = Int4)]
+    pub taken: i32,
+    #[diesel(sql_type = BigInt)]
+    pub waiting: i64,
+    /// Set by an organiser, rather than the event's default.
+    #[diesel(sql_type = Bool)]
+    pub explicit: bool,
+}
+
+pub async fn country_counts(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Vec<CountryCount>> {
+    diesel::sql_query(
+        "SELECT q.country_code::text AS country_code, q.capacity, q.taken, q.explicit,
+                count(r.id) AS waiting
+           FROM country_quotas q
+           LEFT JOIN registrations r ON r.event_id = q.event_id
+                AND r.country_code = q.country_code AND r.status = 'waitlisted'
+          WHERE q.event_id = $1
+          GROUP BY q.country_code, q.capacity, q.taken, q.explicit
+          ORDER BY q.country_code",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(event_id)
+    .load(conn)
+    .await
+}
+
+/// How many choices of each session of the event wait for a seat.
+pub async fn waiting_choices(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Vec<(Uuid, i64)>> {
+    registration_sessions::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(registration_sessions::status.eq("waitlisted"))
+        .group_by(registration_sessions::session_id)
+        .select((registration_sessions::session_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DayCount {
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub registrations: i64,
+}
+
+/// Registrations made on each day, days as the event's time zone counts them.
+pub async fn registrations_per_day(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    timezone: &str,
+) -> QueryResult<Vec<DayCount>> {
+    diesel::sql_query(
+        "SELECT (created_at AT TIME ZONE $2)::date AS day, count(*) AS registrations
+           FROM registrations WHERE event_id = $1
+          GROUP BY 1 ORDER BY 1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(event_id)
+    .bind::<Text, _>(timezone)
+    .load(conn)
+    .await
+}
+
+/// One line of the audit log, with the name of the organiser behind it.
+#[derive(Debug, Clone, Queryable)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub organiser: Option<String>,
+    pub action: String,
+    pub detail: serde_json::Value,
+}
+
+pub async fn history_of(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .left_join(organisers::table.on(organisers::id.nullable().eq(audit_log::organiser_id)))
+        .filter(audit_log::registration_id.eq(registration_id))
+        .order((audit_log::at.asc(), audit_log::id.asc()))
+        .select((
+            audit_log::at,
+            organisers::name.nullable(),
+            audit_log::action,
+            audit_log::detail,
+        ))
+        .load(conn)
+        .await
+}
+
+/// The emails written for a registration, oldest first.
+pub async fn emails_of(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Vec<OutboxEmail>> {
+    email_outbox::table
+        .filter(email_outbox::registration_id.eq(registration_id))
+        .order((email_outbox::created_at.asc(), email_outbox::id.asc()))
+        .select(OutboxEmail::as_select())
+        .load(conn)
+        .await
+}
+
+/// Puts a failed email of this event back in the queue, due now; `None`
+/// when the event has no failed email with this id.
+pub async fn retry_failed_email(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    email_id: Uuid,
+) -> QueryResult<Option<OutboxEmail>> {
+    diesel::update(email_outbox::table.find(email_id))
+        .filter(email_outbox::event_id.eq(event_id))
+        .filter(email_outbox::status.eq("failed"))
+        .set((
+            email_outbox::status.eq("pending"),
+            email_outbox::next_attempt_at.eq(diesel::dsl::now),
+        ))
+        .returning(OutboxEmail::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Writes what an organiser may change of an event; its id, slug and
+/// reference prefix stay (links and references already carry them).
+pub async fn update_event(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    changes: &NewEvent<'_>,
+) -> QueryResult<Event> {
+    diesel::update(events::table.find(event_id))
+        .set((
+            events::name.eq(changes.name),
+            events::names.eq(&changes.names),
+            events::description.eq(changes.description),
+            events::descriptions.eq(&changes.descriptions),
+            events::starts_on.eq(changes.starts_on),
+            events::ends_on.eq(changes.ends_on),
+            events::timezone.eq(changes.timezone),
+            events::languages.eq(&changes.languages),
+            events::registration_opens_at.eq(changes.registration_opens_at),
+            events::registration_closes_at.eq(changes.registration_closes_at),
+            events::capacity.eq(changes.capacity),
+            events::default_country_capacity.eq(changes.default_country_capacity),
+            events::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Event::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The most places any country without a quota of its own has taken.
+pub async fn most_taken_on_default_quota(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Option<i32>> {
+    country_quotas::table
+        .filter(country_quotas::event_id.eq(event_id))
+        .filter(country_quotas::explicit.eq(false))
+        .select(diesel::dsl::max(country_quotas::taken))
+        .get_result(conn)
+        .await
+}
+
+/// Gives the event's default quota to every country without one of its own.
+pub async fn apply_default_country_capacity(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    capacity: Option<i32>,
+) -> QueryResult<()> {
+    diesel::update(country_quotas::table)
+        .filter(country_quotas::event_id.eq(event_id))
+        .filter(country_quotas::explicit.eq(false))
+        .set(country_quotas::capacity.eq(capacity))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Writes what an organiser may change of a session; its code stays
+/// (delegates' emails and choices name it).
+pub async fn update_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    changes: &NewSession<'_>,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_id))
+        .set((
+            sessions::kind.eq(changes.kind),
+            sessions::title.eq(changes.title),
+            sessions::titles.eq(&changes.titles),
+            sessions::description.eq(changes.description),
+            sessions::room.eq(changes.room),
+            sessions::starts_at.eq(changes.starts_at),
+            sessions::ends_at.eq(changes.ends_at),
+            sessions::capacity.eq(changes.capacity),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// How many delegates chose a session, seated or waiting.
+pub async fn choices_of_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> QueryResult<i64> {
+    registration_sessions::table
+        .filter(registration_sessions::session_id.eq(session_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete_session(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(session_id))
+        .execute(conn)
+        .await
+        .map(drop)
+}

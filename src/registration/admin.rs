@@ -1,0 +1,449 @@
+//! What organisers do from the back office (and, for creating events and
+//! sessions, from the API): set events and sessions up, import country
+//! quotas, act on one registration by its id, and requeue a failed email.
+//! Each is one transaction that locks the event row first (see the module
+//! doc) and writes who did what to the audit log in that transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use diesel::result::Error as DieselError;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::cancel::cancel_locked;
+use super::change_sessions::change_locked;
+use super::organiser::apply_country_capacity;
+use super::promote::{fill_free_places, fill_free_seats, notify};
+use super::view::RegistrationView;
+use super::{RegistrationError, with_retries};
+use crate::db::admin as admin_store;
+use crate::db::events::{self as events_store, Event, NewEvent, NewSession, Session};
+use crate::db::organisers::audit;
+use crate::db::registrations::{self as store, Registration};
+use crate::domain::{
+    Admission, Blocker, CountryCode, FieldError, FieldErrors, Quota, SessionCode, admit,
+};
+use crate::mail::EmailKind;
+
+/// A refusal that belongs to no form field, in words of the back office.
+fn refused(field: &str, message_id: &'static str) -> RegistrationError {
+    RegistrationError::Invalid(FieldErrors::single(field, FieldError::new(message_id)))
+}
+
+fn below_taken(field: &str, taken: i32) -> RegistrationError {
+    RegistrationError::Invalid(FieldErrors::single(
+        field,
+        FieldError::new("error-capacity-below-taken").with_arg("taken", taken.to_string()),
+    ))
+}
+
+/// Records who changed how an event is set up.
+async fn audit_event(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    action: &str,
+    detail: serde_json::Value,
+) -> QueryResult<()> {
+    audit(
+        conn,
+        Some(organiser_id),
+        Some(event_id),
+        None,
+        action,
+        detail,
+    )
+    .await
+}
+
+/// `None` for a transaction that failed on a unique key: the event's slug,
+/// the session's code.
+fn unless_taken<T>(result: QueryResult<T>) -> QueryResult<Option<T>> {
+    match result {
+        Ok(created) => Ok(Some(created)),
+        Err(error) if admin_store::is_unique_violation(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Creates an event; `None` when its slug is taken.
+pub async fn create_event(
+    conn: &mut AsyncPgConnection,
+    event: &NewEvent<'_>,
+    organiser_id: Uuid,
+) -> QueryResult<Option<Event>> {
+    let created = conn
+        .transaction(async |tx| {
+            let event = events_store::insert(tx, event).await?;
+            let detail = json!({"slug": event.slug});
+            audit_event(tx, organiser_id, event.id, "event.create", detail).await?;
+            Ok(event)
+        })
+        .await;
+    unless_taken(created)
+}
+
+/// Creates a session; `None` when the event has a session with its code.
+pub async fn create_session(
+    conn: &mut AsyncPgConnection,
+    session: &NewSession<'_>,
+    organiser_id: Uuid,
+) -> QueryResult<Option<Session>> {
+    let created = conn
+        .transaction(async |tx| {
+            let session = events_store::insert_session(tx, session).await?;
+            let detail = json!({"code": session.code});
+            audit_event(tx, organiser_id, session.event_id, "session.create", detail).await?;
+            Ok(session)
+        })
+        .await;
+    unless_taken(created)
+}
+
+/// Changes an event's dates, window, languages and capacities. A capacity
+/// (or default country quota) below the places already taken is refused; a
+/// higher one gives its new places to the waiting lists at once.
+pub async fn update_event(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    changes: &NewEvent<'_>,
+    organiser_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let before = store::lock_event(tx, event_id).await?;
+        if changes
+            .capacity
+            .is_some_and(|capacity| capacity < before.taken)
+        {
+            return Err(below_taken("capacity", before.taken));
+        }
+        if let Some(default) = changes.default_country_capacity
+            && let Some(taken) = admin_store::most_taken_on_default_quota(tx, event_id).await?
+            && default < taken
+        {
+            return Err(below_taken("default_country_capacity", taken));
+        }
+        let event = admin_store::update_event(tx, event_id, changes).await?;
+        admin_store::apply_default_country_capacity(tx, event_id, event.default_country_capacity)
+            .await?;
+        fill_free_places(tx, &event, now).await?;
+        audit_event(
+            tx,
+            organiser_id,
+            event_id,
+            "event.update",
+            json!({
+                "capacity": {"before": before.capacity, "after": event.capacity},
+                "default_country_capacity": {
+                    "before": before.default_country_capacity,
+                    "after": event.default_country_capacity,
+                },
+            }),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// Locks the event, then the session, which must be one of the event's.
+async fn lock_session(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    session_id: Uuid,
+) -> Result<(Event, Session), RegistrationError> {
+    let event = store::lock_event(conn, event_id).await?;
+    let session = store::lock_sessions(conn, &[session_id])
+        .await?
+        .into_iter()
+        .find(|session| session.event_id == event_id)
+        .ok_or(RegistrationError::NotFound)?;
+    Ok((event, session))
+}
+
+/// Changes a session (not its code). Fewer seats than are taken is
+/// refused; more seats go to the session's waiting list at once.
+pub async fn update_session(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    session_id: Uuid,
+    changes: &NewSession<'_>,
+    organiser_id: Uuid,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (event, before) = lock_session(tx, event.id, session_id).await?;
+        if changes
+            .capacity
+            .is_some_and(|capacity| capacity < before.taken)
+        {
+            return Err(below_taken("capacity", before.taken));
+        }
+        admin_store::update_session(tx, session_id, changes).await?;
+        fill_free_seats(tx, &event, &[session_id], None).await?;
+        let capacity = json!({"before": before.capacity, "after": changes.capacity});
+        let detail = json!({"code": before.code, "capacity": capacity});
+        audit_event(tx, organiser_id, event.id, "session.update", detail).await?;
+        Ok(())
+    })
+}
+
+/// Deletes a session nobody chose; one with choices is refused, so that no
+/// delegate loses a seat without being told.
+pub async fn delete_session(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    session_id: Uuid,
+    organiser_id: Uuid,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (event, session) = lock_session(tx, event.id, session_id).await?;
+        let choices = admin_store::choices_of_session(tx, session_id).await?;
+        if choices > 0 {
+            let error =
+                FieldError::new("admin-session-has-choices").with_arg("count", choices.to_string());
+            return Err(RegistrationError::Invalid(FieldErrors::single(
+                "session", error,
+            )));
+        }
+        admin_store::delete_session(tx, session_id).await?;
+        audit_event(
+            tx,
+            organiser_id,
+            event.id,
+            "session.delete",
+            json!({"code": session.code}),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// One line of a quota import: a country and its capacity (`None`: no limit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaLine {
+    /// Where it stands in what the organiser sent, to name it in a refusal.
+    pub line: usize,
+    pub country: CountryCode,
+    pub capacity: Option<i32>,
+}
+
+/// Sets many country quotas at once: all of them, or none when one would
+/// fall below the places its country has taken (filed under its line
+/// number). Raised quotas then promote waiting delegates, as one change does.
+pub async fn import_country_quotas(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    lines: &[QuotaLine],
+    organiser_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let event = store::lock_event(tx, event.id).await?;
+        // In the order sent, so that a refusal names the first bad line.
+        for line in lines {
+            let field = line.line.to_string();
+            apply_country_capacity(tx, &event, &line.country, line.capacity, &field).await?;
+        }
+        fill_free_places(tx, &event, now).await?;
+        let quotas: serde_json::Map<String, serde_json::Value> = lines
+            .iter()
+            .map(|line| (line.country.as_str().to_owned(), json!(line.capacity)))
+            .collect();
+        audit_event(
+            tx,
+            organiser_id,
+            event.id,
+            "country_quota.import",
+            json!({ "quotas": quotas }),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// Locks the event, then the registration, which must be one of the event's.
+async fn lock_registration(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    registration_id: Uuid,
+) -> Result<(Event, Registration), RegistrationError> {
+    let event = store::lock_event(conn, event_id).await?;
+    let registration = store::lock(conn, registration_id)
+        .await
+        .map_err(|error| match error {
+            DieselError::NotFound => RegistrationError::NotFound,
+            other => other.into(),
+        })?;
+    if registration.event_id != event_id {
+        return Err(RegistrationError::NotFound);
+    }
+    Ok((event, registration))
+}
+
+async fn audit_registration(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Uuid,
+    registration: &Registration,
+    action: &str,
+    detail: serde_json::Value,
+) -> QueryResult<()> {
+    audit(
+        conn,
+        Some(organiser_id),
+        Some(registration.event_id),
+        Some(registration.id),
+        action,
+        detail,
+    )
+    .await
+}
+
+/// Cancels a registration for the delegate; their places go to the waiting
+/// lists and they are told by email (without their private link, which
+/// only they hold). A registration already cancelled is refused.
+pub async fn cancel(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    organiser_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
+        if registration.status == "cancelled" {
+            return Err(RegistrationError::Cancelled);
+        }
+        let detail = json!({"status_before": registration.status});
+        let view = cancel_locked(tx, event, registration, None, now).await?;
+        audit_registration(
+            tx,
+            organiser_id,
+            &view.registration,
+            "registration.cancel",
+            detail,
+        )
+        .await?;
+        Ok(view)
+    })
+}
+
+/// Gives a waiting delegate a place now, ahead of anyone queued before
+/// them, when both the event and their country have a place free; refused
+/// otherwise, since that place would be someone else's or not exist.
+pub async fn promote_out_of_turn(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    organiser_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
+        if registration.status != "waitlisted" {
+            return Err(refused("registration", "admin-promote-not-waiting"));
+        }
+        let country = store::lock_country_quota(tx, &event, &registration.country_code).await?;
+        let event_places = Quota {
+            capacity: event.capacity,
+            taken: event.taken,
+        };
+        let country_places = Quota {
+            capacity: country.capacity,
+            taken: country.taken,
+        };
+        match admit(event_places, country_places) {
+            Admission::Confirmed => {}
+            Admission::Waitlisted(Blocker::Event) => {
+                return Err(refused("registration", "admin-promote-event-full"));
+            }
+            Admission::Waitlisted(Blocker::Country) => {
+                return Err(refused("registration", "admin-promote-country-full"));
+            }
+        }
+        // The guarded updates are the wall behind the check above.
+        let took_event = store::take_event_place(tx, event.id).await?;
+        let took_country =
+            store::take_country_place(tx, event.id, &registration.country_code).await?;
+        if !(took_event && took_country) {
+            return Err(DieselError::RollbackTransaction.into());
+        }
+        let registration = store::set_status(tx, registration.id, "confirmed", now).await?;
+        let mut chosen: Vec<Uuid> = store::choices_of(tx, registration.id)
+            .await?
+            .iter()
+            .map(|(choice, _)| choice.session_id)
+            .collect();
+        chosen.sort_unstable();
+        fill_free_seats(tx, &event, &chosen, Some(registration.id)).await?;
+        let view = notify(tx, &event, registration, EmailKind::Promoted, None).await?;
+        audit_registration(
+            tx,
+            organiser_id,
+            &view.registration,
+            "registration.promote",
+            json!({"out_of_turn": true}),
+        )
+        .await?;
+        Ok(view)
+    })
+}
+
+/// Replaces a delegate's session choices for them, by the delegates' own
+/// rules (known sessions, none at the same time), and tells them by email.
+pub async fn change_sessions(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    codes: &[SessionCode],
+    organiser_id: Uuid,
+) -> Result<RegistrationView, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
+        let before: Vec<String> = store::choices_of(tx, registration.id)
+            .await?
+            .into_iter()
+            .map(|(_, session)| session.code)
+            .collect();
+        let view = change_locked(tx, &event, registration, codes, None).await?;
+        let after: Vec<&str> = view
+            .choices
+            .iter()
+            .map(|choice| choice.session.code.as_str())
+            .collect();
+        audit_registration(
+            tx,
+            organiser_id,
+            &view.registration,
+            "registration.sessions",
+            json!({"before": before, "after": after}),
+        )
+        .await?;
+        Ok(view)
+    })
+}
+
+/// Puts a failed email of the event back in the queue, due now.
+pub async fn retry_email(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    email_id: Uuid,
+    organiser_id: Uuid,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let email = admin_store::retry_failed_email(tx, event.id, email_id)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        // Filed under the registration too, so its page shows the retry.
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            email.registration_id,
+            "email.retry",
+            json!({"email": email.id, "kind": email.kind, "attempts": email.attempts}),
+        )
+        .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,336 @@
+//! An event's country quotas: the list, a form to set one, and an import of
+//! many at once from a CSV file or pasted lines (`country,capacity`, a
+//! header line allowed), applied all together or not at all.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+
+use super::events::refusal;
+use super::{Admin, Bar, EventChange, EventPage, Frame, Section, country_name};
+use crate::db::admin as admin_store;
+use crate::db::events::Event;
+use crate::domain::{CountryCode, Language};
+use crate::i18n::Tr;
+use crate::registration::admin::QuotaLine;
+use crate::registration::{self, RegistrationError};
+use crate::web::AppError;
+
+#[derive(Template)]
+#[template(path = "admin/countries.html")]
+struct CountriesPage {
+    tr: Tr,
+    frame: Frame,
+    notice: Option<String>,
+    quotas: Vec<Bar>,
+    can_change: bool,
+    csrf_token: String,
+    set_action: String,
+    import_action: String,
+    countries: Vec<CountryChoice>,
+    capacity: String,
+    set_problem: Option<String>,
+    import_problems: Vec<String>,
+    import_lines: String,
+}
+
+struct CountryChoice {
+    code: &'static str,
+    name: &'static str,
+    selected: bool,
+}
+
+/// What a refused form sends back to the page.
+#[derive(Default)]
+struct Refused {
+    country: String,
+    capacity: String,
+    set_problem: Option<String>,
+    import_problems: Vec<String>,
+    import_lines: String,
+}
+
+/// The page; with what a refused form sent back, answered with 422.
+async fn render(
+    admin: &Admin,
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, AppError> {
+    let status = match refused {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let refused = refused.unwrap_or_default();
+    let tr = admin.tr;
+    let language = admin.language();
+    let quotas = admin_store::country_counts(conn, event.id)
+        .await?
+        .into_iter()
+        .map(|quota| {
+            let name = country_name(&quota.country_code, language);
+            // Whose quota it is: the country's own, or the event's default.
+            let whose = if quota.explicit {
+                "admin-quota-own"
+            } else {
+                "admin-quota-default"
+            };
+            Bar::new(
+                &tr,
+                format!("country-{}", quota.country_code),
+                format!("{name} ({})", tr.t(whose)),
+                quota.capacity,
+                quota.taken,
+                quota.waiting,
+            )
+        })
+        .collect();
+    let base = format!("/admin/events/{}/countries", event.slug);
+    let page = CountriesPage {
+        frame: admin.frame(
+            tr.t("admin-tab-countries"),
+            Some((event, Section::Countries)),
+        ),
+        notice: admin.notice(),
+        quotas,
+        can_change: admin.can_change(),
+        csrf_token: admin.csrf_token(),
+        import_action: format!("{base}/import"),
+        set_action: base,
+        countries: countries_by_name(language, &refused.country),
+        capacity: refused.capacity,
+        set_problem: refused.set_problem,
+        import_problems: refused.import_problems,
+        import_lines: refused.import_lines,
+        tr,
+    };
+    admin.render(status, &page)
+}
+
+fn countries_by_name(language: Language, selected: &str) -> Vec<CountryChoice> {
+    let mut countries: Vec<CountryChoice> = CountryCode::all()
+        .map(|code| CountryChoice {
+            code: code.as_str(),
+            name: code.name(language),
+            selected: code.as_str() == selected,
+        })
+        .collect();
+    countries.sort_by_key(|country| country.name.to_lowercase());
+    countries
+}
+
+/// `GET /admin/events/{slug}/countries`
+pub async fn list(EventPage(admin, event, mut conn): EventPage) -> Result<HttpResponse, AppError> {
+    render(&admin, &mut conn, &event, None).await
+}
+
+/// A capacity as typed: a whole number of at least 0, or empty for no limit.
+fn capacity(text: &str) -> Option<Option<i32>> {
+    if text.is_empty() {
+        return Some(None);
+    }
+    text.parse::<i32>()
+        .ok()
+        .filter(|capacity| *capacity >= 0)
+        .map(Some)
+}
+
+/// `POST /admin/events/{slug}/countries`: one country's quota.
+pub async fn set_one(
+    EventChange(admin, form, event, mut conn): EventChange,
+) -> Result<HttpResponse, AppError> {
+    let mut refused = Refused {
+        country: form.text("country").to_owned(),
+        capacity: form.text("capacity").to_owned(),
+        ..Refused::default()
+    };
+    let problem = match (
+        CountryCode::parse(form.text("country")),
+        capacity(form.text("capacity")),
+    ) {
+        (Err(_), _) => admin.tr.t("error-country-invalid"),
+        (_, None) => admin.tr.t("admin-capacity-invalid"),
+        (Ok(country), Some(capacity)) => {
+            let set = registration::set_country_capacity(
+                &mut conn,
+                &event,
+                country,
+                capacity,
+                admin.organiser.id,
+                Utc::now(),
+            )
+            .await;
+            match set {
+                Ok(_) => {
+                    let done = format!("/admin/events/{}/countries?done=saved", event.slug);
+                    return Ok(admin.see_other(&done));
+                }
+                Err(error) => refusal(admin.language(), error)?.messages().join(" "),
+            }
+        }
+    };
+    refused.set_problem = Some(problem);
+    render(&admin, &mut conn, &event, Some(refused)).await
+}
+
+/// `POST /admin/events/{slug}/countries/import` (multipart: a file, or
+/// lines typed in the page).
+pub async fn import(
+    EventChange(admin, form, event, mut conn): EventChange,
+) -> Result<HttpResponse, AppError> {
+    let tr = admin.tr;
+    let (file, typed) = (form.text("file"), form.text("lines"));
+    let problems = match (file.is_empty(), typed.is_empty()) {
+        // Two sources would leave line numbers ambiguous.
+        (false, false) => vec![tr.t("admin-import-both")],
+        (file_empty, _) => {
+            let text = if file_empty { typed } else { file };
+            match quota_lines(&tr, text) {
+                Err(problems) => problems,
+                Ok(lines) => {
+                    let imported = registration::admin::import_country_quotas(
+                        &mut conn,
+                        &event,
+                        &lines,
+                        admin.organiser.id,
+                        Utc::now(),
+                    )
+                    .await;
+                    match imported {
+                        Ok(()) => {
+                            let done =
+                                format!("/admin/events/{}/countries?done=imported", event.slug);
+                            return Ok(admin.see_other(&done));
+                        }
+                        Err(error) => line_problems(&tr, error)?,
+                    }
+                }
+            }
+        }
+    };
+    let refused = Refused {
+        import_problems: problems,
+        import_lines: typed.to_owned(),
+        ..Refused::default()
+    };
+    render(&admin, &mut conn, &event, Some(refused)).await
+}
+
+/// The import's refusal by the use case: its problems are filed under the
+/// number of the line that caused them.
+fn line_problems(tr: &Tr, error: RegistrationError) -> Result<Vec<String>, AppError> {
+    match error {
+        RegistrationError::Invalid(errors) => Ok(errors
+            .iter()
+            .map(|(line, error)| {
+                let problem = crate::web::message(tr.language(), error);
+                tr.t2("admin-import-line", "line", line, "problem", problem)
+            })
+            .collect()),
+        other => Err(other.into()),
+    }
+}
+
+/// The lines of an import, or the problem of every bad line. Blank lines
+/// are skipped, `;` separates like `,` (spreadsheets in French, Spanish
+/// and Portuguese save CSV so), and a first line that names its columns
+/// (no country code, no number) is a header.
+fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
+    let mut lines: Vec<QuotaLine> = Vec::new();
+    let mut problems = Vec::new();
+    let mut first = true;
+    for (index, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let number = index + 1;
+        let cells: Vec<&str> = line.split([',', ';']).map(str::trim).collect();
+        if cells.iter().all(|cell| cell.is_empty()) {
+            continue;
+        }
+        let is_header = first
+            && CountryCode::parse(cells[0]).is_err()
+            && cells.get(1).is_some_and(|cell| capacity(cell).is_none());
+        first = false;
+        if is_header {
+            continue;
+        }
+        let problem = match cells[..] {
+            [code, typed] => match (CountryCode::parse(code), capacity(typed)) {
+                (Err(_), _) => tr.t1("admin-import-country", "code", code),
+                (_, None) => tr.t("admin-capacity-invalid"),
+                (Ok(country), Some(capacity)) => {
+                    match lines.iter().find(|earlier| earlier.country == country) {
+                        Some(earlier) => tr.t1("admin-import-twice", "first", earlier.line),
+                        None => {
+                            lines.push(QuotaLine {
+                                line: number,
+                                country,
+                                capacity,
+                            });
+                            continue;
+                        }
+                    }
+                }
+            },
+            _ => tr.t("admin-import-columns"),
+        };
+        problems.push(tr.t2("admin-import-line", "line", number, "problem", problem));
+    }
+    if lines.is_empty() && problems.is_empty() {
+        problems.push(tr.t("admin-import-empty"));
+    }
+    if problems.is_empty() {
+        Ok(lines)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each line as (line number, country code, capacity), or the problems.
+    type Parsed = Result<Vec<(usize, &'static str, Option<i32>)>, Vec<String>>;
+
+    fn parsed(text: &str) -> Parsed {
+        quota_lines(&Tr::new(Language::En), text).map(|lines| {
+            lines
+                .iter()
+                .map(|line| (line.line, line.country.as_str(), line.capacity))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn lines_with_or_without_a_header_semicolons_blanks_and_no_limit() {
+        assert_eq!(
+            parsed("\u{feff}country,capacity\r\nsn, 3\r\n\r\nML;\nBR;12\n"),
+            Ok(vec![
+                (2, "SN", Some(3)),
+                (4, "ML", None),
+                (5, "BR", Some(12))
+            ])
+        );
+        assert_eq!(parsed("SN,3"), Ok(vec![(1, "SN", Some(3))]));
+    }
+
+    #[test]
+    fn every_bad_line_is_named_by_its_number() {
+        let problems = parsed("SN,3\nXX,2\nML,-1\nBR\nSN,4\nPE,2,1").unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "Line 2: XX is not a country code.",
+                "Line 3: Enter a whole number of at least 0, or leave the field empty for no limit.",
+                "Line 4: Write a country code and a capacity, separated by a comma.",
+                "Line 5: This country is already on line 1.",
+                "Line 6: Write a country code and a capacity, separated by a comma.",
+            ]
+        );
+        assert_eq!(
+            parsed("country,capacity\n\n").unwrap_err(),
+            ["There is no line to import."]
+        );
+    }
+}

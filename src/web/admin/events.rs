@@ -1,0 +1,562 @@
+//! The events: their list, the form that creates or edits one, and an
+//! event's dashboard of places. The form is handed to the API's own parser
+//! as the JSON object the API takes, so both accept exactly the same input.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use diesel_async::AsyncPgConnection;
+use serde_json::{Value, json};
+
+use super::form::Form;
+use super::{
+    Admin, Bar, EventChange, EventPage, Field, Frame, Problems, Section, capacity_text,
+    country_name, zone,
+};
+use crate::db::admin as admin_store;
+use crate::db::events::{self as events_store, Event};
+use crate::domain::Language;
+use crate::i18n::{self, Tr};
+use crate::registration::{self, RegistrationError};
+use crate::web::AppError;
+use crate::web::organiser_input::EventSetup;
+
+#[derive(Template)]
+#[template(path = "admin/events.html")]
+struct EventsPage {
+    tr: Tr,
+    frame: Frame,
+    events: Vec<EventLine>,
+    can_change: bool,
+}
+
+struct EventLine {
+    name: String,
+    href: String,
+    dates: String,
+    window: String,
+    confirmed: i32,
+    capacity: String,
+}
+
+/// `GET /admin`
+pub async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
+    let mut conn = admin.conn().await?;
+    let events = admin_store::all_events(&mut conn).await?;
+    let tr = admin.tr;
+    let now = Utc::now();
+    let events = events
+        .iter()
+        .map(|event| EventLine {
+            name: event.name_in(tr.language().code()).to_owned(),
+            href: format!("/admin/events/{}", event.slug),
+            dates: dates(&tr, event),
+            window: tr.t(if event.is_open_at(now) {
+                "admin-window-open"
+            } else if now < event.registration_opens_at {
+                "admin-window-upcoming"
+            } else {
+                "admin-window-closed"
+            }),
+            confirmed: event.taken,
+            capacity: capacity_text(&tr, event.capacity),
+        })
+        .collect();
+    let page = EventsPage {
+        frame: admin.frame(tr.t("admin-events-title"), None),
+        events,
+        can_change: admin.can_change(),
+        tr,
+    };
+    admin.render(StatusCode::OK, &page)
+}
+
+fn dates(tr: &Tr, event: &Event) -> String {
+    let language = tr.language();
+    tr.t2(
+        "event-dates",
+        "start",
+        i18n::format_date(language, event.starts_on),
+        "end",
+        i18n::format_date(language, event.ends_on),
+    )
+}
+
+/// The inputs of the event form: name, label, input type and hint. The
+/// names are those of the API's JSON body.
+const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 9] = [
+    (
+        "slug",
+        "admin-event-slug",
+        "text",
+        Some("admin-event-slug-hint"),
+    ),
+    ("name", "admin-event-name", "text", None),
+    ("starts_on", "admin-event-starts-on", "date", None),
+    ("ends_on", "admin-event-ends-on", "date", None),
+    (
+        "timezone",
+        "admin-event-timezone",
+        "text",
+        Some("admin-event-timezone-hint"),
+    ),
+    (
+        "registration_opens_at",
+        "admin-event-opens",
+        "datetime-local",
+        Some("admin-times-hint"),
+    ),
+    (
+        "registration_closes_at",
+        "admin-event-closes",
+        "datetime-local",
+        Some("admin-times-hint"),
+    ),
+    (
+        "capacity",
+        "admin-event-capacity",
+        "number",
+        Some("admin-capacity-hint"),
+    ),
+    (
+        "default_country_capacity",
+        "admin-event-default-quota",
+        "number",
+        Some("admin-event-default-quota-hint"),
+    ),
+];
+
+/// What an organiser reads next to a field the shared parser refused.
+const EVENT_MESSAGES: [(&str, &str); 10] = [
+    ("slug", "admin-event-slug-invalid"),
+    ("name", "admin-required"),
+    ("starts_on", "admin-date-invalid"),
+    ("ends_on", "admin-event-ends-invalid"),
+    ("timezone", "admin-event-timezone-invalid"),
+    ("languages", "admin-event-languages-invalid"),
+    ("registration_opens_at", "admin-time-invalid"),
+    ("registration_closes_at", "admin-event-closes-invalid"),
+    ("capacity", "admin-capacity-invalid"),
+    ("default_country_capacity", "admin-capacity-invalid"),
+];
+
+/// The event form as typed, or as the stored event shows it.
+struct EventValues {
+    values: Vec<(&'static str, String)>,
+    languages: Vec<String>,
+}
+
+impl EventValues {
+    fn blank() -> EventValues {
+        EventValues {
+            values: Vec::new(),
+            languages: Language::ALL.iter().map(|l| l.code().to_owned()).collect(),
+        }
+    }
+
+    fn of_form(form: &Form) -> EventValues {
+        let names = EVENT_FIELDS.iter().map(|(name, ..)| *name);
+        EventValues {
+            values: names
+                .chain(["description"])
+                .map(|name| (name, form.text(name).to_owned()))
+                .collect(),
+            languages: form
+                .all("languages")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+
+    fn of_event(event: &Event) -> EventValues {
+        let zone = zone(event);
+        let number = |value: Option<i32>| value.map(|n| n.to_string()).unwrap_or_default();
+        EventValues {
+            values: vec![
+                ("slug", event.slug.clone()),
+                ("name", event.name.clone()),
+                ("description", event.description.clone()),
+                ("starts_on", event.starts_on.to_string()),
+                ("ends_on", event.ends_on.to_string()),
+                ("timezone", event.timezone.clone()),
+                (
+                    "registration_opens_at",
+                    local_input(event.registration_opens_at, zone),
+                ),
+                (
+                    "registration_closes_at",
+                    local_input(event.registration_closes_at, zone),
+                ),
+                ("capacity", number(event.capacity)),
+                (
+                    "default_country_capacity",
+                    number(event.default_country_capacity),
+                ),
+            ],
+            languages: event.languages.clone(),
+        }
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find_map(|(key, value)| (*key == name).then_some(value.as_str()))
+            .unwrap_or_default()
+    }
+
+    /// The body the API would receive. An edited event keeps its slug,
+    /// reference prefix and translations, which the form does not show.
+    fn json(&self, existing: Option<&Event>) -> Value {
+        let zone = self.get("timezone").parse().unwrap_or(chrono_tz::UTC);
+        let mut body = json!({
+            "slug": self.get("slug"),
+            "name": self.get("name"),
+            "description": self.get("description"),
+            "starts_on": self.get("starts_on"),
+            "ends_on": self.get("ends_on"),
+            "timezone": self.get("timezone"),
+            "languages": self.languages,
+            "registration_opens_at": instant(self.get("registration_opens_at"), zone),
+            "registration_closes_at": instant(self.get("registration_closes_at"), zone),
+            "capacity": number(self.get("capacity")),
+            "default_country_capacity": number(self.get("default_country_capacity")),
+        });
+        if let Some(event) = existing {
+            body["slug"] = json!(event.slug);
+            body["reference_prefix"] = json!(event.reference_prefix);
+            body["names"] = event.names.clone();
+            body["descriptions"] = event.descriptions.clone();
+        }
+        body
+    }
+}
+
+/// A time as a `datetime-local` input shows it, in the event's zone.
+pub(super) fn local_input(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A `datetime-local` value, read in the event's zone, as RFC 3339.
+/// Anything else goes on as typed, for the parser to refuse.
+pub(super) fn instant(text: &str, zone: Tz) -> Value {
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"));
+    match local
+        .ok()
+        .and_then(|local| zone.from_local_datetime(&local).earliest())
+    {
+        Some(at) => json!(at.to_rfc3339()),
+        None => json!(text),
+    }
+}
+
+/// A number input: empty is `null` (no limit); what is not a whole number
+/// goes on as text, for the parser to refuse.
+pub(super) fn number(text: &str) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        text.parse::<i64>()
+            .map_or_else(|_| json!(text), Value::from)
+    }
+}
+
+/// The inputs of `fields` with the values and problems of this form.
+pub(super) fn inputs(
+    tr: &Tr,
+    fields: &[(&'static str, &str, &'static str, Option<&str>)],
+    value: impl Fn(&str) -> String,
+    problems: &Problems,
+) -> Vec<Field> {
+    fields
+        .iter()
+        .map(|&(name, label, kind, hint)| Field {
+            name,
+            label: tr.t(label),
+            kind,
+            value: value(name),
+            hint: hint.map(|id| tr.t(id)),
+            error: problems.get(name),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/event_form.html")]
+struct EventFormPage {
+    tr: Tr,
+    frame: Frame,
+    title: String,
+    action: String,
+    csrf_token: String,
+    problems: Problems,
+    fields: Vec<Field>,
+    description: String,
+    languages: Vec<LanguageBox>,
+}
+
+struct LanguageBox {
+    code: &'static str,
+    name: &'static str,
+    checked: bool,
+}
+
+/// The form, new (`existing` is `None`) or for an event.
+fn render_form(
+    admin: &Admin,
+    existing: Option<&Event>,
+    values: &EventValues,
+    problems: Problems,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let tr = admin.tr;
+    let (title, action, frame_event, fields) = match existing {
+        Some(event) => (
+            tr.t("admin-event-edit-title"),
+            format!("/admin/events/{}/edit", event.slug),
+            Some((event, Section::Settings)),
+            &EVENT_FIELDS[1..],
+        ),
+        None => (
+            tr.t("admin-event-new-title"),
+            "/admin/events".to_owned(),
+            None,
+            &EVENT_FIELDS[..],
+        ),
+    };
+    let page = EventFormPage {
+        frame: admin.frame(title.clone(), frame_event),
+        title,
+        action,
+        csrf_token: admin.csrf_token(),
+        fields: inputs(&tr, fields, |name| values.get(name).to_owned(), &problems),
+        description: values.get("description").to_owned(),
+        languages: Language::ALL
+            .iter()
+            .map(|language| LanguageBox {
+                code: language.code(),
+                name: i18n::language_name(*language),
+                checked: values.languages.iter().any(|code| code == language.code()),
+            })
+            .collect(),
+        problems,
+        tr,
+    };
+    admin.render(status, &page)
+}
+
+/// The parser's answer: the set-up, or the problems to show on the form.
+pub(super) fn parsed<T>(
+    tr: &Tr,
+    result: Result<T, AppError>,
+    messages: &[(&str, &str)],
+) -> Result<Result<T, Problems>, AppError> {
+    match result {
+        Ok(setup) => Ok(Ok(setup)),
+        Err(AppError::Validation(fields)) => Ok(Err(Problems::of_fields(tr, &fields, messages))),
+        Err(other) => Err(other),
+    }
+}
+
+/// A use case's refusal as problems to show on the form; other failures
+/// stay failures.
+pub(super) fn refusal(language: Language, error: RegistrationError) -> Result<Problems, AppError> {
+    match error {
+        RegistrationError::Invalid(errors) => Ok(Problems::of(language, &errors)),
+        other => Err(other.into()),
+    }
+}
+
+/// `GET /admin/events/new`
+pub async fn new(admin: Admin) -> Result<HttpResponse, AppError> {
+    admin.require_organiser()?;
+    render_form(
+        &admin,
+        None,
+        &EventValues::blank(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /admin/events`
+pub async fn create(
+    admin: Admin,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let form = admin.change_form(&request, payload).await?;
+    let mut conn = admin.conn().await?;
+    save(&admin, &mut conn, &form, None).await
+}
+
+/// `GET /admin/events/{slug}/edit`
+pub async fn edit(EventPage(admin, event, _): EventPage) -> Result<HttpResponse, AppError> {
+    admin.require_organiser()?;
+    let values = EventValues::of_event(&event);
+    render_form(
+        &admin,
+        Some(&event),
+        &values,
+        Problems::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /admin/events/{slug}/edit`
+pub async fn update(
+    EventChange(admin, form, event, mut conn): EventChange,
+) -> Result<HttpResponse, AppError> {
+    save(&admin, &mut conn, &form, Some(&event)).await
+}
+
+/// Creates the event of the form, or saves it over `existing`: on to the
+/// event's page, or the form again with its problems.
+async fn save(
+    admin: &Admin,
+    conn: &mut AsyncPgConnection,
+    form: &Form,
+    existing: Option<&Event>,
+) -> Result<HttpResponse, AppError> {
+    let values = EventValues::of_form(form);
+    let body = values.json(existing);
+    let outcome = match parsed(&admin.tr, EventSetup::parse(&body), &EVENT_MESSAGES)? {
+        Ok(setup) => store(admin, conn, &setup, existing).await?,
+        Err(problems) => Err(problems),
+    };
+    match outcome {
+        Ok(next) => Ok(admin.see_other(&next)),
+        Err(problems) => render_form(
+            admin,
+            existing,
+            &values,
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}
+
+/// Writes the event: the page to go on to, or why it was refused.
+async fn store(
+    admin: &Admin,
+    conn: &mut AsyncPgConnection,
+    setup: &EventSetup<'_>,
+    existing: Option<&Event>,
+) -> Result<Result<String, Problems>, AppError> {
+    let changes = setup.new_event();
+    let organiser = admin.organiser.id;
+    let Some(event) = existing else {
+        let created = registration::admin::create_event(conn, &changes, organiser).await?;
+        return Ok(created
+            .map(|event| format!("/admin/events/{}", event.slug))
+            .ok_or_else(|| Problems::single("slug", admin.tr.t("admin-event-slug-taken"))));
+    };
+    match registration::admin::update_event(conn, event.id, &changes, organiser, Utc::now()).await {
+        Ok(()) => Ok(Ok(format!("/admin/events/{}?done=saved", event.slug))),
+        Err(error) => Ok(Err(refusal(admin.language(), error)?)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    tr: Tr,
+    frame: Frame,
+    notice: Option<String>,
+    dates: String,
+    window: String,
+    /// The whole event, as a list of one for the table of bars.
+    totals: Vec<Bar>,
+    countries: Vec<Bar>,
+    sessions: Vec<Bar>,
+    days: Vec<DayLine>,
+    busiest_day: i64,
+}
+
+struct DayLine {
+    day: String,
+    registrations: i64,
+}
+
+/// `GET /admin/events/{slug}`: where the places stand, by country and by
+/// session, and how registrations came in day by day.
+pub async fn dashboard(
+    EventPage(admin, event, mut conn): EventPage,
+) -> Result<HttpResponse, AppError> {
+    let countries = admin_store::country_counts(&mut conn, event.id).await?;
+    let sessions = events_store::sessions_of(&mut conn, event.id).await?;
+    let waiting_choices = admin_store::waiting_choices(&mut conn, event.id).await?;
+    let zone = zone(&event);
+    let days = admin_store::registrations_per_day(&mut conn, event.id, zone.name()).await?;
+    let tr = admin.tr;
+    let language = admin.language();
+    let waiting = countries.iter().map(|country| country.waiting).sum();
+    let window = i18n::format_datetime_with_zone(language, event.registration_opens_at, zone);
+    let closes = i18n::format_datetime_with_zone(language, event.registration_closes_at, zone);
+    let page = DashboardPage {
+        frame: admin.frame(
+            tr.t("admin-tab-dashboard"),
+            Some((&event, Section::Dashboard)),
+        ),
+        notice: admin.notice(),
+        dates: dates(&tr, &event),
+        window: tr.t2(
+            "event-registration-window",
+            "opens",
+            window,
+            "closes",
+            closes,
+        ),
+        totals: vec![Bar::new(
+            &tr,
+            "event".to_owned(),
+            tr.t("admin-whole-event"),
+            event.capacity,
+            event.taken,
+            waiting,
+        )],
+        countries: countries
+            .iter()
+            .map(|country| {
+                Bar::new(
+                    &tr,
+                    format!("country-{}", country.country_code),
+                    country_name(&country.country_code, language),
+                    country.capacity,
+                    country.taken,
+                    country.waiting,
+                )
+            })
+            .collect(),
+        sessions: sessions
+            .iter()
+            .map(|session| {
+                let waiting = waiting_choices
+                    .iter()
+                    .find_map(|(id, count)| (*id == session.id).then_some(*count))
+                    .unwrap_or(0);
+                Bar::new(
+                    &tr,
+                    format!("session-{}", session.code),
+                    format!("{} {}", session.code, session.title_in(language.code())),
+                    session.capacity,
+                    session.taken,
+                    waiting,
+                )
+            })
+            .collect(),
+        busiest_day: days.iter().map(|day| day.registrations).max().unwrap_or(0),
+        days: days
+            .iter()
+            .map(|day| DayLine {
+                day: i18n::format_date(language, day.day),
+                registrations: day.registrations,
+            })
+            .collect(),
+        tr,
+    };
+    admin.render(StatusCode::OK, &page)
+}

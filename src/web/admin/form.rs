@@ -1,0 +1,200 @@
+//! The body of a back-office form: URL-encoded, or `multipart/form-data`
+//! when it carries a file (the quota import). Repeated keys are kept: a
+//! form sends one pair per ticked box. And the query strings of the links
+//! that keep a list's filters.
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, web};
+
+use crate::web::AppError;
+use crate::web::input::read_body;
+
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    /// Reads the body, refusing more than `limit` bytes with 413.
+    pub async fn read(
+        request: &HttpRequest,
+        payload: web::Payload,
+        limit: usize,
+    ) -> Result<Form, AppError> {
+        let body = read_body(payload, limit).await?;
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let pairs = match multipart_boundary(content_type) {
+            Some(boundary) => multipart_fields(&body, boundary)?,
+            None => {
+                let text = std::str::from_utf8(&body)
+                    .map_err(|_| AppError::field("body", "is not UTF-8"))?;
+                // A form body is encoded as a query string is.
+                web::Query::<Vec<(String, String)>>::from_query(text)
+                    .map_err(|error| AppError::field("body", error.to_string()))?
+                    .into_inner()
+            }
+        };
+        Ok(Form(pairs))
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find_map(|(key, value)| (key == name).then_some(value.as_str()))
+    }
+
+    /// The first value of `name` without surrounding blanks; empty when absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).map(str::trim).unwrap_or_default()
+    }
+
+    /// Every value of `name`, in the order sent.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+}
+
+fn multipart_boundary(content_type: &str) -> Option<&str> {
+    let (mime, parameters) = content_type.split_once(';')?;
+    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    parameters.split(';').find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"'))
+    })
+}
+
+fn malformed() -> AppError {
+    AppError::field("body", "is not a well-formed multipart form")
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// The named parts of a multipart body (RFC 7578) as browsers send them. A
+/// file's bytes are read as UTF-8 with bad bytes replaced, so that a file
+/// saved in another encoding is refused line by line, where the organiser
+/// can see what is wrong, rather than as a whole.
+fn multipart_fields(body: &[u8], boundary: &str) -> Result<Vec<(String, String)>, AppError> {
+    let first = format!("--{boundary}");
+    let between = format!("\r\n--{boundary}");
+    let mut rest = body.strip_prefix(first.as_bytes()).ok_or_else(malformed)?;
+    let mut fields = Vec::new();
+    // After each delimiter: `--` closes the body, a line break opens a part.
+    while !rest.starts_with(b"--") {
+        let part = rest.strip_prefix(b"\r\n").ok_or_else(malformed)?;
+        let end = position(part, between.as_bytes()).ok_or_else(malformed)?;
+        rest = &part[end + between.len()..];
+        let part = &part[..end];
+        let headers_end = position(part, b"\r\n\r\n").ok_or_else(malformed)?;
+        let headers = String::from_utf8_lossy(&part[..headers_end]);
+        let name = headers
+            .lines()
+            .find_map(disposition_name)
+            .ok_or_else(malformed)?;
+        let value = String::from_utf8_lossy(&part[headers_end + 4..]).into_owned();
+        fields.push((name, value));
+    }
+    Ok(fields)
+}
+
+/// The `name` of a `Content-Disposition: form-data; name="…"` header line.
+fn disposition_name(line: &str) -> Option<String> {
+    let (header, value) = line.split_once(':')?;
+    if !header.trim().eq_ignore_ascii_case("content-disposition") {
+        return None;
+    }
+    value
+        .split(';')
+        .find_map(|parameter| parameter.trim().strip_prefix("name="))
+        .map(|name| name.trim_matches('"').to_owned())
+}
+
+/// `a=1&b=x%20y` from the pairs whose value is not empty.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Everything but the unreserved characters of RFC 3986, byte by byte.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "--XyZ\r\n\
+        Content-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
+        abc\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"quotas.csv\"\r\n\
+        Content-Type: text/csv\r\n\r\n\
+        country,capacity\r\nSN,3\r\n\r\n\
+        --XyZ\r\n\
+        Content-Disposition: form-data; name=\"lines\"\r\n\r\n\
+        \r\n\
+        --XyZ--\r\n";
+
+    #[test]
+    fn multipart_parts_keep_their_names_and_exact_contents() {
+        let boundary = multipart_boundary("multipart/form-data; boundary=\"XyZ\"").unwrap();
+        let fields = multipart_fields(BODY.as_bytes(), boundary).unwrap();
+        let expected = [
+            ("csrf_token", "abc"),
+            ("file", "country,capacity\r\nSN,3\r\n"),
+            ("lines", ""),
+        ];
+        assert_eq!(fields.len(), expected.len());
+        for ((name, value), (want_name, want_value)) in fields.iter().zip(expected) {
+            assert_eq!((name.as_str(), value.as_str()), (want_name, want_value));
+        }
+    }
+
+    #[test]
+    fn only_multipart_bodies_have_a_boundary_and_broken_ones_are_refused() {
+        assert_eq!(
+            multipart_boundary("application/x-www-form-urlencoded"),
+            None
+        );
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+        assert!(multipart_fields(b"--XyZ\r\nno end", "XyZ").is_err());
+        assert!(multipart_fields(b"garbage", "XyZ").is_err());
+        let invalid_utf8 =
+            b"--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nC\xF4te\r\n--B--";
+        let fields = multipart_fields(invalid_utf8, "B").unwrap();
+        assert_eq!(fields[0].1, "C\u{FFFD}te");
+    }
+
+    #[test]
+    fn query_strings_encode_values_and_leave_out_empty_ones() {
+        assert_eq!(
+            query_string(&[("q", "Nguyễn & co"), ("status", ""), ("page", "2")]),
+            "q=Nguy%E1%BB%85n%20%26%20co&page=2"
+        );
+    }
+}

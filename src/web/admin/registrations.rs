@@ -1,0 +1,553 @@
+//! An event's registrations: the list (search, filters, sorting, pages and
+//! the export links), and each registration's page with its history and
+//! what organisers may do with it — each action a use case of
+//! `registration::admin`, written to the audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use diesel::result::Error as DieselError;
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::form::query_string;
+use super::{
+    Admin, EventChange, EventPage, Frame, IdPath, Pager, Problems, Section, country_name,
+    email_kind, email_status, list_query, zone,
+};
+use crate::db::admin as admin_store;
+use crate::db::attendees::{self, Attendee};
+use crate::db::events::{self as events_store, Event};
+use crate::db::registrations as registrations_store;
+use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::i18n::{self, Tr};
+use crate::registration::{self, RegistrationError, view_of};
+use crate::web::AppError;
+
+#[derive(Template)]
+#[template(path = "admin/registrations.html")]
+struct ListPage {
+    tr: Tr,
+    frame: Frame,
+    action: String,
+    search: String,
+    sort: String,
+    statuses: Vec<Choice>,
+    countries: Vec<Choice>,
+    sessions: Vec<Choice>,
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+    total: i64,
+    pager: Pager,
+    export_csv: String,
+    export_xlsx: String,
+}
+
+/// An `<option>`; the empty value means "any".
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// A column heading; a sortable one links to the list sorted by it.
+struct Column {
+    label: String,
+    href: Option<String>,
+    /// `aria-sort` of the column the list is sorted by.
+    sorted: Option<&'static str>,
+}
+
+struct Row {
+    href: String,
+    reference: String,
+    name: String,
+    email: String,
+    country: String,
+    organisation: String,
+    status: String,
+    registered: String,
+}
+
+/// The orders of `db::attendees::sort_clause` a column sorts by:
+/// ascending, then descending on a second click where there is one.
+#[derive(Clone, Copy)]
+struct Order {
+    ascending: &'static str,
+    descending: Option<&'static str>,
+}
+
+const fn order(ascending: &'static str, descending: Option<&'static str>) -> Option<Order> {
+    Some(Order {
+        ascending,
+        descending,
+    })
+}
+
+const COLUMNS: [(&str, Option<Order>); 7] = [
+    ("admin-column-reference", None),
+    ("admin-column-name", order("name", Some("-name"))),
+    ("admin-column-email", None),
+    ("admin-column-country", order("country", None)),
+    ("admin-column-organisation", None),
+    ("admin-column-status", order("status", None)),
+    // The default order is the order of registration.
+    ("admin-column-registered", order("", Some("-registered"))),
+];
+
+const STATUSES: [&str; 3] = ["confirmed", "waitlisted", "cancelled"];
+
+/// `GET /admin/events/{slug}/registrations`
+pub async fn list(
+    EventPage(admin, event, mut conn): EventPage,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let query = list_query(&request)?;
+    let (page, per_page) = query.paging()?;
+    let filter = query.filter(&mut conn, &event).await?;
+    let total = attendees::total(&mut conn, event.id, &filter).await?;
+    let sort = query.sort.as_deref().unwrap_or_default();
+    let found = attendees::page(
+        &mut conn,
+        event.id,
+        &filter,
+        Some(sort),
+        (page - 1) * per_page,
+        per_page,
+    )
+    .await?;
+    let countries = admin_store::country_counts(&mut conn, event.id).await?;
+    let sessions = events_store::sessions_of(&mut conn, event.id).await?;
+
+    let tr = admin.tr;
+    let language = admin.language();
+    let (search, status, country, session) = (
+        query.q.as_deref().unwrap_or_default(),
+        query.status.as_deref().unwrap_or_default(),
+        query.country.as_deref().unwrap_or_default(),
+        query.session.as_deref().unwrap_or_default(),
+    );
+    let filters = [
+        ("q", search),
+        ("status", status),
+        ("country", country),
+        ("session", session),
+    ];
+    let action = format!("/admin/events/{}/registrations", event.slug);
+    let link = |sort: &str, page: i64| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let mut pairs = filters.to_vec();
+        pairs.extend([("sort", sort), ("page", page.as_str())]);
+        format!("{action}?{}", query_string(&pairs))
+    };
+    let any = |label_id: &str| Choice {
+        value: String::new(),
+        label: tr.t(label_id),
+        selected: false,
+    };
+    let export = |format: &str| {
+        format!(
+            "/api/v1/events/{}/registrations.{format}?{}",
+            event.slug,
+            query_string(&filters)
+        )
+    };
+    let page_view = ListPage {
+        frame: admin.frame(
+            tr.t("admin-tab-registrations"),
+            Some((&event, Section::Registrations)),
+        ),
+        search: search.to_owned(),
+        sort: sort.to_owned(),
+        statuses: std::iter::once(any("admin-any-status"))
+            .chain(STATUSES.iter().map(|value| Choice {
+                value: (*value).to_owned(),
+                label: tr.t(status_message(value)),
+                selected: *value == status,
+            }))
+            .collect(),
+        countries: std::iter::once(any("admin-any-country"))
+            .chain(countries.iter().map(|quota| Choice {
+                value: quota.country_code.clone(),
+                label: country_name(&quota.country_code, language),
+                selected: quota.country_code.eq_ignore_ascii_case(country),
+            }))
+            .collect(),
+        sessions: std::iter::once(any("admin-any-session"))
+            .chain(sessions.iter().map(|each| Choice {
+                value: each.code.clone(),
+                label: format!("{} {}", each.code, each.title_in(language.code())),
+                selected: each.code.eq_ignore_ascii_case(session),
+            }))
+            .collect(),
+        columns: COLUMNS
+            .iter()
+            .map(|&(label, order)| Column {
+                label: tr.t(label),
+                href: order.map(|order| {
+                    let next = match order.descending {
+                        Some(descending) if sort == order.ascending => descending,
+                        _ => order.ascending,
+                    };
+                    link(next, 1)
+                }),
+                sorted: order.and_then(|order| {
+                    if sort == order.ascending {
+                        Some("ascending")
+                    } else if order.descending == Some(sort) {
+                        Some("descending")
+                    } else {
+                        None
+                    }
+                }),
+            })
+            .collect(),
+        rows: found
+            .iter()
+            .map(|attendee| row(&tr, &event, attendee))
+            .collect(),
+        total,
+        pager: Pager::new(&tr, page, per_page, total, |page| link(sort, page)),
+        export_csv: export("csv"),
+        export_xlsx: export("xlsx"),
+        action,
+        tr,
+    };
+    admin.render(StatusCode::OK, &page_view)
+}
+
+fn status_message(status: &str) -> &'static str {
+    match status {
+        "confirmed" => "status-confirmed",
+        "waitlisted" => "status-waitlisted",
+        _ => "status-cancelled",
+    }
+}
+
+/// "on the waiting list (position 3)".
+fn status_text(tr: &Tr, status: &str, position: Option<i64>) -> String {
+    let status = tr.t(status_message(status));
+    match position {
+        Some(position) => tr.t2(
+            "admin-status-position",
+            "status",
+            status,
+            "position",
+            position,
+        ),
+        None => status,
+    }
+}
+
+fn row(tr: &Tr, event: &Event, attendee: &Attendee) -> Row {
+    let language = tr.language();
+    Row {
+        href: detail_url(event, attendee.id),
+        reference: attendee.reference.clone(),
+        name: full_name(&attendee.given_name, &attendee.family_name),
+        email: attendee.email.clone(),
+        country: country_name(&attendee.country_code, language),
+        organisation: attendee.organisation.clone(),
+        status: status_text(tr, &attendee.status, attendee.waitlist_position),
+        registered: i18n::format_datetime_with_zone(language, attendee.registered_at, zone(event)),
+    }
+}
+
+fn full_name(given: &str, family: &str) -> String {
+    format!("{given} {family}").trim().to_owned()
+}
+
+fn detail_url(event: &Event, id: Uuid) -> String {
+    format!("/admin/events/{}/registrations/{id}", event.slug)
+}
+
+#[derive(Template)]
+#[template(path = "admin/registration.html")]
+struct DetailPage {
+    tr: Tr,
+    frame: Frame,
+    title: String,
+    notice: Option<String>,
+    problems: Vec<String>,
+    details: Vec<(String, String)>,
+    choices: Vec<ChoiceLine>,
+    can_change: bool,
+    cancelled: bool,
+    waiting: bool,
+    csrf_token: String,
+    action: String,
+    sessions: Vec<SessionBox>,
+    history: Vec<HistoryLine>,
+    emails: Vec<EmailLine>,
+}
+
+struct ChoiceLine {
+    code: String,
+    title: String,
+    slot: String,
+    status: String,
+}
+
+struct SessionBox {
+    code: String,
+    title: String,
+    slot: String,
+    checked: bool,
+}
+
+struct HistoryLine {
+    at: String,
+    who: String,
+    what: String,
+    detail: String,
+}
+
+struct EmailLine {
+    at: String,
+    kind: String,
+    subject: String,
+    status: String,
+    attempts: i32,
+    error: String,
+}
+
+/// `GET /admin/events/{slug}/registrations/{id}`
+pub async fn show(
+    EventPage(admin, event, mut conn): EventPage,
+    path: web::Path<IdPath>,
+) -> Result<HttpResponse, AppError> {
+    render_detail(
+        &admin,
+        &mut conn,
+        &event,
+        path.id,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_detail(
+    admin: &Admin,
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    id: Uuid,
+    problems: Vec<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let registration = registrations_store::find(conn, id)
+        .await
+        .map_err(|error| match error {
+            DieselError::NotFound => AppError::NotFound("registration"),
+            other => other.into(),
+        })?;
+    if registration.event_id != event.id {
+        return Err(AppError::NotFound("registration"));
+    }
+    let view = view_of(conn, registration).await?;
+    let sessions = events_store::sessions_of(conn, event.id).await?;
+    let history = admin_store::history_of(conn, id).await?;
+    let emails = admin_store::emails_of(conn, id).await?;
+
+    let tr = admin.tr;
+    let language = admin.language();
+    let zone = zone(event);
+    let when = |at| i18n::format_datetime_with_zone(language, at, zone);
+    let registration = &view.registration;
+    let name = full_name(&registration.given_name, &registration.family_name);
+    let title = tr.t2(
+        "admin-registration-title",
+        "reference",
+        registration.reference.as_str(),
+        "name",
+        name.as_str(),
+    );
+    let details = [
+        (
+            "admin-column-status",
+            status_text(&tr, &registration.status, view.waitlist_position),
+        ),
+        ("field-given-name", registration.given_name.clone()),
+        ("field-family-name", registration.family_name.clone()),
+        ("field-email", registration.email.clone()),
+        (
+            "field-country",
+            country_name(&registration.country_code, language),
+        ),
+        ("field-organisation", registration.organisation.clone()),
+        (
+            "field-language",
+            Language::parse(&registration.language).map_or_else(
+                |_| registration.language.clone(),
+                |language| i18n::language_name(language).to_owned(),
+            ),
+        ),
+        ("admin-column-registered", when(registration.created_at)),
+    ]
+    .into_iter()
+    .map(|(label, value)| (tr.t(label), value))
+    .collect();
+    let page = DetailPage {
+        frame: admin.frame(title.clone(), Some((event, Section::Registrations))),
+        title,
+        notice: admin.notice(),
+        problems,
+        details,
+        choices: view
+            .choices
+            .iter()
+            .map(|choice| ChoiceLine {
+                code: choice.session.code.clone(),
+                title: choice.session.title_in(language.code()).to_owned(),
+                slot: i18n::format_session_slot(
+                    language,
+                    choice.session.starts_at,
+                    choice.session.ends_at,
+                    zone,
+                ),
+                status: tr.t(if choice.status == "confirmed" {
+                    "manage-session-status-confirmed"
+                } else {
+                    "manage-session-status-waitlisted"
+                }),
+            })
+            .collect(),
+        can_change: admin.can_change(),
+        cancelled: registration.status == "cancelled",
+        waiting: registration.status == "waitlisted",
+        csrf_token: admin.csrf_token(),
+        action: detail_url(event, id),
+        sessions: sessions
+            .iter()
+            .map(|session| SessionBox {
+                code: session.code.clone(),
+                title: session.title_in(language.code()).to_owned(),
+                slot: i18n::format_session_slot(language, session.starts_at, session.ends_at, zone),
+                checked: view
+                    .choices
+                    .iter()
+                    .any(|choice| choice.session.id == session.id),
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|entry| HistoryLine {
+                at: when(entry.at),
+                who: entry.organiser.unwrap_or_default(),
+                what: action_text(&tr, &entry.action),
+                detail: entry.detail.to_string(),
+            })
+            .collect(),
+        emails: emails
+            .iter()
+            .map(|email| EmailLine {
+                at: when(email.created_at),
+                kind: tr.t(email_kind(&email.kind)),
+                subject: email.subject.clone().unwrap_or_default(),
+                status: tr.t(email_status(&email.status)),
+                attempts: email.attempts,
+                error: email.last_error.clone().unwrap_or_default(),
+            })
+            .collect(),
+        tr,
+    };
+    admin.render(status, &page)
+}
+
+/// An audit log action in words; one we have no words for, as written.
+fn action_text(tr: &Tr, action: &str) -> String {
+    let id = match action {
+        "registration.cancel" => "admin-action-cancel",
+        "registration.promote" => "admin-action-promote",
+        "registration.sessions" => "admin-action-sessions",
+        "email.resend" => "admin-action-resend",
+        "email.retry" => "admin-action-retry",
+        other => return other.to_owned(),
+    };
+    tr.t(id)
+}
+
+#[derive(Deserialize)]
+pub struct ActionPath {
+    id: Uuid,
+    action: String,
+}
+
+/// `POST …/registrations/{id}/{action}`: `cancel`, `promote` (out of
+/// turn), `sessions` (one `sessions` field per ticked box) or `resend`
+/// (the last confirmation or waiting-list email, word for word). Back to
+/// the registration's page with `?done=…`, or that page again with the
+/// reason of a refusal.
+pub async fn act(
+    EventChange(admin, form, event, mut conn): EventChange,
+    path: web::Path<ActionPath>,
+) -> Result<HttpResponse, AppError> {
+    let (id, organiser, now) = (path.id, admin.organiser.id, Utc::now());
+    let (outcome, done) = match path.action.as_str() {
+        "cancel" => {
+            // A place given up goes to someone else at once: no cancelling
+            // by a stray click.
+            let outcome = if form.get("confirm") == Some("yes") {
+                registration::admin::cancel(&mut conn, &event, id, organiser, now)
+                    .await
+                    .map(drop)
+            } else {
+                Err(invalid("confirm", "admin-cancel-unconfirmed"))
+            };
+            (outcome, "cancelled")
+        }
+        "promote" => (
+            registration::admin::promote_out_of_turn(&mut conn, &event, id, organiser, now)
+                .await
+                .map(drop),
+            "promoted",
+        ),
+        "sessions" => {
+            let codes = form
+                .all("sessions")
+                .into_iter()
+                .map(SessionCode::parse)
+                .collect::<Result<Vec<_>, _>>();
+            let outcome = match codes {
+                Ok(codes) => {
+                    registration::admin::change_sessions(&mut conn, &event, id, &codes, organiser)
+                        .await
+                        .map(drop)
+                }
+                Err(error) => Err(invalid("sessions", error.message_key())),
+            };
+            (outcome, "sessions")
+        }
+        "resend" => (
+            registration::resend(&mut conn, &event, id, organiser).await,
+            "resent",
+        ),
+        _ => return Err(AppError::NotFound("action")),
+    };
+    let (status, problems) = match outcome {
+        Ok(()) => {
+            let url = detail_url(&event, id);
+            return Ok(admin.see_other(&format!("{url}?done={done}")));
+        }
+        Err(RegistrationError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Problems::of(admin.language(), &errors).into_messages(),
+        ),
+        Err(RegistrationError::Cancelled) => (
+            StatusCode::CONFLICT,
+            vec![admin.tr.t("admin-error-cancelled")],
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    render_detail(&admin, &mut conn, &event, id, problems, status).await
+}
+
+fn invalid(field: &str, message_id: &'static str) -> RegistrationError {
+    RegistrationError::Invalid(FieldErrors::single(field, FieldError::new(message_id)))
+}

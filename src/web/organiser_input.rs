@@ -1,0 +1,347 @@
+//! What organisers send, read the same way by the organiser API and the back
+//! office: an event's or a session's set-up (the back office hands its form
+//! over as a JSON object, so both go through one parser and one set of
+//! rules), the event a path names, and the filters, sort and page of an
+//! attendee list.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::db::attendees::AttendeeFilter;
+use crate::db::events::{self as store, Event, NewEvent, NewSession};
+use crate::domain::{EventSlug, Language, ReferencePrefix, SessionCode};
+use crate::export::{FilterError, FilterInput, resolve_filter};
+use crate::web::AppError;
+use crate::web::json_fields::JsonFields;
+
+pub const MAX_PER_PAGE: i64 = 1000;
+
+pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
+    store::find_by_slug(conn, slug)
+        .await?
+        .ok_or(AppError::NotFound("event"))
+}
+
+/// An event as an organiser sets it up, checked field by field.
+pub struct EventSetup<'a> {
+    pub slug: EventSlug,
+    pub name: &'a str,
+    names: Map<String, Value>,
+    description: &'a str,
+    descriptions: Map<String, Value>,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    timezone: chrono_tz::Tz,
+    languages: Vec<String>,
+    opens: DateTime<Utc>,
+    closes: DateTime<Utc>,
+    capacity: Option<i32>,
+    default_country_capacity: Option<i32>,
+    prefix: ReferencePrefix,
+}
+
+impl<'a> EventSetup<'a> {
+    /// Every problem at once, as the per-field map of a 422.
+    pub fn parse(body: &'a Value) -> Result<EventSetup<'a>, AppError> {
+        let mut fields = JsonFields::new(
+            body,
+            &[
+                "slug",
+                "name",
+                "names",
+                "description",
+                "descriptions",
+                "starts_on",
+                "ends_on",
+                "timezone",
+                "languages",
+                "registration_opens_at",
+                "registration_closes_at",
+                "capacity",
+                "default_country_capacity",
+                "reference_prefix",
+            ],
+        )?;
+        let slug = fields.text("slug").and_then(|slug| {
+            EventSlug::parse(slug)
+                .map_err(|_| {
+                    fields.error("slug", "use 1 to 64 lowercase letters, digits and hyphens")
+                })
+                .ok()
+        });
+        let name = fields.text("name");
+        let names = fields.map_of_texts("names");
+        let description = fields.optional_text("description").unwrap_or_default();
+        let descriptions = fields.map_of_texts("descriptions");
+        let starts_on = fields.date("starts_on");
+        let ends_on = fields.date("ends_on");
+        let timezone = fields.text("timezone").and_then(|zone| {
+            zone.parse::<chrono_tz::Tz>()
+                .map_err(|_| {
+                    fields.error("timezone", "must be an IANA time zone like Africa/Dakar")
+                })
+                .ok()
+        });
+        let languages = fields.strings("languages").and_then(|codes| {
+            let mut languages: Vec<String> = Vec::new();
+            for code in codes {
+                match Language::parse(code) {
+                    Ok(language) if !languages.iter().any(|l| l == language.code()) => {
+                        languages.push(language.code().into())
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        fields.error("languages", "each must be one of en, fr, es, pt");
+                        return None;
+                    }
+                }
+            }
+            Some(languages)
+        });
+        let opens = fields.datetime("registration_opens_at");
+        let closes = fields.datetime("registration_closes_at");
+        let capacity = fields.capacity("capacity");
+        let default_country_capacity = fields.capacity("default_country_capacity");
+        let prefix = match fields.optional_text("reference_prefix") {
+            Some(prefix) => ReferencePrefix::parse(prefix)
+                .map_err(|_| fields.error("reference_prefix", "use 2 to 5 letters"))
+                .ok(),
+            None => slug.as_ref().map(|slug| default_prefix(slug.as_str())),
+        };
+        if let (Some(starts), Some(ends)) = (starts_on, ends_on)
+            && ends < starts
+        {
+            fields.error("ends_on", "must not be before starts_on");
+        }
+        if let (Some(opens), Some(closes)) = (opens, closes)
+            && closes <= opens
+        {
+            fields.error(
+                "registration_closes_at",
+                "must be after registration_opens_at",
+            );
+        }
+        fields.finish()?;
+        let (
+            Some(slug),
+            Some(name),
+            Some(names),
+            Some(descriptions),
+            Some(starts_on),
+            Some(ends_on),
+            Some(timezone),
+            Some(languages),
+            Some(opens),
+            Some(closes),
+            Ok(capacity),
+            Ok(default_country_capacity),
+            Some(prefix),
+        ) = (
+            slug,
+            name,
+            names,
+            descriptions,
+            starts_on,
+            ends_on,
+            timezone,
+            languages,
+            opens,
+            closes,
+            capacity,
+            default_country_capacity,
+            prefix,
+        )
+        else {
+            return Err(AppError::field("body", "is incomplete"));
+        };
+        Ok(EventSetup {
+            slug,
+            name,
+            names,
+            description,
+            descriptions,
+            starts_on,
+            ends_on,
+            timezone,
+            languages,
+            opens,
+            closes,
+            capacity,
+            default_country_capacity,
+            prefix,
+        })
+    }
+
+    pub fn new_event(&self) -> NewEvent<'_> {
+        NewEvent {
+            id: Uuid::now_v7(),
+            slug: self.slug.as_str(),
+            reference_prefix: self.prefix.as_str(),
+            name: self.name,
+            names: Value::Object(self.names.clone()),
+            description: self.description,
+            descriptions: Value::Object(self.descriptions.clone()),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            timezone: self.timezone.name(),
+            languages: self.languages.clone(),
+            registration_opens_at: self.opens,
+            registration_closes_at: self.closes,
+            capacity: self.capacity,
+            default_country_capacity: self.default_country_capacity,
+        }
+    }
+}
+
+/// The first letters of the slug, as a booking-code prefix ("dakar-2005" → "DAK").
+fn default_prefix(slug: &str) -> ReferencePrefix {
+    let letters: String = slug
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .take(3)
+        .collect();
+    ReferencePrefix::parse(&letters)
+        .or_else(|_| ReferencePrefix::parse("REG"))
+        .expect("REG is a valid prefix")
+}
+
+/// A session as an organiser sets it up, checked field by field.
+pub struct SessionSetup<'a> {
+    pub code: SessionCode,
+    title: &'a str,
+    titles: Map<String, Value>,
+    kind: &'a str,
+    room: &'a str,
+    description: &'a str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    capacity: Option<i32>,
+}
+
+impl<'a> SessionSetup<'a> {
+    pub fn parse(body: &'a Value) -> Result<SessionSetup<'a>, AppError> {
+        let mut fields = JsonFields::new(
+            body,
+            &[
+                "code",
+                "title",
+                "titles",
+                "kind",
+                "room",
+                "description",
+                "starts_at",
+                "ends_at",
+                "capacity",
+            ],
+        )?;
+        let code = fields.text("code").and_then(|code| {
+            SessionCode::parse(code)
+                .map_err(|_| fields.error("code", "use 1 to 16 letters, digits, - or _"))
+                .ok()
+        });
+        let title = fields.text("title");
+        let titles = fields.map_of_texts("titles");
+        let kind = fields.optional_text("kind").unwrap_or("workshop");
+        if !["workshop", "plenary"].contains(&kind) {
+            fields.error("kind", "must be workshop or plenary");
+        }
+        let room = fields.optional_text("room").unwrap_or_default();
+        let description = fields.optional_text("description").unwrap_or_default();
+        let starts_at = fields.datetime("starts_at");
+        let ends_at = fields.datetime("ends_at");
+        let capacity = fields.capacity("capacity");
+        if let (Some(starts), Some(ends)) = (starts_at, ends_at)
+            && ends <= starts
+        {
+            fields.error("ends_at", "must be after starts_at");
+        }
+        fields.finish()?;
+        let (Some(code), Some(title), Some(titles), Some(starts_at), Some(ends_at), Ok(capacity)) =
+            (code, title, titles, starts_at, ends_at, capacity)
+        else {
+            return Err(AppError::field("body", "is incomplete"));
+        };
+        Ok(SessionSetup {
+            code,
+            title,
+            titles,
+            kind,
+            room,
+            description,
+            starts_at,
+            ends_at,
+            capacity,
+        })
+    }
+
+    pub fn new_session(&self, event_id: Uuid) -> NewSession<'_> {
+        NewSession {
+            id: Uuid::now_v7(),
+            event_id,
+            code: self.code.as_str(),
+            kind: self.kind,
+            title: self.title,
+            titles: Value::Object(self.titles.clone()),
+            description: self.description,
+            room: self.room,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            capacity: self.capacity,
+        }
+    }
+}
+
+/// The query of an attendee list or export.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub country: Option<String>,
+    pub session: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    /// CSV only: start with a UTF-8 byte-order mark for Excel.
+    pub bom: Option<bool>,
+}
+
+impl ListQuery {
+    /// Turns the filters into an attendee filter, refusing unknown values.
+    pub async fn filter(
+        &self,
+        conn: &mut AsyncPgConnection,
+        event: &Event,
+    ) -> Result<AttendeeFilter, AppError> {
+        let input = FilterInput {
+            status: self.status.as_deref(),
+            country: self.country.as_deref(),
+            session: self.session.as_deref(),
+            search: self.q.as_deref(),
+        };
+        resolve_filter(conn, event, &input)
+            .await
+            .map_err(|error| match error {
+                FilterError::Invalid(fields) => AppError::Validation(fields),
+                FilterError::Database(error) => error.into(),
+            })
+    }
+
+    /// `(page, per_page)`, 50 a page unless asked otherwise.
+    pub fn paging(&self) -> Result<(i64, i64), AppError> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(50);
+        if page < 1 {
+            return Err(AppError::field("page", "must be at least 1"));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(AppError::field(
+                "per_page",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        Ok((page, per_page))
+    }
+}

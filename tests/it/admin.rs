@@ -1,0 +1,1048 @@
+//! The back office through HTTP, as a browser with JavaScript off uses it:
+//! a login, forms posted with the session's CSRF token, redirects looked at
+//! one by one, and the database checked after each change.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
+use serde_json::{Value, json};
+
+use rencontre::db::organisers;
+use rencontre::domain::secret;
+
+use crate::support::{
+    EventSpec, TestApp, assert_invariants_hold, count, create_event, delegate, manifest_dir,
+};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// An organiser who logs in with `PASSWORD`; their email address.
+async fn organiser(app: &TestApp, role: &str, name: &str) -> String {
+    let mut conn = app.pool.get().await.expect("connection");
+    let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
+    let hash = secret::hash_password(PASSWORD).expect("hash");
+    organisers::insert(&mut conn, &email, name, role, Some(&hash))
+        .await
+        .expect("organiser");
+    email
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    /// The session cookie the answer sets, if any.
+    session: Option<SessionCookie>,
+    body: String,
+}
+
+#[derive(Debug)]
+struct SessionCookie {
+    value: String,
+    http_only: bool,
+    same_site_lax: bool,
+    path: Option<String>,
+    secure: bool,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the first hidden `name` field of the page.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let (_, rest) = self
+            .body
+            .split_once(&marker)
+            .unwrap_or_else(|| panic!("no {name} field in:\n{}", self.body));
+        rest.split('"').next().unwrap_or_default().to_owned()
+    }
+
+    /// The text of each cell of the table row with this id.
+    fn row(&self, id: &str) -> Vec<String> {
+        let (_, rest) = self
+            .body
+            .split_once(&format!("<tr id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no row {id} in:\n{}", self.body));
+        let row = rest.split("</tr>").next().unwrap_or_default();
+        row.split("</t")
+            .filter_map(|cell| {
+                cell.rsplit_once('>')
+                    .map(|(_, text)| text.trim().to_owned())
+            })
+            .filter(|text| !text.is_empty())
+            .collect()
+    }
+
+    fn assert_contains(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "{text:?} not in the page ({}):\n{}",
+            self.status,
+            self.body
+        );
+    }
+}
+
+/// A browser of its own: its cookies, and the address it connects from
+/// (any of 127.0.0.0/8 reaches the app on 127.0.0.1).
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Browser<'a> {
+        Self::from_address(app, Ipv4Addr::LOCALHOST)
+    }
+
+    fn from_address(app: &'a TestApp, address: Ipv4Addr) -> Browser<'a> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .local_address(IpAddr::V4(address))
+            .build()
+            .expect("client");
+        Browser { app, client }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("request");
+        let session = response
+            .cookies()
+            .find(|cookie| cookie.name() == "rencontre_session")
+            .map(|cookie| SessionCookie {
+                value: cookie.value().to_owned(),
+                http_only: cookie.http_only(),
+                same_site_lax: cookie.same_site_lax(),
+                path: cookie.path().map(str::to_owned),
+                secure: cookie.secure(),
+            });
+        Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            session,
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(self.client.get(self.app.url(path))).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.send(self.client.post(self.app.url(path)).form(fields))
+            .await
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Answer {
+        let form = self.get("/admin/login").await;
+        assert_eq!(form.status, 200);
+        let csrf = form.hidden("csrf_token");
+        self.post(
+            "/admin/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Logs in and returns the session's CSRF token, as its pages carry it.
+    async fn signed_in(&self, email: &str) -> String {
+        let login = self.login(email, PASSWORD).await;
+        assert_eq!(login.status, 303, "{}", login.body);
+        self.get("/admin").await.hidden("csrf_token")
+    }
+}
+
+/// A browser signed in as a new organiser with this role, and the CSRF
+/// token of its session.
+async fn signed_in<'a>(app: &'a TestApp, role: &str, name: &str) -> (Browser<'a>, String) {
+    let browser = Browser::new(app);
+    let csrf = browser.signed_in(&organiser(app, role, name).await).await;
+    (browser, csrf)
+}
+
+/// The routes of `src/web/admin/mod.rs` as (method, path, handler), read
+/// from the source so that a new route is checked the day it is added.
+fn admin_routes() -> Vec<(String, String, String)> {
+    let source =
+        std::fs::read_to_string(manifest_dir().join("src/web/admin/mod.rs")).expect("routes");
+    let flat: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.split(".route(")
+        .skip(1)
+        .filter_map(|call| {
+            let path = call.trim_start().strip_prefix('"')?.split('"').next()?;
+            let method = call.split("web::").nth(1)?.split("()").next()?;
+            let handler = call.split(".to(").nth(1)?.split(')').next()?;
+            Some((
+                method.to_owned(),
+                format!("/admin{path}"),
+                handler.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Handlers that anyone may reach: the login form and the stylesheet.
+const PUBLIC_HANDLERS: &[&str] = &["login::show", "login::submit", "stylesheet"];
+
+fn concrete(path: &str, slug: &str, id: &str) -> String {
+    path.replace("{slug}", slug)
+        .replace("{code}", "A1")
+        .replace("{id}", id)
+        .replace("{action}", "cancel")
+}
+
+#[tokio::test]
+async fn every_back_office_route_sends_anonymous_visitors_to_the_login_form() {
+    let app = TestApp::spawn().await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    let routes = admin_routes();
+    assert!(routes.len() >= 22, "the route table was read: {routes:?}");
+    let browser = Browser::new(&app);
+    let token = app.organiser_token("admin").await;
+    let nil = uuid::Uuid::nil().to_string();
+    for (method, path, handler) in &routes {
+        if PUBLIC_HANDLERS.contains(&handler.as_str()) {
+            continue;
+        }
+        let path = concrete(path, &event.slug, &nil);
+        let answer = match method.as_str() {
+            "get" => browser.get(&path).await,
+            "post" => browser.post(&path, &[("csrf_token", "x")]).await,
+            other => panic!("unexpected method {other}"),
+        };
+        assert_eq!(answer.status, 303, "{method} {path}");
+        assert_eq!(answer.location(), "/admin/login", "{method} {path}");
+        if method == "get" {
+            // An API token is for programs; it does not open the pages.
+            let with_token = browser
+                .send(browser.client.get(app.url(&path)).bearer_auth(&token))
+                .await;
+            assert_eq!(with_token.status, 303, "GET {path} with a token");
+        }
+    }
+    let public = browser.get("/admin/login").await;
+    assert_eq!(public.status, 200);
+    assert_eq!(browser.get("/admin/admin.css").await.status, 200);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM audit_log").await,
+        0,
+        "nothing was done"
+    );
+}
+
+#[tokio::test]
+async fn a_login_starts_a_new_session_each_time_and_logging_out_ends_it() {
+    let app = TestApp::spawn().await;
+    let email = organiser(&app, "organiser", "Aminata Traoré").await;
+    let browser = Browser::new(&app);
+
+    let first = browser.login(&email.to_uppercase(), PASSWORD).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(first.location(), "/admin");
+    let cookie = first.session.expect("a session");
+    assert!(cookie.http_only && cookie.same_site_lax, "{cookie:?}");
+    assert_eq!(cookie.path.as_deref(), Some("/"));
+    assert!(!cookie.secure, "served over plain HTTP");
+    let first_id = cookie.value;
+    assert_eq!(first_id.len(), 64, "32 random bytes in hex");
+    let stored = |id: &str| {
+        format!(
+            "SELECT count(*) AS count FROM admin_sessions WHERE id_hash = decode('{}', 'hex')",
+            hex::encode(secret::sha256(id))
+        )
+    };
+    assert_eq!(
+        count(&app.pool, &stored(&first_id)).await,
+        1,
+        "only its hash is stored"
+    );
+
+    let home = browser.get("/admin").await;
+    assert_eq!(home.status, 200);
+    home.assert_contains("Aminata Traoré");
+
+    // A second login, in a browser that holds a session already, gets a
+    // new id: an id planted before login is worth nothing after it.
+    let second = browser.login(&email, PASSWORD).await;
+    let second_id = second.session.expect("a session").value;
+    assert_ne!(first_id, second_id);
+    assert_eq!(
+        count(&app.pool, &stored(&first_id)).await,
+        0,
+        "the old one is gone"
+    );
+    let stranger = Browser::from_address(&app, Ipv4Addr::new(127, 0, 0, 2));
+    let planted = stranger
+        .send(
+            stranger
+                .client
+                .get(app.url("/admin"))
+                .header("Cookie", format!("rencontre_session={first_id}")),
+        )
+        .await;
+    assert_eq!(planted.status, 303);
+
+    let csrf = browser.get("/admin").await.hidden("csrf_token");
+    let out = browser
+        .post("/admin/logout", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!((out.status.as_u16(), out.location()), (303, "/admin/login"));
+    assert_eq!(count(&app.pool, &stored(&second_id)).await, 0);
+    assert_eq!(browser.get("/admin").await.status, 303);
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_one_message_and_five_failures_stop_even_the_right_one() {
+    let app = TestApp::spawn().await;
+    let email = organiser(&app, "organiser", "Fatou").await;
+    let other = organiser(&app, "organiser", "Nguyễn").await;
+    let failed = "The email address or the password is not right.";
+
+    let wrong = Browser::new(&app).login(&email, "not the password").await;
+    assert_eq!(wrong.status, 422);
+    wrong.assert_contains(failed);
+    wrong.assert_contains(&format!("value=\"{email}\""));
+    let unknown = Browser::new(&app)
+        .login("nobody@example.org", "not the password")
+        .await;
+    assert_eq!(unknown.status, 422);
+    unknown.assert_contains(failed);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'login.failed'
+               AND detail->>'address' = '127.0.0.1'
+               AND detail->>'email' IN ('nobody@example.org', (SELECT email FROM organisers WHERE name = 'Fatou'))"
+        )
+        .await,
+        2
+    );
+
+    // The account: five failures from five addresses block it everywhere.
+    for host in 10..14 {
+        let browser = Browser::from_address(&app, Ipv4Addr::new(127, 0, 0, host));
+        assert_eq!(browser.login(&email, "guess").await.status, 422);
+    }
+    let elsewhere = Browser::from_address(&app, Ipv4Addr::new(127, 0, 0, 20));
+    let blocked = elsewhere.login(&email, PASSWORD).await;
+    assert_eq!(blocked.status, 429, "{}", blocked.body);
+    let retry_after: u64 = blocked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert!(blocked.session.is_none());
+    assert_eq!(
+        elsewhere.login(&other, PASSWORD).await.status,
+        303,
+        "other accounts work"
+    );
+
+    // The address: five failures on any accounts block it, whatever a
+    // forwarding header claims.
+    let address = Browser::from_address(&app, Ipv4Addr::new(127, 0, 0, 30));
+    for n in 0..5 {
+        assert_eq!(
+            address
+                .login(&format!("guess{n}@example.org"), "guess")
+                .await
+                .status,
+            422
+        );
+    }
+    let form = address.get("/admin/login").await;
+    let spoofed = address
+        .send(
+            address
+                .client
+                .post(app.url("/admin/login"))
+                .header("X-Forwarded-For", "203.0.113.9")
+                .form(&[
+                    ("csrf_token", form.hidden("csrf_token").as_str()),
+                    ("email", other.as_str()),
+                    ("password", PASSWORD),
+                ]),
+        )
+        .await;
+    assert_eq!(spoofed.status, 429);
+    assert!(spoofed.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_login_form_without_its_csrf_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let email = organiser(&app, "organiser", "Fatou").await;
+    let browser = Browser::new(&app);
+    browser.get("/admin/login").await;
+    let refused = browser
+        .post("/admin/login", &[("email", &email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.session.is_none());
+}
+
+/// Three delegates of Senegal in a meeting whose countries have two places
+/// each: two confirmed (the second waits for a seat in A1), one waiting.
+async fn small_event(app: &TestApp) -> Vec<String> {
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(10),
+            default_country_capacity: Some(2),
+            sessions: vec![("A1", Some(1), 0, 9, 11), ("B1", Some(5), 0, 14, 16)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (n, country) in [(1, "SN"), (2, "SN"), (3, "SN"), (4, "ML")] {
+        let mut body = delegate(n, country);
+        body["sessions"] = json!(["A1"]);
+        let answer = app.register("lima-1997", &body).await;
+        assert_eq!(answer.status(), 201);
+        let registered: Value = answer.json().await.expect("json");
+        ids.push(registered["id"].as_str().expect("id").to_owned());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_places_by_country_and_session_and_registrations_per_day() {
+    let app = TestApp::spawn().await;
+    small_event(&app).await;
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let page = browser.get("/admin/events/lima-1997").await;
+    assert_eq!(page.status, 200);
+    // Label, capacity, confirmed, waiting, remaining, bar.
+    assert_eq!(page.row("event")[1..5], ["10", "3", "1", "7"]);
+    assert_eq!(page.row("country-SN")[1..5], ["2", "2", "1", "0"]);
+    assert_eq!(page.row("country-ML")[1..5], ["2", "1", "0", "1"]);
+    // A1 has one seat: the first delegate holds it; two confirmed
+    // delegates and the waiting one wait for it.
+    assert_eq!(page.row("session-A1")[1..5], ["1", "1", "3", "0"]);
+    assert_eq!(page.row("session-B1")[1..5], ["5", "0", "0", "5"]);
+    page.assert_contains(r#"<meter min="0" max="10" value="3">"#);
+    page.assert_contains(r#"<td class="number">4</td><td><meter min="0" max="4" value="4">"#);
+}
+
+#[tokio::test]
+async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing() {
+    let app = TestApp::spawn().await;
+    let ids = small_event(&app).await;
+    let (organiser_browser, _) = signed_in(&app, "organiser", "Fatou").await;
+    let (viewer, viewer_csrf) = signed_in(&app, "viewer", "Nguyễn").await;
+    let changes_only = ["events::new", "events::edit", "sessions::edit"];
+    for (method, path, handler) in admin_routes() {
+        let path = concrete(&path, "lima-1997", &ids[0]);
+        if method == "get" {
+            let page = organiser_browser.get(&path).await;
+            assert_eq!(page.status, 200, "GET {path}: {}", page.body);
+            let as_viewer = viewer.get(&path).await;
+            let expected = if changes_only.contains(&handler.as_str()) {
+                403
+            } else {
+                200
+            };
+            assert_eq!(as_viewer.status, expected, "a viewer GET {path}");
+        } else if !["login::submit", "login::logout"].contains(&handler.as_str()) {
+            let refused = viewer
+                .post(&path, &[("csrf_token", &viewer_csrf), ("confirm", "yes")])
+                .await;
+            assert_eq!(refused.status, 403, "a viewer may not POST {path}");
+            refused.assert_contains("You are not allowed to do this.");
+        }
+    }
+    // Viewers export: the API's export takes the session cookie.
+    let export = viewer
+        .get("/api/v1/events/lima-1997/registrations.csv?status=waitlisted")
+        .await;
+    assert_eq!(export.status, 200);
+    assert_eq!(
+        export.body.lines().count(),
+        2,
+        "header and the waiting delegate"
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action NOT LIKE 'login%'"
+        )
+        .await,
+        0,
+        "nothing was changed"
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_sessions_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ids = small_event(&app).await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let cancel = format!("/admin/events/lima-1997/registrations/{}/cancel", ids[0]);
+    for fields in [
+        vec![("confirm", "yes")],
+        vec![("confirm", "yes"), ("csrf_token", "")],
+        vec![("confirm", "yes"), ("csrf_token", &csrf[1..])],
+    ] {
+        let refused = browser.post(&cancel, &fields).await;
+        assert_eq!(refused.status, 403, "{fields:?}");
+    }
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'cancelled'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
+        4,
+        "only the four registrations' emails"
+    );
+    let done = browser
+        .post(&cancel, &[("confirm", "yes"), ("csrf_token", &csrf)])
+        .await;
+    assert_eq!(
+        done.status, 303,
+        "the same form with its token goes through"
+    );
+}
+
+/// A multipart body as a browser sends a form with a file.
+fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, Vec<u8>) {
+    let boundary = "----RencontreTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, file_name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(file) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(format!("\r\n{value}\r\n").as_bytes());
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_quota_import_applies_every_line_or_none_and_promotes_waiting_delegates() {
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            default_country_capacity: Some(1),
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    for (n, country) in [(1, "SN"), (2, "SN"), (3, "ML"), (4, "ML"), (5, "BR")] {
+        assert_eq!(
+            app.register("lima-1997", &delegate(n, country))
+                .await
+                .status(),
+            201
+        );
+    }
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let import = |fields: Vec<(&str, Option<&str>, &str)>| {
+        let (content_type, body) = multipart(&fields);
+        let request = browser
+            .client
+            .post(app.url("/admin/events/lima-1997/countries/import"))
+            .header(CONTENT_TYPE, content_type)
+            .body(body);
+        browser.send(request)
+    };
+    let quotas = "SELECT count(*) AS count FROM country_quotas WHERE explicit";
+    let confirmed = "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'";
+
+    let bad = import(vec![
+        ("csrf_token", None, &csrf),
+        ("file", Some(""), ""),
+        ("lines", None, "country,capacity\nSN,2\nXX,3\nML,1x\n"),
+    ])
+    .await;
+    assert_eq!(bad.status, 422);
+    bad.assert_contains("Line 3: XX is not a country code.");
+    bad.assert_contains("Line 4: Enter a whole number");
+    bad.assert_contains("ML,1x");
+    let below = import(vec![
+        ("csrf_token", None, &csrf),
+        ("lines", None, "SN,3\nBR,0"),
+    ])
+    .await;
+    assert_eq!(below.status, 422);
+    below.assert_contains("Line 2: The capacity cannot be lower than the place already taken.");
+    assert_eq!(count(&app.pool, quotas).await, 0, "nothing was applied");
+    assert_eq!(count(&app.pool, confirmed).await, 3);
+
+    let good = import(vec![
+        ("csrf_token", None, &csrf),
+        (
+            "file",
+            Some("quotas.csv"),
+            "\u{feff}country;capacity\r\nSN;2\r\nML;2\r\nPE;5\r\n",
+        ),
+        ("lines", None, ""),
+    ])
+    .await;
+    assert_eq!(good.status, 303, "{}", good.body);
+    assert_eq!(
+        good.location(),
+        "/admin/events/lima-1997/countries?done=imported"
+    );
+    assert_eq!(count(&app.pool, quotas).await, 3);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM country_quotas
+              WHERE (country_code, capacity) IN (('SN', 2), ('ML', 2), ('PE', 5))"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(&app.pool, confirmed).await,
+        5,
+        "both waiting delegates got a place"
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE kind = 'promoted'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'country_quota.import'"
+        )
+        .await,
+        1
+    );
+    assert_invariants_hold(&app.pool).await;
+    let page = browser.get(good.location()).await;
+    page.assert_contains("The country quotas have been imported.");
+    assert_eq!(page.row("country-SN")[1..5], ["2", "2", "0", "0"]);
+}
+
+/// How many audit rows and emails of `kind` a registration has.
+async fn trail(app: &TestApp, id: &str, action: &str, kind: &str) -> (i64, i64) {
+    let audited = count(
+        &app.pool,
+        &format!(
+            "SELECT count(*) AS count FROM audit_log
+              WHERE registration_id = '{id}' AND action = '{action}' AND organiser_id IS NOT NULL"
+        ),
+    )
+    .await;
+    let emailed = count(
+        &app.pool,
+        &format!(
+            "SELECT count(*) AS count FROM email_outbox
+              WHERE registration_id = '{id}' AND kind = '{kind}'"
+        ),
+    )
+    .await;
+    (audited, emailed)
+}
+
+#[tokio::test]
+async fn each_action_on_a_registration_writes_one_audit_row_and_its_email() {
+    let app = TestApp::spawn().await;
+    let ids = small_event(&app).await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou Diop").await;
+    let browser = &browser;
+    let act = |id: &str, action: &str, extra: &[(&'static str, &'static str)]| {
+        let mut fields = vec![("csrf_token", csrf.as_str())];
+        fields.extend_from_slice(extra);
+        let path = format!("/admin/events/lima-1997/registrations/{id}/{action}");
+        async move { browser.post(&path, &fields).await }
+    };
+    let (first, waiting) = (&ids[0], &ids[2]);
+
+    // Senegal's quota of 2 is full: no place to give out of turn.
+    let refused = act(waiting, "promote", &[]).await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("The quota of this delegate&#39;s country is full");
+    assert_eq!(
+        trail(&app, waiting, "registration.promote", "promoted").await,
+        (0, 0)
+    );
+
+    // A place that the use cases would never leave free (Senegal's row
+    // edited by hand): it goes to this delegate, ahead of any queue.
+    sql(
+        &app,
+        "UPDATE country_quotas SET capacity = 3 WHERE country_code = 'SN'",
+    )
+    .await;
+    let promoted = act(waiting, "promote", &[]).await;
+    assert_eq!(promoted.status, 303, "{}", promoted.body);
+    assert!(promoted.location().ends_with("?done=promoted"));
+    assert_eq!(
+        trail(&app, waiting, "registration.promote", "promoted").await,
+        (1, 1)
+    );
+    assert_eq!(status_of(&app, waiting).await, 1, "confirmed");
+
+    let changed = act(first, "sessions", &[("sessions", "B1")]).await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(
+        trail(&app, first, "registration.sessions", "sessions_changed").await,
+        (1, 1)
+    );
+    let overlapping = act(first, "sessions", &[("sessions", "Z9")]).await;
+    assert_eq!(overlapping.status, 422);
+    overlapping.assert_contains("This meeting has no session Z9.");
+
+    let resent = act(first, "resend", &[]).await;
+    assert_eq!(resent.status, 303);
+    assert_eq!(trail(&app, first, "email.resend", "resend").await, (1, 1));
+
+    let unconfirmed = act(first, "cancel", &[]).await;
+    assert_eq!(unconfirmed.status, 422);
+    unconfirmed.assert_contains("Tick the confirmation box");
+    let cancelled = act(first, "cancel", &[("confirm", "yes")]).await;
+    assert_eq!(cancelled.status, 303);
+    assert_eq!(
+        trail(&app, first, "registration.cancel", "cancelled").await,
+        (1, 1)
+    );
+    let again = act(first, "cancel", &[("confirm", "yes")]).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        trail(&app, first, "registration.cancel", "cancelled").await,
+        (1, 1)
+    );
+    assert_invariants_hold(&app.pool).await;
+
+    let page = browser
+        .get(&format!(
+            "/admin/events/lima-1997/registrations/{first}?done=cancelled"
+        ))
+        .await;
+    for text in [
+        "The registration has been cancelled",
+        "Sessions changed",
+        "Email sent again",
+        "Registration cancelled",
+        "Fatou Diop",
+        "Cancellation",
+    ] {
+        page.assert_contains(text);
+    }
+}
+
+async fn sql(app: &TestApp, statement: &str) {
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.pool.get().await.expect("connection");
+    diesel::sql_query(statement)
+        .execute(&mut conn)
+        .await
+        .expect(statement);
+}
+
+async fn status_of(app: &TestApp, id: &str) -> i64 {
+    count(
+        &app.pool,
+        &format!(
+            "SELECT count(*) AS count FROM registrations WHERE id = '{id}' AND status = 'confirmed'"
+        ),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn names_are_escaped_on_the_list_and_the_registration_page() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let mut body = delegate(1, "SN");
+    body["given_name"] = json!("<script>alert(1)</script>");
+    body["organisation"] = json!("\"><img src=x onerror=alert(2)>");
+    let registered: Value = app
+        .register("lima-1997", &body)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let id = registered["id"].as_str().expect("id");
+    for path in [
+        "/admin/events/lima-1997/registrations".to_owned(),
+        "/admin/events/lima-1997/registrations?q=script".to_owned(),
+        format!("/admin/events/lima-1997/registrations/{id}"),
+    ] {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("<script>"), "{path}");
+        assert!(!page.body.contains("<img"), "{path}");
+        page.assert_contains("&#60;script&#62;alert(1)&#60;/script&#62;");
+        page.assert_contains("&#34;&#62;&#60;img src=x onerror=alert(2)&#62;");
+    }
+}
+
+#[tokio::test]
+async fn registrations_are_searched_filtered_sorted_and_paged() {
+    let app = TestApp::spawn().await;
+    small_event(&app).await;
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let browser = &browser;
+    let list = |query: &str| {
+        let path = format!("/admin/events/lima-1997/registrations{query}");
+        async move { browser.get(&path).await }
+    };
+    let all = list("").await;
+    all.assert_contains("4 registrations");
+    let waiting = list("?status=waitlisted").await;
+    waiting.assert_contains("One registration");
+    waiting.assert_contains("on the waiting list (position 1)");
+    list("?country=ML")
+        .await
+        .assert_contains("One registration");
+    list("?q=delegate3%40example")
+        .await
+        .assert_contains("One registration");
+    list("?session=A1").await.assert_contains("4 registrations");
+    let sorted = list("?sort=-name&per_page=2&page=2").await;
+    sorted.assert_contains("Page 2 of 2");
+    sorted.assert_contains("aria-sort=\"descending\"");
+    sorted
+        .assert_contains("href=\"/admin/events/lima-1997/registrations?sort=-name\" rel=\"prev\"");
+    // The export links carry the filters.
+    list("?status=waitlisted&country=SN").await.assert_contains(
+        "/api/v1/events/lima-1997/registrations.csv?status=waitlisted&#38;country=SN",
+    );
+    assert_eq!(list("?status=lost").await.status, 422);
+}
+
+#[tokio::test]
+async fn events_and_sessions_are_set_up_by_the_api_rules_in_the_organisers_language() {
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let event_form = |slug: &'static str, timezone: &'static str, ends_on: &'static str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("slug", slug.to_owned()),
+            ("name", "Rencontre de Genève".to_owned()),
+            ("starts_on", "2027-06-10".to_owned()),
+            ("ends_on", ends_on.to_owned()),
+            ("timezone", timezone.to_owned()),
+            ("languages", "fr".to_owned()),
+            ("languages", "en".to_owned()),
+            ("registration_opens_at", "2027-01-10T09:00".to_owned()),
+            ("registration_closes_at", "2027-06-01T18:00".to_owned()),
+            ("capacity", "300".to_owned()),
+            ("default_country_capacity", "".to_owned()),
+        ]
+    };
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let request = browser.client.post(app.url(path)).form(&fields);
+        browser.send(request)
+    };
+    browser.get("/admin?lang=fr").await;
+    let refused = post(
+        "/admin/events",
+        event_form("geneve-2027", "Mars/Olympus", "2027-06-01"),
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("<html lang=\"fr\">");
+    refused.assert_contains("Indiquez un nom de fuseau horaire comme Africa/Dakar.");
+    refused.assert_contains("Indiquez le dernier jour, le même que le premier ou après.");
+    refused.assert_contains("value=\"Rencontre de Genève\"");
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM events").await,
+        0
+    );
+
+    let created = post(
+        "/admin/events",
+        event_form("geneve-2027", "Europe/Zurich", "2027-06-12"),
+    )
+    .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(created.location(), "/admin/events/geneve-2027");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM events WHERE slug = 'geneve-2027'
+               AND registration_opens_at = '2027-01-10T08:00:00Z' AND capacity = 300
+               AND reference_prefix = 'GEN' AND languages = '{fr,en}'"
+        )
+        .await,
+        1,
+        "times are read in the meeting's zone"
+    );
+    let taken = post(
+        "/admin/events",
+        event_form("geneve-2027", "Europe/Zurich", "2027-06-12"),
+    )
+    .await;
+    assert_eq!(taken.status, 422);
+    taken.assert_contains("Une autre rencontre a déjà cette adresse web.");
+
+    let session = |code: &'static str, capacity: &'static str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("code", code.to_owned()),
+            ("title", "Économie solidaire".to_owned()),
+            ("kind", "workshop".to_owned()),
+            ("room", "B12".to_owned()),
+            ("starts_at", "2027-06-10T14:00".to_owned()),
+            ("ends_at", "2027-06-10T16:00".to_owned()),
+            ("capacity", capacity.to_owned()),
+        ]
+    };
+    let added = post("/admin/events/geneve-2027/sessions", session("a1", "1")).await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let twice = post("/admin/events/geneve-2027/sessions", session("A1", "1")).await;
+    assert_eq!(twice.status, 422);
+    twice.assert_contains("Cette rencontre a déjà une séance avec ce code.");
+
+    let mut body = delegate(1, "SN");
+    body["sessions"] = json!(["A1"]);
+    body["language"] = json!("fr");
+    sql(
+        &app,
+        "UPDATE events SET registration_opens_at = now() - interval '1 day'",
+    )
+    .await;
+    assert_eq!(app.register("geneve-2027", &body).await.status(), 201);
+
+    // The code of an existing session stays whatever the form says.
+    let shrunk = post("/admin/events/geneve-2027/sessions/A1", session("Z9", "0")).await;
+    assert_eq!(shrunk.status, 422);
+    shrunk.assert_contains("La capacité ne peut pas être inférieure à la place déjà prise.");
+    let delete = post(
+        "/admin/events/geneve-2027/sessions/A1/delete",
+        vec![("csrf_token", csrf.clone())],
+    )
+    .await;
+    assert_eq!(delete.status, 409);
+    delete
+        .assert_contains("Cette séance ne peut pas être supprimée : 1 délégué·e l&#39;a choisie.");
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM sessions").await,
+        1
+    );
+
+    let mut smaller = event_form("ignored", "Europe/Zurich", "2027-06-12");
+    for (name, value) in &mut smaller {
+        if *name == "capacity" {
+            *value = "0".to_owned();
+        }
+    }
+    let below = post("/admin/events/geneve-2027/edit", smaller).await;
+    assert_eq!(below.status, 422);
+    below.assert_contains("La capacité ne peut pas être inférieure à la place déjà prise.");
+    let edited = post(
+        "/admin/events/geneve-2027/edit",
+        event_form("ignored", "Europe/Zurich", "2027-06-13"),
+    )
+    .await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM events WHERE slug = 'geneve-2027' AND ends_on = '2027-06-13'"
+        )
+        .await,
+        1,
+        "the slug stays"
+    );
+    assert_invariants_hold(&app.pool).await;
+}
+
+#[tokio::test]
+async fn a_failed_email_is_put_back_in_the_queue_from_the_outbox_page() {
+    let app = TestApp::spawn().await;
+    let ids = small_event(&app).await;
+    sql(
+        &app,
+        &format!(
+            "UPDATE email_outbox SET status = 'failed', attempts = 12, last_error = 'smtp: connection refused'
+              WHERE registration_id = '{}'",
+            ids[0]
+        ),
+    )
+    .await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let page = browser.get("/admin/events/lima-1997/emails").await;
+    page.assert_contains("smtp: connection refused");
+    let (_, rest) = page.body.split_once("/emails/").expect("a retry button");
+    let email_id = rest.split('/').next().expect("id");
+    let retried = browser
+        .post(
+            &format!("/admin/events/lima-1997/emails/{email_id}/retry"),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(retried.status, 303);
+    assert_eq!(
+        count(
+            &app.pool,
+            &format!(
+                "SELECT count(*) AS count FROM email_outbox
+                  WHERE id = '{email_id}' AND status = 'pending' AND next_attempt_at <= now()"
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        trail(&app, &ids[0], "email.retry", "confirmation").await,
+        (1, 1)
+    );
+    let again = browser
+        .post(
+            &format!("/admin/events/lima-1997/emails/{email_id}/retry"),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(again.status, 404, "only a failed email is retried");
+}
+
+/// The back office's cookie may read the API (its export links) but never
+/// change anything through it: API calls carry no CSRF token.
+#[tokio::test]
+async fn the_session_cookie_reads_the_api_but_cannot_change_anything_through_it() {
+    let app = TestApp::spawn().await;
+    let email = organiser(&app, "admin", "Awa").await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let browser = Browser::new(&app);
+    browser.signed_in(&email).await;
+    let read = browser.get("/api/v1/events/lima-1997/registrations").await;
+    assert_eq!(read.status, 200);
+    let write = browser
+        .send(
+            browser
+                .client
+                .put(app.url("/api/v1/events/lima-1997/countries/SN"))
+                .json(&serde_json::json!({"capacity": 1})),
+        )
+        .await;
+    assert_eq!(write.status, 401);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM country_quotas").await,
+        0
+    );
+}
