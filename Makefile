@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 TEST_THREADS ?= 4
 
-.PHONY: run test build db-stop lint
+.PHONY: run test test-browser build db-stop lint
 
 run:
 	@set -euo pipefail; \
@@ -31,9 +31,20 @@ test:
 		$(CARGO) test --no-fail-fast -- --test-threads=$(TEST_THREADS); \
 	fi
 
+# The public pages and the back office in Debian's Chromium (installs it,
+# and browser/'s npm packages, when missing). See browser/run.sh.
+test-browser:
+	@browser/run.sh
+
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
 db-stop:
 	@scripts/pg.sh stop
+
+# Builds in release mode, runs the scenarios of BENCHMARKS.md against a
+# PostgreSQL cluster of its own (.local/bench-pg) and rewrites BENCHMARKS.md.
+.PHONY: bench
+bench:
+	@bench/run.sh
