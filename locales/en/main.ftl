@@ -127,6 +127,7 @@ manage-cancel-confirm-button = Yes, cancel my registration
 manage-cancel-back = No, keep my registration
 manage-cancelled-notice = Your registration has been cancelled.
 manage-print = Print this page
+manage-download-data = Download your data (JSON)
 
 ## Errors of the JSON API
 

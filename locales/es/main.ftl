@@ -127,6 +127,7 @@ manage-cancel-confirm-button = Sí, cancelar mi inscripción
 manage-cancel-back = No, mantener mi inscripción
 manage-cancelled-notice = Su inscripción ha sido cancelada.
 manage-print = Imprimir esta página
+manage-download-data = Descargar sus datos (JSON)
 
 ## Errores de la API JSON
 

@@ -133,6 +133,7 @@ manage-cancel-confirm-button = Oui, annuler mon inscription
 manage-cancel-back = Non, garder mon inscription
 manage-cancelled-notice = Votre inscription a été annulée.
 manage-print = Imprimer cette page
+manage-download-data = Télécharger vos données (JSON)
 
 ## Erreurs de l'API JSON
 

@@ -129,6 +129,7 @@ manage-cancel-confirm-button = Sim, cancelar minha inscrição
 manage-cancel-back = Não, manter minha inscrição
 manage-cancelled-notice = Sua inscrição foi cancelada.
 manage-print = Imprimir esta página
+manage-download-data = Baixar seus dados (JSON)
 
 ## Erros da API JSON
 

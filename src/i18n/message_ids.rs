@@ -104,6 +104,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "manage-cancel-back",
     "manage-cancelled-notice",
     "manage-print",
+    "manage-download-data",
     // Errors of the JSON API
     "error-json-object",
     "error-unknown-field",

@@ -678,6 +678,20 @@ async fn the_private_page_is_never_stored_nor_referred() {
         assert_eq!(page.header("referrer-policy"), "no-referrer");
         assert_eq!(page.header("cache-control"), "no-store");
     }
+    // The delegate can take their data away, as JSON, just as private.
+    let private = app.page(&path).await;
+    let data_url = format!("/api/v1/registrations/{}", path.rsplit('/').next().unwrap());
+    assert!(
+        private.body.contains(&format!("href=\"{data_url}\"")),
+        "a download link"
+    );
+    let data = app.client.get(app.url(&data_url)).send().await.unwrap();
+    assert_eq!(data.headers()["cache-control"], "no-store");
+    let data: Value = data.json().await.unwrap();
+    assert_eq!(
+        (data["email"].as_str(), data["reference"].clone()),
+        (Some("delegate1@example.org"), answer["reference"].clone())
+    );
     let public = app.page("/events/lima-1997").await;
     assert_ne!(public.header("cache-control"), "no-store");
     assert_ne!(public.header("referrer-policy"), "no-referrer");

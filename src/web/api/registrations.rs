@@ -138,7 +138,12 @@ pub async fn show(
     let view = registration::find_by_token(&mut conn, &token)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
-    Ok(HttpResponse::Ok().json(registration_body(&view, manage_url(&state, &token))))
+    // The delegate's own data (the private page's download link): kept out
+    // of caches, and its address out of Referer headers.
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .json(registration_body(&view, manage_url(&state, &token))))
 }
 
 /// `POST /api/v1/registrations/{token}/cancel`

@@ -39,6 +39,8 @@ struct PrivatePage {
     sessions_action: String,
     sessions: SessionsField,
     cancel_url: String,
+    /// The delegate's own data as JSON (the API's view of the registration).
+    data_url: String,
 }
 
 /// What the page says right after registering.
@@ -404,6 +406,7 @@ impl<'a> Private<'a> {
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
             problems,
             cancel_url: format!("/r/{}/cancel", self.token),
+            data_url: format!("/api/v1/registrations/{}", self.token),
             tr: *tr,
         };
         self.reply().status(status).csrf(&csrf).render(&page)
