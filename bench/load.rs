@@ -162,7 +162,9 @@ fn loopback_base(base: &str) -> anyhow::Result<String> {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
     if url.scheme() != "http" || !loopback {
-        bail!("the benchmark only talks plain HTTP to this machine's loopback interface, not to `{base}`");
+        bail!(
+            "the benchmark only talks plain HTTP to this machine's loopback interface, not to `{base}`"
+        );
     }
     Ok(base.trim_end_matches('/').to_owned())
 }
@@ -232,7 +234,10 @@ async fn setup(args: SetupArgs) -> anyhow::Result<()> {
             let response = request.send().await?;
             let status = response.status();
             if !status.is_success() {
-                bail!("{path}: {status}: {}", response.text().await.unwrap_or_default());
+                bail!(
+                    "{path}: {status}: {}",
+                    response.text().await.unwrap_or_default()
+                );
             }
             Ok(())
         }
@@ -430,12 +435,30 @@ fn own_cpu_seconds() -> f64 {
 // ------------------------------------------------------------- register ----
 
 const GIVEN_NAMES: [&str; 12] = [
-    "Aminata", "Moussa", "Fatou", "Ibrahima", "Marie-Claire", "João", "Lucía", "Nguyễn Thị",
-    "Αλέξανδρος", "Аня", "عائشة", "Kwame",
+    "Aminata",
+    "Moussa",
+    "Fatou",
+    "Ibrahima",
+    "Marie-Claire",
+    "João",
+    "Lucía",
+    "Nguyễn Thị",
+    "Αλέξανδρος",
+    "Аня",
+    "عائشة",
+    "Kwame",
 ];
 const FAMILY_NAMES: [&str; 10] = [
-    "Traoré", "Diop", "Ndiaye", "Sow", "da Silva", "García Márquez", "Ouédraogo", "Mensah",
-    "Koné", "Ba",
+    "Traoré",
+    "Diop",
+    "Ndiaye",
+    "Sow",
+    "da Silva",
+    "García Márquez",
+    "Ouédraogo",
+    "Mensah",
+    "Koné",
+    "Ba",
 ];
 const ORGANISATIONS: [&str; 6] = [
     "Via Campesina",
@@ -588,7 +611,10 @@ async fn run_readers(
                 let mut tally = Tally::new();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= requests || stop.load(Ordering::Relaxed) || Instant::now() >= deadline {
+                    if index >= requests
+                        || stop.load(Ordering::Relaxed)
+                        || Instant::now() >= deadline
+                    {
                         break;
                     }
                     let (path, url) = &urls[index as usize % urls.len()];
@@ -799,8 +825,7 @@ async fn smtp_sink(args: SinkArgs) -> anyhow::Result<()> {
     std::fs::write(&args.out, serde_json::to_vec_pretty(&result)?)?;
     // Keeps answering (a worker may still close its connections politely)
     // until told to stop or the time is up.
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         _ = terminate.recv() => {}
         _ = tokio::signal::ctrl_c() => {}

@@ -108,7 +108,7 @@ fn thousands(value: f64) -> String {
     let digits = rounded.abs().to_string();
     let mut grouped = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -183,7 +183,14 @@ fn errors_of(value: &Value) -> (u64, String) {
         .map(|(kind, count)| format!("{} × {kind}", count.as_u64().unwrap_or(0)))
         .collect::<Vec<_>>()
         .join(", ");
-    (total, if detail.is_empty() { "0".into() } else { format!("{total} ({detail})") })
+    (
+        total,
+        if detail.is_empty() {
+            "0".into()
+        } else {
+            format!("{total} ({detail})")
+        },
+    )
 }
 
 fn outcome_count(value: &Value, outcome: &str) -> u64 {
@@ -255,7 +262,9 @@ fn at_least(what: &'static str, measured: Option<f64>, goal: f64, shown: String)
         what,
         measured: shown,
         met: measured.map(|value| value >= goal),
-        margin: measured.map_or("–".into(), |value| format!("{:.2}× the target", value / goal)),
+        margin: measured.map_or("–".into(), |value| {
+            format!("{:.2}× the target", value / goal)
+        }),
     }
 }
 
@@ -355,7 +364,9 @@ fn render(run: &Run, findings: Option<&str>) -> String {
         let machine = run.number(&format!("{prefix}.cpu_machine_s"))?;
         let ours = run.number(&format!("{prefix}.cpu_pg_s")).unwrap_or(0.0)
             + run.number(&format!("{prefix}.cpu_serve_s")).unwrap_or(0.0)
-            + run.number(&format!("{prefix}.cpu_pgbench_s")).unwrap_or(0.0);
+            + run
+                .number(&format!("{prefix}.cpu_pgbench_s"))
+                .unwrap_or(0.0);
         let load = match prefix {
             "s1" => s1["load_cpu_s"].as_f64(),
             "s2" => s2["load_cpu_s"].as_f64(),
@@ -389,7 +400,9 @@ fn render(run: &Run, findings: Option<&str>) -> String {
     let xlsx_runs = repeats(run, "s4.cli.xlsx", "wall_s");
     let csv_rss = repeats(run, "s4.cli.csv", "rss_kib")
         .into_iter()
-        .fold(None, |most: Option<f64>, value| Some(most.map_or(value, |m| m.max(value))))
+        .fold(None, |most: Option<f64>, value| {
+            Some(most.map_or(value, |m| m.max(value)))
+        })
         .map(|kib| kib / 1024.0);
     let http_csv = http_runs(run, "csv");
     let http_xlsx = http_runs(run, "xlsx");
@@ -584,7 +597,10 @@ fn multixact(run: &Run, prefix: &str) -> String {
     let mut touched = 0.0;
     let mut zeroed = 0.0;
     for part in text.split('|') {
-        let numbers: Vec<f64> = part.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+        let numbers: Vec<f64> = part
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
         if let [all, new, _read] = numbers.as_slice() {
             touched += all;
             zeroed += new;
@@ -621,7 +637,8 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
         run.text("layout.rush"),
     );
     if attempts < 20_000.0 {
-        let seconds = |rate: Option<f64>| rate.map_or("?".into(), |rate| format!("{:.0} s", 20_000.0 / rate));
+        let seconds =
+            |rate: Option<f64>| rate.map_or("?".into(), |rate| format!("{:.0} s", 20_000.0 / rate));
         let _ = writeln!(
             md,
             "*Scaled down from the issue's 20,000 attempts:* at this run's rates, 20,000 attempts would take at \
@@ -641,26 +658,94 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
         "| | Rencontre (HTTP, {clients} clients, {pool_size} pooled connections) | pgbench mirror, {clients} connections | pgbench mirror, {pool_size} connections |"
     );
     let _ = writeln!(md, "|---|---|---|---|");
-    let pct = |b: Option<&Pgbench>, q: f64| b.and_then(|p| p.latency.as_ref()).and_then(|h| histogram_ms(h, q));
-    let both = |f: &dyn Fn(Option<&Pgbench>, &str) -> String| [f(pgb, "pgb_rush"), f(pool.as_ref(), "pgb_rush_pool")];
+    let pct = |b: Option<&Pgbench>, q: f64| {
+        b.and_then(|p| p.latency.as_ref())
+            .and_then(|h| histogram_ms(h, q))
+    };
+    let both = |f: &dyn Fn(Option<&Pgbench>, &str) -> String| {
+        [f(pgb, "pgb_rush"), f(pool.as_ref(), "pgb_rush_pool")]
+    };
     let row = |md: &mut String, label: &str, ours: String, theirs: [String; 2]| {
         let _ = writeln!(md, "| {label} | {ours} | {} | {} |", theirs[0], theirs[1]);
     };
-    row(md, "attempts", thousands(s1["requests"].as_f64().unwrap_or(0.0)), both(&|p, _| p.map_or("–".into(), |p| p.processed.clone())));
-    row(md, "elapsed", secs(s1["elapsed_s"].as_f64()), both(&|_, k| secs(run.number(&format!("{k}.wall_s")))));
-    row(md, "**throughput** (registrations/s)", format!("**{}**", rate(s1["throughput"].as_f64())), both(&|p, _| format!("**{}**", rate(p.and_then(|p| p.tps)))));
-    row(md, "confirmed / waitlisted", format!("{} / {}", thousands(outcome_count(s1, "confirmed") as f64), thousands(outcome_count(s1, "waitlisted") as f64)), both(&|_, k| run.text(&format!("{k}.statuses"))));
-    row(md, "errors", errors_of(s1).1, both(&|p, _| p.map_or("–".into(), |p| p.failed.to_string())));
-    for (label, key, q) in [("latency p50", "p50_ms", 0.50), ("latency p95", "p95_ms", 0.95), ("latency p99", "p99_ms", 0.99)] {
+    row(
+        md,
+        "attempts",
+        thousands(s1["requests"].as_f64().unwrap_or(0.0)),
+        both(&|p, _| p.map_or("–".into(), |p| p.processed.clone())),
+    );
+    row(
+        md,
+        "elapsed",
+        secs(s1["elapsed_s"].as_f64()),
+        both(&|_, k| secs(run.number(&format!("{k}.wall_s")))),
+    );
+    row(
+        md,
+        "**throughput** (registrations/s)",
+        format!("**{}**", rate(s1["throughput"].as_f64())),
+        both(&|p, _| format!("**{}**", rate(p.and_then(|p| p.tps)))),
+    );
+    row(
+        md,
+        "confirmed / waitlisted",
+        format!(
+            "{} / {}",
+            thousands(outcome_count(s1, "confirmed") as f64),
+            thousands(outcome_count(s1, "waitlisted") as f64)
+        ),
+        both(&|_, k| run.text(&format!("{k}.statuses"))),
+    );
+    row(
+        md,
+        "errors",
+        errors_of(s1).1,
+        both(&|p, _| p.map_or("–".into(), |p| p.failed.to_string())),
+    );
+    for (label, key, q) in [
+        ("latency p50", "p50_ms", 0.50),
+        ("latency p95", "p95_ms", 0.95),
+        ("latency p99", "p99_ms", 0.99),
+    ] {
         row(md, label, ms(latency(s1, key)), both(&|p, _| ms(pct(p, q))));
     }
-    row(md, "latency max", ms(latency(s1, "max_ms")), both(&|p, _| ms(p.and_then(|p| p.latency.as_ref()).map(|h| h.max() as f64 / 1000.0))));
-    row(md, "`rencontre check` after", run.text("s1.check"), both(&|_, k| run.text(&format!("{k}.check"))));
+    row(
+        md,
+        "latency max",
+        ms(latency(s1, "max_ms")),
+        both(&|p, _| {
+            ms(p.and_then(|p| p.latency.as_ref())
+                .map(|h| h.max() as f64 / 1000.0))
+        }),
+    );
+    row(
+        md,
+        "`rencontre check` after",
+        run.text("s1.check"),
+        both(&|_, k| run.text(&format!("{k}.check"))),
+    );
     row(
         md,
         "CPU, cores busy: server / PostgreSQL / load generator or pgbench",
-        format!("{} / {} / {}", cores(run.number("s1.cpu_serve_s"), run.number("s1.wall_s")), cores(run.number("s1.cpu_pg_s"), run.number("s1.wall_s")), cores(s1["load_cpu_s"].as_f64(), run.number("s1.wall_s"))),
-        both(&|_, k| format!("– / {} / {}", cores(run.number(&format!("{k}.cpu_pg_s")), run.number(&format!("{k}.wall_s"))), cores(run.number(&format!("{k}.cpu_pgbench_s")), run.number(&format!("{k}.wall_s"))))),
+        format!(
+            "{} / {} / {}",
+            cores(run.number("s1.cpu_serve_s"), run.number("s1.wall_s")),
+            cores(run.number("s1.cpu_pg_s"), run.number("s1.wall_s")),
+            cores(s1["load_cpu_s"].as_f64(), run.number("s1.wall_s"))
+        ),
+        both(&|_, k| {
+            format!(
+                "– / {} / {}",
+                cores(
+                    run.number(&format!("{k}.cpu_pg_s")),
+                    run.number(&format!("{k}.wall_s"))
+                ),
+                cores(
+                    run.number(&format!("{k}.cpu_pgbench_s")),
+                    run.number(&format!("{k}.wall_s"))
+                )
+            )
+        }),
     );
     let noise = |prefix: &str, client_cpu: Option<f64>| -> String {
         let wall = run.number(&format!("{prefix}.wall_s"));
@@ -676,14 +761,48 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
         noise("s1", s1["load_cpu_s"].as_f64()),
         both(&|_, k| noise(k, run.number(&format!("{k}.cpu_pgbench_s")))),
     );
-    row(md, "statements sent per attempt (+ nested: FK checks, trigger)", format!("{} (+{})", run.text("s1.statements_per_attempt"), run.text("s1.nested_per_attempt")), both(&|_, k| format!("{} (+{})", run.text(&format!("{k}.statements_per_attempt")), run.text(&format!("{k}.nested_per_attempt")))));
-    row(md, "server-side execution per attempt, without the wait for the event row", ms(run.number("s1.exec_ms_in_lock")), both(&|_, k| ms(run.number(&format!("{k}.exec_ms_in_lock")))));
-    row(md, "WAL flush (fdatasync), mean", ms(wal_flush_ms(run, "s1")), both(&|_, k| ms(wal_flush_ms(run, k))));
-    row(md, "MultiXact SLRU traffic (pg_stat_slru)", multixact(run, "s1"), both(&|_, k| multixact(run, k)));
+    row(
+        md,
+        "statements sent per attempt (+ nested: FK checks, trigger)",
+        format!(
+            "{} (+{})",
+            run.text("s1.statements_per_attempt"),
+            run.text("s1.nested_per_attempt")
+        ),
+        both(&|_, k| {
+            format!(
+                "{} (+{})",
+                run.text(&format!("{k}.statements_per_attempt")),
+                run.text(&format!("{k}.nested_per_attempt"))
+            )
+        }),
+    );
+    row(
+        md,
+        "server-side execution per attempt, without the wait for the event row",
+        ms(run.number("s1.exec_ms_in_lock")),
+        both(&|_, k| ms(run.number(&format!("{k}.exec_ms_in_lock")))),
+    );
+    row(
+        md,
+        "WAL flush (fdatasync), mean",
+        ms(wal_flush_ms(run, "s1")),
+        both(&|_, k| ms(wal_flush_ms(run, k))),
+    );
+    row(
+        md,
+        "MultiXact SLRU traffic (pg_stat_slru)",
+        multixact(run, "s1"),
+        both(&|_, k| multixact(run, k)),
+    );
     let _ = writeln!(md);
     let rush_ratio = ratio(s1["throughput"].as_f64(), pgb.and_then(|p| p.tps));
     if let Some(r) = rush_ratio {
-        let _ = writeln!(md, "Rencontre's throughput is **{:.0}%** of the same-run pgbench ceiling.\n", r * 100.0);
+        let _ = writeln!(
+            md,
+            "Rencontre's throughput is **{:.0}%** of the same-run pgbench ceiling.\n",
+            r * 100.0
+        );
     }
     let _ = writeln!(
         md,
@@ -733,30 +852,129 @@ fn hot_section(md: &mut String, run: &Run, s2: &Value, hot_row: Option<&Pgbench>
         run.text("param.CLIENTS"),
         run.text("layout.hot"),
     );
-    let p = |b: Option<&Pgbench>, q: f64| b.and_then(|p| p.latency.as_ref()).and_then(|h| histogram_ms(h, q));
-    let _ = writeln!(md, "| | Rencontre (HTTP) | pgbench, 3 statements, one hot row |");
+    let p = |b: Option<&Pgbench>, q: f64| {
+        b.and_then(|p| p.latency.as_ref())
+            .and_then(|h| histogram_ms(h, q))
+    };
+    let _ = writeln!(
+        md,
+        "| | Rencontre (HTTP) | pgbench, 3 statements, one hot row |"
+    );
     let _ = writeln!(md, "|---|---|---|");
-    load_row(md, "attempts", &[thousands(s2["requests"].as_f64().unwrap_or(0.0)), hot_row.map_or("–".into(), |p| p.processed.clone())]);
-    load_row(md, "elapsed", &[secs(s2["elapsed_s"].as_f64()), secs(run.number("pgb_hot_row.wall_s"))]);
-    load_row(md, "**throughput** (registrations/s)", &[format!("**{}**", rate(s2["throughput"].as_f64())), format!("**{}**", rate(hot_row.and_then(|p| p.tps)))]);
-    load_row(md, "confirmed / waitlisted", &[format!("{} / {}", thousands(outcome_count(s2, "confirmed") as f64), thousands(outcome_count(s2, "waitlisted") as f64)), "–".into()]);
-    load_row(md, "errors", &[errors_of(s2).1, hot_row.map_or("–".into(), |p| p.failed.to_string())]);
-    load_row(md, "latency p50", &[ms(latency(s2, "p50_ms")), ms(p(hot_row, 0.5))]);
-    load_row(md, "latency p95", &[ms(latency(s2, "p95_ms")), ms(p(hot_row, 0.95))]);
-    load_row(md, "latency p99", &[ms(latency(s2, "p99_ms")), ms(p(hot_row, 0.99))]);
-    load_row(md, "`rencontre check` after", &[run.text("s2.check"), "(not Rencontre's schema)".into()]);
-    load_row(md, "CPU, cores busy: server / PostgreSQL / client", &[
-        format!("{} / {} / {}", cores(run.number("s2.cpu_serve_s"), run.number("s2.wall_s")), cores(run.number("s2.cpu_pg_s"), run.number("s2.wall_s")), cores(s2["load_cpu_s"].as_f64(), run.number("s2.wall_s"))),
-        format!("– / {} / {}", cores(run.number("pgb_hot_row.cpu_pg_s"), run.number("pgb_hot_row.wall_s")), cores(run.number("pgb_hot_row.cpu_pgbench_s"), run.number("pgb_hot_row.wall_s"))),
-    ]);
-    load_row(md, "statements sent per attempt", &[run.text("s2.statements_per_attempt"), run.text("pgb_hot_row.statements_per_attempt")]);
-    load_row(md, "WAL flush (fdatasync), mean", &[ms(wal_flush_ms(run, "s2")), ms(wal_flush_ms(run, "pgb_hot_row"))]);
-    load_row(md, "MultiXact SLRU traffic (pg_stat_slru)", &[multixact(run, "s2"), multixact(run, "pgb_hot_row")]);
+    load_row(
+        md,
+        "attempts",
+        &[
+            thousands(s2["requests"].as_f64().unwrap_or(0.0)),
+            hot_row.map_or("–".into(), |p| p.processed.clone()),
+        ],
+    );
+    load_row(
+        md,
+        "elapsed",
+        &[
+            secs(s2["elapsed_s"].as_f64()),
+            secs(run.number("pgb_hot_row.wall_s")),
+        ],
+    );
+    load_row(
+        md,
+        "**throughput** (registrations/s)",
+        &[
+            format!("**{}**", rate(s2["throughput"].as_f64())),
+            format!("**{}**", rate(hot_row.and_then(|p| p.tps))),
+        ],
+    );
+    load_row(
+        md,
+        "confirmed / waitlisted",
+        &[
+            format!(
+                "{} / {}",
+                thousands(outcome_count(s2, "confirmed") as f64),
+                thousands(outcome_count(s2, "waitlisted") as f64)
+            ),
+            "–".into(),
+        ],
+    );
+    load_row(
+        md,
+        "errors",
+        &[
+            errors_of(s2).1,
+            hot_row.map_or("–".into(), |p| p.failed.to_string()),
+        ],
+    );
+    load_row(
+        md,
+        "latency p50",
+        &[ms(latency(s2, "p50_ms")), ms(p(hot_row, 0.5))],
+    );
+    load_row(
+        md,
+        "latency p95",
+        &[ms(latency(s2, "p95_ms")), ms(p(hot_row, 0.95))],
+    );
+    load_row(
+        md,
+        "latency p99",
+        &[ms(latency(s2, "p99_ms")), ms(p(hot_row, 0.99))],
+    );
+    load_row(
+        md,
+        "`rencontre check` after",
+        &[run.text("s2.check"), "(not Rencontre's schema)".into()],
+    );
+    load_row(
+        md,
+        "CPU, cores busy: server / PostgreSQL / client",
+        &[
+            format!(
+                "{} / {} / {}",
+                cores(run.number("s2.cpu_serve_s"), run.number("s2.wall_s")),
+                cores(run.number("s2.cpu_pg_s"), run.number("s2.wall_s")),
+                cores(s2["load_cpu_s"].as_f64(), run.number("s2.wall_s"))
+            ),
+            format!(
+                "– / {} / {}",
+                cores(
+                    run.number("pgb_hot_row.cpu_pg_s"),
+                    run.number("pgb_hot_row.wall_s")
+                ),
+                cores(
+                    run.number("pgb_hot_row.cpu_pgbench_s"),
+                    run.number("pgb_hot_row.wall_s")
+                )
+            ),
+        ],
+    );
+    load_row(
+        md,
+        "statements sent per attempt",
+        &[
+            run.text("s2.statements_per_attempt"),
+            run.text("pgb_hot_row.statements_per_attempt"),
+        ],
+    );
+    load_row(
+        md,
+        "WAL flush (fdatasync), mean",
+        &[
+            ms(wal_flush_ms(run, "s2")),
+            ms(wal_flush_ms(run, "pgb_hot_row")),
+        ],
+    );
+    load_row(
+        md,
+        "MultiXact SLRU traffic (pg_stat_slru)",
+        &[multixact(run, "s2"), multixact(run, "pgb_hot_row")],
+    );
     let _ = writeln!(md);
     let _ = writeln!(
         md,
         "Rencontre on one hot quota: **{}** the 3-statement single-hot-row pgbench figure.\n",
-        ratio(s2["throughput"].as_f64(), hot_row.and_then(|p| p.tps)).map_or("–".into(), |r| format!("{r:.2}×")),
+        ratio(s2["throughput"].as_f64(), hot_row.and_then(|p| p.tps))
+            .map_or("–".into(), |r| format!("{r:.2}×")),
     );
     if let Some((split, before, after)) = phases(s2) {
         let _ = writeln!(
@@ -766,7 +984,12 @@ fn hot_section(md: &mut String, run: &Run, s2: &Value, hot_row: Option<&Pgbench>
             thousands(after)
         );
     }
-    let _ = writeln!(md, "WAL: Rencontre {}; 3-statement pgbench {}.\n", wal_line(run, "s2"), wal_line(run, "pgb_hot_row"));
+    let _ = writeln!(
+        md,
+        "WAL: Rencontre {}; 3-statement pgbench {}.\n",
+        wal_line(run, "s2"),
+        wal_line(run, "pgb_hot_row")
+    );
 }
 
 fn read_row(md: &mut String, label: &str, value: &Value, path: &str) {
@@ -796,7 +1019,14 @@ fn read_row(md: &mut String, label: &str, value: &Value, path: &str) {
     );
 }
 
-fn reads_section(md: &mut String, run: &Run, s3: &Value, api: Option<&Value>, page: Option<&Value>, s1: &Value) {
+fn reads_section(
+    md: &mut String,
+    run: &Run,
+    s3: &Value,
+    api: Option<&Value>,
+    page: Option<&Value>,
+    s1: &Value,
+) {
     let _ = writeln!(md, "## 3. Public reads\n");
     let page_status = run.text("s3.page_status");
     let _ = writeln!(
@@ -816,7 +1046,10 @@ fn reads_section(md: &mut String, run: &Run, s3: &Value, api: Option<&Value>, pa
             )
         }
     );
-    let _ = writeln!(md, "| when | path | requests | throughput | p50 | p95 | p99 | max | errors |");
+    let _ = writeln!(
+        md,
+        "| when | path | requests | throughput | p50 | p95 | p99 | max | errors |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
     let readers = &s3["readers"];
     if let Some(paths) = readers["paths"].as_array() {
@@ -841,8 +1074,14 @@ fn reads_section(md: &mut String, run: &Run, s3: &Value, api: Option<&Value>, pa
         errors_of(s3).1,
         rate(s1["throughput"].as_f64()),
         ms(latency(s1, "p99_ms")),
-        cores(run.number("s3_alone_api.cpu_serve_s"), run.number("s3_alone_api.wall_s")),
-        cores(run.number("s3_alone_api.cpu_pg_s"), run.number("s3_alone_api.wall_s")),
+        cores(
+            run.number("s3_alone_api.cpu_serve_s"),
+            run.number("s3_alone_api.wall_s")
+        ),
+        cores(
+            run.number("s3_alone_api.cpu_pg_s"),
+            run.number("s3_alone_api.wall_s")
+        ),
     );
     let _ = writeln!(
         md,
@@ -869,7 +1108,10 @@ fn export_section(md: &mut String, run: &Run, http_csv: &[HttpExport], http_xlsx
         run.text("s4.check"),
         run.text("param.EXPORT_REPEATS"),
     );
-    let _ = writeln!(md, "| export | median time | range | peak RSS | CPU | size |");
+    let _ = writeln!(
+        md,
+        "| export | median time | range | peak RSS | CPU | size |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for format in ["csv", "xlsx"] {
         let times = repeats(run, &format!("s4.cli.{format}"), "wall_s");
@@ -880,15 +1122,22 @@ fn export_section(md: &mut String, run: &Run, http_csv: &[HttpExport], http_xlsx
             "| `rencontre export --format {format}` | {} | {} | {} | {} | {} |",
             secs(median(times.clone())),
             range(&times),
-            rss.iter().cloned().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v)))).map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
+            rss.iter()
+                .cloned()
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+                .map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
             secs(median(cpu)),
-            run.number(&format!("s4.cli.{format}.bytes")).map_or("–".into(), |b| format!("{:.1} MB", b / 1e6)),
+            run.number(&format!("s4.cli.{format}.bytes"))
+                .map_or("–".into(), |b| format!("{:.1} MB", b / 1e6)),
         );
     }
     let start = run.number("s4.http.rss_start_kib");
     for (format, runs) in [("csv", http_csv), ("xlsx", http_xlsx)] {
         let totals: Vec<f64> = runs.iter().map(|r| r.total).collect();
-        let peak = runs.iter().filter_map(|r| r.rss_hwm_kib).fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+        let peak = runs
+            .iter()
+            .filter_map(|r| r.rss_hwm_kib)
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
         let statuses: Vec<&str> = runs.iter().map(|r| r.status.as_str()).collect();
         let _ = writeln!(
             md,
@@ -899,11 +1148,16 @@ fn export_section(md: &mut String, run: &Run, http_csv: &[HttpExport], http_xlsx
             range(&totals),
             peak.map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
             start.map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
-            runs.first().map_or("–".into(), |r| format!("{:.1} MB", r.bytes / 1e6)),
+            runs.first()
+                .map_or("–".into(), |r| format!("{:.1} MB", r.bytes / 1e6)),
         );
     }
     let _ = writeln!(md);
-    let _ = writeln!(md, "CSV lines written by the CLI (header included): {}.\n", run.text("s4.cli.csv.lines"));
+    let _ = writeln!(
+        md,
+        "CSV lines written by the CLI (header included): {}.\n",
+        run.text("s4.cli.csv.lines")
+    );
 }
 
 fn range(values: &[f64]) -> String {
@@ -931,11 +1185,32 @@ fn mail_section(md: &mut String, run: &Run) {
     );
     let _ = writeln!(md, "| | |");
     let _ = writeln!(md, "|---|---|");
-    let _ = writeln!(md, "| emails | {} |", thousands(run.number("s5.rows").unwrap_or(0.0)));
-    let _ = writeln!(md, "| worker start → outbox drained | {} (drained: {}) |", secs(run.number("s5.drain_s")), run.text("s5.drained"));
-    let _ = writeln!(md, "| **emails/s** | **{}** |", rate(ratio(run.number("s5.rows"), run.number("s5.drain_s"))));
-    let _ = writeln!(md, "| emails/s between the sink's first and last message | {} |", rate(sink["rate_first_to_last"].as_f64()));
-    let _ = writeln!(md, "| messages the sink received / SMTP connections | {} / {} |", sink["messages"], sink["connections"]);
+    let _ = writeln!(
+        md,
+        "| emails | {} |",
+        thousands(run.number("s5.rows").unwrap_or(0.0))
+    );
+    let _ = writeln!(
+        md,
+        "| worker start → outbox drained | {} (drained: {}) |",
+        secs(run.number("s5.drain_s")),
+        run.text("s5.drained")
+    );
+    let _ = writeln!(
+        md,
+        "| **emails/s** | **{}** |",
+        rate(ratio(run.number("s5.rows"), run.number("s5.drain_s")))
+    );
+    let _ = writeln!(
+        md,
+        "| emails/s between the sink's first and last message | {} |",
+        rate(sink["rate_first_to_last"].as_f64())
+    );
+    let _ = writeln!(
+        md,
+        "| messages the sink received / SMTP connections | {} / {} |",
+        sink["messages"], sink["connections"]
+    );
     let _ = writeln!(
         md,
         "| message upload as the sink saw it (its \"354\" to the final dot): p50 / p99 | {} / {} |",
@@ -943,9 +1218,22 @@ fn mail_section(md: &mut String, run: &Run) {
         ms(sink["data_phase"]["p99_ms"].as_f64())
     );
     let _ = writeln!(md, "| outbox afterwards | {} |", run.text("s5.outcome"));
-    let _ = writeln!(md, "| rows retried or with an error | {} |", run.text("s5.retried"));
-    let _ = writeln!(md, "| CPU: worker / PostgreSQL | {} / {} cores |", cores(run.number("s5.cpu_worker_s"), run.number("s5.wall_s")), cores(run.number("s5.cpu_pg_s"), run.number("s5.wall_s")));
-    let _ = writeln!(md, "| SQL statements per email | {} |", run.text("s5.statements_per_attempt"));
+    let _ = writeln!(
+        md,
+        "| rows retried or with an error | {} |",
+        run.text("s5.retried")
+    );
+    let _ = writeln!(
+        md,
+        "| CPU: worker / PostgreSQL | {} / {} cores |",
+        cores(run.number("s5.cpu_worker_s"), run.number("s5.wall_s")),
+        cores(run.number("s5.cpu_pg_s"), run.number("s5.wall_s"))
+    );
+    let _ = writeln!(
+        md,
+        "| SQL statements per email | {} |",
+        run.text("s5.statements_per_attempt")
+    );
     let _ = writeln!(md, "| `rencontre check` after | {} |", run.text("s5.check"));
     let _ = writeln!(md);
 }
@@ -982,7 +1270,10 @@ fn profile_section(md: &mut String, run: &Run, s1: &Value) {
     table("Rencontre, scenario 1: state — wait", "s1.waits");
     table("pgbench mirror, scenario 1: state — wait", "pgb_rush.waits");
     table("Rencontre, scenario 2: state — wait", "s2.waits");
-    table("Rencontre, scenario 3 (rush with readers): state — wait", "s3.waits");
+    table(
+        "Rencontre, scenario 3 (rush with readers): state — wait",
+        "s3.waits",
+    );
     if let Some(statements) = run.file("s1.statements.txt") {
         let _ = writeln!(
             md,
@@ -999,8 +1290,16 @@ fn profile_section(md: &mut String, run: &Run, s1: &Value) {
             run.text("param.PROFILE_ATTEMPTS"),
             run.file("perf.split.txt").unwrap_or_default()
         );
-        let _ = writeln!(md, "Hottest symbols in the server:\n\n```text\n{}```\n", run.file("perf.serve.txt").unwrap_or_default());
-        let _ = writeln!(md, "Hottest symbols in the PostgreSQL cluster:\n\n```text\n{}```\n", run.file("perf.pg.txt").unwrap_or_default());
+        let _ = writeln!(
+            md,
+            "Hottest symbols in the server:\n\n```text\n{}```\n",
+            run.file("perf.serve.txt").unwrap_or_default()
+        );
+        let _ = writeln!(
+            md,
+            "Hottest symbols in the PostgreSQL cluster:\n\n```text\n{}```\n",
+            run.file("perf.pg.txt").unwrap_or_default()
+        );
     } else {
         let _ = writeln!(md, "perf: {}.\n", run.text("profile.perf"));
     }
@@ -1021,11 +1320,14 @@ fn how_to_run(md: &mut String, run: &Run) {
          through `BENCH_CLIENTS`, `BENCH_RUSH_ATTEMPTS`, `BENCH_HOT_ATTEMPTS`, `BENCH_READS_RUSH_ATTEMPTS`, \
          `BENCH_READ_SECONDS`, `BENCH_EXPORT_ROWS`, `BENCH_EXPORT_REPEATS`, `BENCH_MAIL_ROWS`, \
          `BENCH_PROFILE_ATTEMPTS`, `BENCH_POOL_SIZE` and `BENCH_LOAD_THREADS`. This run's sizes: {}.\n",
-        run.number("build_s").map_or("?".into(), |s| format!("{s:.0}")),
+        run.number("build_s")
+            .map_or("?".into(), |s| format!("{s:.0}")),
         run.number("total_s").unwrap_or(0.0) / 60.0,
         run.facts
             .iter()
-            .filter_map(|(key, value)| key.strip_prefix("param.").map(|name| format!("{name}={value}")))
+            .filter_map(|(key, value)| key
+                .strip_prefix("param.")
+                .map(|name| format!("{name}={value}")))
             .collect::<Vec<_>>()
             .join(", "),
     );
