@@ -517,7 +517,9 @@ fn render(run: &Run, findings: Option<&str>) -> String {
     profile_section(&mut md, run, &s1);
 
     if let Some(findings) = findings {
-        let _ = writeln!(md, "## What the measurements say\n");
+        if !findings.trim_start().starts_with("## ") {
+            let _ = writeln!(md, "## What the measurements say\n");
+        }
         let _ = writeln!(md, "{}\n", findings.trim());
     }
     how_to_run(&mut md, run);
@@ -1253,9 +1255,11 @@ fn profile_section(md: &mut String, run: &Run, s1: &Value) {
     let _ = writeln!(
         md,
         "**What PostgreSQL's sessions were doing** (pg_stat_activity sampled ten times a second; mean number \
-         of sessions in each state and wait). Every registration locks the event row first, so one session at \
-         a time holds it: the lock holder is the one session *idle in transaction* (waiting for the next \
-         statement from its client), *active* on the CPU, or flushing WAL; the others queue on `Lock`.\n"
+         of sessions in each state and wait). Every registration locks the event row, so one session at a time \
+         holds it — in Rencontre the registrar's batch connection, in pgbench whichever transaction got the \
+         lock. The holder is *idle in transaction* (waiting for its client's next statement), *active* on the \
+         CPU, or flushing WAL; pgbench's other sessions queue on `Lock`, Rencontre's other pooled connections \
+         sit *idle*.\n"
     );
     let mut table = |title: &str, name: &str| {
         if let Some((samples, states)) = session_states(run, name) {
