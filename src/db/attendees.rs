@@ -73,6 +73,11 @@ SELECT r.id, r.reference, r.status,
   FROM registrations r
   JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code
   LEFT JOIN waiting w ON w.id = r.id
+ ";
+
+/// The organiser's filter, binds $1 to $5 (see `query`); shared by the list
+/// and its count.
+const FILTER: &str = "
  WHERE r.event_id = $1
    AND ($2::text IS NULL OR r.status = $2)
    AND ($3::text IS NULL OR r.country_code = $3)
@@ -93,7 +98,11 @@ pub fn sort_clause(sort: Option<&str>) -> &'static str {
     }
 }
 
+const COUNT: &str = "SELECT count(*) AS total FROM registrations r";
+
+/// `head` (the SELECT), the filter with its binds, then `tail`.
 fn query(
+    head: &str,
     event_id: Uuid,
     filter: &AttendeeFilter,
     tail: &str,
@@ -102,7 +111,7 @@ fn query(
         .search
         .as_ref()
         .map(|text| format!("%{}%", escape_like(text)));
-    diesel::sql_query(format!("{SELECT} {tail}"))
+    diesel::sql_query(format!("{head}{FILTER} {tail}"))
         .into_boxed()
         .bind::<SqlUuid, _>(event_id)
         .bind::<Nullable<Text>, _>(filter.status.clone())
@@ -126,6 +135,7 @@ pub async fn page(
     limit: i64,
 ) -> diesel::QueryResult<Vec<Attendee>> {
     query(
+        SELECT,
         event_id,
         filter,
         &format!("ORDER BY {} LIMIT $6 OFFSET $7", sort_clause(sort)),
@@ -147,27 +157,7 @@ pub async fn total(
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<i64> {
-    let search = filter
-        .search
-        .as_ref()
-        .map(|text| format!("%{}%", escape_like(text)));
-    let rows: Vec<Total> = diesel::sql_query(
-        "SELECT count(*) AS total FROM registrations r
-          WHERE r.event_id = $1
-            AND ($2::text IS NULL OR r.status = $2)
-            AND ($3::text IS NULL OR r.country_code = $3)
-            AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM registration_sessions c
-                                              WHERE c.registration_id = r.id AND c.session_id = $4))
-            AND ($5::text IS NULL OR r.given_name ILIKE $5 OR r.family_name ILIKE $5
-                 OR r.email ILIKE $5 OR r.reference ILIKE $5 OR r.organisation ILIKE $5)",
-    )
-    .bind::<SqlUuid, _>(event_id)
-    .bind::<Nullable<Text>, _>(filter.status.clone())
-    .bind::<Nullable<Text>, _>(filter.country.clone())
-    .bind::<Nullable<SqlUuid>, _>(filter.session_id)
-    .bind::<Nullable<Text>, _>(search)
-    .load(conn)
-    .await?;
+    let rows: Vec<Total> = query(COUNT, event_id, filter, "").load(conn).await?;
     Ok(rows.iter().map(|row| row.total).sum())
 }
 
@@ -178,7 +168,7 @@ pub async fn stream<'conn>(
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<impl Stream<Item = diesel::QueryResult<Attendee>> + Send + 'conn> {
-    query(event_id, filter, "ORDER BY r.queue_seq")
+    query(SELECT, event_id, filter, "ORDER BY r.queue_seq")
         .load_stream(conn)
         .await
 }

@@ -88,8 +88,10 @@ mod tests {
 
     #[test]
     fn constant_time_eq_is_plain_equality() {
+        assert!(constant_time_eq(b"", b""));
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }
