@@ -27,6 +27,14 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Registrations a minute from one client address (0 = no limit).
     pub registrations_per_minute: u32,
+    /// How old the places left on the public event page and API may be
+    /// (0 = read on every request).
+    #[serde(default = "default_event_cache_ms")]
+    pub event_cache_ms: u64,
+}
+
+fn default_event_cache_ms() -> u64 {
+    1000
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,11 +75,18 @@ pub struct MailSettings {
     #[serde(default)]
     pub smtp_password: Option<String>,
     pub smtp_timeout_secs: u64,
+    /// SMTP connections the worker keeps open and sends over side by side.
+    #[serde(default = "default_smtp_connections")]
+    pub smtp_connections: usize,
     pub max_attempts: u32,
     /// The worker looks for due rows this often even without a notification.
     pub poll_interval_ms: u64,
     /// The first retry waits about this long; each further one twice as long.
     pub retry_base_ms: u64,
+}
+
+fn default_smtp_connections() -> usize {
+    32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -30,6 +30,15 @@ pub async fn find(
         .optional()
 }
 
+/// Every text of an event, for a batch of emails in several kinds and languages.
+pub async fn all_of(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
+    email_texts::table
+        .filter(email_texts::event_id.eq(event_id))
+        .select(EmailText::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,

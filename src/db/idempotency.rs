@@ -1,6 +1,8 @@
-//! `Idempotency-Key`: the first request with a key records what it created,
-//! in its own transaction; a retry finds the record instead of registering
-//! again. A concurrent retry blocks on the uncommitted row and then sees it.
+//! `Idempotency-Key`: a registration made with a key records its answer in
+//! the same transaction; a retry with the key finds the record instead of
+//! registering again. Keys are read and written only under the event's lock
+//! (see `crate::registration`), so a concurrent retry waits for the first
+//! request's commit and then sees its record.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -8,62 +10,73 @@ use uuid::Uuid;
 
 use super::schema::idempotency_keys;
 
-pub enum Claim {
-    /// The key is new; it is held by this transaction.
-    New,
-    /// The key was used before, for a request with this hash.
-    Used {
-        request_hash: Vec<u8>,
-        response: serde_json::Value,
-    },
+/// A key used before, with the hash of its request and the answer recorded.
+pub struct UsedKey {
+    pub key: String,
+    pub request_hash: Vec<u8>,
+    pub response: serde_json::Value,
 }
 
-pub async fn claim(
+/// The keys among `keys` that the event has seen already.
+pub async fn find_used(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    key: &str,
-    request_hash: &[u8],
-) -> QueryResult<Claim> {
-    let inserted = diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::event_id.eq(event_id),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::response_status.eq(0),
-            idempotency_keys::response_body.eq(serde_json::Value::Null),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    if inserted == 1 {
-        return Ok(Claim::New);
+    keys: &[&str],
+) -> QueryResult<Vec<UsedKey>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    let (request_hash, response) = idempotency_keys::table
-        .find((event_id, key))
+    let rows: Vec<(String, Vec<u8>, serde_json::Value)> = idempotency_keys::table
+        .filter(idempotency_keys::event_id.eq(event_id))
+        .filter(idempotency_keys::key.eq_any(keys))
         .select((
+            idempotency_keys::key,
             idempotency_keys::request_hash,
             idempotency_keys::response_body,
         ))
-        .get_result(conn)
+        .load(conn)
         .await?;
-    Ok(Claim::Used {
-        request_hash,
-        response,
-    })
+    Ok(rows
+        .into_iter()
+        .map(|(key, request_hash, response)| UsedKey {
+            key,
+            request_hash,
+            response,
+        })
+        .collect())
 }
 
-pub async fn record(
+/// A key's record: the request's hash and the answer it got.
+pub struct NewRecord<'a> {
+    pub key: &'a str,
+    pub request_hash: &'a [u8],
+    pub status: i16,
+    pub response: serde_json::Value,
+}
+
+/// Records the answers of several requests with one statement.
+pub async fn record_many(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    key: &str,
-    status: i16,
-    response: &serde_json::Value,
+    records: Vec<NewRecord<'_>>,
 ) -> QueryResult<()> {
-    diesel::update(idempotency_keys::table.find((event_id, key)))
-        .set((
-            idempotency_keys::response_status.eq(status),
-            idempotency_keys::response_body.eq(response),
-        ))
+    if records.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = records
+        .into_iter()
+        .map(|record| {
+            (
+                idempotency_keys::event_id.eq(event_id),
+                idempotency_keys::key.eq(record.key),
+                idempotency_keys::request_hash.eq(record.request_hash),
+                idempotency_keys::response_status.eq(record.status),
+                idempotency_keys::response_body.eq(record.response),
+            )
+        })
+        .collect();
+    diesel::insert_into(idempotency_keys::table)
+        .values(rows)
         .execute(conn)
         .await
         .map(drop)

@@ -52,6 +52,21 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail<'_>) -> Quer
         .map(drop)
 }
 
+/// Writes several emails with one statement.
+pub async fn enqueue_many(
+    conn: &mut AsyncPgConnection,
+    emails: &[NewEmail<'_>],
+) -> QueryResult<()> {
+    if emails.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(email_outbox::table)
+        .values(emails)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 /// Locks up to `limit` due rows for this transaction. Rows another worker
 /// holds are skipped, so any number of workers never send one row twice.
 pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
@@ -67,11 +82,16 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<
         .await
 }
 
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, attempts: i32) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+/// Marks rows sent, each with one more attempt. The caller holds them
+/// (`claim_due`), so nobody else has moved their attempts meanwhile.
+pub async fn mark_sent_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
         .set((
             email_outbox::status.eq("sent"),
-            email_outbox::attempts.eq(attempts),
+            email_outbox::attempts.eq(email_outbox::attempts + 1),
             email_outbox::sent_at.eq(diesel::dsl::now),
             email_outbox::last_error.eq(None::<String>),
         ))

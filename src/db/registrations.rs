@@ -206,17 +206,6 @@ pub async fn next_queue_seq(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    registration: &NewRegistration<'_>,
-) -> QueryResult<Registration> {
-    diesel::insert_into(registrations::table)
-        .values(registration)
-        .returning(Registration::as_returning())
-        .get_result(conn)
-        .await
-}
-
 pub async fn insert_choice(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
@@ -404,4 +393,226 @@ pub async fn country_quota(
         .select(CountryQuota::as_select())
         .get_result(conn)
         .await
+}
+
+// ---------------------------------------------------------------------------
+// Whole-batch statements. The registrar decides a batch of registrations in
+// memory under the event lock and writes it with one statement per table;
+// each counter statement carries the batch's total and stays guarded.
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = registration_sessions)]
+pub struct NewChoice<'a> {
+    pub registration_id: Uuid,
+    pub session_id: Uuid,
+    pub status: &'a str,
+    pub queue_seq: i64,
+}
+
+/// How the live-email index sees one email of a batch.
+#[derive(Debug, QueryableByName)]
+pub struct EmailCheck {
+    /// The email as the unique index compares it (`lower(email)`).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub folded: String,
+    /// A live registration of the event already has it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub taken: bool,
+}
+
+/// For each of `emails`, in order: its folded form and whether a live
+/// registration of the event already uses it. Folding is PostgreSQL's own
+/// `lower`, so two emails of one batch collide exactly when the index
+/// would refuse the second.
+pub async fn check_emails(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    emails: &[&str],
+) -> QueryResult<Vec<EmailCheck>> {
+    diesel::sql_query(
+        "SELECT lower(b.email) AS folded, \
+                EXISTS (SELECT 1 FROM registrations r \
+                        WHERE r.event_id = $1 AND r.status <> 'cancelled' \
+                          AND lower(r.email) = lower(b.email)) AS taken \
+         FROM unnest($2::text[]) WITH ORDINALITY AS b(email, i) \
+         ORDER BY b.i",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(event_id)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(emails)
+    .load(conn)
+    .await
+}
+
+/// Creates the missing quota rows of these countries with the event's
+/// default quota, then locks all of them (`codes` sorted: the lock order).
+pub async fn lock_country_quotas(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    codes: &[&str],
+) -> QueryResult<Vec<CountryQuota>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<_> = codes
+        .iter()
+        .map(|code| {
+            (
+                country_quotas::event_id.eq(event.id),
+                country_quotas::country_code.eq(*code),
+                country_quotas::capacity.eq(event.default_country_capacity),
+                country_quotas::explicit.eq(false),
+            )
+        })
+        .collect();
+    diesel::insert_into(country_quotas::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    country_quotas::table
+        .filter(country_quotas::event_id.eq(event.id))
+        .filter(country_quotas::country_code.eq_any(codes))
+        .order(country_quotas::country_code.asc())
+        .for_no_key_update()
+        .select(CountryQuota::as_select())
+        .load(conn)
+        .await
+}
+
+#[derive(QueryableByName)]
+struct Drawn {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+}
+
+/// `count` places in the waiting lists, ascending.
+pub async fn next_queue_seqs(conn: &mut AsyncPgConnection, count: usize) -> QueryResult<Vec<i64>> {
+    let count = i32::try_from(count).map_err(|_| diesel::result::Error::RollbackTransaction)?;
+    let mut drawn: Vec<i64> = diesel::sql_query(
+        "SELECT nextval('registration_queue_seq') AS seq FROM generate_series(1, $1)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(count)
+    .load::<Drawn>(conn)
+    .await?
+    .into_iter()
+    .map(|row| row.seq)
+    .collect();
+    drawn.sort_unstable();
+    Ok(drawn)
+}
+
+/// Takes `count` places of the event at once, if all of them are free.
+pub async fn take_event_places(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    count: i32,
+) -> QueryResult<bool> {
+    let changed = diesel::update(events::table.find(event_id))
+        .filter(
+            events::capacity
+                .is_null()
+                .or((events::taken + count).nullable().le(events::capacity)),
+        )
+        .set(events::taken.eq(events::taken + count))
+        .execute(conn)
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Takes places in several countries' quotas, `(country, count)` each; true
+/// only if every country had room for its count.
+pub async fn take_country_places_many(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    takes: &[(&str, i32)],
+) -> QueryResult<bool> {
+    if takes.is_empty() {
+        return Ok(true);
+    }
+    let (codes, counts): (Vec<&str>, Vec<i32>) = takes.iter().copied().unzip();
+    let changed = diesel::sql_query(
+        "UPDATE country_quotas q SET taken = q.taken + t.count \
+         FROM unnest($2::text[], $3::int4[]) AS t(code, count) \
+         WHERE q.event_id = $1 AND q.country_code = t.code::bpchar \
+           AND (q.capacity IS NULL OR q.taken + t.count <= q.capacity)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(event_id)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(codes)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(counts)
+    .execute(conn)
+    .await?;
+    Ok(changed == takes.len())
+}
+
+/// Takes seats in several sessions, `(session, count)` each; true only if
+/// every session had room for its count.
+pub async fn take_seats_many(
+    conn: &mut AsyncPgConnection,
+    takes: &[(Uuid, i32)],
+) -> QueryResult<bool> {
+    if takes.is_empty() {
+        return Ok(true);
+    }
+    let (ids, counts): (Vec<Uuid>, Vec<i32>) = takes.iter().copied().unzip();
+    let changed = diesel::sql_query(
+        "UPDATE sessions s SET taken = s.taken + t.count \
+         FROM unnest($1::uuid[], $2::int4[]) AS t(id, count) \
+         WHERE s.id = t.id AND (s.capacity IS NULL OR s.taken + t.count <= s.capacity)",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(counts)
+    .execute(conn)
+    .await?;
+    Ok(changed == takes.len())
+}
+
+#[derive(QueryableByName)]
+struct Waiting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    country_code: String,
+    #[diesel(sql_type = BigInt)]
+    waiting: i64,
+}
+
+/// How many registrations of the event wait, per country.
+pub async fn waiting_by_country(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Vec<(String, i64)>> {
+    let rows = diesel::sql_query(
+        "SELECT country_code::text AS country_code, count(*) AS waiting FROM registrations \
+         WHERE event_id = $1 AND status = 'waitlisted' GROUP BY country_code",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(event_id)
+    .load::<Waiting>(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.country_code, row.waiting))
+        .collect())
+}
+
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    registrations: &[NewRegistration<'_>],
+) -> QueryResult<Vec<Registration>> {
+    diesel::insert_into(registrations::table)
+        .values(registrations)
+        .returning(Registration::as_returning())
+        .get_results(conn)
+        .await
+}
+
+pub async fn insert_choices(
+    conn: &mut AsyncPgConnection,
+    choices: &[NewChoice<'_>],
+) -> QueryResult<()> {
+    if choices.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(registration_sessions::table)
+        .values(choices)
+        .execute(conn)
+        .await
+        .map(drop)
 }

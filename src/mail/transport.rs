@@ -44,7 +44,7 @@ impl Transport {
                     .tls(tls)
                     .timeout(Some(Duration::from_secs(settings.smtp_timeout_secs)))
                     .pool_config(
-                        PoolConfig::new().max_size(super::worker::SMTP_CONNECTIONS as u32),
+                        PoolConfig::new().max_size(settings.smtp_connections.max(1) as u32),
                     );
                 if let (Some(username), Some(password)) =
                     (&settings.smtp_username, &settings.smtp_password)

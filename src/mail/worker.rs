@@ -17,10 +17,9 @@ use crate::config::MailSettings;
 use crate::db::outbox::{self, OutboxEmail};
 use crate::db::{DbPool, PoolError};
 
-/// Rows claimed per transaction: a crash resends at most this many.
-const BATCH: i64 = 20;
-/// Messages in flight at once, each on a pooled SMTP connection.
-pub(super) const SMTP_CONNECTIONS: usize = 8;
+/// Rows claimed per transaction, per SMTP connection: two rounds of sends
+/// per transaction. A crash resends at most the rows of one transaction.
+const ROWS_PER_CONNECTION: usize = 2;
 /// Retries never wait longer than this.
 const MAX_BACKOFF_SECS: f64 = 3600.0;
 
@@ -82,20 +81,33 @@ impl Worker {
         loop {
             let batch = self.send_batch().await?;
             handled += batch;
-            if batch < BATCH as usize {
+            if batch < self.batch_size() {
                 return Ok(handled);
             }
         }
     }
 
+    fn connections(&self) -> usize {
+        self.settings.smtp_connections.max(1)
+    }
+
+    fn batch_size(&self) -> usize {
+        self.connections() * ROWS_PER_CONNECTION
+    }
+
     async fn send_batch(&self) -> Result<usize, WorkerError> {
         let mut conn = self.pool.get().await?;
         conn.transaction::<_, WorkerError, _>(async |conn| {
-            let rows = outbox::claim_due(conn, BATCH).await?;
+            let rows = outbox::claim_due(conn, self.batch_size() as i64).await?;
             let outcomes = self.send_all(&rows).await;
+            let mut sent = Vec::with_capacity(rows.len());
             for (row, outcome) in rows.iter().zip(outcomes) {
-                self.record(conn, row, outcome).await?;
+                match outcome {
+                    Ok(()) => sent.push(row.id),
+                    Err(failure) => self.record_failure(conn, row, failure).await?,
+                }
             }
+            outbox::mark_sent_many(conn, &sent).await?;
             Ok(rows.len())
         })
         .await
@@ -110,7 +122,7 @@ impl Worker {
         let sends: Vec<BoxFuture<'a, Result<(), SendFailure>>> =
             rows.iter().map(|row| self.send_one(row).boxed()).collect();
         futures_util::stream::iter(sends)
-            .buffered(SMTP_CONNECTIONS)
+            .buffered(self.connections())
             .collect()
             .boxed()
     }
@@ -123,25 +135,21 @@ impl Worker {
         self.transport.send(&row.id.to_string(), &message).await
     }
 
-    async fn record(
+    async fn record_failure(
         &self,
         conn: &mut AsyncPgConnection,
         row: &OutboxEmail,
-        outcome: Result<(), SendFailure>,
+        failure: SendFailure,
     ) -> Result<(), WorkerError> {
         let attempts = row.attempts + 1;
-        match outcome {
-            Ok(()) => outbox::mark_sent(conn, row.id, attempts).await?,
-            Err(failure) if failure.permanent || attempts >= self.settings.max_attempts as i32 => {
-                tracing::warn!(id = %row.id, attempts, error = %failure, "email failed for good");
-                outbox::mark_failed(conn, row.id, attempts, &failure.message).await?
-            }
-            Err(failure) => {
-                let delay = backoff(attempts, self.settings.retry_base_ms);
-                tracing::info!(id = %row.id, attempts, ?delay, error = %failure, "email will be retried");
-                let next = Utc::now() + delay;
-                outbox::mark_retry(conn, row.id, attempts, next, &failure.message).await?
-            }
+        if failure.permanent || attempts >= self.settings.max_attempts as i32 {
+            tracing::warn!(id = %row.id, attempts, error = %failure, "email failed for good");
+            outbox::mark_failed(conn, row.id, attempts, &failure.message).await?
+        } else {
+            let delay = backoff(attempts, self.settings.retry_base_ms);
+            tracing::info!(id = %row.id, attempts, ?delay, error = %failure, "email will be retried");
+            let next = Utc::now() + delay;
+            outbox::mark_retry(conn, row.id, attempts, next, &failure.message).await?
         }
         Ok(())
     }

@@ -1,41 +1,39 @@
 //! Group commit for the opening rush. Every registration must lock its
-//! event's row, so one registration per commit caps throughput at one disk
-//! flush per delegate. The registrar gathers the registrations waiting in
-//! this process and runs them in ONE transaction that takes the event lock
-//! once: each registration in a savepoint of its own (a duplicate email
-//! rolls back only itself), one commit for all. Exactness is unchanged —
-//! the same statements run under the same lock — and nobody gets an answer
+//! event's row, so one registration per commit caps throughput at one lock
+//! hold and one disk flush per delegate. The registrar gathers the
+//! registrations waiting in this process for the same event and settles
+//! them with [`register_all`]: one transaction, one event lock, one
+//! statement per table for the whole batch, one commit. Exactness is
+//! unchanged — the decisions are made in arrival order under the same locks
+//! and the counter statements stay guarded — and nobody gets an answer
 //! before the commit that makes it true.
 
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::RegistrationError;
-use super::register::{Applicant, IdempotencyKey, Registered, chosen_sessions, register_in};
+use super::register::{
+    Applicant, IdempotencyKey, Registered, Request, chosen_sessions, register_all, register_one,
+};
 use crate::db::DbPool;
 use crate::db::events::{Event, Session};
-use crate::db::registrations as store;
 
-/// At most this many registrations share a commit: enough to amortise the
-/// flush, few enough that the first in a batch does not wait long.
-const MAX_BATCH: usize = 32;
+/// At most this many registrations share a transaction: enough to amortise
+/// the lock and the flush, few enough that the first of a batch does not
+/// wait long for the last.
+const MAX_BATCH: usize = 64;
 const QUEUE: usize = 4096;
 
 struct Job {
     event: Event,
-    applicant: Applicant,
-    sessions: Vec<Session>,
-    idempotency_key: Option<IdempotencyKey>,
-    public_url: String,
-    now: DateTime<Utc>,
+    request: Request,
     reply: oneshot::Sender<Result<Registered, RegistrationError>>,
 }
 
 /// The process's registration desk; cheap to clone.
 #[derive(Clone)]
 pub struct Registrar {
-    pool: DbPool,
     jobs: mpsc::Sender<Job>,
 }
 
@@ -43,33 +41,35 @@ impl Registrar {
     /// Starts the batching task on the current Tokio runtime.
     pub fn start(pool: DbPool) -> Registrar {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool.clone(), queue));
-        Registrar { pool, jobs }
+        tokio::spawn(run(pool, queue));
+        Registrar { jobs }
     }
 
-    /// Registers a delegate (see [`super::register`]); answers once the
+    /// Registers a delegate (see [`super::register`]) for `event`, whose
+    /// sessions are `offered` as the caller read them; answers once the
     /// registration is committed.
     pub async fn register(
         &self,
         event: Event,
+        offered: &[Session],
         applicant: Applicant,
         idempotency_key: Option<IdempotencyKey>,
         public_url: &str,
         now: DateTime<Utc>,
     ) -> Result<Registered, RegistrationError> {
-        // Checked before queueing, on a connection of its own: it needs no lock.
-        let sessions = {
-            let mut conn = self.pool.get().await?;
-            chosen_sessions(&mut conn, &event, &applicant).await?
-        };
+        // Checked before queueing: it needs no lock. A session deleted since
+        // `offered` was read is skipped when the batch locks the sessions.
+        let sessions = chosen_sessions(&event, offered, &applicant)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             event,
-            applicant,
-            sessions,
-            idempotency_key,
-            public_url: public_url.to_owned(),
-            now,
+            request: Request {
+                applicant,
+                sessions,
+                idempotency_key,
+                public_url: public_url.to_owned(),
+                now,
+            },
             reply,
         };
         self.jobs
@@ -92,21 +92,33 @@ async fn run(pool: DbPool, mut queue: mpsc::Receiver<Job>) {
         while let Ok(job) = queue.try_recv() {
             waiting.push(job);
         }
-        // The oldest job's event goes first, with up to MAX_BATCH of its
-        // followers in arrival order; other events wait for the next turn.
-        let event_id = waiting[0].event.id;
-        let mut batch = Vec::new();
-        let mut rest = Vec::new();
-        for job in waiting.drain(..) {
-            if job.event.id == event_id && batch.len() < MAX_BATCH {
-                batch.push(job);
-            } else {
-                rest.push(job);
-            }
-        }
+        let (batch, rest) = next_batch(waiting);
         waiting = rest;
         run_batch(&pool, batch).await;
     }
+}
+
+/// The oldest job's event goes first, with up to MAX_BATCH of its followers
+/// in arrival order; other events wait for the next turn. A retry of a
+/// request already in the batch (same Idempotency-Key) waits too, so that
+/// it finds the first one's answer.
+fn next_batch(waiting: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
+    let event_id = waiting[0].event.id;
+    let mut batch: Vec<Job> = Vec::new();
+    let mut rest = Vec::new();
+    for job in waiting {
+        let key = job.request.idempotency_key.as_ref().map(|key| &key.key);
+        let retried = key.is_some()
+            && batch
+                .iter()
+                .any(|other| other.request.idempotency_key.as_ref().map(|k| &k.key) == key);
+        if job.event.id == event_id && batch.len() < MAX_BATCH && !retried {
+            batch.push(job);
+        } else {
+            rest.push(job);
+        }
+    }
+    (batch, rest)
 }
 
 async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
@@ -122,7 +134,14 @@ async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
             return;
         }
     };
-    match together(&mut conn, &batch).await {
+    let event_id = batch[0].event.id;
+    let requests: Vec<&Request> = batch.iter().map(|job| &job.request).collect();
+    let together = conn
+        .transaction::<_, RegistrationError, _>(async |tx| {
+            register_all(tx, event_id, &requests).await
+        })
+        .await;
+    match together {
         Ok(results) => {
             for (job, result) in batch.into_iter().zip(results) {
                 let _ = job.reply.send(result);
@@ -134,48 +153,9 @@ async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
         Err(error) => {
             tracing::warn!(%error, size = batch.len(), "batch failed; registering one by one");
             for job in batch {
-                let result = super::register::register_with_sessions(
-                    &mut conn,
-                    &job.event,
-                    &job.applicant,
-                    &job.sessions,
-                    job.idempotency_key.as_ref(),
-                    &job.public_url,
-                    job.now,
-                )
-                .await;
+                let result = register_one(&mut conn, event_id, &job.request).await;
                 let _ = job.reply.send(result);
             }
         }
     }
-}
-
-/// One transaction for the whole batch, one savepoint per registration.
-async fn together(
-    conn: &mut AsyncPgConnection,
-    batch: &[Job],
-) -> Result<Vec<Result<Registered, RegistrationError>>, RegistrationError> {
-    conn.transaction::<_, RegistrationError, _>(async |tx| {
-        store::lock_event(tx, batch[0].event.id).await?;
-        let mut results = Vec::with_capacity(batch.len());
-        for job in batch {
-            let result = tx
-                .transaction::<_, RegistrationError, _>(async |savepoint| {
-                    register_in(
-                        savepoint,
-                        &job.event,
-                        &job.applicant,
-                        &job.sessions,
-                        job.idempotency_key.as_ref(),
-                        &job.public_url,
-                        job.now,
-                    )
-                    .await
-                })
-                .await;
-            results.push(result);
-        }
-        Ok(results)
-    })
-    .await
 }

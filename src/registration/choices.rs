@@ -8,26 +8,37 @@ use crate::db::events::Session;
 use crate::db::registrations as store;
 use crate::domain::{FieldError, FieldErrors, SessionCode, first_overlap};
 
-/// The sessions behind `codes`; an unknown code or two sessions at the same
-/// time are added to `errors` under the field `sessions`.
+/// The sessions behind `codes`, read from the database; see [`pick_sessions`].
 pub async fn resolve_sessions(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     codes: &[SessionCode],
     errors: &mut FieldErrors,
 ) -> QueryResult<Vec<Session>> {
-    let codes: Vec<&str> = codes.iter().map(SessionCode::as_str).collect();
-    let sessions = store::sessions_by_code(conn, event_id, &codes).await?;
-    if let Some(unknown) = codes
-        .iter()
-        .find(|code| !sessions.iter().any(|s| s.code == **code))
-    {
-        errors.add(
-            "sessions",
-            FieldError::new("error-session-unknown").with_arg("code", *unknown),
-        );
+    let wanted: Vec<&str> = codes.iter().map(SessionCode::as_str).collect();
+    let sessions = store::sessions_by_code(conn, event_id, &wanted).await?;
+    Ok(pick_sessions(&sessions, codes, errors))
+}
+
+/// The sessions of `offered` behind `codes`, in the order of `codes`; an
+/// unknown code or two sessions at the same time are added to `errors`
+/// under the field `sessions`.
+pub fn pick_sessions(
+    offered: &[Session],
+    codes: &[SessionCode],
+    errors: &mut FieldErrors,
+) -> Vec<Session> {
+    let mut chosen = Vec::with_capacity(codes.len());
+    for code in codes {
+        match offered.iter().find(|session| session.code == code.as_str()) {
+            Some(session) => chosen.push(session.clone()),
+            None => errors.add(
+                "sessions",
+                FieldError::new("error-session-unknown").with_arg("code", code.as_str()),
+            ),
+        }
     }
-    let slots: Vec<(&str, _, _)> = sessions
+    let slots: Vec<(&str, _, _)> = chosen
         .iter()
         .map(|s| (s.code.as_str(), s.starts_at, s.ends_at))
         .collect();
@@ -39,5 +50,5 @@ pub async fn resolve_sessions(
                 .with_arg("second", *second),
         );
     }
-    Ok(sessions)
+    chosen
 }

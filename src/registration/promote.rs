@@ -12,7 +12,7 @@ use crate::db::email_texts;
 use crate::db::events::Event;
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
-use crate::mail::{self, EmailKind};
+use crate::mail::{self, EmailKind, RenderedEmail};
 
 /// Promotes waiting registrations, oldest first, while the event has room
 /// and a waiting delegate's country has room too. `event` is the row as
@@ -90,22 +90,26 @@ pub async fn notify(
     let custom =
         email_texts::find(conn, event.id, kind.as_str(), &view.registration.language).await?;
     let email = mail::render(kind, event, &view, manage_url, custom.as_ref());
-    let registration = &view.registration;
-    outbox::enqueue(
-        conn,
-        &NewEmail {
-            id: Uuid::now_v7(),
-            event_id: registration.event_id,
-            registration_id: Some(registration.id),
-            kind: kind.as_str(),
-            recipient: &registration.email,
-            language: &registration.language,
-            subject: &email.subject,
-            body_text: &email.text,
-            body_html: &email.html,
-            attachment_ics: email.ics.as_deref(),
-        },
-    )
-    .await?;
+    outbox::enqueue(conn, &outbox_row(kind, &view.registration, &email)).await?;
     Ok(view)
+}
+
+/// The outbox row of `email`, telling `registration` about `kind`.
+pub(super) fn outbox_row<'a>(
+    kind: EmailKind,
+    registration: &'a Registration,
+    email: &'a RenderedEmail,
+) -> NewEmail<'a> {
+    NewEmail {
+        id: Uuid::now_v7(),
+        event_id: registration.event_id,
+        registration_id: Some(registration.id),
+        kind: kind.as_str(),
+        recipient: &registration.email,
+        language: &registration.language,
+        subject: &email.subject,
+        body_text: &email.text,
+        body_html: &email.html,
+        attachment_ics: email.ics.as_deref(),
+    }
 }

@@ -1,21 +1,34 @@
+//! Registering delegates. The registrar (`batch.rs`) hands over the
+//! registrations waiting for one event and [`register_all`] settles them in
+//! ONE transaction: it takes the event lock, decides every registration in
+//! arrival order in memory (`domain::admit`, `domain::seat`) from the rows it
+//! has locked, then writes the batch with one statement per table. Each
+//! counter statement carries the batch's total and stays guarded, so the
+//! database still refuses an overbooking that a bug in the decisions would
+//! cause. A lone registration is a batch of one.
+
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::choices::resolve_sessions;
-use super::promote::notify;
+use super::choices::pick_sessions;
+use super::promote::outbox_row;
 use super::token::PrivateToken;
-use super::view::{RegistrationView, view_of};
+use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::events::{Event, Session};
-use crate::db::idempotency::{self, Claim};
-use crate::db::registrations::{self as store, NewRegistration};
+use crate::db::email_texts::{self, EmailText};
+use crate::db::events::{CountryQuota, Event, Session};
+use crate::db::idempotency::{self, NewRecord};
+use crate::db::outbox::{self, NewEmail};
+use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
 use crate::domain::{
     Admission, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
     PersonName, Quota, Reference, ReferencePrefix, SeatStatus, SessionCode, admit, seat,
 };
-use crate::mail::EmailKind;
+use crate::mail::{self, EmailKind};
 
 /// A delegate's answers, already parsed into domain types by the web layer.
 #[derive(Debug, Clone)]
@@ -44,6 +57,16 @@ pub struct Registered {
     pub replayed: bool,
 }
 
+/// One registration to settle, its sessions already checked.
+pub(super) struct Request {
+    pub applicant: Applicant,
+    /// The chosen sessions, from [`chosen_sessions`].
+    pub sessions: Vec<Session>,
+    pub idempotency_key: Option<IdempotencyKey>,
+    pub public_url: String,
+    pub now: DateTime<Utc>,
+}
+
 /// Registers a delegate: a place if the event and the country both have
 /// room, the waiting list otherwise; a seat or a waiting-list place in each
 /// chosen session; and the email announcing it, all in one transaction.
@@ -51,50 +74,41 @@ pub async fn register(
     conn: &mut AsyncPgConnection,
     event: &Event,
     applicant: &Applicant,
-    idempotency_key: Option<&IdempotencyKey>,
+    idempotency_key: Option<IdempotencyKey>,
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Registered, RegistrationError> {
-    let sessions = chosen_sessions(conn, event, applicant).await?;
-    register_with_sessions(
-        conn,
-        event,
-        applicant,
-        &sessions,
-        idempotency_key,
-        public_url,
-        now,
-    )
-    .await
-}
-
-/// [`register`] once the chosen sessions are known, in a transaction of its own.
-pub(super) async fn register_with_sessions(
-    conn: &mut AsyncPgConnection,
-    event: &Event,
-    applicant: &Applicant,
-    sessions: &[Session],
-    idempotency_key: Option<&IdempotencyKey>,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<Registered, RegistrationError> {
-    with_retries!(conn, |tx| register_in(
-        tx,
-        event,
-        applicant,
+    let offered = crate::db::events::sessions_of(conn, event.id).await?;
+    let sessions = chosen_sessions(event, &offered, applicant)?;
+    let request = Request {
+        applicant: applicant.clone(),
         sessions,
         idempotency_key,
-        public_url,
-        now
-    )
-    .await)
+        public_url: public_url.to_owned(),
+        now,
+    };
+    register_one(conn, event.id, &request).await
+}
+
+/// One registration in a transaction of its own, retried when it lost a
+/// serialization race.
+pub(super) async fn register_one(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    request: &Request,
+) -> Result<Registered, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let mut results = register_all(tx, event_id, &[request]).await?;
+        results.pop().ok_or(DieselError::RollbackTransaction)?
+    })
 }
 
 /// Checks what needs the event's data but no lock: the language is one of
-/// the event's, every session exists, and no two chosen sessions overlap.
-pub(super) async fn chosen_sessions(
-    conn: &mut AsyncPgConnection,
+/// the event's, every session is one of `offered` (the event's sessions),
+/// and no two chosen sessions overlap.
+pub(super) fn chosen_sessions(
     event: &Event,
+    offered: &[Session],
     applicant: &Applicant,
 ) -> Result<Vec<Session>, RegistrationError> {
     let mut errors = FieldErrors::default();
@@ -105,7 +119,7 @@ pub(super) async fn chosen_sessions(
     {
         errors.add("language", FieldError::new("error-language-invalid"));
     }
-    let sessions = resolve_sessions(conn, event.id, &applicant.sessions, &mut errors).await?;
+    let sessions = pick_sessions(offered, &applicant.sessions, &mut errors);
     if errors.is_empty() {
         Ok(sessions)
     } else {
@@ -113,126 +127,480 @@ pub(super) async fn chosen_sessions(
     }
 }
 
-/// The registration's statements, inside the caller's transaction (or a
-/// savepoint of a batch).
-pub(super) async fn register_in(
+/// What the batch decided for one request, before anything is written.
+struct Decision<'r> {
+    request: &'r Request,
+    confirmed: bool,
+    /// The chosen sessions as this registration leaves them (counts
+    /// included), and whether it got a seat.
+    choices: Vec<(Session, bool)>,
+    /// The country's quota as this registration leaves it.
+    country_full: bool,
+}
+
+/// Settles `requests` (all for the event `event_id`, with distinct
+/// idempotency keys) inside the caller's transaction. The outer error is
+/// the batch's: nothing of it may be committed. The inner ones are each
+/// request's own (closed, duplicate, reused key) and leave nothing behind.
+pub(super) async fn register_all(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    requests: &[&Request],
+) -> Result<Vec<Result<Registered, RegistrationError>>, RegistrationError> {
+    let event = store::lock_event(conn, event_id).await?;
+    let mut results: Vec<Option<Result<Registered, RegistrationError>>> =
+        requests.iter().map(|_| None).collect();
+
+    replay_used_keys(conn, &event, requests, &mut results).await?;
+    for (request, result) in requests.iter().zip(results.iter_mut()) {
+        if result.is_none() && !event.is_open_at(request.now) {
+            *result = Some(Err(RegistrationError::Closed));
+        }
+    }
+    refuse_duplicates(conn, &event, requests, &mut results).await?;
+
+    let admitted: Vec<usize> = (0..requests.len())
+        .filter(|&index| results[index].is_none())
+        .collect();
+    if !admitted.is_empty() {
+        let settled = settle(conn, &event, requests, &admitted).await?;
+        for (index, registered) in admitted.into_iter().zip(settled) {
+            results[index] = Some(Ok(registered));
+        }
+    }
+    Ok(results
+        .into_iter()
+        .map(|result| result.unwrap_or(Err(RegistrationError::Stopped)))
+        .collect())
+}
+
+/// Answers the requests whose idempotency key was used before with the
+/// answer recorded then (or refuses them when their body differs).
+async fn replay_used_keys(
     conn: &mut AsyncPgConnection,
     event: &Event,
-    applicant: &Applicant,
-    sessions: &[Session],
-    idempotency_key: Option<&IdempotencyKey>,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<Registered, RegistrationError> {
-    if let Some(key) = idempotency_key
-        && let Claim::Used {
-            request_hash,
-            response,
-        } = idempotency::claim(conn, event.id, &key.key, &key.request_hash).await?
-    {
-        return replay(conn, key, &request_hash, &response).await;
-    }
-
-    let event = store::lock_event(conn, event.id).await?;
-    if !event.is_open_at(now) {
-        return Err(RegistrationError::Closed);
-    }
-    let country = store::lock_country_quota(conn, &event, applicant.country.as_str()).await?;
-    let admission = admit(
-        Quota {
-            capacity: event.capacity,
-            taken: event.taken,
-        },
-        Quota {
-            capacity: country.capacity,
-            taken: country.taken,
-        },
-    );
-    let confirmed = admission == Admission::Confirmed;
-    if confirmed {
-        // Both guards hold under the locks just taken; they are the
-        // statement-level wall that DESIGN.md asks for.
-        let took_event = store::take_event_place(conn, event.id).await?;
-        let took_country = store::take_country_place(conn, event.id, &country.country_code).await?;
-        if !(took_event && took_country) {
-            return Err(DieselError::RollbackTransaction.into());
+    requests: &[&Request],
+    results: &mut [Option<Result<Registered, RegistrationError>>],
+) -> Result<(), RegistrationError> {
+    let keys: Vec<&str> = requests
+        .iter()
+        .filter_map(|request| request.idempotency_key.as_ref())
+        .map(|key| key.key.as_str())
+        .collect();
+    for used in idempotency::find_used(conn, event.id, &keys).await? {
+        for (request, result) in requests.iter().zip(results.iter_mut()) {
+            let Some(key) = &request.idempotency_key else {
+                continue;
+            };
+            if key.key != used.key {
+                continue;
+            }
+            *result = Some(
+                match replay(conn, key, &used.request_hash, &used.response).await {
+                    Err(RegistrationError::Database(error))
+                        if !matches!(error, DieselError::NotFound) =>
+                    {
+                        return Err(error.into());
+                    }
+                    other => other,
+                },
+            );
         }
     }
+    Ok(())
+}
 
-    let queue_seq = store::next_queue_seq(conn).await?;
+/// Refuses a request whose email a live registration of the event has
+/// already, or an earlier request of the same batch.
+async fn refuse_duplicates(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    requests: &[&Request],
+    results: &mut [Option<Result<Registered, RegistrationError>>],
+) -> Result<(), RegistrationError> {
+    let open: Vec<usize> = (0..requests.len())
+        .filter(|&index| results[index].is_none())
+        .collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let emails: Vec<&str> = open
+        .iter()
+        .map(|&index| requests[index].applicant.email.as_str())
+        .collect();
+    let checks = store::check_emails(conn, event.id, &emails).await?;
+    let mut seen = HashSet::new();
+    for (index, check) in open.into_iter().zip(checks) {
+        if check.taken || !seen.insert(check.folded) {
+            results[index] = Some(Err(RegistrationError::Duplicate));
+        }
+    }
+    Ok(())
+}
+
+/// Decides, then writes, the registrations of `admitted` (indexes into
+/// `requests`, in arrival order); returns their answers in that order.
+async fn settle(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    requests: &[&Request],
+    admitted: &[usize],
+) -> Result<Vec<Registered>, RegistrationError> {
+    // Lock order: countries by code, then sessions by id.
+    let mut codes: Vec<&str> = admitted
+        .iter()
+        .map(|&index| requests[index].applicant.country.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let countries = store::lock_country_quotas(conn, event, &codes).await?;
+    let mut session_ids: Vec<Uuid> = admitted
+        .iter()
+        .flat_map(|&index| requests[index].sessions.iter().map(|session| session.id))
+        .collect();
+    session_ids.sort_unstable();
+    session_ids.dedup();
+    let sessions = store::lock_sessions(conn, &session_ids).await?;
+
+    let before = Counts::new(event, countries, sessions);
+    let (decisions, after) = decide(&before, requests, admitted)?;
+    take_places(conn, event.id, &before, &after).await?;
+
+    let positions = if decisions.iter().any(|decision| !decision.confirmed) {
+        waiting_positions(conn, event.id, &decisions).await?
+    } else {
+        vec![None; decisions.len()]
+    };
+    let queue_seqs = store::next_queue_seqs(conn, decisions.len()).await?;
     let prefix = ReferencePrefix::parse(&event.reference_prefix)
         .map_err(|_| DieselError::RollbackTransaction)?;
-    let reference = Reference::from_sequence(&prefix, queue_seq);
-    let token = PrivateToken::generate();
-    let registration = store::insert(
-        conn,
-        &NewRegistration {
-            id: Uuid::now_v7(),
-            event_id: event.id,
-            reference: reference.as_str(),
-            token_hash: &token.hash(),
-            given_name: applicant.given_name.as_str(),
-            family_name: applicant
-                .family_name
-                .as_ref()
-                .map_or("", PersonName::as_str),
-            email: applicant.email.as_str(),
-            country_code: applicant.country.as_str(),
-            organisation: applicant
-                .organisation
-                .as_ref()
-                .map_or("", Organisation::as_str),
-            language: applicant.language.code(),
-            status: if confirmed { "confirmed" } else { "waitlisted" },
-            queue_seq,
-        },
-    )
-    .await
-    .map_err(|error| match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info)
-            if info.constraint_name() == Some("registrations_live_email_key") =>
-        {
-            RegistrationError::Duplicate
-        }
-        other => other.into(),
-    })?;
+    let references: Vec<Reference> = queue_seqs
+        .iter()
+        .map(|&seq| Reference::from_sequence(&prefix, seq))
+        .collect();
+    let tokens: Vec<PrivateToken> = decisions.iter().map(|_| PrivateToken::generate()).collect();
+    let token_hashes: Vec<[u8; 32]> = tokens.iter().map(PrivateToken::hash).collect();
 
-    let mut session_ids: Vec<Uuid> = sessions.iter().map(|session| session.id).collect();
-    session_ids.sort_unstable();
-    for session in store::lock_sessions(conn, &session_ids).await? {
-        // A delegate still waiting for a place in the meeting holds no seat;
-        // their choices wait too and are seated if they are promoted.
-        let seated = confirmed
-            && seat(Quota {
-                capacity: session.capacity,
-                taken: session.taken,
-            }) == SeatStatus::Confirmed
-            && store::take_seat(conn, session.id).await?;
-        let status = if seated { "confirmed" } else { "waitlisted" };
-        store::insert_choice(conn, registration.id, session.id, status, queue_seq).await?;
-    }
+    let rows: Vec<NewRegistration> = decisions
+        .iter()
+        .enumerate()
+        .map(|(n, decision)| {
+            let applicant = &decision.request.applicant;
+            NewRegistration {
+                id: Uuid::now_v7(),
+                event_id: event.id,
+                reference: references[n].as_str(),
+                token_hash: &token_hashes[n],
+                given_name: applicant.given_name.as_str(),
+                family_name: applicant
+                    .family_name
+                    .as_ref()
+                    .map_or("", PersonName::as_str),
+                email: applicant.email.as_str(),
+                country_code: applicant.country.as_str(),
+                organisation: applicant
+                    .organisation
+                    .as_ref()
+                    .map_or("", Organisation::as_str),
+                language: applicant.language.code(),
+                status: if decision.confirmed {
+                    "confirmed"
+                } else {
+                    "waitlisted"
+                },
+                queue_seq: queue_seqs[n],
+            }
+        })
+        .collect();
+    let inserted = store::insert_many(conn, &rows)
+        .await
+        .map_err(|error| match error {
+            // Only possible if a live registration was written without the
+            // event lock; the batch is then retried one by one.
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info)
+                if info.constraint_name() == Some("registrations_live_email_key") =>
+            {
+                RegistrationError::Duplicate
+            }
+            other => other.into(),
+        })?;
+    let mut by_id: HashMap<Uuid, Registration> = inserted
+        .into_iter()
+        .map(|registration| (registration.id, registration))
+        .collect();
+    let registrations: Vec<Registration> = rows
+        .iter()
+        .map(|row| by_id.remove(&row.id).ok_or(DieselError::NotFound))
+        .collect::<Result<_, _>>()?;
 
-    let manage_url = format!("{public_url}/r/{}", token.as_str());
-    let kind = if confirmed {
-        EmailKind::Confirmation
-    } else {
-        EmailKind::Waitlisted
-    };
-    let view = notify(conn, &event, registration, kind, Some(&manage_url)).await?;
+    let choices: Vec<NewChoice> = decisions
+        .iter()
+        .zip(&registrations)
+        .flat_map(|(decision, registration)| {
+            decision.choices.iter().map(|(session, seated)| NewChoice {
+                registration_id: registration.id,
+                session_id: session.id,
+                status: if *seated { "confirmed" } else { "waitlisted" },
+                queue_seq: registration.queue_seq,
+            })
+        })
+        .collect();
+    store::insert_choices(conn, &choices).await?;
 
-    if let Some(key) = idempotency_key {
-        let record = serde_json::json!({
-            "registration_id": view.registration.id,
-            "token": token.as_str(),
+    let texts = email_texts::all_of(conn, event.id).await?;
+    let mut answers = Vec::with_capacity(decisions.len());
+    for ((decision, registration), (token, position)) in decisions
+        .into_iter()
+        .zip(registrations)
+        .zip(tokens.into_iter().zip(positions))
+    {
+        let mut choices: Vec<ChoiceView> = decision
+            .choices
+            .into_iter()
+            .map(|(session, seated)| ChoiceView {
+                session,
+                status: if seated { "confirmed" } else { "waitlisted" }.to_owned(),
+            })
+            .collect();
+        choices.sort_by(|a, b| {
+            (a.session.starts_at, &a.session.code).cmp(&(b.session.starts_at, &b.session.code))
         });
-        idempotency::record(conn, event.id, &key.key, 201, &record).await?;
+        let view = RegistrationView {
+            registration,
+            waitlist_position: position,
+            choices,
+        };
+        let kind = if decision.confirmed {
+            EmailKind::Confirmation
+        } else {
+            EmailKind::Waitlisted
+        };
+        let manage_url = format!("{}/r/{}", decision.request.public_url, token.as_str());
+        let custom = custom_text(&texts, kind, &view.registration.language);
+        let email = mail::render(kind, event, &view, Some(&manage_url), custom);
+        answers.push(Answer {
+            request: decision.request,
+            kind,
+            view,
+            token,
+            email,
+        });
     }
 
-    Ok(Registered {
-        view,
-        token: token.as_str().to_owned(),
-        replayed: false,
-    })
+    let emails: Vec<NewEmail> = answers
+        .iter()
+        .map(|answer| outbox_row(answer.kind, &answer.view.registration, &answer.email))
+        .collect();
+    outbox::enqueue_many(conn, &emails).await?;
+
+    let records: Vec<NewRecord> = answers
+        .iter()
+        .filter_map(|answer| {
+            let key = answer.request.idempotency_key.as_ref()?;
+            Some(NewRecord {
+                key: &key.key,
+                request_hash: &key.request_hash,
+                status: 201,
+                response: serde_json::json!({
+                    "registration_id": answer.view.registration.id,
+                    "token": answer.token.as_str(),
+                }),
+            })
+        })
+        .collect();
+    idempotency::record_many(conn, event.id, records).await?;
+
+    Ok(answers
+        .into_iter()
+        .map(|answer| Registered {
+            view: answer.view,
+            token: answer.token.as_str().to_owned(),
+            replayed: false,
+        })
+        .collect())
+}
+
+/// A settled registration and the email that announces it.
+struct Answer<'r> {
+    request: &'r Request,
+    kind: EmailKind,
+    view: RegistrationView,
+    token: PrivateToken,
+    email: mail::RenderedEmail,
+}
+
+fn custom_text<'t>(
+    texts: &'t [EmailText],
+    kind: EmailKind,
+    language: &str,
+) -> Option<&'t EmailText> {
+    texts
+        .iter()
+        .find(|text| text.kind == kind.as_str() && text.language == language)
+}
+
+/// The counters a batch reads under its locks and moves in memory.
+#[derive(Clone)]
+struct Counts {
+    event: Quota,
+    countries: HashMap<String, CountryQuota>,
+    sessions: HashMap<Uuid, Session>,
+}
+
+impl Counts {
+    fn new(event: &Event, countries: Vec<CountryQuota>, sessions: Vec<Session>) -> Counts {
+        Counts {
+            event: Quota {
+                capacity: event.capacity,
+                taken: event.taken,
+            },
+            countries: countries
+                .into_iter()
+                .map(|country| (country.country_code.clone(), country))
+                .collect(),
+            sessions: sessions
+                .into_iter()
+                .map(|session| (session.id, session))
+                .collect(),
+        }
+    }
+}
+
+/// The admission decisions of the batch, in arrival order, exactly as if
+/// each registration ran alone after the previous one: a place when the
+/// event and the country have room; a seat in each chosen session, by
+/// session id, when placed and the room has a seat left.
+fn decide<'r>(
+    before: &Counts,
+    requests: &[&'r Request],
+    admitted: &[usize],
+) -> Result<(Vec<Decision<'r>>, Counts), DieselError> {
+    let mut counts = before.clone();
+    let mut decisions = Vec::with_capacity(admitted.len());
+    for &index in admitted {
+        let request = requests[index];
+        // Every admitted country's row was created and locked by `settle`.
+        let country = counts
+            .countries
+            .get_mut(request.applicant.country.as_str())
+            .ok_or(DieselError::NotFound)?;
+        let confirmed = admit(
+            counts.event,
+            Quota {
+                capacity: country.capacity,
+                taken: country.taken,
+            },
+        ) == Admission::Confirmed;
+        if confirmed {
+            counts.event.taken += 1;
+            country.taken += 1;
+        }
+        let country_full = country.remaining() == Some(0);
+        let mut ids: Vec<Uuid> = request.sessions.iter().map(|session| session.id).collect();
+        ids.sort_unstable();
+        let mut choices = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(session) = counts.sessions.get_mut(&id) else {
+                continue;
+            };
+            // A delegate still waiting for a place in the meeting holds no
+            // seat; their choices wait too and are seated if promoted.
+            let seated = confirmed
+                && seat(Quota {
+                    capacity: session.capacity,
+                    taken: session.taken,
+                }) == SeatStatus::Confirmed;
+            if seated {
+                session.taken += 1;
+            }
+            choices.push((session.clone(), seated));
+        }
+        decisions.push(Decision {
+            request,
+            confirmed,
+            choices,
+            country_full,
+        });
+    }
+    Ok((decisions, counts))
+}
+
+/// Moves the counters from `before` to `after` with one guarded statement
+/// per table. A guard that refuses means the decisions were wrong: the
+/// whole batch is rolled back.
+async fn take_places(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    before: &Counts,
+    after: &Counts,
+) -> Result<(), RegistrationError> {
+    let event_places = after.event.taken - before.event.taken;
+    if event_places > 0 && !store::take_event_places(conn, event_id, event_places).await? {
+        return Err(DieselError::RollbackTransaction.into());
+    }
+    let mut country_places: Vec<(&str, i32)> = after
+        .countries
+        .values()
+        .map(|country| {
+            let taken_before = before.countries[&country.country_code].taken;
+            (country.country_code.as_str(), country.taken - taken_before)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    country_places.sort_unstable();
+    if !store::take_country_places_many(conn, event_id, &country_places).await? {
+        return Err(DieselError::RollbackTransaction.into());
+    }
+    let mut seats: Vec<(Uuid, i32)> = after
+        .sessions
+        .values()
+        .map(|session| {
+            (
+                session.id,
+                session.taken - before.sessions[&session.id].taken,
+            )
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    seats.sort_unstable();
+    if !store::take_seats_many(conn, &seats).await? {
+        return Err(DieselError::RollbackTransaction.into());
+    }
+    Ok(())
+}
+
+/// Each waiting newcomer's 1-based place in the queue that holds it back:
+/// its country's when the country is full, the event's otherwise (as
+/// `store::waitlist_position` counts it later). Everyone already waiting
+/// is ahead of the batch.
+async fn waiting_positions(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    decisions: &[Decision<'_>],
+) -> Result<Vec<Option<i64>>, RegistrationError> {
+    let by_country: HashMap<String, i64> = store::waiting_by_country(conn, event_id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut in_event: i64 = by_country.values().sum();
+    let mut in_country = by_country;
+    Ok(decisions
+        .iter()
+        .map(|decision| {
+            if decision.confirmed {
+                return None;
+            }
+            let code = decision.request.applicant.country.as_str();
+            in_event += 1;
+            let country = in_country.entry(code.to_owned()).or_default();
+            *country += 1;
+            Some(if decision.country_full {
+                *country
+            } else {
+                in_event
+            })
+        })
+        .collect())
 }
 
 async fn replay(

@@ -6,6 +6,7 @@ mod admin;
 pub mod api;
 pub mod auth;
 mod error;
+mod event_cache;
 mod health;
 pub mod input;
 mod json_fields;
@@ -16,6 +17,7 @@ pub mod rate_limit;
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::DefaultHeaders;
@@ -39,6 +41,9 @@ pub struct AppState {
     pub registration_limit: Arc<rate_limit::RateLimiter>,
     /// Registrations go through it, to share commits under load.
     pub registrar: Registrar,
+    /// What the public pages show of each event, re-read at most every
+    /// `http.event_cache_ms`.
+    pub events: Arc<event_cache::EventCache>,
 }
 
 /// A bound, not yet running server: the port is known before it serves,
@@ -70,11 +75,15 @@ impl Application {
             settings.http.registrations_per_minute,
         ));
         let registrar = Registrar::start(pool.clone());
+        let events = Arc::new(event_cache::EventCache::new(Duration::from_millis(
+            settings.http.event_cache_ms,
+        )));
         let state = AppState {
             pool,
             settings,
             registration_limit,
             registrar,
+            events,
         };
         let server = HttpServer::new(move || {
             App::new()

@@ -46,6 +46,55 @@ async fn nothing_written(app: &TestApp) {
 }
 
 #[tokio::test]
+async fn the_public_event_is_served_from_a_copy_at_most_event_cache_ms_old() {
+    let app = TestApp::spawn_with(|settings| settings.http.event_cache_ms = 1500).await;
+    let remaining = |path: &'static str| {
+        let request = app.client.get(app.url(path));
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, body["remaining"].as_i64())
+        }
+    };
+    // An event that does not exist yet is not remembered as missing.
+    assert_eq!(remaining("/api/v1/events/lima-1997").await.0, 404);
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(100),
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        remaining("/api/v1/events/lima-1997").await,
+        (200, Some(100))
+    );
+
+    let started = std::time::Instant::now();
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "SN")).await.status(),
+        201
+    );
+    let (status, cached) = remaining("/api/v1/events/lima-1997").await;
+    if started.elapsed() < std::time::Duration::from_millis(1200) {
+        assert_eq!((status, cached), (200, Some(100)), "still the copy");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    assert_eq!(remaining("/api/v1/events/lima-1997").await, (200, Some(99)));
+    // The registration itself was decided on the rows, not on the copy.
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn the_event_answers_with_places_left_everywhere() {
     let app = TestApp::spawn().await;
     create_event(

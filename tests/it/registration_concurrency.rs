@@ -348,3 +348,61 @@ async fn a_duplicate_among_simultaneous_registrations_fails_alone() {
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn retries_with_one_idempotency_key_sent_side_by_side_register_once() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    // 40 delegates, each request sent three times at once with its key, so
+    // that copies land in the same batch of the registrar and in the next.
+    let sends: Vec<(String, Value)> = (0..120)
+        .map(|n| (format!("key-{}", n % 40), delegate(n % 40, "PE")))
+        .collect();
+    let app = &app;
+    let answers: Vec<(u16, String, Value)> = stream::iter(sends.iter())
+        .map(|(key, body)| async move {
+            let response = app
+                .client
+                .post(app.url("/api/v1/events/lima-1997/registrations"))
+                .header("Idempotency-Key", key.as_str())
+                .json(body)
+                .send()
+                .await
+                .expect("send");
+            let status = response.status().as_u16();
+            (
+                status,
+                key.clone(),
+                response.json::<Value>().await.expect("json"),
+            )
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    let mut by_key: std::collections::BTreeMap<&str, BTreeSet<String>> = Default::default();
+    for (status, key, answer) in &answers {
+        assert_eq!(*status, 201, "{answer}");
+        by_key
+            .entry(key)
+            .or_default()
+            .insert(format!("{} {}", answer["id"], answer["manage_url"]));
+    }
+    assert_eq!(by_key.len(), 40);
+    assert!(
+        by_key.values().all(|answers| answers.len() == 1),
+        "{by_key:?}"
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        40
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
+        40
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM idempotency_keys").await,
+        40
+    );
+    assert_invariants_hold(&app.pool).await;
+}

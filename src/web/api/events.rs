@@ -2,11 +2,11 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::db::events::{self as store, CountryQuota, Event, Session};
+use crate::db::events::{CountryQuota, Event, Session};
 use crate::web::{AppError, AppState};
 
 #[derive(Serialize)]
-pub(super) struct EventBody<'a> {
+pub(crate) struct EventBody<'a> {
     slug: &'a str,
     name: &'a str,
     names: &'a serde_json::Value,
@@ -55,16 +55,13 @@ pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let event = store::find_by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound("event"))?;
-    let sessions = store::sessions_of(&mut conn, event.id).await?;
-    let countries = store::country_quotas_of(&mut conn, event.id).await?;
-    Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
+    let snapshot = state.events.get(&state.pool, &slug).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(snapshot.api_body.clone()))
 }
 
-pub(super) fn event_body<'a>(
+pub(crate) fn event_body<'a>(
     event: &'a Event,
     sessions: &'a [Session],
     countries: &'a [CountryQuota],

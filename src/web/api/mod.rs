@@ -1,6 +1,6 @@
 //! The JSON API of API.md under `/api/v1`.
 
-mod events;
+pub(super) mod events;
 pub mod openapi;
 mod organiser;
 mod registrations;

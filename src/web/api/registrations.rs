@@ -3,7 +3,6 @@ use chrono::Utc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::events as event_store;
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::input::{RawRegistration, read_body};
@@ -79,10 +78,8 @@ pub async fn create(
         .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))?;
     let raw = RawRegistration::from_json(&json).map_err(|errors| validation(&errors))?;
 
-    let mut conn = state.pool.get().await?;
-    let event = event_store::find_by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound("event"))?;
+    let snapshot = state.events.get(&state.pool, &slug).await?;
+    let event = &snapshot.event;
     let default_language = event
         .languages
         .first()
@@ -91,12 +88,11 @@ pub async fn create(
     let applicant = raw
         .parse(default_language)
         .map_err(|errors| validation(&errors))?;
-    // The pooled connection goes back before the request waits its turn.
-    drop(conn);
     let registered = state
         .registrar
         .register(
-            event,
+            event.clone(),
+            &snapshot.sessions,
             applicant,
             idempotency_key,
             state.settings.public_url(),

@@ -40,17 +40,13 @@ pub async fn show(
 }
 
 async fn event(visitor: &Visitor, state: &AppState, slug: &str) -> Result<HttpResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let event = crate::db::events::find_by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound("event"))?;
-    let sessions = crate::db::events::sessions_of(&mut conn, event.id).await?;
-    let quotas = crate::db::events::country_quotas_of(&mut conn, event.id).await?;
+    let snapshot = state.events.get(&state.pool, slug).await?;
+    let (event, sessions, quotas) = (&snapshot.event, &snapshot.sessions, &snapshot.countries);
 
-    let offered = event_languages(&event);
+    let offered = event_languages(event);
     let language = visitor.language(&offered);
     let tr = Tr::new(language);
-    let zone = time_zone(&event);
+    let zone = time_zone(event);
     let name = event.name_in(language.code()).to_owned();
 
     let mut countries: Vec<(String, CountryLine)> = quotas

@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use diesel_async::AsyncPgConnection;
 
 use super::form::FormData;
 use super::view::{
@@ -16,7 +15,7 @@ use super::view::{
     event_languages, language_choices, time_zone,
 };
 use super::{Layout, Visitor};
-use crate::db::events::{self as store, Event, Session};
+use crate::db::events::{Event, Session};
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::RegistrationError;
@@ -92,8 +91,7 @@ async fn show_form(
     state: &AppState,
     slug: &str,
 ) -> Result<HttpResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let form = Form::load(&mut conn, visitor, slug).await?;
+    let form = Form::load(state, visitor, slug).await?;
     form.render(
         StatusCode::OK,
         &RawRegistration::default(),
@@ -121,8 +119,7 @@ async fn submit_form(
     state.registration_limit.check_request(request)?;
     let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
     let raw = body.registration();
-    let mut conn = state.pool.get().await?;
-    let form = Form::load(&mut conn, visitor, slug).await?;
+    let form = Form::load(state, visitor, slug).await?;
 
     // Before anything else is looked at: a forged request learns nothing
     // about which addresses are registered. The delegate's answers are
@@ -135,11 +132,11 @@ async fn submit_form(
         Ok(applicant) => applicant,
         Err(errors) => return form.refuse(&raw, &errors),
     };
-    drop(conn);
     let registered = state
         .registrar
         .register(
             form.event.clone(),
+            &form.sessions,
             applicant,
             None,
             state.settings.public_url(),
@@ -178,14 +175,12 @@ struct Form<'a> {
 
 impl<'a> Form<'a> {
     async fn load(
-        conn: &mut AsyncPgConnection,
+        state: &AppState,
         visitor: &'a Visitor,
         slug: &str,
     ) -> Result<Form<'a>, AppError> {
-        let event = store::find_by_slug(conn, slug)
-            .await?
-            .ok_or(AppError::NotFound("event"))?;
-        let sessions = store::sessions_of(conn, event.id).await?;
+        let snapshot = state.events.get(&state.pool, slug).await?;
+        let (event, sessions) = (snapshot.event.clone(), snapshot.sessions.clone());
         let offered = event_languages(&event);
         let language = visitor.language(&offered);
         Ok(Form {

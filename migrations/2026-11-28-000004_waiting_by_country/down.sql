@@ -1,0 +1,1 @@
+DROP INDEX registrations_waiting_country_idx;

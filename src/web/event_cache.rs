@@ -1,0 +1,88 @@
+//! A short-lived copy of each event's public view (the event, its sessions
+//! and country quotas, and the API's JSON body), shared by every reader of
+//! this process. At the opening of registration thousands of delegates
+//! reload the event page: without it, each of them costs three queries on
+//! the database that is busy registering the others.
+//!
+//! The places left it shows may be `http.event_cache_ms` old; nothing is
+//! decided from it: registrations read and lock the rows themselves.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::web::Bytes;
+
+use super::AppError;
+use crate::db::DbPool;
+use crate::db::events::{self as store, CountryQuota, Event, Session};
+
+pub struct EventSnapshot {
+    pub event: Event,
+    pub sessions: Vec<Session>,
+    pub countries: Vec<CountryQuota>,
+    /// `GET /api/v1/events/{slug}`'s body.
+    pub api_body: Bytes,
+    read_at: Instant,
+}
+
+pub struct EventCache {
+    ttl: Duration,
+    snapshots: Mutex<HashMap<String, Arc<EventSnapshot>>>,
+}
+
+impl EventCache {
+    /// A zero `ttl` reads the database on every request.
+    pub fn new(ttl: Duration) -> EventCache {
+        EventCache {
+            ttl,
+            snapshots: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The event named `slug` as it stood at most `ttl` ago.
+    pub async fn get(&self, pool: &DbPool, slug: &str) -> Result<Arc<EventSnapshot>, AppError> {
+        if let Some(snapshot) = self.fresh(slug) {
+            return Ok(snapshot);
+        }
+        let snapshot = Arc::new(read(pool, slug).await?);
+        if !self.ttl.is_zero() {
+            let mut snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+            // Only events that exist are kept, so the map stays as small as
+            // the list of events.
+            snapshots.insert(slug.to_owned(), snapshot.clone());
+        }
+        Ok(snapshot)
+    }
+
+    fn fresh(&self, slug: &str) -> Option<Arc<EventSnapshot>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        snapshots
+            .get(slug)
+            .filter(|snapshot| snapshot.read_at.elapsed() < self.ttl)
+            .cloned()
+    }
+}
+
+async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
+    let mut conn = pool.get().await?;
+    let event = store::find_by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    let sessions = store::sessions_of(&mut conn, event.id).await?;
+    let countries = store::country_quotas_of(&mut conn, event.id).await?;
+    drop(conn);
+    let body = super::api::events::event_body(&event, &sessions, &countries);
+    let api_body =
+        Bytes::from(serde_json::to_vec(&body).map_err(|error| AppError::Internal(error.into()))?);
+    Ok(EventSnapshot {
+        read_at: Instant::now(),
+        event,
+        sessions,
+        countries,
+        api_body,
+    })
+}
