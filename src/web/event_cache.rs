@@ -8,7 +8,7 @@
 //! decided from it: registrations read and lock the rows themselves.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
@@ -16,6 +16,7 @@ use actix_web::web::Bytes;
 use super::AppError;
 use crate::db::DbPool;
 use crate::db::events::{self as store, CountryQuota, Event, Session};
+use crate::domain::Language;
 
 pub struct EventSnapshot {
     pub event: Event,
@@ -23,7 +24,31 @@ pub struct EventSnapshot {
     pub countries: Vec<CountryQuota>,
     /// `GET /api/v1/events/{slug}`'s body.
     pub api_body: Bytes,
+    /// The event page in each language, rendered by its first reader.
+    pages: [OnceLock<Bytes>; Language::ALL.len()],
     read_at: Instant,
+}
+
+impl EventSnapshot {
+    /// The event page in `language`: rendered by `render` the first time,
+    /// then shared by every reader of this copy.
+    pub fn page_in(
+        &self,
+        language: Language,
+        render: impl FnOnce() -> Result<String, AppError>,
+    ) -> Result<Bytes, AppError> {
+        let index = Language::ALL
+            .iter()
+            .position(|other| *other == language)
+            .unwrap_or(0);
+        if let Some(page) = self.pages[index].get() {
+            return Ok(page.clone());
+        }
+        let page = Bytes::from(render()?);
+        // Two first readers may both render; either copy is the same page.
+        let _ = self.pages[index].set(page.clone());
+        Ok(page)
+    }
 }
 
 pub struct EventCache {
@@ -84,5 +109,6 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
         sessions,
         countries,
         api_body,
+        pages: Default::default(),
     })
 }

@@ -6,7 +6,7 @@ mod admin;
 pub mod api;
 pub mod auth;
 mod error;
-mod event_cache;
+pub(crate) mod event_cache;
 mod health;
 pub mod input;
 mod json_fields;

@@ -6,7 +6,9 @@ use chrono::Utc;
 
 use super::view::{SessionLine, event_languages, places_left, time_zone};
 use super::{Layout, Visitor, view};
+use crate::domain::Language;
 use crate::i18n::{self, Tr};
+use crate::web::event_cache::EventSnapshot;
 use crate::web::{AppError, AppState};
 
 #[derive(Template)]
@@ -41,10 +43,25 @@ pub async fn show(
 
 async fn event(visitor: &Visitor, state: &AppState, slug: &str) -> Result<HttpResponse, AppError> {
     let snapshot = state.events.get(&state.pool, slug).await?;
-    let (event, sessions, quotas) = (&snapshot.event, &snapshot.sessions, &snapshot.countries);
-
-    let offered = event_languages(event);
+    let offered = event_languages(&snapshot.event);
     let language = visitor.language(&offered);
+    // The page depends on nothing but the event and the language (its
+    // address is the event's), so one rendering serves every reader.
+    let page = snapshot.page_in(language, || {
+        render(visitor, &snapshot, &offered, language)
+            .render()
+            .map_err(|error| AppError::Internal(error.into()))
+    })?;
+    Ok(visitor.reply(language).html(page))
+}
+
+fn render(
+    visitor: &Visitor,
+    snapshot: &EventSnapshot,
+    offered: &[Language],
+    language: Language,
+) -> EventPage {
+    let (event, sessions, quotas) = (&snapshot.event, &snapshot.sessions, &snapshot.countries);
     let tr = Tr::new(language);
     let zone = time_zone(event);
     let name = event.name_in(language.code()).to_owned();
@@ -67,8 +84,8 @@ async fn event(visitor: &Visitor, state: &AppState, slug: &str) -> Result<HttpRe
         .collect();
     countries.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let page = EventPage {
-        layout: visitor.layout(language, name.clone(), &offered),
+    EventPage {
+        layout: visitor.layout(language, name.clone(), offered),
         description: event.description_in(language.code()).to_owned(),
         dates: tr.t2(
             "event-dates",
@@ -99,6 +116,5 @@ async fn event(visitor: &Visitor, state: &AppState, slug: &str) -> Result<HttpRe
         countries: countries.into_iter().map(|(_, line)| line).collect(),
         name,
         tr,
-    };
-    visitor.reply(language).render(&page)
+    }
 }

@@ -231,6 +231,13 @@ impl<'a> Reply<'a> {
         Ok(response.body(body))
     }
 
+    /// A page rendered already.
+    pub fn html(self, body: impl actix_web::body::MessageBody + 'static) -> HttpResponse {
+        let mut response = self.start(self.status);
+        response.content_type("text/html; charset=utf-8");
+        response.body(body)
+    }
+
     /// A 303 after a successful POST, so reloading the next page does not
     /// send the form again.
     pub fn see_other(self, location: &str) -> HttpResponse {
