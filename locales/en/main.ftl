@@ -83,6 +83,7 @@ error-session-code-invalid = A session code may only contain letters, digits, hy
 error-slug-invalid = A meeting's web address may only contain lower-case letters, digits and hyphens, and cannot start or end with a hyphen.
 error-session-unknown = This meeting has no session { $code }.
 error-sessions-overlap = Sessions { $first } and { $second } take place at the same time: choose only one.
+error-too-many-sessions = Choose at most { $max } sessions.
 error-duplicate = This email address is already registered for this meeting. Use your private link, sent in the confirmation email, to view or change your registration.
 error-registration-closed = Registration for this meeting is closed.
 error-csrf = This form has expired. Please submit it again.

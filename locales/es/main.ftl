@@ -83,6 +83,7 @@ error-session-code-invalid = Un código de sesión solo puede contener letras, c
 error-slug-invalid = La dirección web de un encuentro solo puede contener letras minúsculas, cifras y guiones, y no puede empezar ni terminar con un guion.
 error-session-unknown = Este encuentro no tiene ninguna sesión { $code }.
 error-sessions-overlap = Las sesiones { $first } y { $second } se celebran al mismo tiempo: elija solo una.
+error-too-many-sessions = Elija como máximo { $max } sesiones.
 error-duplicate = Esta dirección de correo electrónico ya está inscrita en este encuentro. Use su enlace personal, enviado en el correo de confirmación, para ver o modificar su inscripción.
 error-registration-closed = La inscripción en este encuentro está cerrada.
 error-csrf = Este formulario ha caducado. Envíelo de nuevo, por favor.

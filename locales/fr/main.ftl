@@ -84,6 +84,7 @@ error-session-code-invalid = Un code de séance ne peut contenir que des lettres
 error-slug-invalid = L'adresse web d'une rencontre ne peut contenir que des lettres minuscules, des chiffres et des tirets, et ne peut ni commencer ni finir par un tiret.
 error-session-unknown = Cette rencontre n'a pas de séance { $code }.
 error-sessions-overlap = Les séances { $first } et { $second } ont lieu en même temps : n'en choisissez qu'une.
+error-too-many-sessions = Choisissez au maximum { $max } séances.
 error-duplicate = Cette adresse e-mail est déjà inscrite à cette rencontre. Utilisez votre lien personnel, envoyé dans l'e-mail de confirmation, pour consulter ou modifier votre inscription.
 error-registration-closed = Les inscriptions à cette rencontre sont closes.
 error-csrf = Ce formulaire a expiré. Veuillez l'envoyer à nouveau.

@@ -85,6 +85,7 @@ error-session-code-invalid = Um código de sessão só pode conter letras, algar
 error-slug-invalid = O endereço web de um encontro só pode conter letras minúsculas, algarismos e hifens, e não pode começar nem terminar com hífen.
 error-session-unknown = Este encontro não tem a sessão { $code }.
 error-sessions-overlap = As sessões { $first } e { $second } acontecem ao mesmo tempo: escolha apenas uma.
+error-too-many-sessions = Escolha no máximo { $max } sessões.
 error-duplicate = Este endereço de e-mail já está inscrito neste encontro. Use seu link pessoal, enviado no e-mail de confirmação, para ver ou alterar sua inscrição.
 error-registration-closed = As inscrições para este encontro estão encerradas.
 error-csrf = Este formulário expirou. Envie-o novamente, por favor.

@@ -172,3 +172,90 @@ pub async fn stream<'conn>(
         .load_stream(conn)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    enum Token {
+        Literal(char),
+        AnyOne,
+        AnyRun,
+    }
+
+    /// Whether `text` matches a LIKE `pattern` as PostgreSQL reads it with
+    /// its default escape character `\`; `None` for a pattern PostgreSQL
+    /// refuses (one that ends with the escape character).
+    fn like(pattern: &str, text: &str) -> Option<bool> {
+        let mut tokens = Vec::new();
+        let mut chars = pattern.chars();
+        while let Some(c) = chars.next() {
+            tokens.push(match c {
+                '\\' => Token::Literal(chars.next()?),
+                '%' => Token::AnyRun,
+                '_' => Token::AnyOne,
+                other => Token::Literal(other),
+            });
+        }
+        let text: Vec<char> = text.chars().collect();
+        // matches[j]: the tokens so far match the first j characters.
+        let mut matches = vec![false; text.len() + 1];
+        matches[0] = true;
+        for token in &tokens {
+            let mut next = vec![false; text.len() + 1];
+            for j in 0..=text.len() {
+                next[j] = match token {
+                    Token::AnyRun => matches[j] || (j > 0 && next[j - 1]),
+                    Token::AnyOne => j > 0 && matches[j - 1],
+                    Token::Literal(c) => j > 0 && matches[j - 1] && text[j - 1] == *c,
+                };
+            }
+            matches = next;
+        }
+        Some(matches[text.len()])
+    }
+
+    const ORDERS: [&str; 6] = [
+        "r.family_name, r.given_name, r.queue_seq",
+        "r.family_name DESC, r.given_name DESC, r.queue_seq",
+        "r.country_code, r.queue_seq",
+        "r.status, r.queue_seq",
+        "r.queue_seq DESC",
+        "r.queue_seq",
+    ];
+
+    #[test]
+    fn the_like_model_reads_wildcards_and_escapes() {
+        assert_eq!(like("%a_c%", "xxabcxx"), Some(true));
+        assert_eq!(like("a\\%", "a%"), Some(true));
+        assert_eq!(like("a\\%", "ab"), Some(false));
+        assert_eq!(like("a\\", "a"), None);
+    }
+
+    proptest! {
+        /// A search finds exactly the rows that contain what was typed,
+        /// `%`, `_` and `\` included, never a wildcard match.
+        #[test]
+        fn a_search_matches_exactly_the_texts_that_contain_it(
+            typed in "[ab%_\\\\]{0,6}",
+            before in "[ab%_\\\\]{0,6}",
+            after in "[ab%_\\\\]{0,6}",
+            contains in any::<bool>(),
+        ) {
+            let text = if contains {
+                format!("{before}{typed}{after}")
+            } else {
+                format!("{before}{after}")
+            };
+            let pattern = format!("%{}%", escape_like(&typed));
+            prop_assert_eq!(like(&pattern, &text), Some(text.contains(&typed)));
+        }
+
+        #[test]
+        fn any_sort_is_one_of_the_fixed_orders(sort in proptest::option::of(any::<String>())) {
+            prop_assert!(ORDERS.contains(&sort_clause(sort.as_deref())));
+        }
+    }
+}

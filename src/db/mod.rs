@@ -45,6 +45,29 @@ pub fn build_pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// True when `error` means the connection to PostgreSQL was lost (the server
+/// stopped, restarted or crashed; the network failed), not that the request
+/// was wrong: the same request may succeed a moment later, on a new
+/// connection. When it is the COMMIT that failed, whether the transaction
+/// took effect is unknown.
+pub fn is_connection_lost(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        // diesel-async's kind for every failure that did not come from the
+        // server itself: "connection closed", I/O errors.
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        // The server ending the session (SQLSTATE 57P01 on a fast shutdown,
+        // 57P02 after another backend crashed). diesel keeps the message but
+        // not the SQLSTATE, so the message is all there is to go on.
+        Error::DatabaseError(_, info) => info.message().starts_with("terminating connection"),
+        Error::RollbackErrorOnCommit { commit_error, .. } => is_connection_lost(commit_error),
+        _ => false,
+    }
+}
+
 /// Runs the pending embedded migrations. Diesel's migration harness is
 /// synchronous, so it runs on a blocking thread with a connection of its own.
 pub async fn run_migrations(database_url: &str) -> anyhow::Result<Vec<String>> {
@@ -74,4 +97,46 @@ pub async fn revert_all_migrations(database_url: &str) -> anyhow::Result<()> {
         Ok(())
     })
     .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::is_connection_lost;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_lost_connection_is_told_apart_from_a_failed_statement() {
+        let closed = || database_error(DatabaseErrorKind::UnableToSendCommand, "connection closed");
+        assert!(is_connection_lost(&closed()));
+        assert!(is_connection_lost(&database_error(
+            DatabaseErrorKind::Unknown,
+            "terminating connection due to administrator command"
+        )));
+        assert!(is_connection_lost(&Error::RollbackErrorOnCommit {
+            rollback_error: Box::new(closed()),
+            commit_error: Box::new(closed()),
+        }));
+
+        assert!(!is_connection_lost(&database_error(
+            DatabaseErrorKind::UniqueViolation,
+            "duplicate key value violates unique constraint"
+        )));
+        assert!(!is_connection_lost(&database_error(
+            DatabaseErrorKind::Unknown,
+            "deadlock detected"
+        )));
+        assert!(!is_connection_lost(&Error::RollbackErrorOnCommit {
+            rollback_error: Box::new(closed()),
+            commit_error: Box::new(database_error(
+                DatabaseErrorKind::CheckViolation,
+                "new row violates check constraint"
+            )),
+        }));
+        assert!(!is_connection_lost(&Error::NotFound));
+    }
 }

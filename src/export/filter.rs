@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
 use crate::db::events::{self, Event};
@@ -25,6 +26,8 @@ pub enum FilterError {
     Database(#[from] diesel::result::Error),
 }
 
+const STATUSES: [&str; 3] = ["confirmed", "waitlisted", "cancelled"];
+
 fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
 }
@@ -34,10 +37,28 @@ pub async fn resolve(
     event: &Event,
     input: &FilterInput<'_>,
 ) -> Result<AttendeeFilter, FilterError> {
+    // The event's sessions are only read when a session is asked for.
+    let sessions = match given(input.session) {
+        Some(_) => events::sessions_of(conn, event.id).await?,
+        None => Vec::new(),
+    };
+    let sessions: Vec<(Uuid, &str)> = sessions
+        .iter()
+        .map(|session| (session.id, session.code.as_str()))
+        .collect();
+    check(input, &sessions).map_err(FilterError::Invalid)
+}
+
+/// The filters checked against the event's sessions, given as `(id, code)`;
+/// every problem at once, by field. Blank values filter nothing.
+pub(crate) fn check(
+    input: &FilterInput<'_>,
+    sessions: &[(Uuid, &str)],
+) -> Result<AttendeeFilter, BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
     let status = given(input.status);
     if let Some(status) = status
-        && !["confirmed", "waitlisted", "cancelled"].contains(&status)
+        && !STATUSES.contains(&status)
     {
         errors.insert(
             "status".to_owned(),
@@ -54,27 +75,23 @@ pub async fn resolve(
             None
         }
     });
-    let session_id = match given(input.session) {
-        Some(code) => {
-            let wanted = SessionCode::parse(code).ok();
-            let sessions = events::sessions_of(conn, event.id).await?;
-            let found = sessions.iter().find(|session| {
-                wanted
-                    .as_ref()
-                    .is_some_and(|wanted| wanted.as_str() == session.code)
-            });
-            if found.is_none() {
-                errors.insert(
-                    "session".to_owned(),
-                    format!("the event has no session `{code}`"),
-                );
-            }
-            found.map(|session| session.id)
+    let session_id = given(input.session).and_then(|code| {
+        let wanted = SessionCode::parse(code).ok();
+        let found = sessions.iter().find(|(_, session)| {
+            wanted
+                .as_ref()
+                .is_some_and(|wanted| wanted.as_str() == *session)
+        });
+        if found.is_none() {
+            errors.insert(
+                "session".to_owned(),
+                format!("the event has no session `{code}`"),
+            );
         }
-        None => None,
-    };
+        found.map(|(id, _)| *id)
+    });
     if !errors.is_empty() {
-        return Err(FilterError::Invalid(errors));
+        return Err(errors);
     }
     Ok(AttendeeFilter {
         status: status.map(str::to_owned),
@@ -82,4 +99,108 @@ pub async fn resolve(
         session_id,
         search: given(input.search).map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::btree_set;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+
+    fn blank_or(value: &Option<String>) -> Option<&str> {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    }
+
+    /// Values as organisers type them: right, nearly right, or anything.
+    fn status() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![
+            select(vec![
+                "confirmed",
+                "waitlisted",
+                "cancelled",
+                " cancelled\t",
+                "",
+                "  "
+            ])
+            .prop_map(str::to_owned),
+            select(vec!["Confirmed", "deleted", "confirmed,waitlisted"]).prop_map(str::to_owned),
+            any::<String>(),
+        ])
+    }
+
+    fn country() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![" ?[A-Za-z]{2} ?", "[A-Z]{3}", any::<String>()])
+    }
+
+    fn session() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![" ?[A-Da-d][1-3] ?", any::<String>()])
+    }
+
+    proptest! {
+        #[test]
+        fn a_filter_is_accepted_exactly_when_each_value_is_known(
+            status in status(),
+            country in country(),
+            session in session(),
+            search in proptest::option::of(any::<String>()),
+            event_sessions in btree_set("[A-D][1-3]", 0..6),
+        ) {
+            let ids: Vec<(Uuid, String)> = event_sessions
+                .into_iter()
+                .map(|code| (Uuid::new_v4(), code))
+                .collect();
+            let sessions: Vec<(Uuid, &str)> =
+                ids.iter().map(|(id, code)| (*id, code.as_str())).collect();
+            let input = FilterInput {
+                status: status.as_deref(),
+                country: country.as_deref(),
+                session: session.as_deref(),
+                search: search.as_deref(),
+            };
+
+            let status_ok = blank_or(&status).is_none_or(|status| STATUSES.contains(&status));
+            let country_code = blank_or(&country).map(CountryCode::parse);
+            let session_id = blank_or(&session).map(|code| {
+                let code = SessionCode::parse(code).ok()?;
+                sessions
+                    .iter()
+                    .find(|(_, known)| *known == code.as_str())
+                    .map(|(id, _)| *id)
+            });
+            let mut refused = Vec::new();
+            if !status_ok {
+                refused.push("status".to_owned());
+            }
+            if matches!(country_code, Some(Err(_))) {
+                refused.push("country".to_owned());
+            }
+            if matches!(session_id, Some(None)) {
+                refused.push("session".to_owned());
+            }
+            refused.sort();
+
+            match check(&input, &sessions) {
+                Ok(filter) => {
+                    prop_assert!(refused.is_empty());
+                    prop_assert_eq!(filter.status.as_deref(), blank_or(&status));
+                    prop_assert_eq!(
+                        filter.country.as_deref(),
+                        country_code.and_then(Result::ok).map(|code| code.as_str())
+                    );
+                    prop_assert_eq!(filter.session_id, session_id.flatten());
+                    prop_assert_eq!(filter.search.as_deref(), blank_or(&search));
+                }
+                Err(errors) => {
+                    let fields: Vec<String> = errors.keys().cloned().collect();
+                    prop_assert_eq!(fields, refused);
+                    prop_assert!(errors.values().all(|message| !message.is_empty()));
+                }
+            }
+        }
+    }
 }

@@ -64,6 +64,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-slug-invalid",
     "error-session-unknown",
     "error-sessions-overlap",
+    "error-too-many-sessions",
     "error-duplicate",
     "error-registration-closed",
     "error-csrf",

@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use diesel_async::pooled_connection::PoolableConnection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::RegistrationError;
@@ -147,9 +148,22 @@ async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
                 let _ = job.reply.send(result);
             }
         }
+        // The connection died, perhaps during the COMMIT: whether the batch
+        // committed is unknown, and the connection is of no more use. Each
+        // delegate is told to try again; a retry with the same
+        // Idempotency-Key finds the registration if the commit did happen.
+        Err(error) if conn.is_broken() || error.is_connection_lost() => {
+            tracing::warn!(%error, size = batch.len(), "batch lost its database connection");
+            let message = error.to_string();
+            for job in batch {
+                let _ = job
+                    .reply
+                    .send(Err(RegistrationError::Unavailable(message.clone())));
+            }
+        }
         // The batch as a whole failed (a deadlock with an organiser's
-        // change, a lost connection): nothing of it was committed, so each
-        // registration is tried again on its own, with the usual retries.
+        // change): nothing of it was committed, so each registration is
+        // tried again on its own, with the usual retries.
         Err(error) => {
             tracing::warn!(%error, size = batch.len(), "batch failed; registering one by one");
             for job in batch {

@@ -67,6 +67,11 @@ impl From<crate::db::PoolError> for RegistrationError {
 }
 
 impl RegistrationError {
+    /// The database connection was lost: see [`crate::db::is_connection_lost`].
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, RegistrationError::Database(error) if crate::db::is_connection_lost(error))
+    }
+
     fn is_transient(&self) -> bool {
         match self {
             RegistrationError::Database(DieselError::DatabaseError(kind, info)) => {

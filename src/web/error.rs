@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::domain::Language;
 use crate::registration::RegistrationError;
 
+/// A database restart or a failover takes seconds, not minutes.
+const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input")]
@@ -49,6 +52,16 @@ impl AppError {
         AppError::Validation(BTreeMap::from([(field.to_owned(), message.into())]))
     }
 
+    /// The `Retry-After` header's seconds: how long a refused client should
+    /// wait before trying again.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Validation(_) => "validation",
@@ -68,13 +81,11 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match error {
-            // The database went away under us: a retry later may succeed.
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                AppError::Unavailable(error.into())
-            }
-            other => AppError::Internal(other.into()),
+        // The database went away under us: a retry later may succeed.
+        if crate::db::is_connection_lost(&error) {
+            AppError::Unavailable(error.into())
+        } else {
+            AppError::Internal(error.into())
         }
     }
 }
@@ -143,8 +154,8 @@ impl ResponseError for AppError {
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
-        if let AppError::RateLimited { retry_after_secs } = self {
-            response.insert_header(("Retry-After", retry_after_secs.to_string()));
+        if let Some(seconds) = self.retry_after_secs() {
+            response.insert_header(("Retry-After", seconds.to_string()));
         }
         response.json(ErrorBody {
             error: self.code(),

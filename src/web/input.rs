@@ -141,21 +141,10 @@ impl RawRegistration {
                 .map(drop)
                 .map_err(|e| keyed(e.message_key(), None)),
         );
-        let mut sessions = Vec::new();
-        if self.sessions.len() > MAX_SESSIONS {
-            check("sessions", Err(keyed("error-too-many", Some(MAX_SESSIONS))));
-        } else {
-            for code in &self.sessions {
-                match SessionCode::parse(code) {
-                    Ok(code) if !sessions.contains(&code) => sessions.push(code),
-                    Ok(_) => {}
-                    Err(error) => {
-                        check("sessions", Err(keyed(error.message_key(), error.max())));
-                        break;
-                    }
-                }
-            }
-        }
+        let sessions = session_codes(&self.sessions).unwrap_or_else(|error| {
+            check("sessions", Err(error));
+            Vec::new()
+        });
         match (
             given_name,
             family_name,
@@ -185,6 +174,26 @@ impl RawRegistration {
     }
 }
 
+/// The session codes a delegate ticked or sent, read the same way by the
+/// registration, the private page and the API: each must be a session code,
+/// a repeated code counts once (where it first appears), and a list longer
+/// than [`MAX_SESSIONS`] is refused before any code is read. The first
+/// problem found is the one reported.
+pub fn session_codes<S: AsRef<str>>(submitted: &[S]) -> Result<Vec<SessionCode>, FieldError> {
+    if submitted.len() > MAX_SESSIONS {
+        return Err(keyed("error-too-many-sessions", Some(MAX_SESSIONS)));
+    }
+    let mut codes = Vec::new();
+    for code in submitted {
+        let code = SessionCode::parse(code.as_ref())
+            .map_err(|error| keyed(error.message_key(), error.max()))?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
 fn name_error(error: &crate::domain::NameError) -> FieldError {
     keyed(error.message_key(), error.max())
 }
@@ -209,4 +218,158 @@ pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::B
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use proptest::collection::{btree_map, vec};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::i18n::has_message;
+
+    /// Any JSON document, its object keys often the names a parser looks for.
+    pub(crate) fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            "[A-Za-z0-9_-]{0,17}".prop_map(Value::from),
+        ];
+        let key = prop_oneof![
+            proptest::sample::select(FIELDS).prop_map(str::to_owned),
+            any::<String>(),
+        ];
+        leaf.prop_recursive(3, 48, 8, move |inner| {
+            prop_oneof![
+                vec(inner.clone(), 0..8).prop_map(Value::Array),
+                btree_map(key.clone(), inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Texts that are session codes, nearly so (spaces, case, length 17,
+    /// a foreign letter), or anything at all.
+    pub(crate) fn session_code_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[A-Da-d][1-3]",
+            2 => " ?[A-Za-z0-9_-]{1,17} ?",
+            1 => "[A-Z]{0,3}[é Ｗ./][0-9]?",
+            1 => any::<String>(),
+        ]
+    }
+
+    /// What [`session_codes`] should answer, from the domain parser alone.
+    pub(crate) fn expected_session_codes(
+        submitted: &[String],
+    ) -> Result<Vec<SessionCode>, &'static str> {
+        if submitted.len() > MAX_SESSIONS {
+            return Err("error-too-many-sessions");
+        }
+        let mut codes: Vec<SessionCode> = Vec::new();
+        for text in submitted {
+            let code = SessionCode::parse(text).map_err(|error| error.message_key())?;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        Ok(codes)
+    }
+
+    fn exists_in_every_language(error: &FieldError) -> bool {
+        Language::ALL
+            .iter()
+            .all(|language| has_message(*language, error.message_id))
+    }
+
+    #[test]
+    fn a_list_of_fifty_sessions_is_read_and_fifty_one_refused() {
+        let codes: Vec<String> = (0..51).map(|n| format!("W{n}")).collect();
+        assert_eq!(session_codes(&codes[..50]).map(|c| c.len()), Ok(50));
+        let refused = session_codes(&codes).unwrap_err();
+        assert_eq!(refused.message_id, "error-too-many-sessions");
+        assert_eq!(refused.args, [("max", "50".to_owned())]);
+        assert_eq!(
+            session_codes(&["a1", " A1", "b2", "A1 "])
+                .map(|codes| codes.iter().map(SessionCode::to_string).collect::<Vec<_>>()),
+            Ok(vec!["A1".to_owned(), "B2".to_owned()])
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn session_lists_keep_each_code_once_in_order_or_name_the_problem(
+            submitted in vec(session_code_like(), 0..60)
+        ) {
+            let parsed = session_codes(&submitted);
+            match (&parsed, expected_session_codes(&submitted)) {
+                (Ok(codes), Ok(expected)) => prop_assert_eq!(codes, &expected),
+                (Err(error), Err(expected)) => {
+                    prop_assert_eq!(error.message_id, expected);
+                    prop_assert!(exists_in_every_language(error), "{}", error.message_id);
+                }
+                (parsed, expected) => prop_assert!(false, "{parsed:?} but expected {expected:?}"),
+            }
+        }
+
+        #[test]
+        fn registration_bodies_never_panic_and_every_problem_has_a_message(
+            body in any_json(),
+            default_language in proptest::sample::select(Language::ALL.to_vec()),
+        ) {
+            match RawRegistration::from_json(&body) {
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for (_, error) in errors.iter() {
+                        prop_assert!(exists_in_every_language(error), "{}", error.message_id);
+                    }
+                }
+                Ok(raw) => match raw.parse(default_language) {
+                    Ok(applicant) => {
+                        let expected = expected_session_codes(&raw.sessions);
+                        prop_assert_eq!(Ok(applicant.sessions), expected);
+                    }
+                    Err(errors) => {
+                        prop_assert!(!errors.is_empty());
+                        for (field, error) in errors.iter() {
+                            prop_assert!(FIELDS.contains(&field), "{}", field);
+                            prop_assert!(exists_in_every_language(error), "{}", error.message_id);
+                        }
+                    }
+                },
+            }
+        }
+
+        #[test]
+        fn registration_fields_sent_as_texts_are_each_read(
+            given_name in any::<String>(),
+            email in any::<String>(),
+            country in "[A-Za-z]{2}",
+            sessions in vec(session_code_like(), 0..8),
+        ) {
+            let body = serde_json::json!({
+                "given_name": given_name,
+                "email": email,
+                "country": country,
+                "sessions": sessions,
+            });
+            let raw = RawRegistration::from_json(&body).expect("texts are read");
+            prop_assert_eq!(&raw.given_name, &given_name);
+            prop_assert_eq!(&raw.email, &email);
+            prop_assert_eq!(&raw.sessions, &sessions);
+            let errors = raw.parse(Language::Fr).err().unwrap_or_default();
+            prop_assert_eq!(
+                errors.get("country").is_none(),
+                CountryCode::parse(&country).is_ok()
+            );
+            prop_assert_eq!(
+                errors.get("sessions").is_none(),
+                expected_session_codes(&sessions).is_ok()
+            );
+        }
+    }
 }

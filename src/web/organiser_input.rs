@@ -329,7 +329,8 @@ impl ListQuery {
             })
     }
 
-    /// `(page, per_page)`, 50 a page unless asked otherwise.
+    /// `(page, per_page)`, 50 a page unless asked otherwise. The rows
+    /// skipped, `(page - 1) * per_page`, are sure to fit in an `i64`.
     pub fn paging(&self) -> Result<(i64, i64), AppError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(50);
@@ -342,6 +343,52 @@ impl ListQuery {
                 format!("must be between 1 and {MAX_PER_PAGE}"),
             ));
         }
+        if (page - 1).checked_mul(per_page).is_none() {
+            return Err(AppError::field("page", "is past the end of any list"));
+        }
         Ok((page, per_page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::web;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn any_number() -> impl Strategy<Value = Option<i64>> {
+        proptest::option::of(prop_oneof![-2..1003i64, any::<i64>()])
+    }
+
+    proptest! {
+        #[test]
+        fn paging_accepts_exactly_the_pages_whose_rows_can_be_skipped(
+            page in any_number(),
+            per_page in any_number(),
+        ) {
+            let query = ListQuery { page, per_page, ..ListQuery::default() };
+            let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(50));
+            let valid = page >= 1
+                && (1..=MAX_PER_PAGE).contains(&per_page)
+                && (page - 1).checked_mul(per_page).is_some();
+            match query.paging() {
+                Ok(paging) => {
+                    prop_assert!(valid);
+                    prop_assert_eq!(paging, (page, per_page));
+                }
+                Err(AppError::Validation(fields)) => {
+                    prop_assert!(!valid);
+                    prop_assert_eq!(fields.len(), 1);
+                    prop_assert!(fields.contains_key("page") || fields.contains_key("per_page"));
+                }
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+
+        #[test]
+        fn any_query_string_is_read_or_refused(query in any::<String>()) {
+            let _ = web::Query::<ListQuery>::from_query(&query);
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! Breaking things on purpose: the promises hold when a server process is
-//! killed mid-load.
+//! killed mid-load, and when PostgreSQL restarts under a running server.
 
-use std::collections::BTreeSet;
-use std::process::{Child, Stdio};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as ProcessCommand, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -22,19 +23,19 @@ struct Server {
 }
 
 impl Server {
-    async fn start(db: &TestDb, extra_env: &[(&str, String)], args: &[&str]) -> Server {
-        Self::start_logging(db, extra_env, args, Stdio::null()).await
+    async fn start(database_url: &str, extra_env: &[(&str, String)], args: &[&str]) -> Server {
+        Self::start_logging(database_url, extra_env, args, Stdio::null()).await
     }
 
     async fn start_logging(
-        db: &TestDb,
+        database_url: &str,
         extra_env: &[(&str, String)],
         args: &[&str],
         stderr: Stdio,
     ) -> Server {
         let port = free_port();
         let address = format!("http://127.0.0.1:{port}");
-        let mut command = rencontre(&db.url);
+        let mut command = rencontre(database_url);
         command
             .args(["serve"])
             .args(args)
@@ -89,7 +90,7 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
         },
     )
     .await;
-    let mut server = Server::start(&db, &[], &["--no-worker"]).await;
+    let mut server = Server::start(&db.url, &[], &["--no-worker"]).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let client = reqwest::Client::new();
@@ -186,7 +187,7 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
     let sink = SmtpSink::start(Behaviour::default()).await;
     let outbox = count(&pool, "SELECT count(*) AS count FROM email_outbox").await as usize;
     let _server = Server::start(
-        &db,
+        &db.url,
         &[
             ("RENCONTRE__MAIL__TRANSPORT", "smtp".into()),
             ("RENCONTRE__MAIL__SMTP_PORT", sink.port.to_string()),
@@ -220,7 +221,7 @@ async fn logs_at_info_level_carry_no_personal_data_nor_private_tokens() {
     ));
     let log = std::fs::File::create(&log_path).expect("log file");
     let server = Server::start_logging(
-        &db,
+        &db.url,
         &[("RENCONTRE__LOG__FILTER", "info".into())],
         &["--no-worker"],
         Stdio::from(log),
@@ -297,8 +298,8 @@ async fn two_servers_and_two_workers_on_one_database_overbook_nobody_and_send_ea
     .await;
     let sink = SmtpSink::start(Behaviour::default()).await;
     let servers = [
-        Server::start(&db, &[], &["--no-worker"]).await,
-        Server::start(&db, &[], &["--no-worker"]).await,
+        Server::start(&db.url, &[], &["--no-worker"]).await,
+        Server::start(&db.url, &[], &["--no-worker"]).await,
     ];
     let workers: Vec<Child> = (0..2)
         .map(|_| {
@@ -376,4 +377,396 @@ async fn two_servers_and_two_workers_on_one_database_overbook_nobody_and_send_ea
         let _ = worker.kill();
         let _ = worker.wait();
     }
+}
+
+/// A PostgreSQL cluster of the test's own, since the suite's shared cluster
+/// cannot be restarted under the other tests. Its Drop stops it and removes
+/// its files, whichever way the test ends.
+struct OwnCluster {
+    bindir: PathBuf,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl OwnCluster {
+    fn start() -> OwnCluster {
+        let bindir = postgres_bindir();
+        let dir = std::env::temp_dir().join(format!(
+            "rencontre-restart-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        ));
+        std::fs::create_dir(&dir).expect("cluster directory");
+        // Owned by the guard from here on, so even a failed initdb is cleaned up.
+        let cluster = OwnCluster {
+            bindir,
+            port: cluster_port(),
+            dir,
+        };
+        if running_as_root() {
+            // initdb refuses root: the cluster belongs to `postgres`.
+            run(ProcessCommand::new("chown")
+                .arg("postgres:")
+                .arg(&cluster.dir));
+        }
+        run(cluster
+            .as_owner("initdb")
+            .arg("-D")
+            .arg(cluster.data())
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]));
+        cluster.pg_ctl_start();
+        cluster
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    fn as_owner(&self, program: &str) -> ProcessCommand {
+        let program = self.bindir.join(program);
+        if running_as_root() {
+            let mut command = ProcessCommand::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            ProcessCommand::new(program)
+        }
+    }
+
+    fn pg_ctl_start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=100",
+            self.port,
+            self.dir.display()
+        );
+        let started = self
+            .as_owner("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-w", "-t", "60", "-o", &options, "start"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("run pg_ctl start");
+        assert!(
+            started.success(),
+            "PostgreSQL did not start:\n{}",
+            std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+        );
+    }
+
+    /// `pg_ctl stop -m fast`: open sessions are terminated, in-progress
+    /// transactions rolled back, then a clean checkpoint.
+    fn pg_ctl_stop_fast(&self) {
+        run(self
+            .as_owner("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "fast", "-w", "-t", "60", "stop"]));
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = self
+            .as_owner("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where PostgreSQL's server programs are, found as `scripts/pg.sh` finds them.
+fn postgres_bindir() -> PathBuf {
+    let has_programs = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    if let Ok(output) = ProcessCommand::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        if output.status.success() && has_programs(&dir) {
+            return dir;
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry
+                .file_name()
+                .to_str()?
+                .split('.')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .filter(|(_, dir)| has_programs(dir))
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .map(|(_, dir)| dir)
+        .expect("PostgreSQL's initdb and pg_ctl were not found: apt-get install postgresql")
+}
+
+fn running_as_root() -> bool {
+    ProcessCommand::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+/// A free loopback port, outside the range the developers' clusters use.
+fn cluster_port() -> u16 {
+    loop {
+        let port = free_port();
+        if !(54329..=54340).contains(&port) {
+            return port;
+        }
+    }
+}
+
+fn run(command: &mut ProcessCommand) {
+    let output = command.output().expect("run a PostgreSQL program");
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// What one client saw: the registrations acknowledged (id, and whether the
+/// answer came after the database was back), the 503s, and anything else.
+#[derive(Default)]
+struct Seen {
+    acknowledged: Vec<(String, bool)>,
+    unavailable: usize,
+    wrong: Vec<String>,
+}
+
+/// PostgreSQL stopped with `-m fast` under 16 clients, down for a second,
+/// then started again; `serve` keeps running. Clients retry a 503 with the
+/// same `Idempotency-Key`, as API.md invites them to, until it is answered.
+#[tokio::test]
+async fn a_database_restart_mid_load_answers_503_loses_nothing_and_the_pool_recovers() {
+    let cluster = OwnCluster::start();
+    let url = cluster.url("postgres");
+    let migrated = rencontre(&url)
+        .arg("migrate")
+        .output()
+        .expect("run rencontre migrate");
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&url).database).expect("pool");
+    create_event(
+        &pool,
+        EventSpec {
+            default_country_capacity: Some(60),
+            sessions: vec![("A1", Some(50), 0, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let server = Server::start(&url, &[], &["--no-worker"]).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let database_back = Arc::new(AtomicBool::new(false));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let client = reqwest::Client::new();
+    let mut clients = Vec::new();
+    for worker in 0..CLIENTS {
+        let (stop, database_back, in_flight) = (
+            Arc::clone(&stop),
+            Arc::clone(&database_back),
+            Arc::clone(&in_flight),
+        );
+        let (client, address) = (client.clone(), server.address.clone());
+        clients.push(tokio::spawn(async move {
+            let mut seen = Seen::default();
+            let countries = ["SN", "ML", "BR", "PE", "FR", "VN"];
+            for n in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let number = worker * 100_000 + n;
+                let mut body = delegate(number, countries[number % countries.len()]);
+                if n % 2 == 0 {
+                    body["sessions"] = serde_json::json!(["A1"]);
+                }
+                // A delegate once started is retried until answered, so
+                // every registration the database holds was acknowledged.
+                let started = tokio::time::Instant::now();
+                loop {
+                    in_flight.fetch_add(1, Ordering::SeqCst);
+                    let answer = client
+                        .post(format!("{address}/api/v1/events/lima-1997/registrations"))
+                        .header("Idempotency-Key", format!("restart-{number}"))
+                        .json(&body)
+                        .send()
+                        .await;
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    let response = match answer {
+                        Ok(response) => response,
+                        Err(error) => {
+                            seen.wrong.push(format!("no answer: {error}"));
+                            break;
+                        }
+                    };
+                    let status = response.status();
+                    let retry_after = response.headers().contains_key("Retry-After");
+                    let text = response.text().await.unwrap_or_default();
+                    let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    if status == 201 {
+                        let id = json["id"].as_str().expect("id").to_owned();
+                        seen.acknowledged
+                            .push((id, database_back.load(Ordering::SeqCst)));
+                        break;
+                    }
+                    let unavailable = status == 503
+                        && retry_after
+                        && json["error"] == "unavailable"
+                        && json["message"].is_string()
+                        && json.as_object().is_some_and(|fields| fields.len() == 2);
+                    if !unavailable {
+                        seen.wrong.push(format!("{status}: {text}"));
+                        break;
+                    }
+                    seen.unavailable += 1;
+                    if started.elapsed() > Duration::from_secs(30) {
+                        seen.wrong.push("still 503 after 30 s".to_owned());
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            seen
+        }));
+    }
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let in_flight_at_stop = in_flight.load(Ordering::SeqCst);
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.pg_ctl_stop_fast();
+        std::thread::sleep(Duration::from_secs(1));
+        cluster.pg_ctl_start();
+        cluster
+    })
+    .await
+    .expect("restart PostgreSQL");
+    database_back.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, Ordering::SeqCst);
+
+    let mut acknowledged = BTreeSet::new();
+    let (mut answered_after_restart, mut unavailable) = (0, 0);
+    let mut wrong: BTreeMap<String, usize> = BTreeMap::new();
+    for client in clients {
+        let seen = client.await.expect("client");
+        for (id, after_restart) in seen.acknowledged {
+            answered_after_restart += usize::from(after_restart);
+            assert!(acknowledged.insert(id), "one id acknowledged twice");
+        }
+        unavailable += seen.unavailable;
+        for answer in seen.wrong {
+            *wrong.entry(answer).or_default() += 1;
+        }
+    }
+    let ids: Vec<String> = acknowledged.iter().map(|id| format!("'{id}'")).collect();
+    let present = count(
+        &pool,
+        &format!(
+            "SELECT count(*) AS count FROM registrations WHERE id IN ({})",
+            ids.join(",")
+        ),
+    )
+    .await as usize;
+    let with_email = count(&pool, &format!("SELECT count(DISTINCT registration_id) AS count FROM email_outbox WHERE registration_id IN ({})", ids.join(","))).await as usize;
+    let stored = count(&pool, "SELECT count(*) AS count FROM registrations").await as usize;
+    println!(
+        "PostgreSQL stopped (fast) after 1.5 s with {in_flight_at_stop} requests in flight, down 1 s: \
+         {} acknowledged ({answered_after_restart} after the restart), {stored} stored, {} lost, \
+         {unavailable} answers 503",
+        acknowledged.len(),
+        acknowledged.len() - present
+    );
+    assert!(
+        wrong.is_empty(),
+        "answers other than 201 or 503 unavailable with Retry-After (answer: times): {wrong:#?}"
+    );
+    assert!(
+        in_flight_at_stop > 0,
+        "the load was running when PostgreSQL stopped"
+    );
+    assert!(
+        unavailable > 0,
+        "the outage was seen by the clients, as 503"
+    );
+    assert_eq!(
+        present,
+        acknowledged.len(),
+        "an acknowledged registration was lost"
+    );
+    assert_eq!(
+        with_email,
+        acknowledged.len(),
+        "an acknowledged registration lost its email"
+    );
+    assert_eq!(
+        stored,
+        acknowledged.len(),
+        "a registration was stored that no client was told of"
+    );
+    assert!(
+        answered_after_restart > 0,
+        "registrations succeed again without restarting serve"
+    );
+    let checked = rencontre(&url)
+        .arg("check")
+        .output()
+        .expect("run rencontre check");
+    assert!(
+        checked.status.success(),
+        "rencontre check: {}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+
+    // The pool has let go of its dead connections: a new registration and
+    // the health check succeed at the first try.
+    let late = client
+        .post(format!(
+            "{}/api/v1/events/lima-1997/registrations",
+            server.address
+        ))
+        .json(&delegate(999_999_999, "SN"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(late.status(), 201);
+    let health = client
+        .get(format!("{}/healthz", server.address))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(health.status(), 200);
+    drop(server);
+    drop(cluster);
 }

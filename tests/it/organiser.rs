@@ -326,9 +326,14 @@ async fn registrations_are_listed_with_filters_and_pages() {
         "?session=Z9",
         "?per_page=1001",
         "?page=0",
+        "?page=9223372036854775807",
+        "?page=abc",
     ] {
         assert_eq!(get(bad).await.status(), 422, "{bad}");
     }
+    let unreadable: Value = get("?page=abc").await.json().await.unwrap();
+    assert_eq!(unreadable["error"], "validation");
+    assert!(unreadable["fields"]["query"].is_string(), "{unreadable}");
 }
 
 #[tokio::test]

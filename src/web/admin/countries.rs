@@ -288,6 +288,10 @@ fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
     use super::*;
 
     /// Each line as (line number, country code, capacity), or the problems.
@@ -332,5 +336,199 @@ mod tests {
             parsed("country,capacity\n\n").unwrap_err(),
             ["There is no line to import."]
         );
+    }
+
+    /// One line of a generated import, as the organiser's file has it.
+    #[derive(Debug, Clone)]
+    enum Line {
+        Quota {
+            code: &'static str,
+            capacity: Option<i32>,
+        },
+        UnknownCountry(String),
+        BadCapacity(&'static str, &'static str),
+        /// One cell, or three.
+        Columns(String),
+        Blank(&'static str),
+    }
+
+    fn country_code() -> impl Strategy<Value = &'static str> {
+        select(
+            CountryCode::all()
+                .map(|code| code.as_str())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn any_capacity() -> impl Strategy<Value = Option<i32>> {
+        prop_oneof![
+            Just(None),
+            (0..1000).prop_map(Some),
+            (0..=i32::MAX).prop_map(Some),
+        ]
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        prop_oneof![
+            4 => (country_code(), any_capacity())
+                .prop_map(|(code, capacity)| Line::Quota { code, capacity }),
+            1 => prop_oneof![
+                select(vec!["XX", "EU", "UK", "ZZ", "S N", "1A", "ŚN", "Ｓ"]).prop_map(str::to_owned),
+                "[A-Z]{3}",
+            ]
+            .prop_map(Line::UnknownCountry),
+            1 => (
+                country_code(),
+                select(vec!["-1", "x", "1.5", "2147483648", "1e3", "３", "∞"]),
+            )
+                .prop_map(|(code, capacity)| Line::BadCapacity(code, capacity)),
+            1 => country_code().prop_flat_map(|code| {
+                select(vec![code.to_owned(), format!("{code},1,2"), format!("{code};;")])
+            })
+            .prop_map(Line::Columns),
+            1 => select(vec!["", "  ", ",", " ; ", "\t"]).prop_map(Line::Blank),
+        ]
+    }
+
+    /// How a line is written: lower case or not, `,` or `;`, spaces around cells.
+    fn written(line: &Line, lower: bool, separator: char, pad: &str) -> String {
+        let case = |code: &str| {
+            if lower {
+                code.to_lowercase()
+            } else {
+                code.to_owned()
+            }
+        };
+        match line {
+            Line::Quota { code, capacity } => {
+                let capacity = capacity.map(|c| c.to_string()).unwrap_or_default();
+                format!("{pad}{}{pad}{separator}{pad}{capacity}{pad}", case(code))
+            }
+            Line::UnknownCountry(code) => format!("{code}{separator}3"),
+            Line::BadCapacity(code, capacity) => format!("{}{separator}{capacity}", case(code)),
+            Line::Columns(text) => text.clone(),
+            Line::Blank(text) => (*text).to_owned(),
+        }
+    }
+
+    /// The line number a problem names ("Line 4: …"), or 0 for the one
+    /// problem that names no line.
+    fn problem_line(problem: &str) -> usize {
+        problem
+            .strip_prefix("Line ")
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(number, _)| number.parse().ok())
+            .unwrap_or(0)
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_read_or_refused_line_by_line(text in any::<String>()) {
+            let line_count = text.trim_start_matches('\u{feff}').lines().count();
+            match parsed(&text) {
+                Ok(lines) => {
+                    prop_assert!(!lines.is_empty());
+                    prop_assert!(lines.windows(2).all(|pair| pair[0].0 < pair[1].0));
+                    prop_assert!(lines.iter().all(|line| (1..=line_count).contains(&line.0)));
+                    let mut countries: Vec<&str> = lines.iter().map(|line| line.1).collect();
+                    countries.sort_unstable();
+                    countries.dedup();
+                    prop_assert_eq!(countries.len(), lines.len());
+                }
+                Err(problems) => {
+                    prop_assert!(!problems.is_empty());
+                    for problem in &problems {
+                        let line = problem_line(problem);
+                        prop_assert!(
+                            (1..=line_count).contains(&line) || problems.len() == 1,
+                            "{}", problem
+                        );
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn any_bytes_in_a_file_are_read_or_refused(bytes in vec(any::<u8>(), 0..600)) {
+            // As the multipart reader hands a file over: bad UTF-8 replaced.
+            let text = String::from_utf8_lossy(&bytes);
+            let problems = parsed(&text).err().unwrap_or_default();
+            prop_assert!(problems.iter().all(|problem| !problem.is_empty()));
+        }
+
+        #[test]
+        fn a_generated_quota_file_reads_back_exactly(
+            quotas in proptest::sample::subsequence(
+                    CountryCode::all().map(|code| code.as_str()).collect::<Vec<_>>(),
+                    1..60,
+                )
+                .prop_shuffle()
+                .prop_flat_map(|codes| {
+                    let count = codes.len();
+                    (Just(codes), vec(any_capacity(), count))
+                }),
+            header in proptest::option::of(select(vec![
+                "country,capacity", "Country;Capacity", "pays,capacité", "país;capacidad",
+            ])),
+            bom in any::<bool>(),
+            crlf in any::<bool>(),
+            separator in select(vec![',', ';']),
+            lower in any::<bool>(),
+            pad in select(vec!["", " ", "\t"]),
+        ) {
+            let (codes, capacities) = quotas;
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut expected = Vec::new();
+            if let Some(header) = header {
+                text.push_str(header);
+                text.push_str(end);
+            }
+            for (code, capacity) in codes.iter().zip(&capacities) {
+                let line = Line::Quota { code, capacity: *capacity };
+                text.push_str(&written(&line, lower, separator, pad));
+                text.push_str(end);
+                expected.push((expected.len() + 1 + usize::from(header.is_some()), *code, *capacity));
+            }
+            prop_assert_eq!(parsed(&text), Ok(expected));
+        }
+
+        #[test]
+        fn every_bad_line_and_only_those_is_named(
+            lines in vec(line(), 0..40),
+            header in any::<bool>(),
+            separator in select(vec![',', ';']),
+            lower in any::<bool>(),
+        ) {
+            let offset = usize::from(header);
+            let mut text = String::from(if header { "country,capacity\n" } else { "" });
+            let mut accepted: Vec<(usize, &'static str, Option<i32>)> = Vec::new();
+            let mut bad_lines = Vec::new();
+            for (index, line) in lines.iter().enumerate() {
+                let number = index + 1 + offset;
+                text.push_str(&written(line, lower, separator, " "));
+                text.push('\n');
+                match line {
+                    Line::Blank(_) => {}
+                    Line::Quota { code, capacity } => {
+                        if accepted.iter().any(|earlier| earlier.1 == *code) {
+                            bad_lines.push(number);
+                        } else {
+                            accepted.push((number, *code, *capacity));
+                        }
+                    }
+                    _ => bad_lines.push(number),
+                }
+            }
+            let result = parsed(&text).map_err(|problems| {
+                problems.iter().map(|problem| problem_line(problem)).collect::<Vec<_>>()
+            });
+            let expected = match (accepted.is_empty(), bad_lines.is_empty()) {
+                (true, true) => Err(vec![0]),
+                (false, true) => Ok(accepted),
+                (_, false) => Err(bad_lines),
+            };
+            prop_assert_eq!(result, expected);
+        }
     }
 }

@@ -146,7 +146,11 @@ fn percent_encode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::web::organiser_input::ListQuery;
 
     const BODY: &str = "--XyZ\r\n\
         Content-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
@@ -196,5 +200,115 @@ mod tests {
             query_string(&[("q", "Nguyễn & co"), ("status", ""), ("page", "2")]),
             "q=Nguy%E1%BB%85n%20%26%20co&page=2"
         );
+    }
+
+    /// Pieces of multipart bodies, so that random bodies reach every branch.
+    fn multipart_piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"--B".to_vec()),
+            Just(b"--".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\r\n\r\n".to_vec()),
+            Just(b"Content-Disposition: form-data; name=\"file\"".to_vec()),
+            Just(b"content-disposition:name=".to_vec()),
+            vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_content_type_and_body_is_read_or_refused(
+            content_type in any::<String>(),
+            boundary in any::<String>(),
+            body in vec(any::<u8>(), 0..600),
+        ) {
+            let _ = multipart_boundary(&content_type);
+            let _ = multipart_fields(&body, &boundary);
+        }
+
+        #[test]
+        fn bodies_made_of_multipart_pieces_are_read_or_refused(
+            pieces in vec(multipart_piece(), 0..24)
+        ) {
+            if let Ok(fields) = multipart_fields(&pieces.concat(), "B") {
+                prop_assert!(fields.len() <= pieces.len());
+            }
+        }
+
+        #[test]
+        fn multipart_parts_read_back_as_sent(
+            boundary in "[A-Za-z0-9'()+_,./:=?-]{1,70}",
+            parts in vec(("[a-z_]{1,12}", vec(any::<u8>(), 0..200)), 0..5),
+        ) {
+            let delimiter = format!("\r\n--{boundary}");
+            for (_, value) in &parts {
+                // A part's content never holds the delimiter: browsers
+                // choose a boundary that is not in the file.
+                prop_assume!(!value.windows(delimiter.len()).any(|w| w == delimiter.as_bytes()));
+            }
+            let mut body = Vec::new();
+            for (name, value) in &parts {
+                body.extend_from_slice(format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                ).as_bytes());
+                body.extend_from_slice(value);
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+            let content_type = format!("multipart/form-data; boundary=\"{boundary}\"");
+            prop_assert_eq!(multipart_boundary(&content_type), Some(boundary.as_str()));
+            let fields = multipart_fields(&body, &boundary).expect("well-formed");
+            let sent: Vec<(String, String)> = parts
+                .iter()
+                .map(|(name, value)| (name.clone(), String::from_utf8_lossy(value).into_owned()))
+                .collect();
+            prop_assert_eq!(fields, sent);
+        }
+
+        #[test]
+        fn list_links_keep_every_filter_exactly(
+            pairs in vec(("[a-z_]{1,8}", any::<String>()), 0..6)
+        ) {
+            let borrowed: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            let read = web::Query::<Vec<(String, String)>>::from_query(&query_string(&borrowed))
+                .expect("a query string we wrote")
+                .into_inner();
+            let kept: Vec<(String, String)> =
+                pairs.into_iter().filter(|(_, value)| !value.is_empty()).collect();
+            prop_assert_eq!(read, kept);
+        }
+
+        #[test]
+        fn a_list_link_reads_back_as_its_filters(
+            q in any::<String>(),
+            status in any::<String>(),
+            country in any::<String>(),
+            session in any::<String>(),
+            sort in "-?[a-z]{0,12}",
+            page in 1..i64::MAX,
+        ) {
+            let page_text = page.to_string();
+            let link = query_string(&[
+                ("q", &q),
+                ("status", &status),
+                ("country", &country),
+                ("session", &session),
+                ("sort", &sort),
+                ("page", &page_text),
+            ]);
+            let read = web::Query::<ListQuery>::from_query(&link)
+                .expect("a link we wrote")
+                .into_inner();
+            let kept = |value: &String| (!value.is_empty()).then(|| value.clone());
+            prop_assert_eq!(read.q, kept(&q));
+            prop_assert_eq!(read.status, kept(&status));
+            prop_assert_eq!(read.country, kept(&country));
+            prop_assert_eq!(read.session, kept(&session));
+            prop_assert_eq!(read.sort, kept(&sort));
+            prop_assert_eq!(read.page, Some(page));
+        }
     }
 }

@@ -169,16 +169,17 @@ fn error_page(request: &HttpRequest, failure: &AppError) -> HttpResponse {
         .status(status)
         .private()
         .render(&page);
-    match (rendered, failure) {
-        (Ok(mut response), AppError::RateLimited { retry_after_secs }) => {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    match rendered {
+        Ok(mut response) => {
+            if let Some(seconds) = failure.retry_after_secs() {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
             response
         }
-        (Ok(response), _) => response,
         // Only a template bug gets here; the organiser still gets an answer.
-        (Err(_), _) => HttpResponse::build(status).body(tr.t(text_id)),
+        Err(_) => HttpResponse::build(status).body(tr.t(text_id)),
     }
 }
 

@@ -7,9 +7,17 @@ mod registrations;
 
 use actix_web::web;
 
+use crate::web::AppError;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            // A query string that does not read (`?page=abc`) is a 422 in
+            // the API's error shape, as the back office answers it.
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|error, _| AppError::field("query", error.to_string()).into()),
+            )
             .route("/openapi.json", web::get().to(openapi::serve))
             .route("/events", web::post().to(organiser::create_event))
             .route("/events/{slug}", web::get().to(events::show))

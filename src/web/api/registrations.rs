@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
-use crate::web::input::{RawRegistration, read_body};
+use crate::web::input::{self, RawRegistration, read_body};
 use crate::web::{AppError, AppState};
 
 #[derive(Serialize)]
@@ -169,24 +169,20 @@ pub async fn change_sessions(
     Ok(HttpResponse::Ok().json(registration_body(&view, url)))
 }
 
+/// The `sessions` list of a change of sessions, read as the registration
+/// reads it.
 fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErrors> {
+    let not_a_list = || FieldErrors::single("sessions", FieldError::new("error-not-text-list"));
     let items = json
         .get("sessions")
         .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| FieldErrors::single("sessions", FieldError::new("error-not-text-list")))?;
-    let mut codes = Vec::new();
-    for item in items {
-        let code = item.as_str().ok_or_else(|| {
-            FieldErrors::single("sessions", FieldError::new("error-not-text-list"))
-        })?;
-        let code = SessionCode::parse(code).map_err(|error| {
-            FieldErrors::single("sessions", FieldError::new(error.message_key()))
-        })?;
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    Ok(codes)
+        .ok_or_else(not_a_list)?;
+    let codes: Vec<&str> = items
+        .iter()
+        .map(serde_json::Value::as_str)
+        .collect::<Option<_>>()
+        .ok_or_else(not_a_list)?;
+    input::session_codes(&codes).map_err(|error| FieldErrors::single("sessions", error))
 }
 
 /// A 422 whose messages are in English: API clients are programs.
@@ -197,4 +193,53 @@ fn validation(errors: &FieldErrors) -> AppError {
             .map(|(field, error)| (field.to_owned(), crate::web::message(Language::En, error)))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::web::input::tests::{any_json, expected_session_codes, session_code_like};
+
+    proptest! {
+        #[test]
+        fn any_body_of_a_change_of_sessions_is_read_or_refused_on_the_sessions_field(
+            body in any_json()
+        ) {
+            let texts: Option<Vec<String>> = body
+                .get("sessions")
+                .and_then(Value::as_array)
+                .and_then(|items| {
+                    items.iter().map(|item| item.as_str().map(str::to_owned)).collect()
+                });
+            match (session_codes(&body), texts) {
+                (Ok(codes), Some(texts)) => {
+                    prop_assert_eq!(Ok(codes), expected_session_codes(&texts));
+                }
+                (Err(errors), texts) => {
+                    prop_assert_eq!(errors.len(), 1);
+                    let error = errors.get("sessions").expect("the sessions field");
+                    let expected = match texts {
+                        None => "error-not-text-list",
+                        Some(texts) => expected_session_codes(&texts).expect_err("refused"),
+                    };
+                    prop_assert_eq!(error.message_id, expected);
+                }
+                (Ok(_), None) => prop_assert!(false, "read a body without a list of texts"),
+            }
+        }
+
+        #[test]
+        fn a_list_of_texts_is_read_as_the_registration_reads_it(
+            sessions in vec(session_code_like(), 0..60)
+        ) {
+            let read = session_codes(&json!({ "sessions": sessions }))
+                .map_err(|errors| errors.get("sessions").map(|error| error.message_id));
+            let expected = expected_session_codes(&sessions).map_err(Some);
+            prop_assert_eq!(read, expected);
+        }
+    }
 }

@@ -54,11 +54,10 @@ pub fn page(visitor: &Visitor, failure: AppError) -> HttpResponse {
         .render(&page)
     {
         Ok(mut response) => {
-            if let AppError::RateLimited { retry_after_secs } = failure {
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    header::HeaderValue::from(retry_after_secs),
-                );
+            if let Some(seconds) = failure.retry_after_secs() {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
             }
             response
         }

@@ -15,10 +15,10 @@ use super::view::{
 };
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
-use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::domain::{FieldErrors, Language, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, RegistrationView};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, input};
 
 #[derive(Template)]
 #[template(path = "pages/private.html")]
@@ -154,21 +154,7 @@ async fn save_sessions(
 /// The ticked boxes as session codes; a code that cannot be one is a
 /// problem of the `sessions` field, as in the registration form.
 fn session_codes(submitted: &[String]) -> Result<Vec<SessionCode>, FieldErrors> {
-    let mut codes = Vec::new();
-    for code in submitted {
-        let code = SessionCode::parse(code).map_err(|error| {
-            let message = FieldError::new(error.message_key());
-            let message = match error.max() {
-                Some(max) => message.with_arg("max", max.to_string()),
-                None => message,
-            };
-            FieldErrors::single("sessions", message)
-        })?;
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    Ok(codes)
+    input::session_codes(submitted).map_err(|error| FieldErrors::single("sessions", error))
 }
 
 /// `GET /r/{token}/cancel`: the confirmation step, so that one stray tap
@@ -434,5 +420,27 @@ impl<'a> Private<'a> {
             tr: *tr,
         };
         self.reply().status(status).csrf(&csrf).render(&page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::web::input::tests::{expected_session_codes, session_code_like};
+
+    proptest! {
+        #[test]
+        fn ticked_boxes_are_read_as_the_registration_form_reads_them(
+            ticked in vec(session_code_like(), 0..60)
+        ) {
+            let read = session_codes(&ticked).map_err(|errors| {
+                (errors.len(), errors.get("sessions").map(|error| error.message_id))
+            });
+            let expected = expected_session_codes(&ticked).map_err(|id| (1, Some(id)));
+            prop_assert_eq!(read, expected);
+        }
     }
 }
