@@ -64,6 +64,7 @@ admin-event-timezone-hint = The meeting's time zone, for example Africa/Dakar or
 admin-event-timezone-invalid = Enter a time zone name such as Africa/Dakar.
 admin-event-languages = Languages of the meeting
 admin-event-languages-invalid = Choose at least one language.
+admin-event-languages-hint = The first language ticked is the meeting's first language: its texts stand in for any text missing in another language.
 admin-event-opens = Registration opens
 admin-event-closes = Registration closes
 admin-event-closes-invalid = Enter when registration closes, after it opens.
@@ -79,6 +80,10 @@ error-capacity-below-taken =
         [one] The capacity cannot be lower than the place already taken.
        *[other] The capacity cannot be lower than the { $taken } places already taken.
     }
+admin-translations = Other languages
+admin-translations-hint = The texts above are in the meeting's first language. A language whose field is left empty shows them instead.
+error-text-too-long = Use at most { $max } characters.
+error-language-not-offered = This is not one of the meeting's languages. Add the language to the meeting, or leave this field empty.
 
 ## An event's pages
 
@@ -104,6 +109,7 @@ admin-session-code-hint = Letters, digits, hyphens and underscores, for example 
 admin-session-code-invalid = Use 1 to 16 letters, digits, hyphens or underscores.
 admin-session-code-taken = This meeting already has a session with this code.
 admin-session-title = Title
+admin-session-description = Description
 admin-session-kind = Kind
 admin-session-kind-invalid = Choose workshop or plenary.
 admin-session-room = Room

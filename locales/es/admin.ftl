@@ -64,6 +64,7 @@ admin-event-timezone-hint = La zona horaria del encuentro, por ejemplo Africa/Da
 admin-event-timezone-invalid = Indique el nombre de una zona horaria como Africa/Dakar.
 admin-event-languages = Idiomas del encuentro
 admin-event-languages-invalid = Elija al menos un idioma.
+admin-event-languages-hint = El primer idioma marcado es el primer idioma del encuentro: sus textos sustituyen a cualquier texto que falte en otro idioma.
 admin-event-opens = Apertura de la inscripción
 admin-event-closes = Cierre de la inscripción
 admin-event-closes-invalid = Indique cuándo se cierra la inscripción, después de su apertura.
@@ -79,6 +80,10 @@ error-capacity-below-taken =
         [one] El aforo no puede ser inferior a la plaza ya ocupada.
        *[other] El aforo no puede ser inferior a las { $taken } plazas ya ocupadas.
     }
+admin-translations = Otros idiomas
+admin-translations-hint = Los textos de arriba están en el primer idioma del encuentro. Un idioma cuyo campo quede vacío los muestra en su lugar.
+error-text-too-long = Use como máximo { $max } caracteres.
+error-language-not-offered = Este no es uno de los idiomas del encuentro. Añada el idioma al encuentro o deje este campo vacío.
 
 ## An event's pages
 
@@ -104,6 +109,7 @@ admin-session-code-hint = Letras, cifras, guiones y guiones bajos, por ejemplo A
 admin-session-code-invalid = Use de 1 a 16 letras, cifras, guiones o guiones bajos.
 admin-session-code-taken = Este encuentro ya tiene una sesión con este código.
 admin-session-title = Título
+admin-session-description = Descripción
 admin-session-kind = Tipo
 admin-session-kind-invalid = Elija taller o plenaria.
 admin-session-room = Sala

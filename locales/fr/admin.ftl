@@ -64,6 +64,7 @@ admin-event-timezone-hint = Le fuseau horaire de la rencontre, par exemple Afric
 admin-event-timezone-invalid = Indiquez un nom de fuseau horaire comme Africa/Dakar.
 admin-event-languages = Langues de la rencontre
 admin-event-languages-invalid = Choisissez au moins une langue.
+admin-event-languages-hint = La première langue cochée est la première langue de la rencontre : ses textes remplacent tout texte absent dans une autre langue.
 admin-event-opens = Ouverture des inscriptions
 admin-event-closes = Clôture des inscriptions
 admin-event-closes-invalid = Indiquez quand les inscriptions sont closes, après leur ouverture.
@@ -79,6 +80,10 @@ error-capacity-below-taken =
         [one] La capacité ne peut pas être inférieure à la place déjà prise.
        *[other] La capacité ne peut pas être inférieure aux { $taken } places déjà prises.
     }
+admin-translations = Autres langues
+admin-translations-hint = Les textes ci-dessus sont dans la première langue de la rencontre. Une langue dont le champ reste vide les affiche à la place.
+error-text-too-long = Utilisez au plus { $max } caractères.
+error-language-not-offered = Cette langue n'est pas une langue de la rencontre. Ajoutez-la à la rencontre, ou laissez ce champ vide.
 
 ## An event's pages
 
@@ -104,6 +109,7 @@ admin-session-code-hint = Lettres, chiffres, tirets et tirets bas, par exemple A
 admin-session-code-invalid = Utilisez de 1 à 16 lettres, chiffres, tirets ou tirets bas.
 admin-session-code-taken = Cette rencontre a déjà une séance avec ce code.
 admin-session-title = Titre
+admin-session-description = Description
 admin-session-kind = Type
 admin-session-kind-invalid = Choisissez atelier ou plénière.
 admin-session-room = Salle

@@ -64,6 +64,7 @@ admin-event-timezone-hint = O fuso horário do encontro, por exemplo Africa/Daka
 admin-event-timezone-invalid = Indique o nome de um fuso horário como Africa/Dakar.
 admin-event-languages = Idiomas do encontro
 admin-event-languages-invalid = Escolha pelo menos um idioma.
+admin-event-languages-hint = O primeiro idioma marcado é o primeiro idioma do encontro: seus textos substituem qualquer texto que falte em outro idioma.
 admin-event-opens = Abertura das inscrições
 admin-event-closes = Encerramento das inscrições
 admin-event-closes-invalid = Indique quando as inscrições são encerradas, depois da abertura.
@@ -79,6 +80,10 @@ error-capacity-below-taken =
         [one] A capacidade não pode ser menor que a vaga já ocupada.
        *[other] A capacidade não pode ser menor que as { $taken } vagas já ocupadas.
     }
+admin-translations = Outros idiomas
+admin-translations-hint = Os textos acima estão no primeiro idioma do encontro. Um idioma cujo campo fique em branco mostra esses textos no lugar.
+error-text-too-long = Use no máximo { $max } caracteres.
+error-language-not-offered = Este não é um dos idiomas do encontro. Adicione o idioma ao encontro ou deixe este campo em branco.
 
 ## An event's pages
 
@@ -104,6 +109,7 @@ admin-session-code-hint = Letras, algarismos, hífens e sublinhados, por exemplo
 admin-session-code-invalid = Use de 1 a 16 letras, algarismos, hífens ou sublinhados.
 admin-session-code-taken = Este encontro já tem uma sessão com este código.
 admin-session-title = Título
+admin-session-description = Descrição
 admin-session-kind = Tipo
 admin-session-kind-invalid = Escolha oficina ou plenária.
 admin-session-room = Sala

@@ -38,6 +38,7 @@ use crate::db::organisers::Organiser;
 use crate::domain::{CountryCode, FieldErrors, Language, secret};
 use crate::i18n::Tr;
 use crate::web::auth::{Authenticated, Role};
+use crate::web::json_fields::Refusal;
 use crate::web::organiser_input::{ListQuery, event_by_slug};
 use crate::web::{AppError, AppState};
 
@@ -483,13 +484,23 @@ impl Section {
 
 /// An input of a form, with its label, hint and problem.
 pub struct Field {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
-    /// The input's `type`.
+    /// The input's `type`, or `textarea`.
     pub kind: &'static str,
     pub value: String,
     pub hint: Option<String>,
     pub error: Option<String>,
+    /// The language the text is typed in, for a text of one language.
+    pub lang: Option<&'static str>,
+}
+
+/// The inputs of one language's own texts on a form, under the
+/// language's name in that language.
+pub struct Translation {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub fields: Vec<Field>,
 }
 
 /// What is wrong with a submitted form, field by field, in words.
@@ -507,23 +518,28 @@ impl Problems {
         )
     }
 
-    /// The problems the shared set-up parser found, by field. Its words
-    /// are for API clients; an organiser reads, for each field in
-    /// `messages`, what that field expects.
-    pub fn of_fields(
-        tr: &Tr,
-        fields: &BTreeMap<String, String>,
-        messages: &[(&str, &str)],
-    ) -> Problems {
+    /// The problems the shared set-up parser found, by field. Its English
+    /// words are for API clients; an organiser reads the problem's own
+    /// message where it has one, else what the field expects as `messages`
+    /// says (`names.fr` is looked up as `names`).
+    pub fn of_refusal(tr: &Tr, refusal: &Refusal, messages: &[(&str, &str)]) -> Problems {
+        let expected = |field: &str| {
+            let group = field.split('.').next().unwrap_or(field);
+            messages
+                .iter()
+                .find_map(|(name, id)| (*name == field || *name == group).then_some(*id))
+                .unwrap_or("admin-error-invalid")
+        };
         Problems(
-            fields
+            refusal
+                .fields
                 .keys()
                 .map(|field| {
-                    let id = messages
-                        .iter()
-                        .find_map(|(name, id)| (name == field).then_some(*id))
-                        .unwrap_or("admin-error-invalid");
-                    (field.clone(), tr.t(id))
+                    let message = match refusal.worded.get(field) {
+                        Some(error) => crate::web::message(tr.language(), error),
+                        None => tr.t(expected(field)),
+                    };
+                    (field.clone(), message)
                 })
                 .collect(),
         )

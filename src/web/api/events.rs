@@ -11,6 +11,7 @@ pub(super) struct EventBody<'a> {
     name: &'a str,
     names: &'a serde_json::Value,
     description: &'a str,
+    descriptions: &'a serde_json::Value,
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
     timezone: &'a str,
@@ -31,10 +32,12 @@ struct Window {
 }
 
 #[derive(Serialize)]
-struct SessionBody<'a> {
+pub(super) struct SessionBody<'a> {
     code: &'a str,
     title: &'a str,
     titles: &'a serde_json::Value,
+    description: &'a str,
+    descriptions: &'a serde_json::Value,
     kind: &'a str,
     room: &'a str,
     starts_at: chrono::DateTime<Utc>,
@@ -64,6 +67,22 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
 }
 
+pub(super) fn session_body(session: &Session) -> SessionBody<'_> {
+    SessionBody {
+        code: &session.code,
+        title: &session.title,
+        titles: &session.titles,
+        description: &session.description,
+        descriptions: &session.descriptions,
+        kind: &session.kind,
+        room: &session.room,
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+        capacity: session.capacity,
+        remaining: session.remaining(),
+    }
+}
+
 pub(super) fn event_body<'a>(
     event: &'a Event,
     sessions: &'a [Session],
@@ -74,6 +93,7 @@ pub(super) fn event_body<'a>(
         name: &event.name,
         names: &event.names,
         description: &event.description,
+        descriptions: &event.descriptions,
         starts_on: event.starts_on,
         ends_on: event.ends_on,
         timezone: &event.timezone,
@@ -88,20 +108,7 @@ pub(super) fn event_body<'a>(
             .capacity
             .map(|capacity| (capacity - event.taken).max(0)),
         default_country_capacity: event.default_country_capacity,
-        sessions: sessions
-            .iter()
-            .map(|session| SessionBody {
-                code: &session.code,
-                title: &session.title,
-                titles: &session.titles,
-                kind: &session.kind,
-                room: &session.room,
-                starts_at: session.starts_at,
-                ends_at: session.ends_at,
-                capacity: session.capacity,
-                remaining: session.remaining(),
-            })
-            .collect(),
+        sessions: sessions.iter().map(session_body).collect(),
         countries: countries
             .iter()
             .map(|quota| CountryBody {

@@ -5,14 +5,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::events::event_body;
+use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee};
-use crate::db::events::Event;
-use crate::db::{email_texts, organisers, outbox};
+use crate::db::events::{self as events_store, Event, Session};
+use crate::db::{email_texts, organisers, outbox, registrations as registrations_store};
 use crate::domain::{CountryCode, Language};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::mail::custom_text;
@@ -37,7 +38,7 @@ pub async fn create_event(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let setup = EventSetup::parse(&body)?;
+    let setup = EventSetup::parse(&body, None)?;
     let mut conn = state.pool.get().await?;
     let event = registration::admin::create_event(&mut conn, &setup.new_event(), auth.organiser.id)
         .await?
@@ -48,6 +49,34 @@ pub async fn create_event(
             ))
         })?;
     Ok(HttpResponse::Created().json(event_body(&event, &[], &[])))
+}
+
+/// `PUT /api/v1/events/{slug}`: the event's whole set-up, as it is created
+/// (the slug and the reference prefix may be left out, not changed); the
+/// event as `GET` shows it.
+pub async fn update_event(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let body = json_body(&state, payload).await?;
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &slug).await?;
+    let setup = EventSetup::parse(&body, Some(&event))?;
+    registration::admin::update_event(
+        &mut conn,
+        event.id,
+        &setup.new_event(),
+        auth.organiser.id,
+        Utc::now(),
+    )
+    .await?;
+    let event = event_by_slug(&mut conn, &slug).await?;
+    let sessions = events_store::sessions_of(&mut conn, event.id).await?;
+    let countries = events_store::country_quotas_of(&mut conn, event.id).await?;
+    Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
 }
 
 #[derive(Deserialize)]
@@ -103,9 +132,9 @@ pub async fn create_session(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let setup = SessionSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
+    let setup = SessionSetup::parse(&body, &event, None)?;
     let session = registration::admin::create_session(
         &mut conn,
         &setup.new_session(event.id),
@@ -113,17 +142,51 @@ pub async fn create_session(
     )
     .await?
     .ok_or_else(|| AppError::Duplicate(format!("the session `{}` exists", setup.code.as_str())))?;
-    Ok(HttpResponse::Created().json(json!({
-        "code": session.code,
-        "title": session.title,
-        "titles": session.titles,
-        "kind": session.kind,
-        "room": session.room,
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "capacity": session.capacity,
-        "remaining": session.remaining(),
-    })))
+    Ok(HttpResponse::Created().json(session_body(&session)))
+}
+
+#[derive(Deserialize)]
+pub struct SessionPath {
+    slug: String,
+    code: String,
+}
+
+async fn session_by_code(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    code: &str,
+) -> Result<Session, AppError> {
+    registrations_store::sessions_by_code(conn, event.id, &[code])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound("session"))
+}
+
+/// `PUT /api/v1/events/{slug}/sessions/{code}`: the session's whole
+/// set-up, as it is created (the code may be left out, not changed).
+pub async fn update_session(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<SessionPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let body = json_body(&state, payload).await?;
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &path.slug).await?;
+    let session = session_by_code(&mut conn, &event, &path.code).await?;
+    let setup = SessionSetup::parse(&body, &event, Some(&session))?;
+    registration::admin::update_session(
+        &mut conn,
+        &event,
+        session.id,
+        &setup.new_session(event.id),
+        auth.organiser.id,
+    )
+    .await?;
+    let session = session_by_code(&mut conn, &event, &session.code).await?;
+    Ok(HttpResponse::Ok().json(session_body(&session)))
 }
 
 fn attendee_json(attendee: &Attendee) -> serde_json::Value {
