@@ -1274,3 +1274,27 @@ async fn a_text_in_a_language_the_event_lacks_or_too_long_is_refused_next_to_it(
         0
     );
 }
+
+#[tokio::test]
+async fn the_language_switcher_keeps_the_list_filters() {
+    let app = TestApp::spawn().await;
+    small_event(&app).await;
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let list = browser
+        .get("/admin/events/lima-1997/registrations?country=SN&status=waitlisted&lang=en")
+        .await;
+    list.assert_contains("One registration");
+    let href = "/admin/events/lima-1997/registrations?country=SN&#38;status=waitlisted&#38;lang=fr";
+    list.assert_contains(&format!(
+        r#"<a href="{href}" hreflang="fr" lang="fr">Français</a>"#
+    ));
+    let french = browser.get(&href.replace("&#38;", "&")).await;
+    assert_eq!(french.status, 200);
+    french.assert_contains("<html lang=\"fr\">");
+    french.assert_contains("1 inscription");
+    // The switcher is a link: following it needs no form, and the choice
+    // stays for the next page.
+    let next = browser.get("/admin/events/lima-1997/registrations").await;
+    next.assert_contains("<html lang=\"fr\">");
+    next.assert_contains("4 inscriptions");
+}
