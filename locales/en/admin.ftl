@@ -28,6 +28,7 @@ admin-done-promoted = The delegate has been given a place and has been told by e
 admin-done-sessions = The sessions have been changed and the delegate has been told by email.
 admin-done-resent = The last email has been queued to be sent again.
 admin-done-retried = The email will be sent again shortly.
+admin-done-reset = The built-in wording will be used again.
 
 ## Login
 
@@ -92,6 +93,7 @@ admin-tab-registrations = Registrations
 admin-tab-sessions = Sessions
 admin-tab-countries = Country quotas
 admin-tab-emails = Emails
+admin-tab-email-texts = Email wording
 admin-tab-settings = Settings
 admin-whole-event = Whole meeting
 admin-confirmed = Confirmed
@@ -213,3 +215,11 @@ admin-email-sent = sent
 admin-email-failed = failed
 admin-email-next = next attempt: { $time }
 admin-email-retry = Try again
+admin-email-texts-intro = Each email can be written in your own words, in each language of the meeting. An email without your own wording uses the built-in one.
+admin-email-text-own = your own wording
+admin-email-text-built-in = built-in wording
+admin-email-text-body = Text of the email
+admin-email-text-placeholders = These placeholders, written with their braces, are replaced in each email:
+admin-email-text-reset = Back to the built-in wording
+error-placeholder-unknown = { $name } is not one of the known placeholders.
+error-placeholder-unclosed = A { "{" } is not closed by a { "}" }.

@@ -28,6 +28,7 @@ admin-done-promoted = El delegado o la delegada ha recibido una plaza y se le ha
 admin-done-sessions = Las sesiones se han cambiado y se ha avisado al delegado o la delegada por correo electrónico.
 admin-done-resent = El último correo electrónico se enviará de nuevo.
 admin-done-retried = El correo electrónico se enviará de nuevo en breve.
+admin-done-reset = Se volverá a usar el texto predeterminado.
 
 ## Login
 
@@ -92,6 +93,7 @@ admin-tab-registrations = Inscripciones
 admin-tab-sessions = Sesiones
 admin-tab-countries = Cupos por país
 admin-tab-emails = Correos electrónicos
+admin-tab-email-texts = Textos de los correos
 admin-tab-settings = Ajustes
 admin-whole-event = Todo el encuentro
 admin-confirmed = Confirmadas
@@ -213,3 +215,11 @@ admin-email-sent = enviado
 admin-email-failed = fallido
 admin-email-next = próximo intento: { $time }
 admin-email-retry = Reintentar
+admin-email-texts-intro = Cada correo electrónico puede redactarse con sus propias palabras, en cada idioma del encuentro. Un correo sin texto propio usa el texto predeterminado.
+admin-email-text-own = su propio texto
+admin-email-text-built-in = texto predeterminado
+admin-email-text-body = Texto del correo
+admin-email-text-placeholders = Estas variables, escritas con sus llaves, se sustituyen en cada correo:
+admin-email-text-reset = Volver al texto predeterminado
+error-placeholder-unknown = { $name } no es una de las variables conocidas.
+error-placeholder-unclosed = Una llave { "{" } no está cerrada con { "}" }.

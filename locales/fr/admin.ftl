@@ -28,6 +28,7 @@ admin-done-promoted = Le ou la délégué·e a reçu une place et a été préve
 admin-done-sessions = Les séances ont été modifiées et le ou la délégué·e a été prévenu·e par courriel.
 admin-done-resent = Le dernier courriel sera envoyé de nouveau.
 admin-done-retried = Le courriel sera envoyé de nouveau sous peu.
+admin-done-reset = Le texte prévu par défaut sera de nouveau utilisé.
 
 ## Login
 
@@ -92,6 +93,7 @@ admin-tab-registrations = Inscriptions
 admin-tab-sessions = Séances
 admin-tab-countries = Quotas par pays
 admin-tab-emails = Courriels
+admin-tab-email-texts = Textes des courriels
 admin-tab-settings = Paramètres
 admin-whole-event = Toute la rencontre
 admin-confirmed = Confirmées
@@ -217,3 +219,11 @@ admin-email-sent = envoyé
 admin-email-failed = en échec
 admin-email-next = prochain essai : { $time }
 admin-email-retry = Réessayer
+admin-email-texts-intro = Chaque courriel peut être rédigé avec vos propres mots, dans chaque langue de la rencontre. Un courriel sans texte de votre part utilise le texte prévu par défaut.
+admin-email-text-own = votre texte
+admin-email-text-built-in = texte par défaut
+admin-email-text-body = Texte du courriel
+admin-email-text-placeholders = Ces variables, écrites avec leurs accolades, sont remplacées dans chaque courriel :
+admin-email-text-reset = Revenir au texte par défaut
+error-placeholder-unknown = { $name } ne fait pas partie des variables connues.
+error-placeholder-unclosed = Une accolade { "{" } n'est pas fermée par { "}" }.

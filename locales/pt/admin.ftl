@@ -28,6 +28,7 @@ admin-done-promoted = O delegado ou a delegada recebeu uma vaga e foi avisado/a 
 admin-done-sessions = As sessões foram alteradas e o delegado ou a delegada foi avisado/a por e-mail.
 admin-done-resent = O último e-mail será enviado novamente.
 admin-done-retried = O e-mail será enviado novamente em breve.
+admin-done-reset = O texto padrão voltará a ser usado.
 
 ## Login
 
@@ -92,6 +93,7 @@ admin-tab-registrations = Inscrições
 admin-tab-sessions = Sessões
 admin-tab-countries = Cotas por país
 admin-tab-emails = E-mails
+admin-tab-email-texts = Textos dos e-mails
 admin-tab-settings = Configurações
 admin-whole-event = Todo o encontro
 admin-confirmed = Confirmadas
@@ -213,3 +215,11 @@ admin-email-sent = enviado
 admin-email-failed = com falha
 admin-email-next = próxima tentativa: { $time }
 admin-email-retry = Tentar novamente
+admin-email-texts-intro = Cada e-mail pode ser redigido com suas próprias palavras, em cada idioma do encontro. Um e-mail sem texto próprio usa o texto padrão.
+admin-email-text-own = seu próprio texto
+admin-email-text-built-in = texto padrão
+admin-email-text-body = Texto do e-mail
+admin-email-text-placeholders = Estas variáveis, escritas com suas chaves, são substituídas em cada e-mail:
+admin-email-text-reset = Voltar ao texto padrão
+error-placeholder-unknown = { $name } não é uma das variáveis conhecidas.
+error-placeholder-unclosed = Uma chave { "{" } não está fechada com { "}" }.

@@ -30,6 +30,15 @@ pub async fn find(
         .optional()
 }
 
+/// Every wording the organisers wrote for an event.
+pub async fn of_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
+    email_texts::table
+        .filter(email_texts::event_id.eq(event_id))
+        .select(EmailText::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,

@@ -1,8 +1,8 @@
 //! What organisers send, read the same way by the organiser API and the back
-//! office: an event's or a session's set-up (the back office hands its form
-//! over as a JSON object, so both go through one parser and one set of
-//! rules), the event a path names, and the filters, sort and page of an
-//! attendee list.
+//! office: an event's or a session's set-up and an email's wording (the back
+//! office hands its form over as a JSON object, so both go through one
+//! parser and one set of rules), the event a path names, and the filters,
+//! sort and page of an attendee list.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
-use crate::domain::{EventSlug, Language, ReferencePrefix, SessionCode};
+use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCode};
 use crate::export::{FilterError, FilterInput, resolve_filter};
+use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::AppError;
 use crate::web::json_fields::{JsonFields, Refusal};
 
@@ -354,6 +355,63 @@ impl<'a> SessionSetup<'a> {
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             capacity: self.capacity,
+        }
+    }
+}
+
+/// The kinds of email organisers may word themselves.
+pub const EMAIL_KINDS: [&str; 5] = [
+    "confirmation",
+    "waitlisted",
+    "promoted",
+    "sessions_changed",
+    "cancelled",
+];
+
+/// Which email a wording is for: a kind organisers may word and one of the
+/// event's languages.
+pub fn email_text_target(event: &Event, kind: &str, language: &str) -> Result<Language, AppError> {
+    if !EMAIL_KINDS.contains(&kind) {
+        return Err(AppError::field(
+            "kind",
+            format!("must be one of {}", EMAIL_KINDS.join(", ")),
+        ));
+    }
+    Language::parse(language)
+        .ok()
+        .filter(|language| event.languages.iter().any(|code| code == language.code()))
+        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
+}
+
+/// An organiser's own wording of an email: a subject and a text, with
+/// placeholders such as `{given_name}`; an unknown one is refused.
+pub struct EmailTextSetup<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+impl<'a> EmailTextSetup<'a> {
+    pub fn parse(body: &'a Value) -> Result<EmailTextSetup<'a>, Refusal> {
+        let mut fields = JsonFields::new(body, &["subject", "body"])?;
+        let subject = fields.text("subject");
+        let text = fields.text("body");
+        for (field, value) in [("subject", subject), ("body", text)] {
+            match value.map(custom_text::check) {
+                Some(Err(PlaceholderError::Unknown(name))) => fields.refuse(
+                    field,
+                    FieldError::new("error-placeholder-unknown")
+                        .with_arg("name", format!("{{{name}}}")),
+                ),
+                Some(Err(PlaceholderError::Unclosed)) => {
+                    fields.refuse(field, FieldError::new("error-placeholder-unclosed"))
+                }
+                _ => {}
+            }
+        }
+        fields.finish()?;
+        match (subject, text) {
+            (Some(subject), Some(body)) => Ok(EmailTextSetup { subject, body }),
+            _ => Err(Refusal::field("body", "is incomplete")),
         }
     }
 }

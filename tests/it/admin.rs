@@ -200,6 +200,8 @@ fn concrete(path: &str, slug: &str, id: &str) -> String {
         .replace("{code}", "A1")
         .replace("{id}", id)
         .replace("{action}", "cancel")
+        .replace("{kind}", "confirmation")
+        .replace("{language}", "fr")
 }
 
 #[tokio::test]
@@ -443,7 +445,13 @@ async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing
     let ids = small_event(&app).await;
     let (organiser_browser, _) = signed_in(&app, "organiser", "Fatou").await;
     let (viewer, viewer_csrf) = signed_in(&app, "viewer", "Nguyễn").await;
-    let changes_only = ["events::new", "events::edit", "sessions::edit"];
+    let changes_only = [
+        "events::new",
+        "events::edit",
+        "sessions::edit",
+        "email_texts::list",
+        "email_texts::edit",
+    ];
     for (method, path, handler) in admin_routes() {
         let path = concrete(&path, "lima-1997", &ids[0]);
         if method == "get" {
@@ -1297,4 +1305,89 @@ async fn the_language_switcher_keeps_the_list_filters() {
     let next = browser.get("/admin/events/lima-1997/registrations").await;
     next.assert_contains("<html lang=\"fr\">");
     next.assert_contains("4 inscriptions");
+}
+
+#[tokio::test]
+async fn organisers_word_each_email_per_language_with_the_api_s_placeholders() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let texts = browser
+        .get("/admin/events/lima-1997/email-texts?lang=fr")
+        .await;
+    assert_eq!(texts.status, 200);
+    let link = "/admin/events/lima-1997/email-texts/confirmation/fr";
+    texts.assert_contains(&format!(r#"<a href="{link}">texte par défaut</a>"#));
+
+    let refused = browser
+        .post(
+            link,
+            &[
+                ("csrf_token", &csrf),
+                ("subject", "Inscription {reference}"),
+                ("body", "Bonjour {prenom}"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains(
+        "<p id=\"body-error\" class=\"error\">{prenom} ne fait pas partie des variables connues.</p>",
+    );
+    refused.assert_contains(">Bonjour {prenom}</textarea>");
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_texts").await,
+        0
+    );
+
+    let saved = browser
+        .post(
+            link,
+            &[
+                ("csrf_token", &csrf),
+                ("subject", "Inscription {reference}"),
+                ("body", "Bonjour {given_name}, à bientôt à Lima."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let texts = browser.get("/admin/events/lima-1997/email-texts").await;
+    texts.assert_contains(&format!(r#"<a href="{link}">votre texte</a>"#));
+    let mut french = delegate(1, "SN");
+    french["language"] = json!("fr");
+    assert_eq!(app.register("lima-1997", &french).await.status(), 201);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox
+              WHERE subject LIKE 'Inscription LIM-%' AND body_text LIKE 'Bonjour Délégué·e 1, à bientôt à Lima.%'"
+        )
+        .await,
+        1,
+        "the next French confirmation uses the wording"
+    );
+    // A language the meeting lacks has no wording to edit.
+    assert_eq!(
+        browser
+            .get("/admin/events/lima-1997/email-texts/confirmation/de")
+            .await
+            .status,
+        422
+    );
+
+    let reset = browser
+        .post(&format!("{link}/reset"), &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(reset.status, 303);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_texts").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action IN ('email_text.set', 'email_text.delete')"
+        )
+        .await,
+        2
+    );
 }

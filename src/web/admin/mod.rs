@@ -10,6 +10,7 @@
 //! `registration::admin`, as the API's is.
 
 mod countries;
+mod email_texts;
 mod emails;
 mod events;
 mod form;
@@ -95,6 +96,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/events/{slug}/emails/{id}/retry",
                 web::post().to(emails::retry),
+            )
+            .route(
+                "/events/{slug}/email-texts",
+                web::get().to(email_texts::list),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::get().to(email_texts::edit),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::post().to(email_texts::save),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}/reset",
+                web::post().to(email_texts::reset),
             ),
     );
 }
@@ -284,6 +301,7 @@ impl Admin {
             "sessions" => "admin-done-sessions",
             "resent" => "admin-done-resent",
             "retried" => "admin-done-retried",
+            "reset" => "admin-done-reset",
             _ => return None,
         };
         Some(self.tr.t(id))
@@ -304,7 +322,7 @@ impl Admin {
             name: event.name_in(self.language().code()).to_owned(),
             tabs: Section::ALL
                 .iter()
-                .filter(|section| **section != Section::Settings || self.can_change())
+                .filter(|section| !section.changes_only() || self.can_change())
                 .map(|&section| Tab {
                     label: self.tr.t(section.message_id()),
                     href: section.href(&event.slug),
@@ -445,18 +463,25 @@ pub enum Section {
     Sessions,
     Countries,
     Emails,
+    EmailTexts,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Dashboard,
         Section::Registrations,
         Section::Sessions,
         Section::Countries,
         Section::Emails,
+        Section::EmailTexts,
         Section::Settings,
     ];
+
+    /// The pages of the event's set-up, which viewers do not see.
+    fn changes_only(self) -> bool {
+        matches!(self, Section::EmailTexts | Section::Settings)
+    }
 
     fn message_id(self) -> &'static str {
         match self {
@@ -465,6 +490,7 @@ impl Section {
             Section::Sessions => "admin-tab-sessions",
             Section::Countries => "admin-tab-countries",
             Section::Emails => "admin-tab-emails",
+            Section::EmailTexts => "admin-tab-email-texts",
             Section::Settings => "admin-tab-settings",
         }
     }
@@ -476,6 +502,7 @@ impl Section {
             Section::Sessions => "/sessions",
             Section::Countries => "/countries",
             Section::Emails => "/emails",
+            Section::EmailTexts => "/email-texts",
             Section::Settings => "/edit",
         };
         format!("/admin/events/{slug}{page}")

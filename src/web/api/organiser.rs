@@ -13,15 +13,17 @@ use uuid::Uuid;
 use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee};
 use crate::db::events::{self as events_store, Event, Session};
-use crate::db::{email_texts, organisers, outbox, registrations as registrations_store};
-use crate::domain::{CountryCode, Language};
+use crate::db::{outbox, registrations as registrations_store};
+use crate::domain::CountryCode;
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
-use crate::mail::custom_text;
 use crate::registration;
+use crate::registration::admin::EmailTextChange;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::input::read_body;
 use crate::web::json_fields::JsonFields;
-use crate::web::organiser_input::{EventSetup, ListQuery, SessionSetup, event_by_slug};
+use crate::web::organiser_input::{
+    EmailTextSetup, EventSetup, ListQuery, SessionSetup, email_text_target, event_by_slug,
+};
 use crate::web::{AppError, AppState};
 
 async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
@@ -379,29 +381,6 @@ pub struct EmailTextPath {
     language: String,
 }
 
-const EMAIL_KINDS: &[&str] = &[
-    "confirmation",
-    "waitlisted",
-    "promoted",
-    "sessions_changed",
-    "cancelled",
-];
-
-/// Checks the path of an email text against the event: a kind organisers
-/// may reword and one of the event's languages.
-fn email_text_target(event: &Event, path: &EmailTextPath) -> Result<Language, AppError> {
-    if !EMAIL_KINDS.contains(&path.kind.as_str()) {
-        return Err(AppError::field(
-            "kind",
-            format!("must be one of {}", EMAIL_KINDS.join(", ")),
-        ));
-    }
-    Language::parse(&path.language)
-        .ok()
-        .filter(|language| event.languages.iter().any(|code| code == language.code()))
-        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
-}
-
 /// `PUT /api/v1/events/{slug}/email-texts/{kind}/{language}` with
 /// `{"subject": …, "body": …}`: the organiser's own wording, with
 /// placeholders such as `{given_name}`; unknown placeholders are refused.
@@ -413,42 +392,23 @@ pub async fn put_email_text(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut fields = JsonFields::new(&body, &["subject", "body"])?;
-    let subject = fields.text("subject");
-    let text = fields.text("body");
-    for (field, value) in [("subject", subject), ("body", text)] {
-        if let Some(Err(error)) = value.map(custom_text::check) {
-            fields.error(field, error.to_string());
-        }
-    }
-    fields.finish()?;
-    let (Some(subject), Some(text)) = (subject, text) else {
-        return Err(AppError::field("body", "is incomplete"));
-    };
+    let text = EmailTextSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path)?;
-    email_texts::upsert(
-        &mut conn,
-        event.id,
-        &path.kind,
-        language.code(),
-        subject,
-        text,
-    )
-    .await?;
-    organisers::audit(
-        &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "email_text.set",
-        json!({"kind": path.kind, "language": language.code()}),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(
-        json!({"kind": path.kind, "language": language.code(), "subject": subject, "body": text}),
-    ))
+    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let change = EmailTextChange {
+        kind: &path.kind,
+        language: language.code(),
+        subject: text.subject,
+        body: text.body,
+    };
+    registration::admin::set_email_text(&mut conn, event.id, &change, auth.organiser.id).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "kind": path.kind,
+        "language": language.code(),
+        "subject": text.subject,
+        "body": text.body,
+    })))
 }
 
 /// `DELETE /api/v1/events/{slug}/email-texts/{kind}/{language}`: back to
@@ -461,18 +421,17 @@ pub async fn delete_email_text(
     auth.require(Role::Organiser)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path)?;
-    if !email_texts::delete(&mut conn, event.id, &path.kind, language.code()).await? {
-        return Err(AppError::NotFound("email text"));
-    }
-    organisers::audit(
+    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let reset = registration::admin::reset_email_text(
         &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "email_text.delete",
-        json!({"kind": path.kind, "language": language.code()}),
+        event.id,
+        &path.kind,
+        language.code(),
+        auth.organiser.id,
     )
     .await?;
+    if !reset {
+        return Err(AppError::NotFound("email text"));
+    }
     Ok(HttpResponse::NoContent().finish())
 }
