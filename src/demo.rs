@@ -225,6 +225,7 @@ async fn insert_demo(
                 title: fr,
                 titles: json!({"en": en, "es": es, "pt": pt}),
                 description: "",
+                descriptions: json!({}),
                 room: session.room,
                 starts_at: local_time(day, session.start)?,
                 ends_at: local_time(day, session.end)?,

@@ -287,7 +287,7 @@ for (const lang of ['fr', 'en']) {
 
 for (const lang of ['fr', 'en']) {
   describe(`organiser in the back office (${lang})`, () => {
-    test('logs in, finds the delegate by name, exports the CSV', async (t) => {
+    test('logs in, finds the delegate by name, exports the CSV, opens the texts of each language', async (t) => {
       const context = await phoneContext(browser);
       try {
         const page = await context.newPage();
@@ -331,6 +331,20 @@ for (const lang of ['fr', 'en']) {
         assert.ok(line, `the CSV has a row for ${delegate.reference}:\n${csv.slice(0, 2000)}`);
         assert.ok(line.includes(delegate.family), `the CSV row names ${delegate.family}: ${line}`);
         assert.ok(line.includes(delegate.email), `the CSV row has ${delegate.email}: ${line}`);
+
+        // The texts of each language: the meeting's first language (French)
+        // is the name itself; the others have inputs of their own.
+        const settings = await page.goto(`${baseUrl}/admin/events/${EVENT}/edit`);
+        assert.equal(settings.status(), 200);
+        assert.equal(await page.locator('input[name="names.fr"]').count(), 0);
+        for (const other of ['en', 'es', 'pt']) {
+          assert.equal(await page.locator(`input[name="names.${other}"][lang=${other}]`).count(), 1, `names.${other}`);
+          assert.equal(await page.locator(`textarea[name="descriptions.${other}"]`).count(), 1, `descriptions.${other}`);
+        }
+        await reportAdminViolations(page, `admin event settings (${lang})`);
+        const wording = await page.goto(`${baseUrl}/admin/events/${EVENT}/email-texts/confirmation/${lang}`);
+        assert.equal(wording.status(), 200);
+        await reportAdminViolations(page, `admin email wording (${lang})`);
         assertStayedLocal(context);
       } finally {
         await context.close();

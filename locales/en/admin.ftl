@@ -28,6 +28,7 @@ admin-done-promoted = The delegate has been given a place and has been told by e
 admin-done-sessions = The sessions have been changed and the delegate has been told by email.
 admin-done-resent = The last email has been queued to be sent again.
 admin-done-retried = The email will be sent again shortly.
+admin-done-reset = The built-in wording will be used again.
 
 ## Login
 
@@ -64,6 +65,7 @@ admin-event-timezone-hint = The meeting's time zone, for example Africa/Dakar or
 admin-event-timezone-invalid = Enter a time zone name such as Africa/Dakar.
 admin-event-languages = Languages of the meeting
 admin-event-languages-invalid = Choose at least one language.
+admin-event-languages-hint = The first language ticked is the meeting's first language: its texts stand in for any text missing in another language.
 admin-event-opens = Registration opens
 admin-event-closes = Registration closes
 admin-event-closes-invalid = Enter when registration closes, after it opens.
@@ -79,6 +81,10 @@ error-capacity-below-taken =
         [one] The capacity cannot be lower than the place already taken.
        *[other] The capacity cannot be lower than the { $taken } places already taken.
     }
+admin-translations = Other languages
+admin-translations-hint = The texts above are in the meeting's first language. A language whose field is left empty shows them instead.
+error-text-too-long = Use at most { $max } characters.
+error-language-not-offered = This is not one of the meeting's languages. Add the language to the meeting, or leave this field empty.
 
 ## An event's pages
 
@@ -87,6 +93,7 @@ admin-tab-registrations = Registrations
 admin-tab-sessions = Sessions
 admin-tab-countries = Country quotas
 admin-tab-emails = Emails
+admin-tab-email-texts = Email wording
 admin-tab-settings = Settings
 admin-whole-event = Whole meeting
 admin-confirmed = Confirmed
@@ -104,6 +111,7 @@ admin-session-code-hint = Letters, digits, hyphens and underscores, for example 
 admin-session-code-invalid = Use 1 to 16 letters, digits, hyphens or underscores.
 admin-session-code-taken = This meeting already has a session with this code.
 admin-session-title = Title
+admin-session-description = Description
 admin-session-kind = Kind
 admin-session-kind-invalid = Choose workshop or plenary.
 admin-session-room = Room
@@ -207,3 +215,11 @@ admin-email-sent = sent
 admin-email-failed = failed
 admin-email-next = next attempt: { $time }
 admin-email-retry = Try again
+admin-email-texts-intro = Each email can be written in your own words, in each language of the meeting. An email without your own wording uses the built-in one.
+admin-email-text-own = your own wording
+admin-email-text-built-in = built-in wording
+admin-email-text-body = Text of the email
+admin-email-text-placeholders = These placeholders, written with their braces, are replaced in each email:
+admin-email-text-reset = Back to the built-in wording
+error-placeholder-unknown = { $name } is not one of the known placeholders.
+error-placeholder-unclosed = A { "{" } is not closed by a { "}" }.

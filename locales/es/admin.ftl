@@ -28,6 +28,7 @@ admin-done-promoted = El delegado o la delegada ha recibido una plaza y se le ha
 admin-done-sessions = Las sesiones se han cambiado y se ha avisado al delegado o la delegada por correo electrónico.
 admin-done-resent = El último correo electrónico se enviará de nuevo.
 admin-done-retried = El correo electrónico se enviará de nuevo en breve.
+admin-done-reset = Se volverá a usar el texto predeterminado.
 
 ## Login
 
@@ -64,6 +65,7 @@ admin-event-timezone-hint = La zona horaria del encuentro, por ejemplo Africa/Da
 admin-event-timezone-invalid = Indique el nombre de una zona horaria como Africa/Dakar.
 admin-event-languages = Idiomas del encuentro
 admin-event-languages-invalid = Elija al menos un idioma.
+admin-event-languages-hint = El primer idioma marcado es el primer idioma del encuentro: sus textos sustituyen a cualquier texto que falte en otro idioma.
 admin-event-opens = Apertura de la inscripción
 admin-event-closes = Cierre de la inscripción
 admin-event-closes-invalid = Indique cuándo se cierra la inscripción, después de su apertura.
@@ -79,6 +81,10 @@ error-capacity-below-taken =
         [one] El aforo no puede ser inferior a la plaza ya ocupada.
        *[other] El aforo no puede ser inferior a las { $taken } plazas ya ocupadas.
     }
+admin-translations = Otros idiomas
+admin-translations-hint = Los textos de arriba están en el primer idioma del encuentro. Un idioma cuyo campo quede vacío los muestra en su lugar.
+error-text-too-long = Use como máximo { $max } caracteres.
+error-language-not-offered = Este no es uno de los idiomas del encuentro. Añada el idioma al encuentro o deje este campo vacío.
 
 ## An event's pages
 
@@ -87,6 +93,7 @@ admin-tab-registrations = Inscripciones
 admin-tab-sessions = Sesiones
 admin-tab-countries = Cupos por país
 admin-tab-emails = Correos electrónicos
+admin-tab-email-texts = Textos de los correos
 admin-tab-settings = Ajustes
 admin-whole-event = Todo el encuentro
 admin-confirmed = Confirmadas
@@ -104,6 +111,7 @@ admin-session-code-hint = Letras, cifras, guiones y guiones bajos, por ejemplo A
 admin-session-code-invalid = Use de 1 a 16 letras, cifras, guiones o guiones bajos.
 admin-session-code-taken = Este encuentro ya tiene una sesión con este código.
 admin-session-title = Título
+admin-session-description = Descripción
 admin-session-kind = Tipo
 admin-session-kind-invalid = Elija taller o plenaria.
 admin-session-room = Sala
@@ -207,3 +215,11 @@ admin-email-sent = enviado
 admin-email-failed = fallido
 admin-email-next = próximo intento: { $time }
 admin-email-retry = Reintentar
+admin-email-texts-intro = Cada correo electrónico puede redactarse con sus propias palabras, en cada idioma del encuentro. Un correo sin texto propio usa el texto predeterminado.
+admin-email-text-own = su propio texto
+admin-email-text-built-in = texto predeterminado
+admin-email-text-body = Texto del correo
+admin-email-text-placeholders = Estas variables, escritas con sus llaves, se sustituyen en cada correo:
+admin-email-text-reset = Volver al texto predeterminado
+error-placeholder-unknown = { $name } no es una de las variables conocidas.
+error-placeholder-unclosed = Una llave { "{" } no está cerrada con { "}" }.

@@ -28,6 +28,7 @@ admin-done-promoted = Le ou la délégué·e a reçu une place et a été préve
 admin-done-sessions = Les séances ont été modifiées et le ou la délégué·e a été prévenu·e par courriel.
 admin-done-resent = Le dernier courriel sera envoyé de nouveau.
 admin-done-retried = Le courriel sera envoyé de nouveau sous peu.
+admin-done-reset = Le texte prévu par défaut sera de nouveau utilisé.
 
 ## Login
 
@@ -64,6 +65,7 @@ admin-event-timezone-hint = Le fuseau horaire de la rencontre, par exemple Afric
 admin-event-timezone-invalid = Indiquez un nom de fuseau horaire comme Africa/Dakar.
 admin-event-languages = Langues de la rencontre
 admin-event-languages-invalid = Choisissez au moins une langue.
+admin-event-languages-hint = La première langue cochée est la première langue de la rencontre : ses textes remplacent tout texte absent dans une autre langue.
 admin-event-opens = Ouverture des inscriptions
 admin-event-closes = Clôture des inscriptions
 admin-event-closes-invalid = Indiquez quand les inscriptions sont closes, après leur ouverture.
@@ -79,6 +81,10 @@ error-capacity-below-taken =
         [one] La capacité ne peut pas être inférieure à la place déjà prise.
        *[other] La capacité ne peut pas être inférieure aux { $taken } places déjà prises.
     }
+admin-translations = Autres langues
+admin-translations-hint = Les textes ci-dessus sont dans la première langue de la rencontre. Une langue dont le champ reste vide les affiche à la place.
+error-text-too-long = Utilisez au plus { $max } caractères.
+error-language-not-offered = Cette langue n'est pas une langue de la rencontre. Ajoutez-la à la rencontre, ou laissez ce champ vide.
 
 ## An event's pages
 
@@ -87,6 +93,7 @@ admin-tab-registrations = Inscriptions
 admin-tab-sessions = Séances
 admin-tab-countries = Quotas par pays
 admin-tab-emails = Courriels
+admin-tab-email-texts = Textes des courriels
 admin-tab-settings = Paramètres
 admin-whole-event = Toute la rencontre
 admin-confirmed = Confirmées
@@ -104,6 +111,7 @@ admin-session-code-hint = Lettres, chiffres, tirets et tirets bas, par exemple A
 admin-session-code-invalid = Utilisez de 1 à 16 lettres, chiffres, tirets ou tirets bas.
 admin-session-code-taken = Cette rencontre a déjà une séance avec ce code.
 admin-session-title = Titre
+admin-session-description = Description
 admin-session-kind = Type
 admin-session-kind-invalid = Choisissez atelier ou plénière.
 admin-session-room = Salle
@@ -211,3 +219,11 @@ admin-email-sent = envoyé
 admin-email-failed = en échec
 admin-email-next = prochain essai : { $time }
 admin-email-retry = Réessayer
+admin-email-texts-intro = Chaque courriel peut être rédigé avec vos propres mots, dans chaque langue de la rencontre. Un courriel sans texte de votre part utilise le texte prévu par défaut.
+admin-email-text-own = votre texte
+admin-email-text-built-in = texte par défaut
+admin-email-text-body = Texte du courriel
+admin-email-text-placeholders = Ces variables, écrites avec leurs accolades, sont remplacées dans chaque courriel :
+admin-email-text-reset = Revenir au texte par défaut
+error-placeholder-unknown = { $name } ne fait pas partie des variables connues.
+error-placeholder-unclosed = Une accolade { "{" } n'est pas fermée par { "}" }.

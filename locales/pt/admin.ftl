@@ -28,6 +28,7 @@ admin-done-promoted = O delegado ou a delegada recebeu uma vaga e foi avisado/a 
 admin-done-sessions = As sessões foram alteradas e o delegado ou a delegada foi avisado/a por e-mail.
 admin-done-resent = O último e-mail será enviado novamente.
 admin-done-retried = O e-mail será enviado novamente em breve.
+admin-done-reset = O texto padrão voltará a ser usado.
 
 ## Login
 
@@ -64,6 +65,7 @@ admin-event-timezone-hint = O fuso horário do encontro, por exemplo Africa/Daka
 admin-event-timezone-invalid = Indique o nome de um fuso horário como Africa/Dakar.
 admin-event-languages = Idiomas do encontro
 admin-event-languages-invalid = Escolha pelo menos um idioma.
+admin-event-languages-hint = O primeiro idioma marcado é o primeiro idioma do encontro: seus textos substituem qualquer texto que falte em outro idioma.
 admin-event-opens = Abertura das inscrições
 admin-event-closes = Encerramento das inscrições
 admin-event-closes-invalid = Indique quando as inscrições são encerradas, depois da abertura.
@@ -79,6 +81,10 @@ error-capacity-below-taken =
         [one] A capacidade não pode ser menor que a vaga já ocupada.
        *[other] A capacidade não pode ser menor que as { $taken } vagas já ocupadas.
     }
+admin-translations = Outros idiomas
+admin-translations-hint = Os textos acima estão no primeiro idioma do encontro. Um idioma cujo campo fique em branco mostra esses textos no lugar.
+error-text-too-long = Use no máximo { $max } caracteres.
+error-language-not-offered = Este não é um dos idiomas do encontro. Adicione o idioma ao encontro ou deixe este campo em branco.
 
 ## An event's pages
 
@@ -87,6 +93,7 @@ admin-tab-registrations = Inscrições
 admin-tab-sessions = Sessões
 admin-tab-countries = Cotas por país
 admin-tab-emails = E-mails
+admin-tab-email-texts = Textos dos e-mails
 admin-tab-settings = Configurações
 admin-whole-event = Todo o encontro
 admin-confirmed = Confirmadas
@@ -104,6 +111,7 @@ admin-session-code-hint = Letras, algarismos, hífens e sublinhados, por exemplo
 admin-session-code-invalid = Use de 1 a 16 letras, algarismos, hífens ou sublinhados.
 admin-session-code-taken = Este encontro já tem uma sessão com este código.
 admin-session-title = Título
+admin-session-description = Descrição
 admin-session-kind = Tipo
 admin-session-kind-invalid = Escolha oficina ou plenária.
 admin-session-room = Sala
@@ -207,3 +215,11 @@ admin-email-sent = enviado
 admin-email-failed = com falha
 admin-email-next = próxima tentativa: { $time }
 admin-email-retry = Tentar novamente
+admin-email-texts-intro = Cada e-mail pode ser redigido com suas próprias palavras, em cada idioma do encontro. Um e-mail sem texto próprio usa o texto padrão.
+admin-email-text-own = seu próprio texto
+admin-email-text-built-in = texto padrão
+admin-email-text-body = Texto do e-mail
+admin-email-text-placeholders = Estas variáveis, escritas com suas chaves, são substituídas em cada e-mail:
+admin-email-text-reset = Voltar ao texto padrão
+error-placeholder-unknown = { $name } não é uma das variáveis conhecidas.
+error-placeholder-unclosed = Uma chave { "{" } não está fechada com { "}" }.

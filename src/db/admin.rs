@@ -286,6 +286,7 @@ pub async fn update_session(
             sessions::title.eq(changes.title),
             sessions::titles.eq(&changes.titles),
             sessions::description.eq(changes.description),
+            sessions::descriptions.eq(&changes.descriptions),
             sessions::room.eq(changes.room),
             sessions::starts_at.eq(changes.starts_at),
             sessions::ends_at.eq(changes.ends_at),

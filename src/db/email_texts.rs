@@ -30,8 +30,8 @@ pub async fn find(
         .optional()
 }
 
-/// Every text of an event, for a batch of emails in several kinds and languages.
-pub async fn all_of(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
+/// Every wording the organisers wrote for an event.
+pub async fn of_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
     email_texts::table
         .filter(email_texts::event_id.eq(event_id))
         .select(EmailText::as_select())

@@ -95,6 +95,10 @@ impl Session {
         localised(&self.titles, language).unwrap_or(&self.title)
     }
 
+    pub fn description_in(&self, language: &str) -> &str {
+        localised(&self.descriptions, language).unwrap_or(&self.description)
+    }
+
     pub fn remaining(&self) -> Option<i32> {
         self.capacity.map(|capacity| (capacity - self.taken).max(0))
     }
@@ -110,6 +114,7 @@ pub struct NewSession<'a> {
     pub title: &'a str,
     pub titles: serde_json::Value,
     pub description: &'a str,
+    pub descriptions: serde_json::Value,
     pub room: &'a str,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,

@@ -1,6 +1,7 @@
-//! What organisers do from the back office (and, for creating events and
-//! sessions, from the API): set events and sessions up, import country
-//! quotas, act on one registration by its id, and requeue a failed email.
+//! What organisers do from the back office (and, for setting events,
+//! sessions and email wording up, from the API): set events and sessions
+//! up, word emails, import country quotas, act on one registration by its
+//! id, and requeue a failed email.
 //! Each is one transaction that locks the event row first (see the module
 //! doc) and writes who did what to the audit log in that transaction.
 
@@ -18,6 +19,7 @@ use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::view::RegistrationView;
 use super::{RegistrationError, with_retries};
 use crate::db::admin as admin_store;
+use crate::db::email_texts;
 use crate::db::events::{self as events_store, Event, NewEvent, NewSession, Session};
 use crate::db::organisers::audit;
 use crate::db::registrations::{self as store, Registration};
@@ -217,6 +219,58 @@ pub async fn delete_session(
         .await?;
         Ok(())
     })
+}
+
+/// Sets the organisers' own wording of one email kind in one language:
+/// the next emails of that kind in that language use it.
+pub async fn set_email_text(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    text: &EmailTextChange<'_>,
+    organiser_id: Uuid,
+) -> QueryResult<()> {
+    conn.transaction(async |tx| {
+        email_texts::upsert(
+            tx,
+            event_id,
+            text.kind,
+            text.language,
+            text.subject,
+            text.body,
+        )
+        .await?;
+        let detail = json!({"kind": text.kind, "language": text.language});
+        audit_event(tx, organiser_id, event_id, "email_text.set", detail).await
+    })
+    .await
+}
+
+/// What [`set_email_text`] writes.
+pub struct EmailTextChange<'a> {
+    pub kind: &'a str,
+    pub language: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Back to the built-in wording of one email kind in one language; `false`
+/// when the organisers had none of their own.
+pub async fn reset_email_text(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    kind: &str,
+    language: &str,
+    organiser_id: Uuid,
+) -> QueryResult<bool> {
+    conn.transaction(async |tx| {
+        let deleted = email_texts::delete(tx, event_id, kind, language).await?;
+        if deleted {
+            let detail = json!({"kind": kind, "language": language});
+            audit_event(tx, organiser_id, event_id, "email_text.delete", detail).await?;
+        }
+        Ok(deleted)
+    })
+    .await
 }
 
 /// One line of a quota import: a country and its capacity (`None`: no limit).

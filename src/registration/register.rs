@@ -347,7 +347,7 @@ async fn settle(
         .collect();
     store::insert_choices(conn, &choices).await?;
 
-    let texts = email_texts::all_of(conn, event.id).await?;
+    let texts = email_texts::of_event(conn, event.id).await?;
     let mut answers = Vec::with_capacity(decisions.len());
     for ((decision, registration), (token, position)) in decisions
         .into_iter()

@@ -1,6 +1,7 @@
 //! Reading organisers' JSON bodies field by field, collecting every problem
 //! into the per-field map of a 422 (messages in English: API clients are
-//! programs, and the back office has its own translated forms).
+//! programs; the back office words each problem in the organiser's
+//! language, by field or by the problem's own Fluent message).
 
 use std::collections::BTreeMap;
 
@@ -8,29 +9,78 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use super::AppError;
+use crate::domain::{FieldError, FieldErrors, Language};
+
+/// Why a body was refused, field by field: the English words of the 422,
+/// and, for the problems that have one, a Fluent message the back office
+/// shows in the organiser's language instead of its own field-wide words.
+#[derive(Debug, Default)]
+pub struct Refusal {
+    pub fields: BTreeMap<String, String>,
+    pub worded: FieldErrors,
+}
+
+impl Refusal {
+    pub fn field(field: &str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            fields: BTreeMap::from([(field.to_owned(), message.into())]),
+            worded: FieldErrors::default(),
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> AppError {
+        AppError::Validation(refusal.fields)
+    }
+}
 
 pub struct JsonFields<'a> {
     object: &'a Map<String, Value>,
-    errors: BTreeMap<String, String>,
+    refusal: Refusal,
 }
 
 impl<'a> JsonFields<'a> {
     /// Refuses anything but an object, and any field not in `known`.
-    pub fn new(value: &'a Value, known: &[&str]) -> Result<JsonFields<'a>, AppError> {
+    pub fn new(value: &'a Value, known: &[&str]) -> Result<JsonFields<'a>, Refusal> {
         let object = value
             .as_object()
-            .ok_or_else(|| AppError::field("body", "must be a JSON object"))?;
-        let mut errors = BTreeMap::new();
+            .ok_or_else(|| Refusal::field("body", "must be a JSON object"))?;
+        let mut refusal = Refusal::default();
         for key in object.keys().filter(|key| !known.contains(&key.as_str())) {
-            errors.insert(key.clone(), "is not a known field".to_owned());
+            refusal
+                .fields
+                .insert(key.clone(), "is not a known field".to_owned());
         }
-        Ok(JsonFields { object, errors })
+        Ok(JsonFields { object, refusal })
     }
 
+    /// Records the first problem of `field`.
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors
+        self.refusal
+            .fields
             .entry(field.to_owned())
             .or_insert_with(|| message.into());
+    }
+
+    /// Records the first problem of `field` as a Fluent message: in English
+    /// for the API, and kept for the back office to word in its language.
+    pub fn refuse(&mut self, field: &str, error: FieldError) {
+        if !self.refusal.fields.contains_key(field) {
+            self.error(field, super::message(Language::En, &error));
+            self.refusal.worded.add(field, error);
+        }
+    }
+
+    /// `text` if it has at most `max` characters; refused otherwise.
+    pub fn at_most(&mut self, field: &str, text: &'a str, max: usize) -> Option<&'a str> {
+        if text.chars().count() <= max {
+            Some(text)
+        } else {
+            let error = FieldError::new("error-text-too-long").with_arg("max", max.to_string());
+            self.refuse(field, error);
+            None
+        }
     }
 
     fn present(&self, field: &str) -> Option<&'a Value> {
@@ -117,23 +167,64 @@ impl<'a> JsonFields<'a> {
         }
     }
 
-    pub fn map_of_texts(&mut self, field: &str) -> Option<Map<String, Value>> {
-        match self.present(field) {
-            None => Some(Map::new()),
-            Some(Value::Object(map)) if map.values().all(Value::is_string) => Some(map.clone()),
+    /// A text per language, `{"fr": "…", "es": "…"}`, each of at most `max`
+    /// characters and in one of `languages` (unchecked when `None`: the
+    /// languages were refused themselves). An empty text is left out, so that
+    /// its language shows the default text; a problem is filed under
+    /// `field.code`, next to the text it is about.
+    pub fn texts_by_language(
+        &mut self,
+        field: &str,
+        languages: Option<&[String]>,
+        max: usize,
+    ) -> Option<Map<String, Value>> {
+        let texts = match self.present(field) {
+            None => return Some(Map::new()),
+            Some(Value::Object(texts)) if texts.values().all(Value::is_string) => texts,
             Some(_) => {
                 self.error(field, "must be an object of language code to text");
+                return None;
+            }
+        };
+        let mut kept = Map::new();
+        let mut refused = false;
+        for (code, text) in texts {
+            let text = text.as_str().unwrap_or_default().trim();
+            if text.is_empty() {
+                continue;
+            }
+            let key = format!("{field}.{code}");
+            if languages.is_some_and(|languages| !languages.contains(code)) {
+                self.refuse(&key, FieldError::new("error-language-not-offered"));
+                refused = true;
+            } else if self.at_most(&key, text, max).is_some() {
+                kept.insert(code.clone(), Value::from(text));
+            } else {
+                refused = true;
+            }
+        }
+        (!refused).then_some(kept)
+    }
+
+    /// A field that cannot change once set: absent means the stored value;
+    /// anything but the stored value is refused.
+    pub fn unchanged(&mut self, field: &str, stored: &'a str) -> Option<&'a str> {
+        match self.present(field) {
+            None => Some(stored),
+            Some(Value::String(text)) if text.trim() == stored => Some(stored),
+            Some(_) => {
+                self.error(field, format!("cannot be changed from `{stored}`"));
                 None
             }
         }
     }
 
-    /// The collected problems as a 422, if any.
-    pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
+    /// The collected problems, if any.
+    pub fn finish(self) -> Result<(), Refusal> {
+        if self.refusal.fields.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(self.errors))
+            Err(self.refusal)
         }
     }
 }

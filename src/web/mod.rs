@@ -13,6 +13,7 @@ mod json_fields;
 mod logging;
 mod organiser_input;
 mod pages;
+mod query;
 pub mod rate_limit;
 
 use std::net::TcpListener;

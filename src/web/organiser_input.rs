@@ -1,8 +1,8 @@
 //! What organisers send, read the same way by the organiser API and the back
-//! office: an event's or a session's set-up (the back office hands its form
-//! over as a JSON object, so both go through one parser and one set of
-//! rules), the event a path names, and the filters, sort and page of an
-//! attendee list.
+//! office: an event's or a session's set-up and an email's wording (the back
+//! office hands its form over as a JSON object, so both go through one
+//! parser and one set of rules), the event a path names, and the filters,
+//! sort and page of an attendee list.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -11,11 +11,12 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
-use crate::db::events::{self as store, Event, NewEvent, NewSession};
-use crate::domain::{EventSlug, Language, ReferencePrefix, SessionCode};
+use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
+use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCode};
 use crate::export::{FilterError, FilterInput, resolve_filter};
+use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::AppError;
-use crate::web::json_fields::JsonFields;
+use crate::web::json_fields::{JsonFields, Refusal};
 
 pub const MAX_PER_PAGE: i64 = 1000;
 
@@ -24,6 +25,11 @@ pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<E
         .await?
         .ok_or(AppError::NotFound("event"))
 }
+
+/// The longest name or title, in characters, in any language.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest description, in characters, in any language.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// An event as an organiser sets it up, checked field by field.
 pub struct EventSetup<'a> {
@@ -44,8 +50,10 @@ pub struct EventSetup<'a> {
 }
 
 impl<'a> EventSetup<'a> {
-    /// Every problem at once, as the per-field map of a 422.
-    pub fn parse(body: &'a Value) -> Result<EventSetup<'a>, AppError> {
+    /// A new event (`existing` is `None`), or the whole new set-up of
+    /// `existing`, whose slug and reference prefix may be left out but not
+    /// changed. Every problem at once, as the per-field map of a 422.
+    pub fn parse(body: &'a Value, existing: Option<&'a Event>) -> Result<EventSetup<'a>, Refusal> {
         let mut fields = JsonFields::new(
             body,
             &[
@@ -65,17 +73,22 @@ impl<'a> EventSetup<'a> {
                 "reference_prefix",
             ],
         )?;
-        let slug = fields.text("slug").and_then(|slug| {
+        let slug = match existing {
+            Some(event) => fields.unchanged("slug", &event.slug),
+            None => fields.text("slug"),
+        };
+        let slug = slug.and_then(|slug| {
             EventSlug::parse(slug)
                 .map_err(|_| {
                     fields.error("slug", "use 1 to 64 lowercase letters, digits and hyphens")
                 })
                 .ok()
         });
-        let name = fields.text("name");
-        let names = fields.map_of_texts("names");
+        let name = fields
+            .text("name")
+            .and_then(|name| fields.at_most("name", name, MAX_NAME_CHARS));
         let description = fields.optional_text("description").unwrap_or_default();
-        let descriptions = fields.map_of_texts("descriptions");
+        let description = fields.at_most("description", description, MAX_DESCRIPTION_CHARS);
         let starts_on = fields.date("starts_on");
         let ends_on = fields.date("ends_on");
         let timezone = fields.text("timezone").and_then(|zone| {
@@ -101,11 +114,18 @@ impl<'a> EventSetup<'a> {
             }
             Some(languages)
         });
+        let names = fields.texts_by_language("names", languages.as_deref(), MAX_NAME_CHARS);
+        let descriptions =
+            fields.texts_by_language("descriptions", languages.as_deref(), MAX_DESCRIPTION_CHARS);
         let opens = fields.datetime("registration_opens_at");
         let closes = fields.datetime("registration_closes_at");
         let capacity = fields.capacity("capacity");
         let default_country_capacity = fields.capacity("default_country_capacity");
-        let prefix = match fields.optional_text("reference_prefix") {
+        let prefix = match existing {
+            Some(event) => fields.unchanged("reference_prefix", &event.reference_prefix),
+            None => fields.optional_text("reference_prefix"),
+        };
+        let prefix = match prefix {
             Some(prefix) => ReferencePrefix::parse(prefix)
                 .map_err(|_| fields.error("reference_prefix", "use 2 to 5 letters"))
                 .ok(),
@@ -129,6 +149,7 @@ impl<'a> EventSetup<'a> {
             Some(slug),
             Some(name),
             Some(names),
+            Some(description),
             Some(descriptions),
             Some(starts_on),
             Some(ends_on),
@@ -143,6 +164,7 @@ impl<'a> EventSetup<'a> {
             slug,
             name,
             names,
+            description,
             descriptions,
             starts_on,
             ends_on,
@@ -155,7 +177,7 @@ impl<'a> EventSetup<'a> {
             prefix,
         )
         else {
-            return Err(AppError::field("body", "is incomplete"));
+            return Err(Refusal::field("body", "is incomplete"));
         };
         Ok(EventSetup {
             slug,
@@ -216,13 +238,21 @@ pub struct SessionSetup<'a> {
     kind: &'a str,
     room: &'a str,
     description: &'a str,
+    descriptions: Map<String, Value>,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     capacity: Option<i32>,
 }
 
 impl<'a> SessionSetup<'a> {
-    pub fn parse(body: &'a Value) -> Result<SessionSetup<'a>, AppError> {
+    /// A new session of `event` (`existing` is `None`), or the whole new
+    /// set-up of `existing`, whose code may be left out but not changed.
+    /// Texts per language are for the event's languages only.
+    pub fn parse(
+        body: &'a Value,
+        event: &Event,
+        existing: Option<&'a Session>,
+    ) -> Result<SessionSetup<'a>, Refusal> {
         let mut fields = JsonFields::new(
             body,
             &[
@@ -232,24 +262,38 @@ impl<'a> SessionSetup<'a> {
                 "kind",
                 "room",
                 "description",
+                "descriptions",
                 "starts_at",
                 "ends_at",
                 "capacity",
             ],
         )?;
-        let code = fields.text("code").and_then(|code| {
+        let code = match existing {
+            Some(session) => fields.unchanged("code", &session.code),
+            None => fields.text("code"),
+        };
+        let code = code.and_then(|code| {
             SessionCode::parse(code)
                 .map_err(|_| fields.error("code", "use 1 to 16 letters, digits, - or _"))
                 .ok()
         });
-        let title = fields.text("title");
-        let titles = fields.map_of_texts("titles");
+        let title = fields
+            .text("title")
+            .and_then(|title| fields.at_most("title", title, MAX_NAME_CHARS));
+        let titles = fields.texts_by_language("titles", Some(&event.languages), MAX_NAME_CHARS);
         let kind = fields.optional_text("kind").unwrap_or("workshop");
         if !["workshop", "plenary"].contains(&kind) {
             fields.error("kind", "must be workshop or plenary");
         }
         let room = fields.optional_text("room").unwrap_or_default();
+        let room = fields.at_most("room", room, MAX_NAME_CHARS);
         let description = fields.optional_text("description").unwrap_or_default();
+        let description = fields.at_most("description", description, MAX_DESCRIPTION_CHARS);
+        let descriptions = fields.texts_by_language(
+            "descriptions",
+            Some(&event.languages),
+            MAX_DESCRIPTION_CHARS,
+        );
         let starts_at = fields.datetime("starts_at");
         let ends_at = fields.datetime("ends_at");
         let capacity = fields.capacity("capacity");
@@ -259,10 +303,29 @@ impl<'a> SessionSetup<'a> {
             fields.error("ends_at", "must be after starts_at");
         }
         fields.finish()?;
-        let (Some(code), Some(title), Some(titles), Some(starts_at), Some(ends_at), Ok(capacity)) =
-            (code, title, titles, starts_at, ends_at, capacity)
+        let (
+            Some(code),
+            Some(title),
+            Some(titles),
+            Some(room),
+            Some(description),
+            Some(descriptions),
+            Some(starts_at),
+            Some(ends_at),
+            Ok(capacity),
+        ) = (
+            code,
+            title,
+            titles,
+            room,
+            description,
+            descriptions,
+            starts_at,
+            ends_at,
+            capacity,
+        )
         else {
-            return Err(AppError::field("body", "is incomplete"));
+            return Err(Refusal::field("body", "is incomplete"));
         };
         Ok(SessionSetup {
             code,
@@ -271,6 +334,7 @@ impl<'a> SessionSetup<'a> {
             kind,
             room,
             description,
+            descriptions,
             starts_at,
             ends_at,
             capacity,
@@ -286,10 +350,68 @@ impl<'a> SessionSetup<'a> {
             title: self.title,
             titles: Value::Object(self.titles.clone()),
             description: self.description,
+            descriptions: Value::Object(self.descriptions.clone()),
             room: self.room,
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             capacity: self.capacity,
+        }
+    }
+}
+
+/// The kinds of email organisers may word themselves.
+pub const EMAIL_KINDS: [&str; 5] = [
+    "confirmation",
+    "waitlisted",
+    "promoted",
+    "sessions_changed",
+    "cancelled",
+];
+
+/// Which email a wording is for: a kind organisers may word and one of the
+/// event's languages.
+pub fn email_text_target(event: &Event, kind: &str, language: &str) -> Result<Language, AppError> {
+    if !EMAIL_KINDS.contains(&kind) {
+        return Err(AppError::field(
+            "kind",
+            format!("must be one of {}", EMAIL_KINDS.join(", ")),
+        ));
+    }
+    Language::parse(language)
+        .ok()
+        .filter(|language| event.languages.iter().any(|code| code == language.code()))
+        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
+}
+
+/// An organiser's own wording of an email: a subject and a text, with
+/// placeholders such as `{given_name}`; an unknown one is refused.
+pub struct EmailTextSetup<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+impl<'a> EmailTextSetup<'a> {
+    pub fn parse(body: &'a Value) -> Result<EmailTextSetup<'a>, Refusal> {
+        let mut fields = JsonFields::new(body, &["subject", "body"])?;
+        let subject = fields.text("subject");
+        let text = fields.text("body");
+        for (field, value) in [("subject", subject), ("body", text)] {
+            match value.map(custom_text::check) {
+                Some(Err(PlaceholderError::Unknown(name))) => fields.refuse(
+                    field,
+                    FieldError::new("error-placeholder-unknown")
+                        .with_arg("name", format!("{{{name}}}")),
+                ),
+                Some(Err(PlaceholderError::Unclosed)) => {
+                    fields.refuse(field, FieldError::new("error-placeholder-unclosed"))
+                }
+                _ => {}
+            }
+        }
+        fields.finish()?;
+        match (subject, text) {
+            (Some(subject), Some(body)) => Ok(EmailTextSetup { subject, body }),
+            _ => Err(Refusal::field("body", "is incomplete")),
         }
     }
 }

@@ -200,6 +200,8 @@ fn concrete(path: &str, slug: &str, id: &str) -> String {
         .replace("{code}", "A1")
         .replace("{id}", id)
         .replace("{action}", "cancel")
+        .replace("{kind}", "confirmation")
+        .replace("{language}", "fr")
 }
 
 #[tokio::test]
@@ -443,7 +445,13 @@ async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing
     let ids = small_event(&app).await;
     let (organiser_browser, _) = signed_in(&app, "organiser", "Fatou").await;
     let (viewer, viewer_csrf) = signed_in(&app, "viewer", "Nguyễn").await;
-    let changes_only = ["events::new", "events::edit", "sessions::edit"];
+    let changes_only = [
+        "events::new",
+        "events::edit",
+        "sessions::edit",
+        "email_texts::list",
+        "email_texts::edit",
+    ];
     for (method, path, handler) in admin_routes() {
         let path = concrete(&path, "lima-1997", &ids[0]);
         if method == "get" {
@@ -1044,5 +1052,342 @@ async fn the_session_cookie_reads_the_api_but_cannot_change_anything_through_it(
     assert_eq!(
         count(&app.pool, "SELECT count(*) AS count FROM country_quotas").await,
         0
+    );
+}
+
+/// The texts of an event and of its sessions, by language, as stored.
+async fn stored_texts(app: &TestApp, sql: &str) -> Value {
+    #[derive(diesel::QueryableByName)]
+    struct Texts {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        texts: Value,
+    }
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.pool.get().await.expect("connection");
+    let rows: Vec<Texts> = diesel::sql_query(sql).load(&mut conn).await.expect(sql);
+    rows.into_iter().next().expect("one row").texts
+}
+
+/// A public page in `lang`, read by a browser of its own.
+async fn public_page(app: &TestApp, path: &str, lang: &str) -> Answer {
+    Browser::new(app).get(&format!("{path}?lang={lang}")).await
+}
+
+/// The Porto Alegre meeting in French, English and Spanish, as the back
+/// office's form sends it (French first: the boxes are sent in that order).
+fn porto_alegre(csrf: &str) -> Vec<(&'static str, String)> {
+    [
+        ("csrf_token", csrf),
+        ("slug", "porto-alegre-2001"),
+        ("name", "Forum de Porto Alegre"),
+        ("description", "Cinq jours d'ateliers."),
+        ("names.en", "Porto Alegre Forum"),
+        ("descriptions.en", "Five days of workshops."),
+        ("starts_on", "2027-01-25"),
+        ("ends_on", "2027-01-30"),
+        ("timezone", "America/Sao_Paulo"),
+        ("languages", "fr"),
+        ("languages", "en"),
+        ("languages", "es"),
+        ("registration_opens_at", "2026-01-10T09:00"),
+        ("registration_closes_at", "2027-01-20T18:00"),
+        ("capacity", ""),
+        ("default_country_capacity", ""),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name, value.to_owned()))
+    .collect()
+}
+
+/// `fields` with `name` set to `value` (added when the form lacks it).
+fn with(
+    mut fields: Vec<(&'static str, String)>,
+    name: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    match fields.iter_mut().find(|(key, _)| *key == name) {
+        Some((_, old)) => *old = value.to_owned(),
+        None => fields.push((name, value.to_owned())),
+    }
+    fields
+}
+
+impl Browser<'_> {
+    async fn post_owned(&self, path: &str, fields: &[(&'static str, String)]) -> Answer {
+        self.send(self.client.post(self.app.url(path)).form(fields))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn organisers_write_each_language_s_texts_and_an_empty_one_falls_back() {
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let created = browser
+        .post_owned("/admin/events", &porto_alegre(&csrf))
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+
+    // The form keeps French first and asks for the other two languages' texts.
+    let form = browser.get("/admin/events/porto-alegre-2001/edit").await;
+    let boxes: Vec<&str> = form
+        .body
+        .split("name=\"languages\" value=\"")
+        .skip(1)
+        .map(|rest| &rest[..2])
+        .collect();
+    assert_eq!(boxes, ["fr", "en", "es", "pt"]);
+    form.assert_contains(
+        r#"id="names.en" name="names.en" type="text" value="Porto Alegre Forum" lang="en">"#,
+    );
+    form.assert_contains(
+        r#"id="descriptions.es" name="descriptions.es" rows="4" class="prose" lang="es">"#,
+    );
+    assert!(!form.body.contains("names.fr"), "French is the name itself");
+    assert!(!form.body.contains("names.pt"), "Portuguese is not offered");
+
+    let edit = porto_alegre(&csrf);
+    let edit = with(edit, "names.es", "Foro de Porto Alegre");
+    let edit = with(edit, "descriptions.es", "  Cinco días de talleres.  ");
+    let edit = with(edit, "names.en", "");
+    let saved = browser
+        .post_owned("/admin/events/porto-alegre-2001/edit", &edit)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        stored_texts(&app, "SELECT names AS texts FROM events").await,
+        json!({"es": "Foro de Porto Alegre"}),
+        "an emptied text is removed, not stored empty"
+    );
+    assert_eq!(
+        stored_texts(&app, "SELECT descriptions AS texts FROM events").await,
+        json!({"en": "Five days of workshops.", "es": "Cinco días de talleres."})
+    );
+
+    let session = [
+        ("csrf_token", csrf.clone()),
+        ("code", "A1".to_owned()),
+        ("title", "Économie solidaire".to_owned()),
+        (
+            "description",
+            "Un atelier pour les coopératives.".to_owned(),
+        ),
+        ("kind", "workshop".to_owned()),
+        ("starts_at", "2027-01-26T14:00".to_owned()),
+        ("ends_at", "2027-01-26T16:00".to_owned()),
+        ("capacity", "30".to_owned()),
+    ];
+    let added = browser
+        .post_owned("/admin/events/porto-alegre-2001/sessions", &session)
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let session_form = browser
+        .get("/admin/events/porto-alegre-2001/sessions/A1")
+        .await;
+    session_form
+        .assert_contains(r#"id="titles.es" name="titles.es" type="text" value="" lang="es">"#);
+    let session = with(session.to_vec(), "titles.es", "Economía solidaria");
+    let session = with(
+        session,
+        "descriptions.es",
+        "Un taller para las cooperativas.",
+    );
+    let session = with(session, "titles.en", "");
+    let changed = browser
+        .post_owned("/admin/events/porto-alegre-2001/sessions/A1", &session)
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+
+    let spanish = public_page(&app, "/events/porto-alegre-2001", "es").await;
+    spanish.assert_contains("<h1>Foro de Porto Alegre</h1>");
+    spanish.assert_contains("Cinco días de talleres.");
+    spanish.assert_contains("Economía solidaria");
+    spanish.assert_contains("Un taller para las cooperativas.");
+    let english = public_page(&app, "/events/porto-alegre-2001", "en").await;
+    english.assert_contains("<h1>Forum de Porto Alegre</h1>");
+    english.assert_contains("Five days of workshops.");
+    english.assert_contains("Économie solidaire");
+    english.assert_contains("Un atelier pour les coopératives.");
+    let french = public_page(&app, "/events/porto-alegre-2001", "fr").await;
+    french.assert_contains("<h1>Forum de Porto Alegre</h1>");
+    french.assert_contains("Cinq jours d&#39;ateliers.");
+}
+
+#[tokio::test]
+async fn a_text_in_a_language_the_event_lacks_or_too_long_is_refused_next_to_it() {
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    browser.get("/admin?lang=fr").await;
+    let created = browser
+        .post_owned("/admin/events", &porto_alegre(&csrf))
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let before = stored_texts(&app, "SELECT names AS texts FROM events").await;
+
+    let edit = with(porto_alegre(&csrf), "names.pt", "Fórum de Porto Alegre");
+    let edit = with(edit, "descriptions.es", &"x".repeat(4001));
+    let refused = browser
+        .post_owned("/admin/events/porto-alegre-2001/edit", &edit)
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains(
+        "<p id=\"names.pt-error\" class=\"error\">Cette langue n&#39;est pas une langue de la rencontre.",
+    );
+    refused.assert_contains(r#"value="Fórum de Porto Alegre" lang="pt" aria-invalid="true" aria-describedby="names.pt-error">"#);
+    refused.assert_contains(
+        "<p id=\"descriptions.es-error\" class=\"error\">Utilisez au plus 4000 caractères.</p>",
+    );
+    let name = with(porto_alegre(&csrf), "name", &"N".repeat(201));
+    let too_long = browser
+        .post_owned("/admin/events/porto-alegre-2001/edit", &name)
+        .await;
+    assert_eq!(too_long.status, 422);
+    too_long.assert_contains(
+        "<p id=\"name-error\" class=\"error\">Utilisez au plus 200 caractères.</p>",
+    );
+    assert_eq!(
+        stored_texts(&app, "SELECT names AS texts FROM events").await,
+        before
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM events WHERE name = 'Forum de Porto Alegre'
+               AND descriptions = '{\"en\": \"Five days of workshops.\"}'"
+        )
+        .await,
+        1,
+        "nothing was written"
+    );
+
+    let session = [
+        ("csrf_token", csrf.clone()),
+        ("code", "A1".to_owned()),
+        ("title", "Économie solidaire".to_owned()),
+        ("titles.pt", "Economia solidária".to_owned()),
+        ("titles.es", "E".repeat(201)),
+        ("starts_at", "2027-01-26T14:00".to_owned()),
+        ("ends_at", "2027-01-26T16:00".to_owned()),
+    ];
+    let refused = browser
+        .post_owned("/admin/events/porto-alegre-2001/sessions", &session)
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("<p id=\"titles.pt-error\" class=\"error\">Cette langue n&#39;est pas");
+    refused.assert_contains(
+        "<p id=\"titles.es-error\" class=\"error\">Utilisez au plus 200 caractères.</p>",
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM sessions").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_language_switcher_keeps_the_list_filters() {
+    let app = TestApp::spawn().await;
+    small_event(&app).await;
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let list = browser
+        .get("/admin/events/lima-1997/registrations?country=SN&status=waitlisted&lang=en")
+        .await;
+    list.assert_contains("One registration");
+    let href = "/admin/events/lima-1997/registrations?country=SN&#38;status=waitlisted&#38;lang=fr";
+    list.assert_contains(&format!(
+        r#"<a href="{href}" hreflang="fr" lang="fr">Français</a>"#
+    ));
+    let french = browser.get(&href.replace("&#38;", "&")).await;
+    assert_eq!(french.status, 200);
+    french.assert_contains("<html lang=\"fr\">");
+    french.assert_contains("1 inscription");
+    // The switcher is a link: following it needs no form, and the choice
+    // stays for the next page.
+    let next = browser.get("/admin/events/lima-1997/registrations").await;
+    next.assert_contains("<html lang=\"fr\">");
+    next.assert_contains("4 inscriptions");
+}
+
+#[tokio::test]
+async fn organisers_word_each_email_per_language_with_the_api_s_placeholders() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let texts = browser
+        .get("/admin/events/lima-1997/email-texts?lang=fr")
+        .await;
+    assert_eq!(texts.status, 200);
+    let link = "/admin/events/lima-1997/email-texts/confirmation/fr";
+    texts.assert_contains(&format!(r#"<a href="{link}">texte par défaut</a>"#));
+
+    let refused = browser
+        .post(
+            link,
+            &[
+                ("csrf_token", &csrf),
+                ("subject", "Inscription {reference}"),
+                ("body", "Bonjour {prenom}"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains(
+        "<p id=\"body-error\" class=\"error\">{prenom} ne fait pas partie des variables connues.</p>",
+    );
+    refused.assert_contains(">Bonjour {prenom}</textarea>");
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_texts").await,
+        0
+    );
+
+    let saved = browser
+        .post(
+            link,
+            &[
+                ("csrf_token", &csrf),
+                ("subject", "Inscription {reference}"),
+                ("body", "Bonjour {given_name}, à bientôt à Lima."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let texts = browser.get("/admin/events/lima-1997/email-texts").await;
+    texts.assert_contains(&format!(r#"<a href="{link}">votre texte</a>"#));
+    let mut french = delegate(1, "SN");
+    french["language"] = json!("fr");
+    assert_eq!(app.register("lima-1997", &french).await.status(), 201);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox
+              WHERE subject LIKE 'Inscription LIM-%' AND body_text LIKE 'Bonjour Délégué·e 1, à bientôt à Lima.%'"
+        )
+        .await,
+        1,
+        "the next French confirmation uses the wording"
+    );
+    // A language the meeting lacks has no wording to edit.
+    assert_eq!(
+        browser
+            .get("/admin/events/lima-1997/email-texts/confirmation/de")
+            .await
+            .status,
+        422
+    );
+
+    let reset = browser
+        .post(&format!("{link}/reset"), &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(reset.status, 303);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_texts").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action IN ('email_text.set', 'email_text.delete')"
+        )
+        .await,
+        2
     );
 }

@@ -491,3 +491,211 @@ async fn the_outbox_is_visible_and_a_resend_copies_the_last_confirmation() {
         .unwrap();
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn events_and_sessions_are_set_up_again_with_their_texts_per_language() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("organiser").await;
+    let send = |method: reqwest::Method, path: &str, body: Value| {
+        let request = app
+            .client
+            .request(method, app.url(path))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let created = send(reqwest::Method::POST, "/api/v1/events", new_event()).await;
+    assert_eq!(created.status(), 201);
+    let session = json!({"code": "A1", "title": "Économie solidaire", "titles": {"en": "Solidarity economy"},
+        "description": "Un atelier.", "starts_at": "2027-09-10T13:00:00Z", "ends_at": "2027-09-10T15:00:00Z"});
+    let added = send(
+        reqwest::Method::POST,
+        "/api/v1/events/quebec-2001/sessions",
+        session.clone(),
+    )
+    .await;
+    assert_eq!(added.status(), 201);
+
+    // Spanish joins the meeting; the English name is emptied, so English
+    // pages show the French one. No slug: it stays.
+    let mut changes = new_event();
+    changes.as_object_mut().unwrap().remove("slug");
+    changes["languages"] = json!(["fr", "en", "es"]);
+    changes["names"] = json!({"en": "", "es": " Encuentro de Quebec "});
+    changes["descriptions"] = json!({"es": "Cuatro días de talleres."});
+    let updated = send(
+        reqwest::Method::PUT,
+        "/api/v1/events/quebec-2001",
+        changes.clone(),
+    )
+    .await;
+    assert_eq!(updated.status(), 200);
+    let event: Value = updated.json().await.unwrap();
+    assert_eq!(event["names"], json!({"es": "Encuentro de Quebec"}));
+    assert_eq!(
+        event["descriptions"],
+        json!({"es": "Cuatro días de talleres."})
+    );
+    assert_eq!(event["sessions"][0]["code"], "A1");
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM events WHERE reference_prefix = 'QUE'
+               AND names = '{\"es\": \"Encuentro de Quebec\"}'"
+        )
+        .await,
+        1,
+        "the prefix stays and the emptied name is gone"
+    );
+
+    let mut session_changes = session.clone();
+    session_changes.as_object_mut().unwrap().remove("code");
+    session_changes["titles"] = json!({"en": "", "es": "Economía solidaria"});
+    session_changes["descriptions"] = json!({"es": "Un taller."});
+    let changed = send(
+        reqwest::Method::PUT,
+        "/api/v1/events/quebec-2001/sessions/A1",
+        session_changes.clone(),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(changed["titles"], json!({"es": "Economía solidaria"}));
+    assert_eq!(changed["descriptions"], json!({"es": "Un taller."}));
+    assert_eq!(changed["description"], "Un atelier.");
+
+    let shown: Value = app
+        .client
+        .get(app.url("/api/v1/events/quebec-2001"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown["sessions"][0]["titles"],
+        json!({"es": "Economía solidaria"})
+    );
+    let spanish = app
+        .client
+        .get(app.url("/events/quebec-2001?lang=es"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "<h1>Encuentro de Quebec</h1>",
+        "Economía solidaria",
+        "Un taller.",
+    ] {
+        assert!(spanish.contains(text), "{text} in:\n{spanish}");
+    }
+    let english = app
+        .client
+        .get(app.url("/events/quebec-2001?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "<h1>Rencontre de Québec</h1>",
+        "Économie solidaire",
+        "Un atelier.",
+    ] {
+        assert!(english.contains(text), "{text} in:\n{english}");
+    }
+
+    // Refused field by field, and nothing written.
+    let refusals = [
+        ("slug", json!("other-2001"), "slug"),
+        ("reference_prefix", json!("QC"), "reference_prefix"),
+        ("names", json!({"pt": "Encontro de Quebec"}), "names.pt"),
+        ("names", json!({"de": "Treffen"}), "names.de"),
+        (
+            "descriptions",
+            json!({"es": "x".repeat(4001)}),
+            "descriptions.es",
+        ),
+        ("name", json!("N".repeat(201)), "name"),
+    ];
+    for (field, value, refused_field) in refusals {
+        let mut body = changes.clone();
+        body[field] = value;
+        let refused = send(reqwest::Method::PUT, "/api/v1/events/quebec-2001", body).await;
+        assert_eq!(refused.status(), 422, "{field}");
+        let fields = refused.json::<Value>().await.unwrap()["fields"].clone();
+        assert_eq!(
+            fields.as_object().unwrap().keys().collect::<Vec<_>>(),
+            [refused_field],
+            "{fields}"
+        );
+    }
+    let mut portuguese = changes.clone();
+    portuguese["names"] = json!({"pt": "Encontro"});
+    let english_words = send(
+        reqwest::Method::PUT,
+        "/api/v1/events/quebec-2001",
+        portuguese,
+    )
+    .await;
+    let fields = english_words.json::<Value>().await.unwrap()["fields"].clone();
+    assert_eq!(
+        fields["names.pt"],
+        "This is not one of the meeting's languages. Add the language to the meeting, or leave this field empty."
+    );
+    for (field, value, refused_field) in [
+        ("code", json!("B2"), "code"),
+        ("titles", json!({"pt": "Economia"}), "titles.pt"),
+        ("title", json!("T".repeat(201)), "title"),
+    ] {
+        let mut body = session_changes.clone();
+        body[field] = value;
+        let refused = send(
+            reqwest::Method::PUT,
+            "/api/v1/events/quebec-2001/sessions/A1",
+            body,
+        )
+        .await;
+        assert_eq!(refused.status(), 422, "{field}");
+        let fields = refused.json::<Value>().await.unwrap()["fields"].clone();
+        assert!(fields[refused_field].is_string(), "{fields}");
+    }
+    let missing = send(
+        reqwest::Method::PUT,
+        "/api/v1/events/quebec-2001/sessions/Z9",
+        session_changes,
+    )
+    .await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM events WHERE slug = 'quebec-2001' AND name = 'Rencontre de Québec'
+               AND descriptions = '{\"es\": \"Cuatro días de talleres.\"}'"
+        )
+        .await,
+        1,
+        "nothing refused was written"
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM sessions WHERE code = 'A1' AND titles = '{\"es\": \"Economía solidaria\"}'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM audit_log WHERE action IN ('event.update', 'session.update')"
+        )
+        .await,
+        2
+    );
+}

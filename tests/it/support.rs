@@ -430,6 +430,7 @@ pub async fn create_event(pool: &DbPool, spec: EventSpec) -> rencontre::db::even
                 title: code,
                 titles: serde_json::json!({}),
                 description: "",
+                descriptions: serde_json::json!({}),
                 room: "",
                 starts_at: day + Duration::hours(start.into()),
                 ends_at: day + Duration::hours(end.into()),

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::form::Form;
 use super::{
-    Admin, Bar, EventChange, EventPage, Field, Frame, Problems, Section, capacity_text,
-    country_name, zone,
+    Admin, Bar, EventChange, EventPage, Field, Frame, Problems, Section, Translation,
+    capacity_text, country_name, zone,
 };
 use crate::db::admin as admin_store;
 use crate::db::events::{self as events_store, Event};
@@ -21,6 +21,7 @@ use crate::domain::Language;
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError};
 use crate::web::AppError;
+use crate::web::json_fields::Refusal;
 use crate::web::organiser_input::EventSetup;
 
 #[derive(Template)]
@@ -85,8 +86,9 @@ fn dates(tr: &Tr, event: &Event) -> String {
 }
 
 /// The inputs of the event form: name, label, input type and hint. The
-/// names are those of the API's JSON body.
-const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 9] = [
+/// names are those of the API's JSON body; the name and the description
+/// are the texts of the event's first language.
+const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 10] = [
     (
         "slug",
         "admin-event-slug",
@@ -94,6 +96,7 @@ const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 9] = [
         Some("admin-event-slug-hint"),
     ),
     ("name", "admin-event-name", "text", None),
+    ("description", "admin-event-description", "textarea", None),
     ("starts_on", "admin-event-starts-on", "date", None),
     ("ends_on", "admin-event-ends-on", "date", None),
     (
@@ -128,7 +131,15 @@ const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 9] = [
     ),
 ];
 
-/// What an organiser reads next to a field the shared parser refused.
+/// The event's texts in its other languages: the API's field of texts by
+/// language, the label and the input type.
+const EVENT_TEXTS: [(&str, &str, &str); 2] = [
+    ("names", "admin-event-name", "text"),
+    ("descriptions", "admin-event-description", "textarea"),
+];
+
+/// What an organiser reads next to a field the shared parser refused,
+/// unless the parser's problem has words of its own.
 const EVENT_MESSAGES: [(&str, &str); 10] = [
     ("slug", "admin-event-slug-invalid"),
     ("name", "admin-required"),
@@ -142,9 +153,51 @@ const EVENT_MESSAGES: [(&str, &str); 10] = [
     ("default_country_capacity", "admin-capacity-invalid"),
 ];
 
-/// The event form as typed, or as the stored event shows it.
+/// The input of `language`'s text in the API's field `group` ("names.fr").
+pub(super) fn text_input(group: &str, language: Language) -> String {
+    format!("{group}.{}", language.code())
+}
+
+/// The names of every input of texts by language, in each of the four
+/// languages: a form may hold one for a language the event lacks.
+fn text_inputs(groups: &[(&str, &str, &str)]) -> Vec<String> {
+    groups
+        .iter()
+        .flat_map(|(group, ..)| {
+            Language::ALL
+                .iter()
+                .map(|&language| text_input(group, language))
+        })
+        .collect()
+}
+
+/// The API's object of texts by language from the inputs of `group`,
+/// empty ones included: the parser leaves those out.
+pub(super) fn texts_by_language(group: &str, value: impl Fn(&str) -> String) -> Value {
+    Language::ALL
+        .iter()
+        .map(|&language| {
+            let text = value(&text_input(group, language));
+            (language.code().to_owned(), Value::from(text))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// Stored texts by language as the inputs of `group` show them.
+pub(super) fn stored_texts(group: &str, texts: &Value) -> Vec<(String, String)> {
+    Language::ALL
+        .iter()
+        .filter_map(|&language| {
+            let text = texts.get(language.code())?.as_str()?;
+            Some((text_input(group, language), text.to_owned()))
+        })
+        .collect()
+}
+
+/// The event form as typed, or as the stored event shows it, by input name.
 struct EventValues {
-    values: Vec<(&'static str, String)>,
+    values: Vec<(String, String)>,
     languages: Vec<String>,
 }
 
@@ -157,11 +210,14 @@ impl EventValues {
     }
 
     fn of_form(form: &Form) -> EventValues {
-        let names = EVENT_FIELDS.iter().map(|(name, ..)| *name);
+        let names = EVENT_FIELDS.iter().map(|(name, ..)| (*name).to_owned());
         EventValues {
             values: names
-                .chain(["description"])
-                .map(|name| (name, form.text(name).to_owned()))
+                .chain(text_inputs(&EVENT_TEXTS))
+                .map(|name| {
+                    let value = form.text(&name).to_owned();
+                    (name, value)
+                })
                 .collect(),
             languages: form
                 .all("languages")
@@ -174,61 +230,65 @@ impl EventValues {
     fn of_event(event: &Event) -> EventValues {
         let zone = zone(event);
         let number = |value: Option<i32>| value.map(|n| n.to_string()).unwrap_or_default();
+        let fields = [
+            ("slug", event.slug.clone()),
+            ("name", event.name.clone()),
+            ("description", event.description.clone()),
+            ("starts_on", event.starts_on.to_string()),
+            ("ends_on", event.ends_on.to_string()),
+            ("timezone", event.timezone.clone()),
+            (
+                "registration_opens_at",
+                local_input(event.registration_opens_at, zone),
+            ),
+            (
+                "registration_closes_at",
+                local_input(event.registration_closes_at, zone),
+            ),
+            ("capacity", number(event.capacity)),
+            (
+                "default_country_capacity",
+                number(event.default_country_capacity),
+            ),
+        ];
         EventValues {
-            values: vec![
-                ("slug", event.slug.clone()),
-                ("name", event.name.clone()),
-                ("description", event.description.clone()),
-                ("starts_on", event.starts_on.to_string()),
-                ("ends_on", event.ends_on.to_string()),
-                ("timezone", event.timezone.clone()),
-                (
-                    "registration_opens_at",
-                    local_input(event.registration_opens_at, zone),
-                ),
-                (
-                    "registration_closes_at",
-                    local_input(event.registration_closes_at, zone),
-                ),
-                ("capacity", number(event.capacity)),
-                (
-                    "default_country_capacity",
-                    number(event.default_country_capacity),
-                ),
-            ],
+            values: fields
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .chain(stored_texts("names", &event.names))
+                .chain(stored_texts("descriptions", &event.descriptions))
+                .collect(),
             languages: event.languages.clone(),
         }
     }
 
-    fn get(&self, name: &str) -> &str {
+    fn get(&self, name: &str) -> String {
         self.values
             .iter()
-            .find_map(|(key, value)| (*key == name).then_some(value.as_str()))
+            .find_map(|(key, value)| (key == name).then(|| value.clone()))
             .unwrap_or_default()
     }
 
-    /// The body the API would receive. An edited event keeps its slug,
-    /// reference prefix and translations, which the form does not show.
+    /// The body the API would receive. An edited event's slug is left out:
+    /// it stays what it is, as does its reference prefix.
     fn json(&self, existing: Option<&Event>) -> Value {
         let zone = self.get("timezone").parse().unwrap_or(chrono_tz::UTC);
         let mut body = json!({
-            "slug": self.get("slug"),
             "name": self.get("name"),
+            "names": texts_by_language("names", |name| self.get(name)),
             "description": self.get("description"),
+            "descriptions": texts_by_language("descriptions", |name| self.get(name)),
             "starts_on": self.get("starts_on"),
             "ends_on": self.get("ends_on"),
             "timezone": self.get("timezone"),
             "languages": self.languages,
-            "registration_opens_at": instant(self.get("registration_opens_at"), zone),
-            "registration_closes_at": instant(self.get("registration_closes_at"), zone),
-            "capacity": number(self.get("capacity")),
-            "default_country_capacity": number(self.get("default_country_capacity")),
+            "registration_opens_at": instant(&self.get("registration_opens_at"), zone),
+            "registration_closes_at": instant(&self.get("registration_closes_at"), zone),
+            "capacity": number(&self.get("capacity")),
+            "default_country_capacity": number(&self.get("default_country_capacity")),
         });
-        if let Some(event) = existing {
-            body["slug"] = json!(event.slug);
-            body["reference_prefix"] = json!(event.reference_prefix);
-            body["names"] = event.names.clone();
-            body["descriptions"] = event.descriptions.clone();
+        if existing.is_none() {
+            body["slug"] = json!(self.get("slug"));
         }
         body
     }
@@ -274,12 +334,70 @@ pub(super) fn inputs(
     fields
         .iter()
         .map(|&(name, label, kind, hint)| Field {
-            name,
+            name: name.to_owned(),
             label: tr.t(label),
             kind,
             value: value(name),
             hint: hint.map(|id| tr.t(id)),
             error: problems.get(name),
+            lang: None,
+        })
+        .collect()
+}
+
+/// The event's languages in its order (the first is the one whose texts
+/// stand in for a missing one), then the four others.
+fn in_event_order(languages: &[String]) -> Vec<Language> {
+    let chosen = languages
+        .iter()
+        .filter_map(|code| Language::parse(code).ok());
+    let mut ordered: Vec<Language> = Vec::new();
+    for language in chosen.chain(Language::ALL) {
+        if !ordered.contains(&language) {
+            ordered.push(language);
+        }
+    }
+    ordered
+}
+
+/// The inputs of the texts in other languages than the event's first: one
+/// group for each of its other languages, and one for any language the
+/// form holds a text or a problem for, so that it can be seen and emptied.
+pub(super) fn translations(
+    tr: &Tr,
+    languages: &[String],
+    groups: &[(&str, &str, &'static str)],
+    value: impl Fn(&str) -> String,
+    problems: &Problems,
+) -> Vec<Translation> {
+    in_event_order(languages)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(position, language)| {
+            let fields: Vec<Field> = groups
+                .iter()
+                .map(|&(group, label, kind)| {
+                    let name = text_input(group, language);
+                    Field {
+                        label: tr.t(label),
+                        kind,
+                        value: value(&name),
+                        hint: None,
+                        error: problems.get(&name),
+                        lang: Some(language.code()),
+                        name,
+                    }
+                })
+                .collect();
+            let offered = position > 0 && languages.iter().any(|code| code == language.code());
+            let held = fields
+                .iter()
+                .any(|field| !field.value.is_empty() || field.error.is_some());
+            (offered || held).then(|| Translation {
+                code: language.code(),
+                name: i18n::language_name(language),
+                fields,
+            })
         })
         .collect()
 }
@@ -294,8 +412,8 @@ struct EventFormPage {
     csrf_token: String,
     problems: Problems,
     fields: Vec<Field>,
-    description: String,
     languages: Vec<LanguageBox>,
+    translations: Vec<Translation>,
 }
 
 struct LanguageBox {
@@ -327,21 +445,24 @@ fn render_form(
             &EVENT_FIELDS[..],
         ),
     };
+    let value = |name: &str| values.get(name);
     let page = EventFormPage {
         frame: admin.frame(title.clone(), frame_event),
         title,
         action,
         csrf_token: admin.csrf_token(),
-        fields: inputs(&tr, fields, |name| values.get(name).to_owned(), &problems),
-        description: values.get("description").to_owned(),
-        languages: Language::ALL
-            .iter()
+        fields: inputs(&tr, fields, value, &problems),
+        // In the event's order, which the form sends back: the first
+        // ticked language stays the first.
+        languages: in_event_order(&values.languages)
+            .into_iter()
             .map(|language| LanguageBox {
                 code: language.code(),
-                name: i18n::language_name(*language),
+                name: i18n::language_name(language),
                 checked: values.languages.iter().any(|code| code == language.code()),
             })
             .collect(),
+        translations: translations(&tr, &values.languages, &EVENT_TEXTS, value, &problems),
         problems,
         tr,
     };
@@ -351,14 +472,10 @@ fn render_form(
 /// The parser's answer: the set-up, or the problems to show on the form.
 pub(super) fn parsed<T>(
     tr: &Tr,
-    result: Result<T, AppError>,
+    result: Result<T, Refusal>,
     messages: &[(&str, &str)],
-) -> Result<Result<T, Problems>, AppError> {
-    match result {
-        Ok(setup) => Ok(Ok(setup)),
-        Err(AppError::Validation(fields)) => Ok(Err(Problems::of_fields(tr, &fields, messages))),
-        Err(other) => Err(other),
-    }
+) -> Result<T, Problems> {
+    result.map_err(|refusal| Problems::of_refusal(tr, &refusal, messages))
 }
 
 /// A use case's refusal as problems to show on the form; other failures
@@ -423,7 +540,11 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let values = EventValues::of_form(form);
     let body = values.json(existing);
-    let outcome = match parsed(&admin.tr, EventSetup::parse(&body), &EVENT_MESSAGES)? {
+    let outcome = match parsed(
+        &admin.tr,
+        EventSetup::parse(&body, existing),
+        &EVENT_MESSAGES,
+    ) {
         Ok(setup) => store(admin, conn, &setup, existing).await?,
         Err(problems) => Err(problems),
     };

@@ -1,7 +1,6 @@
 //! The body of a back-office form: URL-encoded, or `multipart/form-data`
 //! when it carries a file (the quota import). Repeated keys are kept: a
-//! form sends one pair per ticked box. And the query strings of the links
-//! that keep a list's filters.
+//! form sends one pair per ticked box.
 
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, web};
@@ -122,28 +121,6 @@ fn disposition_name(line: &str) -> Option<String> {
         .map(|name| name.trim_matches('"').to_owned())
 }
 
-/// `a=1&b=x%20y` from the pairs whose value is not empty.
-pub fn query_string(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Everything but the unreserved characters of RFC 3986, byte by byte.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(byte).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::collection::vec;
@@ -151,6 +128,7 @@ mod tests {
 
     use super::*;
     use crate::web::organiser_input::ListQuery;
+    use crate::web::query::query_string;
 
     const BODY: &str = "--XyZ\r\n\
         Content-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
@@ -192,14 +170,6 @@ mod tests {
             b"--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nC\xF4te\r\n--B--";
         let fields = multipart_fields(invalid_utf8, "B").unwrap();
         assert_eq!(fields[0].1, "C\u{FFFD}te");
-    }
-
-    #[test]
-    fn query_strings_encode_values_and_leave_out_empty_ones() {
-        assert_eq!(
-            query_string(&[("q", "Nguyễn & co"), ("status", ""), ("page", "2")]),
-            "q=Nguy%E1%BB%85n%20%26%20co&page=2"
-        );
     }
 
     /// Pieces of multipart bodies, so that random bodies reach every branch.

@@ -10,6 +10,7 @@
 //! `registration::admin`, as the API's is.
 
 mod countries;
+mod email_texts;
 mod emails;
 mod events;
 mod form;
@@ -38,6 +39,7 @@ use crate::db::organisers::Organiser;
 use crate::domain::{CountryCode, FieldErrors, Language, secret};
 use crate::i18n::Tr;
 use crate::web::auth::{Authenticated, Role};
+use crate::web::json_fields::Refusal;
 use crate::web::organiser_input::{ListQuery, event_by_slug};
 use crate::web::{AppError, AppState};
 
@@ -94,6 +96,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/events/{slug}/emails/{id}/retry",
                 web::post().to(emails::retry),
+            )
+            .route(
+                "/events/{slug}/email-texts",
+                web::get().to(email_texts::list),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::get().to(email_texts::edit),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}",
+                web::post().to(email_texts::save),
+            )
+            .route(
+                "/events/{slug}/email-texts/{kind}/{language}/reset",
+                web::post().to(email_texts::reset),
             ),
     );
 }
@@ -284,6 +302,7 @@ impl Admin {
             "sessions" => "admin-done-sessions",
             "resent" => "admin-done-resent",
             "retried" => "admin-done-retried",
+            "reset" => "admin-done-reset",
             _ => return None,
         };
         Some(self.tr.t(id))
@@ -304,7 +323,7 @@ impl Admin {
             name: event.name_in(self.language().code()).to_owned(),
             tabs: Section::ALL
                 .iter()
-                .filter(|section| **section != Section::Settings || self.can_change())
+                .filter(|section| !section.changes_only() || self.can_change())
                 .map(|&section| Tab {
                     label: self.tr.t(section.message_id()),
                     href: section.href(&event.slug),
@@ -445,18 +464,25 @@ pub enum Section {
     Sessions,
     Countries,
     Emails,
+    EmailTexts,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Dashboard,
         Section::Registrations,
         Section::Sessions,
         Section::Countries,
         Section::Emails,
+        Section::EmailTexts,
         Section::Settings,
     ];
+
+    /// The pages of the event's set-up, which viewers do not see.
+    fn changes_only(self) -> bool {
+        matches!(self, Section::EmailTexts | Section::Settings)
+    }
 
     fn message_id(self) -> &'static str {
         match self {
@@ -465,6 +491,7 @@ impl Section {
             Section::Sessions => "admin-tab-sessions",
             Section::Countries => "admin-tab-countries",
             Section::Emails => "admin-tab-emails",
+            Section::EmailTexts => "admin-tab-email-texts",
             Section::Settings => "admin-tab-settings",
         }
     }
@@ -476,6 +503,7 @@ impl Section {
             Section::Sessions => "/sessions",
             Section::Countries => "/countries",
             Section::Emails => "/emails",
+            Section::EmailTexts => "/email-texts",
             Section::Settings => "/edit",
         };
         format!("/admin/events/{slug}{page}")
@@ -484,13 +512,23 @@ impl Section {
 
 /// An input of a form, with its label, hint and problem.
 pub struct Field {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
-    /// The input's `type`.
+    /// The input's `type`, or `textarea`.
     pub kind: &'static str,
     pub value: String,
     pub hint: Option<String>,
     pub error: Option<String>,
+    /// The language the text is typed in, for a text of one language.
+    pub lang: Option<&'static str>,
+}
+
+/// The inputs of one language's own texts on a form, under the
+/// language's name in that language.
+pub struct Translation {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub fields: Vec<Field>,
 }
 
 /// What is wrong with a submitted form, field by field, in words.
@@ -508,23 +546,28 @@ impl Problems {
         )
     }
 
-    /// The problems the shared set-up parser found, by field. Its words
-    /// are for API clients; an organiser reads, for each field in
-    /// `messages`, what that field expects.
-    pub fn of_fields(
-        tr: &Tr,
-        fields: &BTreeMap<String, String>,
-        messages: &[(&str, &str)],
-    ) -> Problems {
+    /// The problems the shared set-up parser found, by field. Its English
+    /// words are for API clients; an organiser reads the problem's own
+    /// message where it has one, else what the field expects as `messages`
+    /// says (`names.fr` is looked up as `names`).
+    pub fn of_refusal(tr: &Tr, refusal: &Refusal, messages: &[(&str, &str)]) -> Problems {
+        let expected = |field: &str| {
+            let group = field.split('.').next().unwrap_or(field);
+            messages
+                .iter()
+                .find_map(|(name, id)| (*name == field || *name == group).then_some(*id))
+                .unwrap_or("admin-error-invalid")
+        };
         Problems(
-            fields
+            refusal
+                .fields
                 .keys()
                 .map(|field| {
-                    let id = messages
-                        .iter()
-                        .find_map(|(name, id)| (name == field).then_some(*id))
-                        .unwrap_or("admin-error-invalid");
-                    (field.clone(), tr.t(id))
+                    let message = match refusal.worded.get(field) {
+                        Some(error) => crate::web::message(tr.language(), error),
+                        None => tr.t(expected(field)),
+                    };
+                    (field.clone(), message)
                 })
                 .collect(),
         )

@@ -12,7 +12,6 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::form::query_string;
 use super::{
     Admin, EventChange, EventPage, Frame, IdPath, Pager, Problems, Section, country_name,
     email_kind, email_status, list_query, zone,
@@ -25,6 +24,7 @@ use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::AppError;
+use crate::web::query::query_string;
 
 #[derive(Template)]
 #[template(path = "admin/registrations.html")]

@@ -8,9 +8,15 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::events::{inputs, instant, local_input, number, parsed, refusal};
+use super::events::{
+    inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
+    translations,
+};
 use super::form::Form;
-use super::{Admin, EventChange, EventPage, Field, Frame, Problems, Section, capacity_text, zone};
+use super::{
+    Admin, EventChange, EventPage, Field, Frame, Problems, Section, Translation, capacity_text,
+    zone,
+};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::registrations as registrations_store;
 use crate::i18n::{self, Tr};
@@ -18,8 +24,9 @@ use crate::registration;
 use crate::web::AppError;
 use crate::web::organiser_input::SessionSetup;
 
-/// The inputs of the session form, named as the API's JSON body.
-const SESSION_FIELDS: [(&str, &str, &str, Option<&str>); 6] = [
+/// The inputs of the session form, named as the API's JSON body; the title
+/// and the description are the texts of the event's first language.
+const SESSION_FIELDS: [(&str, &str, &str, Option<&str>); 7] = [
     (
         "code",
         "admin-session-code",
@@ -27,6 +34,7 @@ const SESSION_FIELDS: [(&str, &str, &str, Option<&str>); 6] = [
         Some("admin-session-code-hint"),
     ),
     ("title", "admin-session-title", "text", None),
+    ("description", "admin-session-description", "textarea", None),
     ("room", "admin-session-room", "text", None),
     (
         "starts_at",
@@ -43,6 +51,14 @@ const SESSION_FIELDS: [(&str, &str, &str, Option<&str>); 6] = [
     ),
 ];
 
+/// The session's texts in the event's other languages.
+const SESSION_TEXTS: [(&str, &str, &str); 2] = [
+    ("titles", "admin-session-title", "text"),
+    ("descriptions", "admin-session-description", "textarea"),
+];
+
+/// What an organiser reads next to a field the shared parser refused,
+/// unless the parser's problem has words of its own.
 const SESSION_MESSAGES: [(&str, &str); 6] = [
     ("code", "admin-session-code-invalid"),
     ("title", "admin-required"),
@@ -60,11 +76,13 @@ struct SessionForm {
     fields: Vec<Field>,
     /// `workshop` or `plenary`.
     kind: String,
+    translations: Vec<Translation>,
 }
 
 impl SessionForm {
     fn new(
         admin: &Admin,
+        event: &Event,
         action: String,
         existing: bool,
         value: impl Fn(&str) -> String,
@@ -76,11 +94,13 @@ impl SessionForm {
         } else {
             &SESSION_FIELDS[..]
         };
+        let tr = &admin.tr;
         SessionForm {
             action,
             csrf_token: admin.csrf_token(),
-            fields: inputs(&admin.tr, fields, &value, &problems),
+            fields: inputs(tr, fields, &value, &problems),
             kind: value("kind"),
+            translations: translations(tr, &event.languages, &SESSION_TEXTS, &value, &problems),
             problems,
         }
     }
@@ -149,28 +169,36 @@ fn list_url(event: &Event) -> String {
 pub async fn list(EventPage(admin, event, mut conn): EventPage) -> Result<HttpResponse, AppError> {
     let form = admin.can_change().then(|| {
         let blank = |name: &str| if name == "kind" { "workshop" } else { "" }.to_owned();
-        SessionForm::new(&admin, list_url(&event), false, blank, Problems::default())
+        SessionForm::new(
+            &admin,
+            &event,
+            list_url(&event),
+            false,
+            blank,
+            Problems::default(),
+        )
     });
     render_list(&admin, &mut conn, &event, form, StatusCode::OK).await
 }
 
-/// The body the API would receive; an existing session keeps its code
-/// and what the form does not show.
-fn session_json(form: &Form, event: &Event, existing: Option<&Session>) -> Value {
+/// The body the API would receive. A new session's code comes from the
+/// form; an existing session's is left out: it stays what it is.
+fn session_json(form: &Form, event: &Event, new: bool) -> Value {
     let zone = zone(event);
+    let typed = |name: &str| form.text(name).to_owned();
     let mut body = json!({
-        "code": form.text("code"),
         "title": form.text("title"),
+        "titles": texts_by_language("titles", typed),
+        "description": form.text("description"),
+        "descriptions": texts_by_language("descriptions", typed),
         "kind": form.text("kind"),
         "room": form.text("room"),
         "starts_at": instant(form.text("starts_at"), zone),
         "ends_at": instant(form.text("ends_at"), zone),
         "capacity": number(form.text("capacity")),
     });
-    if let Some(session) = existing {
-        body["code"] = json!(session.code);
-        body["titles"] = session.titles.clone();
-        body["description"] = json!(session.description);
+    if new {
+        body["code"] = json!(form.text("code"));
     }
     body
 }
@@ -179,8 +207,9 @@ fn session_json(form: &Form, event: &Event, existing: Option<&Session>) -> Value
 pub async fn create(
     EventChange(admin, form, event, mut conn): EventChange,
 ) -> Result<HttpResponse, AppError> {
-    let body = session_json(&form, &event, None);
-    let problems = match parsed(&admin.tr, SessionSetup::parse(&body), &SESSION_MESSAGES)? {
+    let body = session_json(&form, &event, true);
+    let setup = SessionSetup::parse(&body, &event, None);
+    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
         Ok(setup) => {
             let created = registration::admin::create_session(
                 &mut conn,
@@ -196,7 +225,7 @@ pub async fn create(
         Err(problems) => problems,
     };
     let typed = |name: &str| form.text(name).to_owned();
-    let form = SessionForm::new(&admin, list_url(&event), false, typed, problems);
+    let form = SessionForm::new(&admin, &event, list_url(&event), false, typed, problems);
     render_list(
         &admin,
         &mut conn,
@@ -264,8 +293,9 @@ fn session_url(event: &Event, session: &Session) -> String {
 /// The stored session as its form shows it.
 fn stored(session: &Session, event: &Event) -> impl Fn(&str) -> String {
     let zone = zone(event);
-    let values = [
+    let fields = [
         ("title", session.title.clone()),
+        ("description", session.description.clone()),
         ("kind", session.kind.clone()),
         ("room", session.room.clone()),
         ("starts_at", local_input(session.starts_at, zone)),
@@ -275,10 +305,16 @@ fn stored(session: &Session, event: &Event) -> impl Fn(&str) -> String {
             session.capacity.map(|n| n.to_string()).unwrap_or_default(),
         ),
     ];
+    let values: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .chain(stored_texts("titles", &session.titles))
+        .chain(stored_texts("descriptions", &session.descriptions))
+        .collect();
     move |name: &str| {
         values
             .iter()
-            .find_map(|(key, value)| (*key == name).then(|| value.clone()))
+            .find_map(|(key, value)| (key == name).then(|| value.clone()))
             .unwrap_or_default()
     }
 }
@@ -292,7 +328,7 @@ pub async fn edit(
     let session = session_of(&mut conn, &event, &path).await?;
     let action = session_url(&event, &session);
     let value = stored(&session, &event);
-    let form = SessionForm::new(&admin, action, true, value, Problems::default());
+    let form = SessionForm::new(&admin, &event, action, true, value, Problems::default());
     render_session(&admin, &event, &session, form, None, StatusCode::OK)
 }
 
@@ -302,8 +338,9 @@ pub async fn update(
     path: web::Path<SessionPath>,
 ) -> Result<HttpResponse, AppError> {
     let session = session_of(&mut conn, &event, &path).await?;
-    let body = session_json(&form, &event, Some(&session));
-    let problems = match parsed(&admin.tr, SessionSetup::parse(&body), &SESSION_MESSAGES)? {
+    let body = session_json(&form, &event, false);
+    let setup = SessionSetup::parse(&body, &event, Some(&session));
+    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
         Ok(setup) => {
             let updated = registration::admin::update_session(
                 &mut conn,
@@ -322,7 +359,7 @@ pub async fn update(
     };
     let typed = |name: &str| form.text(name).to_owned();
     let action = session_url(&event, &session);
-    let form = SessionForm::new(&admin, action, true, typed, problems);
+    let form = SessionForm::new(&admin, &event, action, true, typed, problems);
     render_session(
         &admin,
         &event,
@@ -350,6 +387,7 @@ pub async fn delete(
     let action = session_url(&event, &session);
     let form = SessionForm::new(
         &admin,
+        &event,
         action,
         true,
         stored(&session, &event),

@@ -11,6 +11,7 @@ pub(crate) struct EventBody<'a> {
     name: &'a str,
     names: &'a serde_json::Value,
     description: &'a str,
+    descriptions: &'a serde_json::Value,
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
     timezone: &'a str,
@@ -31,10 +32,12 @@ struct Window {
 }
 
 #[derive(Serialize)]
-struct SessionBody<'a> {
+pub(super) struct SessionBody<'a> {
     code: &'a str,
     title: &'a str,
     titles: &'a serde_json::Value,
+    description: &'a str,
+    descriptions: &'a serde_json::Value,
     kind: &'a str,
     room: &'a str,
     starts_at: chrono::DateTime<Utc>,
@@ -61,6 +64,22 @@ pub async fn show(
         .body(snapshot.api_body.clone()))
 }
 
+pub(super) fn session_body(session: &Session) -> SessionBody<'_> {
+    SessionBody {
+        code: &session.code,
+        title: &session.title,
+        titles: &session.titles,
+        description: &session.description,
+        descriptions: &session.descriptions,
+        kind: &session.kind,
+        room: &session.room,
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+        capacity: session.capacity,
+        remaining: session.remaining(),
+    }
+}
+
 pub(crate) fn event_body<'a>(
     event: &'a Event,
     sessions: &'a [Session],
@@ -71,6 +90,7 @@ pub(crate) fn event_body<'a>(
         name: &event.name,
         names: &event.names,
         description: &event.description,
+        descriptions: &event.descriptions,
         starts_on: event.starts_on,
         ends_on: event.ends_on,
         timezone: &event.timezone,
@@ -85,20 +105,7 @@ pub(crate) fn event_body<'a>(
             .capacity
             .map(|capacity| (capacity - event.taken).max(0)),
         default_country_capacity: event.default_country_capacity,
-        sessions: sessions
-            .iter()
-            .map(|session| SessionBody {
-                code: &session.code,
-                title: &session.title,
-                titles: &session.titles,
-                kind: &session.kind,
-                room: &session.room,
-                starts_at: session.starts_at,
-                ends_at: session.ends_at,
-                capacity: session.capacity,
-                remaining: session.remaining(),
-            })
-            .collect(),
+        sessions: sessions.iter().map(session_body).collect(),
         countries: countries
             .iter()
             .map(|quota| CountryBody {

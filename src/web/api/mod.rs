@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", web::get().to(openapi::serve))
             .route("/events", web::post().to(organiser::create_event))
             .route("/events/{slug}", web::get().to(events::show))
+            .route("/events/{slug}", web::put().to(organiser::update_event))
             .route(
                 "/events/{slug}/countries/{code}",
                 web::put().to(organiser::set_country_quota),
@@ -28,6 +29,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/events/{slug}/sessions",
                 web::post().to(organiser::create_session),
+            )
+            .route(
+                "/events/{slug}/sessions/{code}",
+                web::put().to(organiser::update_session),
             )
             .route(
                 "/events/{slug}/registrations",

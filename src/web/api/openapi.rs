@@ -5,6 +5,8 @@
 use actix_web::HttpResponse;
 use serde_json::{Value, json};
 
+use crate::web::organiser_input::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+
 fn error_response(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
@@ -23,6 +25,43 @@ fn path_param(name: &str, description: &str) -> Value {
 
 fn query_param(name: &str, schema: Value, description: &str) -> Value {
     json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
+}
+
+/// Texts in the event's other languages, by language code.
+fn texts_by_language(max: usize) -> Value {
+    json!({"type": "object", "propertyNames": {"enum": ["en", "fr", "es", "pt"]},
+        "additionalProperties": {"type": "string", "maxLength": max},
+        "description": "By language code, each one of the event's languages; a language without a text (or with an empty one, which is not stored) shows the text of the event's first language"})
+}
+
+/// The fields an organiser sends to set up an event, or a session.
+fn event_setup() -> Value {
+    json!({
+        "slug": {"type": "string"},
+        "name": {"type": "string", "maxLength": MAX_NAME_CHARS, "description": "In the event's first language"},
+        "names": texts_by_language(MAX_NAME_CHARS),
+        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_CHARS, "description": "In the event's first language"},
+        "descriptions": texts_by_language(MAX_DESCRIPTION_CHARS),
+        "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
+        "timezone": {"type": "string"},
+        "languages": {"type": "array", "items": {"type": "string"}, "description": "The first is the event's first language"},
+        "registration_opens_at": {"type": "string", "format": "date-time"},
+        "registration_closes_at": {"type": "string", "format": "date-time"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0},
+        "default_country_capacity": {"type": ["integer", "null"], "minimum": 0},
+        "reference_prefix": {"type": "string"}})
+}
+
+fn session_setup() -> Value {
+    json!({
+        "code": {"type": "string"},
+        "title": {"type": "string", "maxLength": MAX_NAME_CHARS, "description": "In the event's first language"},
+        "titles": texts_by_language(MAX_NAME_CHARS),
+        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_CHARS, "description": "In the event's first language"},
+        "descriptions": texts_by_language(MAX_DESCRIPTION_CHARS),
+        "kind": {"enum": ["plenary", "workshop"]}, "room": {"type": "string", "maxLength": MAX_NAME_CHARS},
+        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0}})
 }
 
 fn list_filters() -> Vec<Value> {
@@ -89,6 +128,7 @@ pub fn document() -> Value {
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
                 "Event": {"type": "object", "properties": {
                     "slug": {"type": "string"}, "name": {"type": "string"}, "names": {"type": "object"},
+                    "description": {"type": "string"}, "descriptions": {"type": "object"},
                     "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
                     "timezone": {"type": "string"}, "languages": {"type": "array", "items": {"enum": ["en", "fr", "es", "pt"]}},
                     "registration": {"type": "object", "properties": {
@@ -100,26 +140,22 @@ pub fn document() -> Value {
                         "code": {"type": "string"}, "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}}}}},
                 "NewEvent": {"type": "object", "additionalProperties": false,
                     "required": ["slug", "name", "starts_on", "ends_on", "timezone", "languages", "registration_opens_at", "registration_closes_at"],
-                    "properties": {
-                        "slug": {"type": "string"}, "name": {"type": "string"}, "names": {"type": "object"},
-                        "description": {"type": "string"}, "descriptions": {"type": "object"},
-                        "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
-                        "timezone": {"type": "string"}, "languages": {"type": "array", "items": {"type": "string"}},
-                        "registration_opens_at": {"type": "string", "format": "date-time"},
-                        "registration_closes_at": {"type": "string", "format": "date-time"},
-                        "capacity": {"type": ["integer", "null"], "minimum": 0},
-                        "default_country_capacity": {"type": ["integer", "null"], "minimum": 0},
-                        "reference_prefix": {"type": "string"}}},
+                    "properties": event_setup()},
+                "EventSetup": {"type": "object", "additionalProperties": false,
+                    "description": "An event's whole set-up, as it is created; the slug and the reference prefix may be left out, not changed",
+                    "required": ["name", "starts_on", "ends_on", "timezone", "languages", "registration_opens_at", "registration_closes_at"],
+                    "properties": event_setup()},
                 "Session": {"type": "object", "properties": {
                     "code": {"type": "string"}, "title": {"type": "string"}, "titles": {"type": "object"},
+                    "description": {"type": "string"}, "descriptions": {"type": "object"},
                     "kind": {"enum": ["plenary", "workshop"]}, "room": {"type": "string"},
                     "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
                     "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}},
-                "NewSession": {"type": "object", "additionalProperties": false, "required": ["code", "title", "starts_at", "ends_at"], "properties": {
-                    "code": {"type": "string"}, "title": {"type": "string"}, "titles": {"type": "object"},
-                    "kind": {"enum": ["plenary", "workshop"]}, "room": {"type": "string"}, "description": {"type": "string"},
-                    "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
-                    "capacity": {"type": ["integer", "null"], "minimum": 0}}},
+                "NewSession": {"type": "object", "additionalProperties": false, "required": ["code", "title", "starts_at", "ends_at"],
+                    "properties": session_setup()},
+                "SessionSetup": {"type": "object", "additionalProperties": false,
+                    "description": "A session's whole set-up, as it is created; the code may be left out, not changed",
+                    "required": ["title", "starts_at", "ends_at"], "properties": session_setup()},
                 "NewRegistration": {"type": "object", "additionalProperties": false, "required": ["given_name", "email", "country"], "properties": {
                     "given_name": {"type": "string"}, "family_name": {"type": "string"}, "email": {"type": "string"},
                     "country": {"type": "string"}, "organisation": {"type": "string"},
@@ -146,13 +182,20 @@ pub fn document() -> Value {
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI document"}}}},
             "/api/v1/events": {"post": {"summary": "Create an event", "security": secured, "requestBody": body("NewEvent"),
                 "responses": {"201": ok("The event", "Event"), "401": error_response("No valid token"), "403": error_response("Role too small"), "409": error_response("Slug taken"), "422": error_response("Invalid fields")}}},
-            "/api/v1/events/{slug}": {"get": {"summary": "An event with the places left", "parameters": [path_param("slug", "The event's slug")],
-                "responses": {"200": ok("The event", "Event"), "404": error_response("No such event")}}},
+            "/api/v1/events/{slug}": {
+                "get": {"summary": "An event with the places left", "parameters": [path_param("slug", "The event's slug")],
+                    "responses": {"200": ok("The event", "Event"), "404": error_response("No such event")}},
+                "put": {"summary": "Set an event up again (more places promote waiting delegates)", "security": secured,
+                    "parameters": [path_param("slug", "The event's slug")], "requestBody": body("EventSetup"),
+                    "responses": {"200": ok("The event", "Event"), "404": error_response("No such event"), "422": error_response("Invalid fields, or a capacity below the places taken")}}},
             "/api/v1/events/{slug}/countries/{code}": {"put": {"summary": "Set a country quota (raising it promotes waiting delegates)", "security": secured,
                 "parameters": [path_param("slug", "The event's slug"), path_param("code", "ISO 3166-1 alpha-2")], "requestBody": body("Capacity"),
                 "responses": {"200": {"description": "The quota"}, "422": error_response("Below the places taken, or invalid")}}},
             "/api/v1/events/{slug}/sessions": {"post": {"summary": "Create a session", "security": secured, "parameters": [path_param("slug", "The event's slug")],
                 "requestBody": body("NewSession"), "responses": {"201": ok("The session", "Session"), "409": error_response("Code taken"), "422": error_response("Invalid fields")}}},
+            "/api/v1/events/{slug}/sessions/{code}": {"put": {"summary": "Set a session up again (more seats promote waiting delegates)", "security": secured,
+                "parameters": [path_param("slug", "The event's slug"), path_param("code", "The session's code")], "requestBody": body("SessionSetup"),
+                "responses": {"200": ok("The session", "Session"), "404": error_response("No such event or session"), "422": error_response("Invalid fields, or fewer seats than are taken")}}},
             "/api/v1/events/{slug}/registrations": {
                 "post": {"summary": "Register a delegate", "parameters": [path_param("slug", "The event's slug"),
                         {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255}}],

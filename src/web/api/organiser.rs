@@ -5,22 +5,25 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::events::event_body;
+use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee};
-use crate::db::events::Event;
-use crate::db::{email_texts, organisers, outbox};
-use crate::domain::{CountryCode, Language};
+use crate::db::events::{self as events_store, Event, Session};
+use crate::db::{outbox, registrations as registrations_store};
+use crate::domain::CountryCode;
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
-use crate::mail::custom_text;
 use crate::registration;
+use crate::registration::admin::EmailTextChange;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::input::read_body;
 use crate::web::json_fields::JsonFields;
-use crate::web::organiser_input::{EventSetup, ListQuery, SessionSetup, event_by_slug};
+use crate::web::organiser_input::{
+    EmailTextSetup, EventSetup, ListQuery, SessionSetup, email_text_target, event_by_slug,
+};
 use crate::web::{AppError, AppState};
 
 async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
@@ -37,7 +40,7 @@ pub async fn create_event(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let setup = EventSetup::parse(&body)?;
+    let setup = EventSetup::parse(&body, None)?;
     let mut conn = state.pool.get().await?;
     let event = registration::admin::create_event(&mut conn, &setup.new_event(), auth.organiser.id)
         .await?
@@ -48,6 +51,34 @@ pub async fn create_event(
             ))
         })?;
     Ok(HttpResponse::Created().json(event_body(&event, &[], &[])))
+}
+
+/// `PUT /api/v1/events/{slug}`: the event's whole set-up, as it is created
+/// (the slug and the reference prefix may be left out, not changed); the
+/// event as `GET` shows it.
+pub async fn update_event(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let body = json_body(&state, payload).await?;
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &slug).await?;
+    let setup = EventSetup::parse(&body, Some(&event))?;
+    registration::admin::update_event(
+        &mut conn,
+        event.id,
+        &setup.new_event(),
+        auth.organiser.id,
+        Utc::now(),
+    )
+    .await?;
+    let event = event_by_slug(&mut conn, &slug).await?;
+    let sessions = events_store::sessions_of(&mut conn, event.id).await?;
+    let countries = events_store::country_quotas_of(&mut conn, event.id).await?;
+    Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
 }
 
 #[derive(Deserialize)]
@@ -103,9 +134,9 @@ pub async fn create_session(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let setup = SessionSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
+    let setup = SessionSetup::parse(&body, &event, None)?;
     let session = registration::admin::create_session(
         &mut conn,
         &setup.new_session(event.id),
@@ -113,17 +144,51 @@ pub async fn create_session(
     )
     .await?
     .ok_or_else(|| AppError::Duplicate(format!("the session `{}` exists", setup.code.as_str())))?;
-    Ok(HttpResponse::Created().json(json!({
-        "code": session.code,
-        "title": session.title,
-        "titles": session.titles,
-        "kind": session.kind,
-        "room": session.room,
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "capacity": session.capacity,
-        "remaining": session.remaining(),
-    })))
+    Ok(HttpResponse::Created().json(session_body(&session)))
+}
+
+#[derive(Deserialize)]
+pub struct SessionPath {
+    slug: String,
+    code: String,
+}
+
+async fn session_by_code(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    code: &str,
+) -> Result<Session, AppError> {
+    registrations_store::sessions_by_code(conn, event.id, &[code])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound("session"))
+}
+
+/// `PUT /api/v1/events/{slug}/sessions/{code}`: the session's whole
+/// set-up, as it is created (the code may be left out, not changed).
+pub async fn update_session(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<SessionPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    auth.require(Role::Organiser)?;
+    let body = json_body(&state, payload).await?;
+    let mut conn = state.pool.get().await?;
+    let event = event_by_slug(&mut conn, &path.slug).await?;
+    let session = session_by_code(&mut conn, &event, &path.code).await?;
+    let setup = SessionSetup::parse(&body, &event, Some(&session))?;
+    registration::admin::update_session(
+        &mut conn,
+        &event,
+        session.id,
+        &setup.new_session(event.id),
+        auth.organiser.id,
+    )
+    .await?;
+    let session = session_by_code(&mut conn, &event, &session.code).await?;
+    Ok(HttpResponse::Ok().json(session_body(&session)))
 }
 
 fn attendee_json(attendee: &Attendee) -> serde_json::Value {
@@ -316,29 +381,6 @@ pub struct EmailTextPath {
     language: String,
 }
 
-const EMAIL_KINDS: &[&str] = &[
-    "confirmation",
-    "waitlisted",
-    "promoted",
-    "sessions_changed",
-    "cancelled",
-];
-
-/// Checks the path of an email text against the event: a kind organisers
-/// may reword and one of the event's languages.
-fn email_text_target(event: &Event, path: &EmailTextPath) -> Result<Language, AppError> {
-    if !EMAIL_KINDS.contains(&path.kind.as_str()) {
-        return Err(AppError::field(
-            "kind",
-            format!("must be one of {}", EMAIL_KINDS.join(", ")),
-        ));
-    }
-    Language::parse(&path.language)
-        .ok()
-        .filter(|language| event.languages.iter().any(|code| code == language.code()))
-        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
-}
-
 /// `PUT /api/v1/events/{slug}/email-texts/{kind}/{language}` with
 /// `{"subject": …, "body": …}`: the organiser's own wording, with
 /// placeholders such as `{given_name}`; unknown placeholders are refused.
@@ -350,42 +392,23 @@ pub async fn put_email_text(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut fields = JsonFields::new(&body, &["subject", "body"])?;
-    let subject = fields.text("subject");
-    let text = fields.text("body");
-    for (field, value) in [("subject", subject), ("body", text)] {
-        if let Some(Err(error)) = value.map(custom_text::check) {
-            fields.error(field, error.to_string());
-        }
-    }
-    fields.finish()?;
-    let (Some(subject), Some(text)) = (subject, text) else {
-        return Err(AppError::field("body", "is incomplete"));
-    };
+    let text = EmailTextSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path)?;
-    email_texts::upsert(
-        &mut conn,
-        event.id,
-        &path.kind,
-        language.code(),
-        subject,
-        text,
-    )
-    .await?;
-    organisers::audit(
-        &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "email_text.set",
-        json!({"kind": path.kind, "language": language.code()}),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(
-        json!({"kind": path.kind, "language": language.code(), "subject": subject, "body": text}),
-    ))
+    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let change = EmailTextChange {
+        kind: &path.kind,
+        language: language.code(),
+        subject: text.subject,
+        body: text.body,
+    };
+    registration::admin::set_email_text(&mut conn, event.id, &change, auth.organiser.id).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "kind": path.kind,
+        "language": language.code(),
+        "subject": text.subject,
+        "body": text.body,
+    })))
 }
 
 /// `DELETE /api/v1/events/{slug}/email-texts/{kind}/{language}`: back to
@@ -398,18 +421,17 @@ pub async fn delete_email_text(
     auth.require(Role::Organiser)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path)?;
-    if !email_texts::delete(&mut conn, event.id, &path.kind, language.code()).await? {
-        return Err(AppError::NotFound("email text"));
-    }
-    organisers::audit(
+    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let reset = registration::admin::reset_email_text(
         &mut conn,
-        Some(auth.organiser.id),
-        Some(event.id),
-        None,
-        "email_text.delete",
-        json!({"kind": path.kind, "language": language.code()}),
+        event.id,
+        &path.kind,
+        language.code(),
+        auth.organiser.id,
     )
     .await?;
+    if !reset {
+        return Err(AppError::NotFound("email text"));
+    }
     Ok(HttpResponse::NoContent().finish())
 }

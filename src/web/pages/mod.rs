@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use self::csrf::CsrfToken;
 use crate::domain::Language;
 use crate::i18n::{self, negotiate};
+use crate::web::query::query_string;
 use crate::web::{AppError, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -141,6 +142,21 @@ impl Visitor {
         csrf::verify(self.csrf_cookie.as_deref(), form.get(csrf::FIELD))
     }
 
+    /// This page in `language`: the same path and query (a list keeps its
+    /// filters), with `lang` set. Only a path on this site is written back:
+    /// one a browser would read as another site's (`//host`, `/\host`)
+    /// gives the home page instead.
+    fn in_language(&self, language: Language) -> String {
+        let mut pairs: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .filter(|(name, _)| name != "lang")
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        pairs.push(("lang", language.code()));
+        format!("{}?{}", same_site_path(&self.path), query_string(&pairs))
+    }
+
     /// The frame of a page: its title and the links to the same page in
     /// the other `offered` languages.
     pub fn layout(&self, language: Language, title: String, offered: &[Language]) -> Layout {
@@ -158,7 +174,7 @@ impl Visitor {
                 .map(|&other| LanguageLink {
                     code: other.code(),
                     name: i18n::language_name(other),
-                    href: format!("{}?lang={}", self.path, other.code()),
+                    href: self.in_language(other),
                     current: other == language,
                 })
                 .collect(),
@@ -192,6 +208,16 @@ impl Visitor {
                 .finish(),
         )
     }
+}
+
+/// `path` if a browser reads it as a path of this site, else `/`: it must
+/// start with one `/` (`//host` and `/\host` name another host) and hold
+/// no blank or control character, which browsers drop before reading it.
+fn same_site_path(path: &str) -> &str {
+    let on_this_site = path.starts_with('/')
+        && !path[1..].starts_with(['/', '\\'])
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control());
+    if on_this_site { path } else { "/" }
 }
 
 /// An HTML answer being put together.
@@ -303,7 +329,32 @@ pub struct LanguageLink {
 mod tests {
     use std::path::Path;
 
+    use super::same_site_path;
     use crate::i18n::MESSAGE_IDS;
+
+    /// The switcher writes the page's own path back into a link: never one
+    /// that leads off the site.
+    #[test]
+    fn only_paths_of_this_site_are_written_back() {
+        for path in [
+            "/",
+            "/admin/events/lima-1997/registrations",
+            "/r/abc%2F%2Fdef",
+        ] {
+            assert_eq!(same_site_path(path), path);
+        }
+        for path in [
+            "//evil.example/admin",
+            "/\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/\t/evil.example",
+            "/ /evil.example",
+            "",
+        ] {
+            assert_eq!(same_site_path(path), "/", "{path:?}");
+        }
+    }
 
     /// The literal message ids that `source` passes to `.t(`, `.t1(` or
     /// `.t2(`, which may sit on the next line after rustfmt.

@@ -35,6 +35,9 @@ pub fn places_left(tr: &Tr, remaining: Option<i32>) -> String {
 pub struct SessionLine {
     pub code: String,
     pub title: String,
+    /// What the organisers say about it, in the page's language if they
+    /// wrote it in that language; often empty.
+    pub description: String,
     /// "Workshop · Room: B12".
     pub details: String,
     pub slot: String,
@@ -59,6 +62,7 @@ impl SessionLine {
         SessionLine {
             code: session.code.clone(),
             title: session.title_in(language.code()).to_owned(),
+            description: session.description_in(language.code()).to_owned(),
             details,
             slot: i18n::format_session_slot(language, session.starts_at, session.ends_at, zone),
             places: places_left(tr, remaining),
