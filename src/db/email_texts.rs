@@ -31,11 +31,11 @@ pub async fn find(
 }
 
 /// Every wording the organisers wrote for an event.
-pub async fn of_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
+pub async fn of_event(mut conn: &AsyncPgConnection, event_id: Uuid) -> QueryResult<Vec<EmailText>> {
     email_texts::table
         .filter(email_texts::event_id.eq(event_id))
         .select(EmailText::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

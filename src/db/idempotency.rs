@@ -19,7 +19,7 @@ pub struct UsedKey {
 
 /// The keys among `keys` that the event has seen already.
 pub async fn find_used(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
     keys: &[&str],
 ) -> QueryResult<Vec<UsedKey>> {
@@ -34,7 +34,7 @@ pub async fn find_used(
             idempotency_keys::request_hash,
             idempotency_keys::response_body,
         ))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     Ok(rows
         .into_iter()
@@ -56,7 +56,7 @@ pub struct NewRecord<'a> {
 
 /// Records the answers of several requests with one statement.
 pub async fn record_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
     records: Vec<NewRecord<'_>>,
 ) -> QueryResult<()> {
@@ -77,7 +77,7 @@ pub async fn record_many(
         .collect();
     diesel::insert_into(idempotency_keys::table)
         .values(rows)
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

@@ -54,7 +54,7 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail<'_>) -> Quer
 
 /// Writes several emails with one statement.
 pub async fn enqueue_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     emails: &[NewEmail<'_>],
 ) -> QueryResult<()> {
     if emails.is_empty() {
@@ -62,7 +62,7 @@ pub async fn enqueue_many(
     }
     diesel::insert_into(email_outbox::table)
         .values(emails)
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

@@ -99,7 +99,7 @@ pub async fn lock_country_quota(
 
 /// Locks sessions in id order (the global lock order).
 pub async fn lock_sessions(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     ids: &[Uuid],
 ) -> QueryResult<Vec<Session>> {
     if ids.is_empty() {
@@ -110,7 +110,7 @@ pub async fn lock_sessions(
         .order(sessions::id.asc())
         .for_no_key_update()
         .select(Session::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 
@@ -425,28 +425,31 @@ pub struct EmailCheck {
 /// `lower`, so two emails of one batch collide exactly when the index
 /// would refuse the second.
 pub async fn check_emails(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
     emails: &[&str],
 ) -> QueryResult<Vec<EmailCheck>> {
+    // One index probe per email (LATERAL … LIMIT 1): a correlated EXISTS
+    // may be planned as a hash of every live registration of the event,
+    // which grows with the event during the rush.
     diesel::sql_query(
-        "SELECT lower(b.email) AS folded, \
-                EXISTS (SELECT 1 FROM registrations r \
-                        WHERE r.event_id = $1 AND r.status <> 'cancelled' \
-                          AND lower(r.email) = lower(b.email)) AS taken \
+        "SELECT lower(b.email) AS folded, t.found IS NOT NULL AS taken \
          FROM unnest($2::text[]) WITH ORDINALITY AS b(email, i) \
+         LEFT JOIN LATERAL (SELECT 1 AS found FROM registrations r \
+                            WHERE r.event_id = $1 AND r.status <> 'cancelled' \
+                              AND lower(r.email) = lower(b.email) LIMIT 1) t ON true \
          ORDER BY b.i",
     )
     .bind::<diesel::sql_types::Uuid, _>(event_id)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(emails)
-    .load(conn)
+    .load(&mut conn)
     .await
 }
 
 /// Creates the missing quota rows of these countries with the event's
 /// default quota, then locks all of them (`codes` sorted: the lock order).
 pub async fn lock_country_quotas(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event: &Event,
     codes: &[&str],
 ) -> QueryResult<Vec<CountryQuota>> {
@@ -467,7 +470,7 @@ pub async fn lock_country_quotas(
     diesel::insert_into(country_quotas::table)
         .values(rows)
         .on_conflict_do_nothing()
-        .execute(conn)
+        .execute(&mut conn)
         .await?;
     country_quotas::table
         .filter(country_quotas::event_id.eq(event.id))
@@ -475,7 +478,7 @@ pub async fn lock_country_quotas(
         .order(country_quotas::country_code.asc())
         .for_no_key_update()
         .select(CountryQuota::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 
@@ -486,13 +489,13 @@ struct Drawn {
 }
 
 /// `count` places in the waiting lists, ascending.
-pub async fn next_queue_seqs(conn: &mut AsyncPgConnection, count: usize) -> QueryResult<Vec<i64>> {
+pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: usize) -> QueryResult<Vec<i64>> {
     let count = i32::try_from(count).map_err(|_| diesel::result::Error::RollbackTransaction)?;
     let mut drawn: Vec<i64> = diesel::sql_query(
         "SELECT nextval('registration_queue_seq') AS seq FROM generate_series(1, $1)",
     )
     .bind::<diesel::sql_types::Integer, _>(count)
-    .load::<Drawn>(conn)
+    .load::<Drawn>(&mut conn)
     .await?
     .into_iter()
     .map(|row| row.seq)
@@ -503,7 +506,7 @@ pub async fn next_queue_seqs(conn: &mut AsyncPgConnection, count: usize) -> Quer
 
 /// Takes `count` places of the event at once, if all of them are free.
 pub async fn take_event_places(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
     count: i32,
 ) -> QueryResult<bool> {
@@ -514,7 +517,7 @@ pub async fn take_event_places(
                 .or((events::taken + count).nullable().le(events::capacity)),
         )
         .set(events::taken.eq(events::taken + count))
-        .execute(conn)
+        .execute(&mut conn)
         .await?;
     Ok(changed == 1)
 }
@@ -522,7 +525,7 @@ pub async fn take_event_places(
 /// Takes places in several countries' quotas, `(country, count)` each; true
 /// only if every country had room for its count.
 pub async fn take_country_places_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
     takes: &[(&str, i32)],
 ) -> QueryResult<bool> {
@@ -539,7 +542,7 @@ pub async fn take_country_places_many(
     .bind::<diesel::sql_types::Uuid, _>(event_id)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(codes)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(counts)
-    .execute(conn)
+    .execute(&mut conn)
     .await?;
     Ok(changed == takes.len())
 }
@@ -547,7 +550,7 @@ pub async fn take_country_places_many(
 /// Takes seats in several sessions, `(session, count)` each; true only if
 /// every session had room for its count.
 pub async fn take_seats_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     takes: &[(Uuid, i32)],
 ) -> QueryResult<bool> {
     if takes.is_empty() {
@@ -561,7 +564,7 @@ pub async fn take_seats_many(
     )
     .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(counts)
-    .execute(conn)
+    .execute(&mut conn)
     .await?;
     Ok(changed == takes.len())
 }
@@ -576,7 +579,7 @@ struct Waiting {
 
 /// How many registrations of the event wait, per country.
 pub async fn waiting_by_country(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_id: Uuid,
 ) -> QueryResult<Vec<(String, i64)>> {
     let rows = diesel::sql_query(
@@ -584,7 +587,7 @@ pub async fn waiting_by_country(
          WHERE event_id = $1 AND status = 'waitlisted' GROUP BY country_code",
     )
     .bind::<diesel::sql_types::Uuid, _>(event_id)
-    .load::<Waiting>(conn)
+    .load::<Waiting>(&mut conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -593,18 +596,18 @@ pub async fn waiting_by_country(
 }
 
 pub async fn insert_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     registrations: &[NewRegistration<'_>],
 ) -> QueryResult<Vec<Registration>> {
     diesel::insert_into(registrations::table)
         .values(registrations)
         .returning(Registration::as_returning())
-        .get_results(conn)
+        .get_results(&mut conn)
         .await
 }
 
 pub async fn insert_choices(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     choices: &[NewChoice<'_>],
 ) -> QueryResult<()> {
     if choices.is_empty() {
@@ -612,7 +615,7 @@ pub async fn insert_choices(
     }
     diesel::insert_into(registration_sessions::table)
         .values(choices)
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

@@ -142,6 +142,12 @@ struct Decision<'r> {
 /// idempotency keys) inside the caller's transaction. The outer error is
 /// the batch's: nothing of it may be committed. The inner ones are each
 /// request's own (closed, duplicate, reused key) and leave nothing behind.
+///
+/// After the event lock, the statements go in three pipelined rounds
+/// (diesel-async sends a round's statements without waiting for each
+/// answer; the server runs them in order): what the decisions need, then
+/// the counters and the registrations, then what refers to the
+/// registrations.
 pub(super) async fn register_all(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
@@ -157,15 +163,13 @@ pub(super) async fn register_all(
             *result = Some(Err(RegistrationError::Closed));
         }
     }
-    refuse_duplicates(conn, &event, requests, &mut results).await?;
-
-    let admitted: Vec<usize> = (0..requests.len())
+    let open: Vec<usize> = (0..requests.len())
         .filter(|&index| results[index].is_none())
         .collect();
-    if !admitted.is_empty() {
-        let settled = settle(conn, &event, requests, &admitted).await?;
-        for (index, registered) in admitted.into_iter().zip(settled) {
-            results[index] = Some(Ok(registered));
+    if !open.is_empty() {
+        let settled = settle(conn, &event, requests, &open).await?;
+        for (index, result) in open.into_iter().zip(settled) {
+            results[index] = Some(result);
         }
     }
     Ok(results
@@ -187,6 +191,9 @@ async fn replay_used_keys(
         .filter_map(|request| request.idempotency_key.as_ref())
         .map(|key| key.key.as_str())
         .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
     for used in idempotency::find_used(conn, event.id, &keys).await? {
         for (request, result) in requests.iter().zip(results.iter_mut()) {
             let Some(key) = &request.idempotency_key else {
@@ -210,68 +217,88 @@ async fn replay_used_keys(
     Ok(())
 }
 
-/// Refuses a request whose email a live registration of the event has
-/// already, or an earlier request of the same batch.
-async fn refuse_duplicates(
-    conn: &mut AsyncPgConnection,
+/// What a batch reads under the event lock before deciding.
+struct Reads {
+    emails: Vec<store::EmailCheck>,
+    countries: Vec<CountryQuota>,
+    sessions: Vec<Session>,
+    waiting: Vec<(String, i64)>,
+    texts: Vec<EmailText>,
+    queue_seqs: Vec<i64>,
+}
+
+/// One pipelined round: the open requests' emails, their countries' and
+/// sessions' rows (locked), the waiting lists' lengths, the organisers'
+/// email wording and a place in the queue for each. Countries and sessions
+/// of requests that turn out to be duplicates are locked too, and their
+/// queue places are left unused: both harmless.
+async fn read_for_batch(
+    conn: &AsyncPgConnection,
     event: &Event,
     requests: &[&Request],
-    results: &mut [Option<Result<Registered, RegistrationError>>],
-) -> Result<(), RegistrationError> {
-    let open: Vec<usize> = (0..requests.len())
-        .filter(|&index| results[index].is_none())
-        .collect();
-    if open.is_empty() {
-        return Ok(());
-    }
+    open: &[usize],
+) -> Result<Reads, RegistrationError> {
     let emails: Vec<&str> = open
         .iter()
         .map(|&index| requests[index].applicant.email.as_str())
         .collect();
-    let checks = store::check_emails(conn, event.id, &emails).await?;
-    let mut seen = HashSet::new();
-    for (index, check) in open.into_iter().zip(checks) {
-        if check.taken || !seen.insert(check.folded) {
-            results[index] = Some(Err(RegistrationError::Duplicate));
-        }
-    }
-    Ok(())
-}
-
-/// Decides, then writes, the registrations of `admitted` (indexes into
-/// `requests`, in arrival order); returns their answers in that order.
-async fn settle(
-    conn: &mut AsyncPgConnection,
-    event: &Event,
-    requests: &[&Request],
-    admitted: &[usize],
-) -> Result<Vec<Registered>, RegistrationError> {
     // Lock order: countries by code, then sessions by id.
-    let mut codes: Vec<&str> = admitted
+    let mut codes: Vec<&str> = open
         .iter()
         .map(|&index| requests[index].applicant.country.as_str())
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    let countries = store::lock_country_quotas(conn, event, &codes).await?;
-    let mut session_ids: Vec<Uuid> = admitted
+    let mut session_ids: Vec<Uuid> = open
         .iter()
         .flat_map(|&index| requests[index].sessions.iter().map(|session| session.id))
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
-    let sessions = store::lock_sessions(conn, &session_ids).await?;
+    let (emails, countries, sessions, waiting, texts, queue_seqs) = tokio::join!(
+        store::check_emails(conn, event.id, &emails),
+        store::lock_country_quotas(conn, event, &codes),
+        store::lock_sessions(conn, &session_ids),
+        store::waiting_by_country(conn, event.id),
+        email_texts::of_event(conn, event.id),
+        store::next_queue_seqs(conn, open.len()),
+    );
+    Ok(Reads {
+        emails: emails?,
+        countries: countries?,
+        sessions: sessions?,
+        waiting: waiting?,
+        texts: texts?,
+        queue_seqs: queue_seqs?,
+    })
+}
 
-    let before = Counts::new(event, countries, sessions);
-    let (decisions, after) = decide(&before, requests, admitted)?;
-    take_places(conn, event.id, &before, &after).await?;
+/// Decides, then writes, the registrations of `open` (indexes into
+/// `requests`, in arrival order); returns their answers in that order: a
+/// duplicate email is refused, the others are registered.
+async fn settle(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    requests: &[&Request],
+    open: &[usize],
+) -> Result<Vec<Result<Registered, RegistrationError>>, RegistrationError> {
+    let conn: &AsyncPgConnection = conn;
+    let reads = read_for_batch(conn, event, requests, open).await?;
 
-    let positions = if decisions.iter().any(|decision| !decision.confirmed) {
-        waiting_positions(conn, event.id, &decisions).await?
-    } else {
-        vec![None; decisions.len()]
-    };
-    let queue_seqs = store::next_queue_seqs(conn, decisions.len()).await?;
+    // A live registration of the event, or an earlier request of the same
+    // batch, has the email already.
+    let mut seen = HashSet::new();
+    let admitted: Vec<usize> = open
+        .iter()
+        .zip(&reads.emails)
+        .filter(|(_, check)| !check.taken && seen.insert(check.folded.as_str()))
+        .map(|(&index, _)| index)
+        .collect();
+
+    let before = Counts::new(event, reads.countries, reads.sessions);
+    let (decisions, after) = decide(&before, requests, &admitted)?;
+    let positions = waiting_positions(reads.waiting, &decisions);
+    let queue_seqs = &reads.queue_seqs[..decisions.len()];
     let prefix = ReferencePrefix::parse(&event.reference_prefix)
         .map_err(|_| DieselError::RollbackTransaction)?;
     let references: Vec<Reference> = queue_seqs
@@ -312,18 +339,21 @@ async fn settle(
             }
         })
         .collect();
-    let inserted = store::insert_many(conn, &rows)
-        .await
-        .map_err(|error| match error {
-            // Only possible if a live registration was written without the
-            // event lock; the batch is then retried one by one.
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info)
-                if info.constraint_name() == Some("registrations_live_email_key") =>
-            {
-                RegistrationError::Duplicate
-            }
-            other => other.into(),
-        })?;
+    let (took, inserted) = tokio::join!(
+        take_places(conn, event.id, &before, &after),
+        store::insert_many(conn, &rows),
+    );
+    took?;
+    let inserted = inserted.map_err(|error| match error {
+        // Only possible if a live registration was written without the
+        // event lock; the batch is then retried one by one.
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info)
+            if info.constraint_name() == Some("registrations_live_email_key") =>
+        {
+            RegistrationError::Duplicate
+        }
+        other => other.into(),
+    })?;
     let mut by_id: HashMap<Uuid, Registration> = inserted
         .into_iter()
         .map(|registration| (registration.id, registration))
@@ -345,9 +375,7 @@ async fn settle(
             })
         })
         .collect();
-    store::insert_choices(conn, &choices).await?;
-
-    let texts = email_texts::of_event(conn, event.id).await?;
+    let texts = reads.texts;
     let mut answers = Vec::with_capacity(decisions.len());
     for ((decision, registration), (token, position)) in decisions
         .into_iter()
@@ -391,7 +419,6 @@ async fn settle(
         .iter()
         .map(|answer| outbox_row(answer.kind, &answer.view.registration, &answer.email))
         .collect();
-    outbox::enqueue_many(conn, &emails).await?;
 
     let records: Vec<NewRecord> = answers
         .iter()
@@ -408,14 +435,28 @@ async fn settle(
             })
         })
         .collect();
-    idempotency::record_many(conn, event.id, records).await?;
+    let (chosen, queued, recorded) = tokio::join!(
+        store::insert_choices(conn, &choices),
+        outbox::enqueue_many(conn, &emails),
+        idempotency::record_many(conn, event.id, records),
+    );
+    chosen?;
+    queued?;
+    recorded?;
 
-    Ok(answers
-        .into_iter()
-        .map(|answer| Registered {
-            view: answer.view,
-            token: answer.token.as_str().to_owned(),
-            replayed: false,
+    let mut registered = answers.into_iter().map(|answer| Registered {
+        view: answer.view,
+        token: answer.token.as_str().to_owned(),
+        replayed: false,
+    });
+    Ok(open
+        .iter()
+        .map(|index| {
+            if admitted.contains(index) {
+                registered.next().ok_or(RegistrationError::Stopped)
+            } else {
+                Err(RegistrationError::Duplicate)
+            }
         })
         .collect())
 }
@@ -526,18 +567,15 @@ fn decide<'r>(
 }
 
 /// Moves the counters from `before` to `after` with one guarded statement
-/// per table. A guard that refuses means the decisions were wrong: the
-/// whole batch is rolled back.
+/// per table, pipelined. A guard that refuses means the decisions were
+/// wrong: the whole batch is rolled back.
 async fn take_places(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     event_id: Uuid,
     before: &Counts,
     after: &Counts,
 ) -> Result<(), RegistrationError> {
     let event_places = after.event.taken - before.event.taken;
-    if event_places > 0 && !store::take_event_places(conn, event_id, event_places).await? {
-        return Err(DieselError::RollbackTransaction.into());
-    }
     let mut country_places: Vec<(&str, i32)> = after
         .countries
         .values()
@@ -548,9 +586,6 @@ async fn take_places(
         .filter(|(_, count)| *count > 0)
         .collect();
     country_places.sort_unstable();
-    if !store::take_country_places_many(conn, event_id, &country_places).await? {
-        return Err(DieselError::RollbackTransaction.into());
-    }
     let mut seats: Vec<(Uuid, i32)> = after
         .sessions
         .values()
@@ -563,28 +598,33 @@ async fn take_places(
         .filter(|(_, count)| *count > 0)
         .collect();
     seats.sort_unstable();
-    if !store::take_seats_many(conn, &seats).await? {
-        return Err(DieselError::RollbackTransaction.into());
+    let (event_took, countries_took, seats_took) = tokio::join!(
+        async {
+            if event_places > 0 {
+                store::take_event_places(conn, event_id, event_places).await
+            } else {
+                Ok(true)
+            }
+        },
+        store::take_country_places_many(conn, event_id, &country_places),
+        store::take_seats_many(conn, &seats),
+    );
+    if event_took? && countries_took? && seats_took? {
+        Ok(())
+    } else {
+        Err(DieselError::RollbackTransaction.into())
     }
-    Ok(())
 }
 
 /// Each waiting newcomer's 1-based place in the queue that holds it back:
 /// its country's when the country is full, the event's otherwise (as
 /// `store::waitlist_position` counts it later). Everyone already waiting
 /// is ahead of the batch.
-async fn waiting_positions(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    decisions: &[Decision<'_>],
-) -> Result<Vec<Option<i64>>, RegistrationError> {
-    let by_country: HashMap<String, i64> = store::waiting_by_country(conn, event_id)
-        .await?
-        .into_iter()
-        .collect();
+fn waiting_positions(waiting: Vec<(String, i64)>, decisions: &[Decision<'_>]) -> Vec<Option<i64>> {
+    let by_country: HashMap<String, i64> = waiting.into_iter().collect();
     let mut in_event: i64 = by_country.values().sum();
     let mut in_country = by_country;
-    Ok(decisions
+    decisions
         .iter()
         .map(|decision| {
             if decision.confirmed {
@@ -600,7 +640,7 @@ async fn waiting_positions(
                 in_event
             })
         })
-        .collect())
+        .collect()
 }
 
 async fn replay(

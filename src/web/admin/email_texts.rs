@@ -56,9 +56,9 @@ struct KindRow {
 }
 
 /// `GET /admin/events/{slug}/email-texts`
-pub async fn list(EventPage(admin, event, mut conn): EventPage) -> Result<HttpResponse, AppError> {
+pub async fn list(EventPage(admin, event, conn): EventPage) -> Result<HttpResponse, AppError> {
     admin.require_organiser()?;
-    let own = email_texts::of_event(&mut conn, event.id).await?;
+    let own = email_texts::of_event(&conn, event.id).await?;
     let tr = admin.tr;
     let languages: Vec<Language> = event
         .languages
