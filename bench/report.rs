@@ -630,11 +630,12 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
          traffic, the 57 others share the rest; each attempt chooses 2 or 3 sessions in different time slots \
          (so no 422 for overlaps). The event sells out early and the rest of the attempts end on a waiting \
          list (still a 201 and an email): both paths are measured. The pgbench columns run \
-         bench/pgbench/register.sql — Rencontre's statements one for one (event lock, country row \
-         insert-or-lock, guarded UPDATEs, nextval, the registration, the session locks, seats and choices, the \
-         view, the rendered email into the outbox) — on a copy of the same event with the same random \
-         choices, `-M prepared`, once with as many connections as Rencontre has clients and once with as many \
-         as its pool has ({pool_size}).\n",
+         bench/pgbench/register.sql — the statements Rencontre sends for a batch of one, one for one (event \
+         lock, email check, country row insert-or-lock, session locks, guarded counter UPDATEs, waiting-list \
+         count, queue place, the registration and its choices, the organisers' wording, the rendered email \
+         into the outbox), one registration per transaction, which is what Rencontre would do without group \
+         commit — on a copy of the same event with the same random choices, `-M prepared`, once with as many \
+         connections as Rencontre has clients and once with as many as its pool has ({pool_size}).\n",
         thousands(attempts),
         run.text("layout.rush"),
     );
@@ -1033,7 +1034,8 @@ fn reads_section(
     let page_status = run.text("s3.page_status");
     let _ = writeln!(
         md,
-        "{} readers GET the public event (three queries and a JSON or HTML rendering per request) while {} \
+        "{} readers GET the public event (served from the process's copy of the event, re-read from the database \
+         at most once a second; the page rendered once per language and copy) while {} \
          registration clients run a rush of {} attempts on the same event, then the readers alone for {} s \
          per page. {}\n",
         run.text("param.CLIENTS"),
