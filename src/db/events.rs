@@ -28,6 +28,8 @@ pub struct Event {
     pub default_country_capacity: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Registrations on the waiting list, kept by a trigger.
+    pub waiting: i32,
 }
 
 impl Event {
@@ -129,6 +131,8 @@ pub struct CountryQuota {
     pub capacity: Option<i32>,
     pub taken: i32,
     pub explicit: bool,
+    /// Registrations of this country on the waiting list, kept by a trigger.
+    pub waiting: i32,
 }
 
 impl CountryQuota {

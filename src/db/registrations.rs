@@ -569,32 +569,6 @@ pub async fn take_seats_many(
     Ok(changed == takes.len())
 }
 
-#[derive(QueryableByName)]
-struct Waiting {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    country_code: String,
-    #[diesel(sql_type = BigInt)]
-    waiting: i64,
-}
-
-/// How many registrations of the event wait, per country.
-pub async fn waiting_by_country(
-    mut conn: &AsyncPgConnection,
-    event_id: Uuid,
-) -> QueryResult<Vec<(String, i64)>> {
-    let rows = diesel::sql_query(
-        "SELECT country_code::text AS country_code, count(*) AS waiting FROM registrations \
-         WHERE event_id = $1 AND status = 'waitlisted' GROUP BY country_code",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(event_id)
-    .load::<Waiting>(&mut conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| (row.country_code, row.waiting))
-        .collect())
-}
-
 pub async fn insert_many(
     mut conn: &AsyncPgConnection,
     registrations: &[NewRegistration<'_>],

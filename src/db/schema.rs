@@ -42,6 +42,7 @@ diesel::table! {
         capacity -> Nullable<Int4>,
         taken -> Int4,
         explicit -> Bool,
+        waiting -> Int4,
     }
 }
 
@@ -96,6 +97,7 @@ diesel::table! {
         default_country_capacity -> Nullable<Int4>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        waiting -> Int4,
     }
 }
 

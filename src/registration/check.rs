@@ -34,6 +34,26 @@ const CHECKS: &[(&str, &str)] = &[
          HAVING q.taken <> count(r.id) OR q.taken > coalesce(q.capacity, q.taken)",
     ),
     (
+        "event waiting-list counters equal their waiting registrations",
+        "SELECT format('event %s: waiting %s, waitlisted %s', e.slug, e.waiting,
+                       count(r.id)) AS line
+           FROM events e
+           LEFT JOIN registrations r ON r.event_id = e.id AND r.status = 'waitlisted'
+          GROUP BY e.id
+         HAVING e.waiting <> count(r.id)",
+    ),
+    (
+        "country waiting-list counters equal their waiting registrations",
+        "SELECT format('event %s, country %s: waiting %s, waitlisted %s', e.slug,
+                       q.country_code, q.waiting, count(r.id)) AS line
+           FROM country_quotas q
+           JOIN events e ON e.id = q.event_id
+           LEFT JOIN registrations r ON r.event_id = q.event_id
+                AND r.country_code = q.country_code AND r.status = 'waitlisted'
+          GROUP BY e.slug, q.event_id, q.country_code
+         HAVING q.waiting <> count(r.id)",
+    ),
+    (
         "session counters equal their seated choices and fit the room",
         "SELECT format('session %s: taken %s, seated %s, capacity %s', s.code, s.taken,
                        count(c.registration_id), coalesce(s.capacity::text, 'unlimited')) AS line

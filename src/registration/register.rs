@@ -222,14 +222,13 @@ struct Reads {
     emails: Vec<store::EmailCheck>,
     countries: Vec<CountryQuota>,
     sessions: Vec<Session>,
-    waiting: Vec<(String, i64)>,
     texts: Vec<EmailText>,
     queue_seqs: Vec<i64>,
 }
 
 /// One pipelined round: the open requests' emails, their countries' and
-/// sessions' rows (locked), the waiting lists' lengths, the organisers'
-/// email wording and a place in the queue for each. Countries and sessions
+/// sessions' rows (locked, the countries with their waiting lists'
+/// lengths), the organisers' email wording and a place in the queue for each. Countries and sessions
 /// of requests that turn out to be duplicates are locked too, and their
 /// queue places are left unused: both harmless.
 async fn read_for_batch(
@@ -255,11 +254,10 @@ async fn read_for_batch(
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
-    let (emails, countries, sessions, waiting, texts, queue_seqs) = tokio::join!(
+    let (emails, countries, sessions, texts, queue_seqs) = tokio::join!(
         store::check_emails(conn, event.id, &emails),
         store::lock_country_quotas(conn, event, &codes),
         store::lock_sessions(conn, &session_ids),
-        store::waiting_by_country(conn, event.id),
         email_texts::of_event(conn, event.id),
         store::next_queue_seqs(conn, open.len()),
     );
@@ -267,7 +265,6 @@ async fn read_for_batch(
         emails: emails?,
         countries: countries?,
         sessions: sessions?,
-        waiting: waiting?,
         texts: texts?,
         queue_seqs: queue_seqs?,
     })
@@ -297,7 +294,7 @@ async fn settle(
 
     let before = Counts::new(event, reads.countries, reads.sessions);
     let (decisions, after) = decide(&before, requests, &admitted)?;
-    let positions = waiting_positions(reads.waiting, &decisions);
+    let positions = waiting_positions(event, &before, &decisions);
     let queue_seqs = &reads.queue_seqs[..decisions.len()];
     let prefix = ReferencePrefix::parse(&event.reference_prefix)
         .map_err(|_| DieselError::RollbackTransaction)?;
@@ -620,10 +617,17 @@ async fn take_places(
 /// its country's when the country is full, the event's otherwise (as
 /// `store::waitlist_position` counts it later). Everyone already waiting
 /// is ahead of the batch.
-fn waiting_positions(waiting: Vec<(String, i64)>, decisions: &[Decision<'_>]) -> Vec<Option<i64>> {
-    let by_country: HashMap<String, i64> = waiting.into_iter().collect();
-    let mut in_event: i64 = by_country.values().sum();
-    let mut in_country = by_country;
+fn waiting_positions(
+    event: &Event,
+    before: &Counts,
+    decisions: &[Decision<'_>],
+) -> Vec<Option<i64>> {
+    let mut in_event = i64::from(event.waiting);
+    let mut in_country: HashMap<&str, i64> = before
+        .countries
+        .values()
+        .map(|country| (country.country_code.as_str(), i64::from(country.waiting)))
+        .collect();
     decisions
         .iter()
         .map(|decision| {
@@ -632,7 +636,7 @@ fn waiting_positions(waiting: Vec<(String, i64)>, decisions: &[Decision<'_>]) ->
             }
             let code = decision.request.applicant.country.as_str();
             in_event += 1;
-            let country = in_country.entry(code.to_owned()).or_default();
+            let country = in_country.entry(code).or_default();
             *country += 1;
             Some(if decision.country_full {
                 *country

@@ -683,3 +683,75 @@ async fn too_many_registrations_from_one_address_are_refused_with_retry_after() 
         3
     );
 }
+
+#[tokio::test]
+async fn waiting_list_lengths_follow_every_write_and_check_notices_a_wrong_one() {
+    use diesel_async::RunQueryDsl;
+
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(2),
+            countries: vec![("SN", 1)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    // SN: one place, then two waiting on the country's list; PE: one place
+    // (the event's last), then one waiting on the event's list.
+    for (n, country) in [(0, "SN"), (1, "SN"), (2, "SN"), (3, "PE"), (4, "PE")] {
+        assert_eq!(
+            app.register("lima-1997", &delegate(n, country))
+                .await
+                .status(),
+            201
+        );
+    }
+    let waiting = |sql: &'static str| count(&app.pool, sql);
+    assert_eq!(
+        waiting("SELECT waiting::bigint AS count FROM events").await,
+        3
+    );
+    assert_eq!(
+        waiting("SELECT waiting::bigint AS count FROM country_quotas WHERE country_code = 'SN'")
+            .await,
+        2
+    );
+    assert_invariants_hold(&app.pool).await;
+
+    // An organiser's direct edit in SQL, several rows in one statement: the
+    // trigger keeps the lengths right.
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = now() \
+         WHERE status = 'waitlisted' AND country_code = 'SN'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        waiting("SELECT waiting::bigint AS count FROM events").await,
+        1
+    );
+    assert_eq!(
+        waiting("SELECT waiting::bigint AS count FROM country_quotas WHERE country_code = 'SN'")
+            .await,
+        0
+    );
+    assert_invariants_hold(&app.pool).await;
+
+    // A counter that disagrees with the rows is reported.
+    diesel::sql_query("UPDATE country_quotas SET waiting = waiting + 1 WHERE country_code = 'PE'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let violations = rencontre::registration::check::violations(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(
+        violations[0].contains("country PE: waiting 2, waitlisted 1"),
+        "{violations:?}"
+    );
+}
