@@ -20,45 +20,44 @@ UPDATE country_quotas q SET waiting = w.count
 -- these updates wait for nobody.
 CREATE FUNCTION registrations_count_waiting() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    event_ids uuid[];
+    codes char(2)[];
+    deltas integer[];
 BEGIN
+    -- The moves of this statement: +1 for a row that waits now, -1 for a
+    -- row that waited before; only a transition table the operation has
+    -- may be named.
     IF TG_OP = 'INSERT' THEN
-        WITH delta AS (
-            SELECT event_id, country_code, count(*)::integer AS n FROM new_rows
-             WHERE status = 'waitlisted' GROUP BY event_id, country_code
-        ), countries AS (
-            UPDATE country_quotas q SET waiting = q.waiting + delta.n FROM delta
-             WHERE q.event_id = delta.event_id AND q.country_code = delta.country_code
-        )
-        UPDATE events e SET waiting = e.waiting + s.n
-          FROM (SELECT event_id, sum(n)::integer AS n FROM delta GROUP BY event_id) s
-         WHERE e.id = s.event_id;
+        SELECT array_agg(event_id), array_agg(country_code), array_agg(n)
+          INTO event_ids, codes, deltas
+          FROM (SELECT event_id, country_code, count(*)::integer AS n FROM new_rows
+                 WHERE status = 'waitlisted' GROUP BY event_id, country_code) moves;
     ELSIF TG_OP = 'DELETE' THEN
-        WITH delta AS (
-            SELECT event_id, country_code, -count(*)::integer AS n FROM old_rows
-             WHERE status = 'waitlisted' GROUP BY event_id, country_code
-        ), countries AS (
-            UPDATE country_quotas q SET waiting = q.waiting + delta.n FROM delta
-             WHERE q.event_id = delta.event_id AND q.country_code = delta.country_code
-        )
-        UPDATE events e SET waiting = e.waiting + s.n
-          FROM (SELECT event_id, sum(n)::integer AS n FROM delta GROUP BY event_id) s
-         WHERE e.id = s.event_id;
+        SELECT array_agg(event_id), array_agg(country_code), array_agg(n)
+          INTO event_ids, codes, deltas
+          FROM (SELECT event_id, country_code, -count(*)::integer AS n FROM old_rows
+                 WHERE status = 'waitlisted' GROUP BY event_id, country_code) moves;
     ELSE
-        WITH delta AS (
-            SELECT event_id, country_code, sum(n)::integer AS n FROM (
-                SELECT event_id, country_code, 1 AS n FROM new_rows WHERE status = 'waitlisted'
-                UNION ALL
-                SELECT event_id, country_code, -1 FROM old_rows WHERE status = 'waitlisted'
-            ) moves
-             GROUP BY event_id, country_code HAVING sum(n) <> 0
-        ), countries AS (
-            UPDATE country_quotas q SET waiting = q.waiting + delta.n FROM delta
-             WHERE q.event_id = delta.event_id AND q.country_code = delta.country_code
-        )
-        UPDATE events e SET waiting = e.waiting + s.n
-          FROM (SELECT event_id, sum(n)::integer AS n FROM delta GROUP BY event_id) s
-         WHERE e.id = s.event_id;
+        SELECT array_agg(event_id), array_agg(country_code), array_agg(n)
+          INTO event_ids, codes, deltas
+          FROM (SELECT event_id, country_code, sum(n)::integer AS n FROM (
+                    SELECT event_id, country_code, 1 AS n FROM new_rows WHERE status = 'waitlisted'
+                    UNION ALL
+                    SELECT event_id, country_code, -1 FROM old_rows WHERE status = 'waitlisted'
+                ) both_sides
+                 GROUP BY event_id, country_code HAVING sum(n) <> 0) moves;
     END IF;
+    IF event_ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE country_quotas q SET waiting = q.waiting + m.n
+      FROM unnest(event_ids, codes, deltas) AS m(event_id, country_code, n)
+     WHERE q.event_id = m.event_id AND q.country_code = m.country_code;
+    UPDATE events e SET waiting = e.waiting + m.n
+      FROM (SELECT event_id, sum(n)::integer AS n
+              FROM unnest(event_ids, deltas) AS u(event_id, n) GROUP BY event_id) m
+     WHERE e.id = m.event_id;
     RETURN NULL;
 END;
 $$;
