@@ -35,30 +35,13 @@ SETTINGS=(
     -c listen_addresses=127.0.0.1
 )
 
-find_bindir() {
-    local dir
-    if command -v pg_config >/dev/null 2>&1; then
-        dir=$(pg_config --bindir 2>/dev/null || true)
-        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/pgbench" ]; then echo "$dir"; return; fi
-    fi
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/pgbench" ]; then echo "$dir"; return; fi
-    done
-}
+source "$root/scripts/pg-programs.sh"
 
-bindir=$(find_bindir)
+bindir=$(pg_bindir pgbench)
 if [ -z "$bindir" ]; then
     echo "PostgreSQL's server programs (initdb, pg_ctl, pgbench) were not found: install them with 'apt-get install postgresql postgresql-contrib' and run this again." >&2
     exit 1
 fi
-
-as_owner() {
-    if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
 
 running() {
     [ -f "$data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1

@@ -14,30 +14,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 data="$root/.local/pgdata"
 port="${RENCONTRE_PG_PORT:-54329}"
 
-find_bindir() {
-    local dir
-    if command -v pg_config >/dev/null 2>&1; then
-        dir=$(pg_config --bindir 2>/dev/null || true)
-        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return; fi
-    fi
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return; fi
-    done
-}
+source "$root/scripts/pg-programs.sh"
 
-bindir=$(find_bindir)
+bindir=$(pg_bindir)
 if [ -z "$bindir" ]; then
     echo "PostgreSQL's server programs (initdb, pg_ctl) were not found: install them with 'apt-get install postgresql' and run this again." >&2
     exit 1
 fi
-
-as_owner() {
-    if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
 
 psql_admin() {
     "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"

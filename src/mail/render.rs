@@ -53,9 +53,8 @@ struct SessionLine {
     status: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/message.txt")]
-struct TextEmail<'a> {
+/// What the built-in email says, shared by its text and HTML forms.
+struct Message<'a> {
     greeting: &'a str,
     lead: &'a str,
     status_line: &'a str,
@@ -66,6 +65,12 @@ struct TextEmail<'a> {
     private_link_text: &'a str,
     private_link_earlier: &'a str,
     signature: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/message.txt")]
+struct TextEmail<'a> {
+    m: &'a Message<'a>,
 }
 
 #[derive(Template)]
@@ -81,16 +86,7 @@ struct CustomHtmlEmail<'a> {
 struct HtmlEmail<'a> {
     lang: &'a str,
     subject: &'a str,
-    greeting: &'a str,
-    lead: &'a str,
-    status_line: &'a str,
-    reference_line: &'a str,
-    sessions_heading: &'a str,
-    sessions: &'a [SessionLine],
-    manage_url: Option<&'a str>,
-    private_link_text: &'a str,
-    private_link_earlier: &'a str,
-    signature: &'a str,
+    m: &'a Message<'a>,
 }
 
 /// Renders one email. `manage_url` is known when the delegate's own request
@@ -207,7 +203,7 @@ pub fn render(
         };
     }
 
-    let text = TextEmail {
+    let message = Message {
         greeting: &greeting,
         lead: &lead,
         status_line: &status_line,
@@ -218,22 +214,12 @@ pub fn render(
         private_link_text: &private_link_text,
         private_link_earlier: &private_link_earlier,
         signature: &signature,
-    }
-    .render()
-    .unwrap_or_default();
+    };
+    let text = TextEmail { m: &message }.render().unwrap_or_default();
     let html = HtmlEmail {
         lang: language.code(),
         subject: &subject,
-        greeting: &greeting,
-        lead: &lead,
-        status_line: &status_line,
-        reference_line: &reference_line,
-        sessions_heading: &sessions_heading,
-        sessions: &sessions,
-        manage_url,
-        private_link_text: &private_link_text,
-        private_link_earlier: &private_link_earlier,
-        signature: &signature,
+        m: &message,
     }
     .render()
     .unwrap_or_default();
