@@ -631,8 +631,8 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
          (so no 422 for overlaps). The event sells out early and the rest of the attempts end on a waiting \
          list (still a 201 and an email): both paths are measured. The pgbench columns run \
          bench/pgbench/register.sql — the statements Rencontre sends for a batch of one, one for one (event \
-         lock, email check, country row insert-or-lock, session locks, guarded counter UPDATEs, waiting-list \
-         count, queue place, the registration and its choices, the organisers' wording, the rendered email \
+         lock, email check, country row insert-or-lock, session locks, guarded counter UPDATEs (the \
+         waiting-list lengths come with the locked rows), queue place, the registration and its choices, the organisers' wording, the rendered email \
          into the outbox), one registration per transaction, which is what Rencontre would do without group \
          commit — on a copy of the same event with the same random choices, `-M prepared`, once with as many \
          connections as Rencontre has clients and once with as many as its pool has ({pool_size}).\n",

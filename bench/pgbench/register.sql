@@ -31,18 +31,16 @@
 \set lang random(1, 4)
 \set mail random(1, 2000000000)
 BEGIN;
-SELECT coalesce(capacity, 2147483647) AS ev_cap, taken AS ev_taken FROM events WHERE id = '@EVENT@' FOR NO KEY UPDATE \gset
+SELECT coalesce(capacity, 2147483647) AS ev_cap, taken AS ev_taken, waiting AS ev_waiting FROM events WHERE id = '@EVENT@' FOR NO KEY UPDATE \gset
 SELECT lower(b.email) AS folded, EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = '@EVENT@' AND r.status <> 'cancelled' AND lower(r.email) = lower(b.email)) AS taken FROM unnest(ARRAY['pgbench-' || :client_id || '-' || :mail || '@bench.example.org']) WITH ORDINALITY AS b(email, i) ORDER BY b.i;
 INSERT INTO country_quotas (event_id, country_code, capacity, explicit) VALUES ('@EVENT@', (@COUNTRIES@)[:ci], NULL, false) ON CONFLICT DO NOTHING;
-SELECT coalesce(capacity, 2147483647) AS cq_cap, taken AS cq_taken FROM country_quotas WHERE event_id = '@EVENT@' AND country_code = ANY(ARRAY[(@COUNTRIES@)[:ci]]) ORDER BY country_code FOR NO KEY UPDATE \gset
+SELECT coalesce(capacity, 2147483647) AS cq_cap, taken AS cq_taken, waiting AS cq_waiting FROM country_quotas WHERE event_id = '@EVENT@' AND country_code = ANY(ARRAY[(@COUNTRIES@)[:ci]]) ORDER BY country_code FOR NO KEY UPDATE \gset
 SELECT coalesce(array_agg(id ORDER BY id) FILTER (WHERE capacity IS NULL OR taken < capacity), '{}')::text AS free FROM (SELECT id, capacity, taken FROM sessions WHERE id = ANY(ARRAY[(@SESSIONS@)[:s1], (@SESSIONS@)[:s2], CASE WHEN :k = 3 THEN (@SESSIONS@)[:s3] END]) ORDER BY id FOR NO KEY UPDATE) s \gset
 \set confirmed CASE WHEN :ev_taken < :ev_cap AND :cq_taken < :cq_cap THEN 1 ELSE 0 END
 \if :confirmed
 UPDATE events SET taken = taken + 1 WHERE id = '@EVENT@' AND (capacity IS NULL OR taken + 1 <= capacity);
 UPDATE country_quotas q SET taken = q.taken + t.count FROM unnest(ARRAY[(@COUNTRIES@)[:ci]], ARRAY[1]) AS t(code, count) WHERE q.event_id = '@EVENT@' AND q.country_code = t.code::bpchar AND (q.capacity IS NULL OR q.taken + t.count <= q.capacity);
 UPDATE sessions s SET taken = s.taken + 1 FROM unnest((:free)::uuid[]) AS t(id) WHERE s.id = t.id AND (s.capacity IS NULL OR s.taken + 1 <= s.capacity);
-\else
-SELECT country_code::text AS country_code, count(*) AS waiting FROM registrations WHERE event_id = '@EVENT@' AND status = 'waitlisted' GROUP BY country_code;
 \endif
 SELECT nextval('registration_queue_seq') AS seq FROM generate_series(1, 1) \gset
 INSERT INTO registrations (id, event_id, reference, token_hash, given_name, family_name, email, country_code, organisation, language, status, queue_seq) VALUES (gen_random_uuid(), '@EVENT@', 'PGB-' || :seq, sha256(convert_to('pgbench-' || :seq, 'UTF8')), 'Aminata', 'Traoré', 'pgbench-' || :client_id || '-' || :mail || '@bench.example.org', (@COUNTRIES@)[:ci], 'Via Campesina', (ARRAY['fr', 'en', 'es', 'pt'])[:lang], CASE WHEN :confirmed = 1 THEN 'confirmed' ELSE 'waitlisted' END, :seq) RETURNING id AS reg_id \gset
