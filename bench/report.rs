@@ -645,9 +645,8 @@ fn rush_section(md: &mut String, run: &Run, s1: &Value, pgb: Option<&Pgbench>, c
         let _ = writeln!(
             md,
             "*Scaled down from the issue's 20,000 attempts:* at this run's rates, 20,000 attempts would take at \
-             least {} for Rencontre and {} + {} for the two pgbench mirrors (more in fact: the waiting-list count \
-             each waitlisted registration runs grows with the list), which with the other scenarios would go \
-             past the 15-minute budget. {} attempts still run {:.0}× past the sell-out.\n",
+             least {} for Rencontre and {} + {} for the two pgbench mirrors, which with the other scenarios would \
+             go past the 15-minute budget. {} attempts still run {:.0}× past the sell-out.\n",
             seconds(s1["throughput"].as_f64()),
             seconds(pgb.and_then(|p| p.tps)),
             seconds(pgbench(run, "pgb_rush_pool").and_then(|p| p.tps)),
