@@ -330,9 +330,9 @@ async fn export_list(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     if format == "xlsx" {
-        let rows = db::attendees::page(conn, event.id, &filter, None, 0, i64::MAX).await?;
-        progress.set_position(rows.len() as u64);
-        sink.write_all(&export::write_xlsx(&rows, style)?)?;
+        let rows = db::attendees::stream(conn, event.id, &filter).await?;
+        let workbook = export::write_xlsx(rows, style, |count| progress.inc(count as u64)).await?;
+        sink.write_all(&workbook)?;
     } else {
         let mut writer = export::CsvWriter::new(style, false);
         let rows = db::attendees::stream(conn, event.id, &filter).await?;

@@ -1,29 +1,89 @@
+use futures_util::{Stream, StreamExt};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::{COLUMNS, ExportStyle, cells};
 use crate::db::attendees::Attendee;
 
+/// Rows handed to the writing thread at a time.
+const CHUNK: usize = 500;
+
 /// A workbook with one sheet: bold frozen header, filters on every column.
 /// Cells are written as strings, which spreadsheets never evaluate, so a
 /// name like `=HYPERLINK(…)` stays text. The sheet is written in constant
-/// memory mode (rows go to a temporary file as they come).
-pub fn write_xlsx(attendees: &[Attendee], style: ExportStyle) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name("Attendees")?;
-    let bold = Format::new().set_bold();
-    for (column, title) in COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *title, &bold)?;
+/// memory mode: rows go to a temporary file as they come, so memory holds
+/// a chunk of rows and the finished (compressed) file, not the list.
+pub struct XlsxWriter {
+    workbook: Workbook,
+    style: ExportStyle,
+    rows: u32,
+}
+
+impl XlsxWriter {
+    pub fn new(style: ExportStyle) -> Result<XlsxWriter, XlsxError> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name("Attendees")?;
+        let bold = Format::new().set_bold();
+        for (column, title) in COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(0, column as u16, *title, &bold)?;
+        }
+        Ok(XlsxWriter {
+            workbook,
+            style,
+            rows: 0,
+        })
     }
-    for (index, attendee) in attendees.iter().enumerate() {
-        let row = index as u32 + 1;
-        for (column, cell) in cells(attendee, style).iter().enumerate() {
-            if !cell.is_empty() {
-                sheet.write_string(row, column as u16, cell)?;
+
+    pub fn rows(&mut self, attendees: &[Attendee]) -> Result<(), XlsxError> {
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        for attendee in attendees {
+            self.rows += 1;
+            for (column, cell) in cells(attendee, self.style).iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(self.rows, column as u16, cell)?;
+                }
             }
         }
+        Ok(())
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, attendees.len() as u32, COLUMNS.len() as u16 - 1)?;
-    workbook.save_to_buffer()
+
+    /// The finished file.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, self.rows, COLUMNS.len() as u16 - 1)?;
+        self.workbook.save_to_buffer()
+    }
+}
+
+/// The workbook of every attendee `rows` yields, written on a blocking
+/// thread while the rows are still being read; `progress` hears how many
+/// rows each chunk had.
+pub async fn write_xlsx<S>(
+    rows: S,
+    style: ExportStyle,
+    mut progress: impl FnMut(usize),
+) -> anyhow::Result<Vec<u8>>
+where
+    S: Stream<Item = diesel::QueryResult<Attendee>>,
+{
+    let (chunks, mut incoming) = tokio::sync::mpsc::channel::<Vec<Attendee>>(4);
+    let writing = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, XlsxError> {
+        let mut writer = XlsxWriter::new(style)?;
+        while let Some(chunk) = incoming.blocking_recv() {
+            writer.rows(&chunk)?;
+        }
+        writer.finish()
+    });
+    let mut batches = std::pin::pin!(rows.chunks(CHUNK));
+    while let Some(batch) = batches.next().await {
+        let batch = batch.into_iter().collect::<Result<Vec<_>, _>>()?;
+        progress(batch.len());
+        // A closed channel means the writer failed: its error follows.
+        if chunks.send(batch).await.is_err() {
+            break;
+        }
+    }
+    drop(chunks);
+    Ok(writing.await??)
 }

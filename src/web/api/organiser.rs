@@ -307,12 +307,10 @@ pub async fn export_xlsx(
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
-    let rows = attendees::page(&mut conn, event.id, &filter, None, 0, i64::MAX).await?;
-    let style = ExportStyle::of(&event);
-    let workbook = web::block(move || write_xlsx(&rows, style))
+    let rows = attendees::stream(&mut conn, event.id, &filter).await?;
+    let workbook = write_xlsx(rows, ExportStyle::of(&event), |_| {})
         .await
-        .map_err(|error| AppError::Internal(error.into()))?
-        .map_err(|error| AppError::Internal(error.into()))?;
+        .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header(attachment(&format!("{}-registrations.xlsx", event.slug)))
