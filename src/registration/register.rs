@@ -241,7 +241,6 @@ async fn read_for_batch(
         .iter()
         .map(|&index| requests[index].applicant.email.as_str())
         .collect();
-    // Lock order: countries by code, then sessions by id.
     let mut codes: Vec<&str> = open
         .iter()
         .map(|&index| requests[index].applicant.country.as_str())
@@ -254,17 +253,24 @@ async fn read_for_batch(
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
-    let (emails, countries, sessions, texts, queue_seqs) = tokio::join!(
+    // The locks keep DESIGN.md's order (countries, then sessions) by waiting
+    // for each other; the other reads go alongside.
+    let locks = async {
+        let countries = store::lock_country_quotas(conn, event, &codes).await?;
+        let sessions = store::lock_sessions(conn, &session_ids).await?;
+        Ok::<_, DieselError>((countries, sessions))
+    };
+    let (emails, locked, texts, queue_seqs) = tokio::join!(
         store::check_emails(conn, event.id, &emails),
-        store::lock_country_quotas(conn, event, &codes),
-        store::lock_sessions(conn, &session_ids),
+        locks,
         email_texts::of_event(conn, event.id),
         store::next_queue_seqs(conn, open.len()),
     );
+    let (countries, sessions) = locked?;
     Ok(Reads {
         emails: emails?,
-        countries: countries?,
-        sessions: sessions?,
+        countries,
+        sessions,
         texts: texts?,
         queue_seqs: queue_seqs?,
     })
