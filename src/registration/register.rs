@@ -311,37 +311,7 @@ async fn settle(
     let tokens: Vec<PrivateToken> = decisions.iter().map(|_| PrivateToken::generate()).collect();
     let token_hashes: Vec<[u8; 32]> = tokens.iter().map(PrivateToken::hash).collect();
 
-    let rows: Vec<NewRegistration> = decisions
-        .iter()
-        .enumerate()
-        .map(|(n, decision)| {
-            let applicant = &decision.request.applicant;
-            NewRegistration {
-                id: Uuid::now_v7(),
-                event_id: event.id,
-                reference: references[n].as_str(),
-                token_hash: &token_hashes[n],
-                given_name: applicant.given_name.as_str(),
-                family_name: applicant
-                    .family_name
-                    .as_ref()
-                    .map_or("", PersonName::as_str),
-                email: applicant.email.as_str(),
-                country_code: applicant.country.as_str(),
-                organisation: applicant
-                    .organisation
-                    .as_ref()
-                    .map_or("", Organisation::as_str),
-                language: applicant.language.code(),
-                status: if decision.confirmed {
-                    "confirmed"
-                } else {
-                    "waitlisted"
-                },
-                queue_seq: queue_seqs[n],
-            }
-        })
-        .collect();
+    let rows = registration_rows(event, &decisions, &references, &token_hashes, queue_seqs);
     let (took, inserted) = tokio::join!(
         take_places(conn, event.id, &before, &after),
         store::insert_many(conn, &rows),
@@ -378,45 +348,14 @@ async fn settle(
             })
         })
         .collect();
-    let texts = reads.texts;
-    let mut answers = Vec::with_capacity(decisions.len());
-    for ((decision, registration), (token, position)) in decisions
-        .into_iter()
-        .zip(registrations)
-        .zip(tokens.into_iter().zip(positions))
-    {
-        let mut choices: Vec<ChoiceView> = decision
-            .choices
-            .into_iter()
-            .map(|(session, seated)| ChoiceView {
-                session,
-                status: if seated { "confirmed" } else { "waitlisted" }.to_owned(),
-            })
-            .collect();
-        choices.sort_by(|a, b| {
-            (a.session.starts_at, &a.session.code).cmp(&(b.session.starts_at, &b.session.code))
-        });
-        let view = RegistrationView {
-            registration,
-            waitlist_position: position,
-            choices,
-        };
-        let kind = if decision.confirmed {
-            EmailKind::Confirmation
-        } else {
-            EmailKind::Waitlisted
-        };
-        let manage_url = format!("{}/r/{}", decision.request.public_url, token.as_str());
-        let custom = custom_text(&texts, kind, &view.registration.language);
-        let email = mail::render(kind, event, &view, Some(&manage_url), custom);
-        answers.push(Answer {
-            request: decision.request,
-            kind,
-            view,
-            token,
-            email,
-        });
-    }
+    let answers = compose_answers(
+        event,
+        decisions,
+        registrations,
+        tokens,
+        positions,
+        &reads.texts,
+    );
 
     let emails: Vec<NewEmail> = answers
         .iter()
@@ -462,6 +401,98 @@ async fn settle(
             }
         })
         .collect())
+}
+
+/// The registrations' rows, one per decision, in the batch's order.
+fn registration_rows<'a>(
+    event: &Event,
+    decisions: &'a [Decision<'_>],
+    references: &'a [Reference],
+    token_hashes: &'a [[u8; 32]],
+    queue_seqs: &[i64],
+) -> Vec<NewRegistration<'a>> {
+    decisions
+        .iter()
+        .enumerate()
+        .map(|(n, decision)| {
+            let applicant = &decision.request.applicant;
+            NewRegistration {
+                id: Uuid::now_v7(),
+                event_id: event.id,
+                reference: references[n].as_str(),
+                token_hash: &token_hashes[n],
+                given_name: applicant.given_name.as_str(),
+                family_name: applicant
+                    .family_name
+                    .as_ref()
+                    .map_or("", PersonName::as_str),
+                email: applicant.email.as_str(),
+                country_code: applicant.country.as_str(),
+                organisation: applicant
+                    .organisation
+                    .as_ref()
+                    .map_or("", Organisation::as_str),
+                language: applicant.language.code(),
+                status: if decision.confirmed {
+                    "confirmed"
+                } else {
+                    "waitlisted"
+                },
+                queue_seq: queue_seqs[n],
+            }
+        })
+        .collect()
+}
+
+/// Each registration as its delegate will see it, with the email that
+/// announces it rendered in the delegate's language.
+fn compose_answers<'r>(
+    event: &Event,
+    decisions: Vec<Decision<'r>>,
+    registrations: Vec<Registration>,
+    tokens: Vec<PrivateToken>,
+    positions: Vec<Option<i64>>,
+    texts: &[EmailText],
+) -> Vec<Answer<'r>> {
+    let mut answers = Vec::with_capacity(decisions.len());
+    for ((decision, registration), (token, position)) in decisions
+        .into_iter()
+        .zip(registrations)
+        .zip(tokens.into_iter().zip(positions))
+    {
+        let mut choices: Vec<ChoiceView> = decision
+            .choices
+            .into_iter()
+            .map(|(session, seated)| ChoiceView {
+                session,
+                status: if seated { "confirmed" } else { "waitlisted" }.to_owned(),
+            })
+            .collect();
+        choices.sort_by(|a, b| {
+            (a.session.starts_at, &a.session.code).cmp(&(b.session.starts_at, &b.session.code))
+        });
+        let view = RegistrationView {
+            registration,
+            waitlist_position: position,
+            choices,
+        };
+        let kind = if decision.confirmed {
+            EmailKind::Confirmation
+        } else {
+            EmailKind::Waitlisted
+        };
+        let manage_url = format!("{}/r/{}", decision.request.public_url, token.as_str());
+        let custom = custom_text(texts, kind, &view.registration.language);
+        let email = mail::render(kind, event, &view, Some(&manage_url), custom);
+        answers.push(Answer {
+            request: decision.request,
+            kind,
+            view,
+            token,
+            email,
+        });
+    }
+    answers
 }
 
 /// A settled registration and the email that announces it.
