@@ -5,15 +5,22 @@
 //! the database that is busy registering the others.
 //!
 //! The places left it shows may be `http.event_cache_ms` old; nothing is
-//! decided from it: registrations read and lock the rows themselves.
+//! decided from it: registrations read and lock the rows themselves. An
+//! organiser's change made through this process is seen at once
+//! ([`forget_after_changes`]); one made through another process, within
+//! `http.event_cache_ms`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use actix_web::web::Bytes;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes};
 
-use super::AppError;
+use super::{AppError, AppState};
 use crate::db::DbPool;
 use crate::db::events::{self as store, CountryQuota, Event, Session};
 use crate::domain::Language;
@@ -80,6 +87,14 @@ impl EventCache {
         Ok(snapshot)
     }
 
+    /// Drops every copy: the next reader of each event reads it again.
+    pub fn forget_all(&self) {
+        self.snapshots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     fn fresh(&self, slug: &str) -> Option<Arc<EventSnapshot>> {
         if self.ttl.is_zero() {
             return None;
@@ -90,6 +105,29 @@ impl EventCache {
             .filter(|snapshot| snapshot.read_at.elapsed() < self.ttl)
             .cloned()
     }
+}
+
+/// Middleware of the organisers' API and the back office: after a change
+/// that succeeded, the copies are dropped, so that the organiser (and every
+/// reader of this process) sees it on the next request. A delegate's
+/// registration is not such a change: the places left may lag, as above.
+pub async fn forget_after_changes(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+    let response = next.call(request).await?;
+    let registration = response.request().match_pattern().as_deref()
+        == Some("/api/v1/events/{slug}/registrations");
+    let succeeded = response.status().is_success() || response.status().is_redirection();
+    if !reads
+        && !registration
+        && succeeded
+        && let Some(state) = response.request().app_data::<web::Data<AppState>>()
+    {
+        state.events.forget_all();
+    }
+    Ok(response)
 }
 
 async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {

@@ -95,6 +95,56 @@ async fn the_public_event_is_served_from_a_copy_at_most_event_cache_ms_old() {
 }
 
 #[tokio::test]
+async fn an_organisers_change_is_seen_at_once_despite_the_event_copy() {
+    let app = TestApp::spawn_with(|settings| settings.http.event_cache_ms = 60_000).await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(100),
+            countries: vec![("SN", 5)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let token = app.organiser_token("organiser").await;
+    let event = || {
+        let request = app.client.get(app.url("/api/v1/events/lima-1997"));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let senegal = |event: &Value| {
+        event["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|country| country["code"] == "SN")
+            .map(|country| country["capacity"].clone())
+    };
+    assert_eq!(senegal(&event().await), Some(json!(5)));
+
+    // A delegate's registration leaves the copy as it is (it is the rush's
+    // readers that the copy serves)...
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "SN")).await.status(),
+        201
+    );
+    assert_eq!(event().await["remaining"], 100, "still the copy");
+
+    // ...an organiser's change drops it.
+    let raised = app
+        .client
+        .put(app.url("/api/v1/events/lima-1997/countries/sn"))
+        .bearer_auth(&token)
+        .json(&json!({"capacity": 9}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raised.status(), 200);
+    let after = event().await;
+    assert_eq!(senegal(&after), Some(json!(9)));
+    assert_eq!(after["remaining"], 99);
+}
+
+#[tokio::test]
 async fn the_event_answers_with_places_left_everywhere() {
     let app = TestApp::spawn().await;
     create_event(

@@ -47,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
             .wrap(from_fn(error_pages))
+            .wrap(from_fn(super::event_cache::forget_after_changes))
             .route("", web::get().to(events::list))
             .route("/admin.css", web::get().to(stylesheet))
             .route("/login", web::get().to(login::show))

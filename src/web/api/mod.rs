@@ -5,6 +5,7 @@ pub mod openapi;
 mod organiser;
 mod registrations;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 use crate::web::AppError;
@@ -12,6 +13,7 @@ use crate::web::AppError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap(from_fn(super::event_cache::forget_after_changes))
             // A query string that does not read (`?page=abc`) is a 422 in
             // the API's error shape, as the back office answers it.
             .app_data(
