@@ -91,6 +91,7 @@ pub struct CountryCount {
     /// Confirmed delegates (the counter equals them: DESIGN.md, invariant 1).
     #[diesel(sql_type = Int4)]
     pub taken: i32,
+    /// Delegates on the country's waiting list (kept by a trigger, as `taken`).
     #[diesel(sql_type = BigInt)]
     pub waiting: i64,
     /// Set by an organiser, rather than the event's default.
@@ -103,14 +104,11 @@ pub async fn country_counts(
     event_id: Uuid,
 ) -> QueryResult<Vec<CountryCount>> {
     diesel::sql_query(
-        "SELECT q.country_code::text AS country_code, q.capacity, q.taken, q.explicit,
-                count(r.id) AS waiting
-           FROM country_quotas q
-           LEFT JOIN registrations r ON r.event_id = q.event_id
-                AND r.country_code = q.country_code AND r.status = 'waitlisted'
-          WHERE q.event_id = $1
-          GROUP BY q.country_code, q.capacity, q.taken, q.explicit
-          ORDER BY q.country_code",
+        "SELECT country_code::text AS country_code, capacity, taken, explicit,
+                waiting::bigint AS waiting
+           FROM country_quotas
+          WHERE event_id = $1
+          ORDER BY country_code",
     )
     .bind::<diesel::sql_types::Uuid, _>(event_id)
     .load(conn)

@@ -46,8 +46,10 @@ impl Registrar {
         Registrar { jobs }
     }
 
-    /// Registers a delegate (see [`super::register`]) for `event`, whose
-    /// sessions are `offered` as the caller read them; answers once the
+    /// Registers a delegate for `event`, whose sessions are `offered` as the
+    /// caller read them: a place if the event and the country both have
+    /// room, the waiting list otherwise; a seat or a waiting-list place in
+    /// each chosen session; and the email announcing it. Answers once the
     /// registration is committed.
     pub async fn register(
         &self,

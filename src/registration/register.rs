@@ -67,29 +67,6 @@ pub(super) struct Request {
     pub now: DateTime<Utc>,
 }
 
-/// Registers a delegate: a place if the event and the country both have
-/// room, the waiting list otherwise; a seat or a waiting-list place in each
-/// chosen session; and the email announcing it, all in one transaction.
-pub async fn register(
-    conn: &mut AsyncPgConnection,
-    event: &Event,
-    applicant: &Applicant,
-    idempotency_key: Option<IdempotencyKey>,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<Registered, RegistrationError> {
-    let offered = crate::db::events::sessions_of(conn, event.id).await?;
-    let sessions = chosen_sessions(event, &offered, applicant)?;
-    let request = Request {
-        applicant: applicant.clone(),
-        sessions,
-        idempotency_key,
-        public_url: public_url.to_owned(),
-        now,
-    };
-    register_one(conn, event.id, &request).await
-}
-
 /// One registration in a transaction of its own, retried when it lost a
 /// serialization race.
 pub(super) async fn register_one(
@@ -167,15 +144,14 @@ pub(super) async fn register_all(
         .filter(|&index| results[index].is_none())
         .collect();
     if !open.is_empty() {
-        let settled = settle(conn, &event, requests, &open).await?;
-        for (index, result) in open.into_iter().zip(settled) {
-            results[index] = Some(result);
-        }
+        settle(conn, &event, requests, &open, &mut results).await?;
     }
+    // Every request has its answer by now; one without would be a bug, and
+    // rolls the batch back rather than answer anything.
     Ok(results
         .into_iter()
-        .map(|result| result.unwrap_or(Err(RegistrationError::Stopped)))
-        .collect())
+        .collect::<Option<Vec<_>>>()
+        .ok_or(DieselError::RollbackTransaction)?)
 }
 
 /// Answers the requests whose idempotency key was used before with the
@@ -277,26 +253,29 @@ async fn read_for_batch(
 }
 
 /// Decides, then writes, the registrations of `open` (indexes into
-/// `requests`, in arrival order); returns their answers in that order: a
+/// `requests`, in arrival order), and puts their answers in `results`: a
 /// duplicate email is refused, the others are registered.
 async fn settle(
     conn: &mut AsyncPgConnection,
     event: &Event,
     requests: &[&Request],
     open: &[usize],
-) -> Result<Vec<Result<Registered, RegistrationError>>, RegistrationError> {
+    results: &mut [Option<Result<Registered, RegistrationError>>],
+) -> Result<(), RegistrationError> {
     let conn: &AsyncPgConnection = conn;
     let reads = read_for_batch(conn, event, requests, open).await?;
 
     // A live registration of the event, or an earlier request of the same
     // batch, has the email already.
     let mut seen = HashSet::new();
-    let admitted: Vec<usize> = open
-        .iter()
-        .zip(&reads.emails)
-        .filter(|(_, check)| !check.taken && seen.insert(check.folded.as_str()))
-        .map(|(&index, _)| index)
-        .collect();
+    let mut admitted = Vec::with_capacity(open.len());
+    for (&index, check) in open.iter().zip(&reads.emails) {
+        if !check.taken && seen.insert(check.folded.as_str()) {
+            admitted.push(index);
+        } else {
+            results[index] = Some(Err(RegistrationError::Duplicate));
+        }
+    }
 
     let before = Counts::new(event, reads.countries, reads.sessions);
     let (decisions, after) = decide(&before, requests, &admitted)?;
@@ -386,21 +365,14 @@ async fn settle(
     queued?;
     recorded?;
 
-    let mut registered = answers.into_iter().map(|answer| Registered {
-        view: answer.view,
-        token: answer.token.as_str().to_owned(),
-        replayed: false,
-    });
-    Ok(open
-        .iter()
-        .map(|index| {
-            if admitted.contains(index) {
-                registered.next().ok_or(RegistrationError::Stopped)
-            } else {
-                Err(RegistrationError::Duplicate)
-            }
-        })
-        .collect())
+    for (index, answer) in admitted.into_iter().zip(answers) {
+        results[index] = Some(Ok(Registered {
+            view: answer.view,
+            token: answer.token.as_str().to_owned(),
+            replayed: false,
+        }));
+    }
+    Ok(())
 }
 
 /// The registrations' rows, one per decision, in the batch's order.

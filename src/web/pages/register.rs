@@ -1,6 +1,6 @@
 //! `/events/{slug}/register`: the registration form and its submission.
 //! The form is read into the same `RawRegistration` as the JSON API and
-//! goes through the same `registration::register`; only the answer differs:
+//! goes through the same `Registrar`; only the answer differs:
 //! the form again, with every value kept and every problem in words, or a
 //! redirect to the delegate's private page.
 
