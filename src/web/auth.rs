@@ -3,7 +3,7 @@
 //! their role lets them do.
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::{AppError, AppState};
@@ -17,6 +17,11 @@ pub const SESSION_COOKIE: &str = "rencontre_session";
 /// the path was spelled (`/%61pi/v1/…` matches the API too).
 #[derive(Debug, Clone, Copy)]
 pub struct ApiRoute;
+
+/// Left in the request's extensions once an organiser is authenticated:
+/// only their changes drop the event copies (`event_cache`).
+#[derive(Debug, Clone, Copy)]
+pub struct OrganiserRequest;
 
 /// What a role may do; each role can do everything the one before can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,6 +89,7 @@ impl FromRequest for Authenticated {
             .cookie(SESSION_COOKIE)
             .filter(|_| reads || !api)
             .map(|cookie| cookie.value().to_owned());
+        let request = request.clone();
         Box::pin(async move {
             let state = state.ok_or(AppError::Unauthorized)?;
             let mut conn = state.pool.get().await?;
@@ -100,6 +106,7 @@ impl FromRequest for Authenticated {
                 return Err(AppError::Unauthorized);
             };
             let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
+            request.extensions_mut().insert(OrganiserRequest);
             Ok(Authenticated {
                 organiser,
                 role,
