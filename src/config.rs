@@ -41,6 +41,13 @@ pub struct HttpSettings {
     /// logins wait briefly, then are answered 503.
     #[serde(default = "default_password_checks_at_once")]
     pub password_checks_at_once: usize,
+    /// How long a login waits for a password check slot before its 503.
+    #[serde(default = "default_password_check_wait_ms")]
+    pub password_check_wait_ms: u64,
+}
+
+fn default_password_check_wait_ms() -> u64 {
+    5000
 }
 
 fn default_password_checks_at_once() -> usize {

@@ -16,3 +16,4 @@ mod organiser;
 mod pages;
 mod registration;
 mod registration_concurrency;
+mod trust;

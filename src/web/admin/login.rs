@@ -39,9 +39,6 @@ const LIMITS: admin_store::LoginLimits = admin_store::LoginLimits {
     per_client: 20,
     window: Duration::from_secs(15 * 60),
 };
-/// How long a login waits for one of the `http.password_checks_at_once`
-/// argon2 slots before it is answered 503.
-const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(5);
 /// The `Retry-After` of that 503.
 const BUSY_RETRY_AFTER_SECS: u32 = 2;
 
@@ -145,7 +142,7 @@ pub async fn submit(
     // argon2 takes 19 MiB for each check: a few at a time, whatever the
     // number of logins.
     let permit = tokio::time::timeout(
-        PASSWORD_CHECK_WAIT,
+        Duration::from_millis(state.settings.http.password_check_wait_ms),
         state.password_checks.clone().acquire_owned(),
     )
     .await;
