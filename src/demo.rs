@@ -133,7 +133,7 @@ const SESSIONS: &[DemoSession] = &[
 
 pub enum Outcome {
     Loaded(DemoOrganiser),
-    AlreadyThere,
+    AlreadyThere(DemoOrganiser),
 }
 
 /// Whether the demo may create its organiser, an admin whose password is
@@ -164,7 +164,8 @@ pub async fn load(
     policy: OrganiserPolicy,
 ) -> anyhow::Result<Outcome> {
     if events::find_by_slug(conn, SLUG).await?.is_some() {
-        return Ok(Outcome::AlreadyThere);
+        let organiser = insert_organiser(conn, policy).await?;
+        return Ok(Outcome::AlreadyThere(organiser));
     }
     let first_day = NaiveDate::from_ymd_opt(now.year() + 1, 11, 22)
         .ok_or_else(|| anyhow::anyhow!("no 22 November next year"))?;
@@ -177,7 +178,9 @@ pub async fn load(
         .await;
     match outcome {
         // Two `demo` commands racing: the loser hits the unique slug.
-        Err(error) if events_exists_error(&error) => Ok(Outcome::AlreadyThere),
+        Err(error) if events_exists_error(&error) => {
+            Ok(Outcome::AlreadyThere(DemoOrganiser::AlreadyThere))
+        }
         other => other,
     }
 }

@@ -179,25 +179,27 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             };
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
-            match demo::load(&mut conn, chrono::Utc::now(), policy).await? {
+            let organiser = match demo::load(&mut conn, chrono::Utc::now(), policy).await? {
                 demo::Outcome::Loaded(organiser) => {
                     println!("Loaded the demo event `{}`.", demo::SLUG);
-                    match organiser {
-                        demo::DemoOrganiser::Created | demo::DemoOrganiser::AlreadyThere => {}
-                        demo::DemoOrganiser::Withheld if production => println!(
-                            "The demo organiser `{}` was not created: never in production.",
-                            demo::ORGANISER_EMAIL
-                        ),
-                        demo::DemoOrganiser::Withheld => println!(
-                            "The demo organiser `{}` was not created: this database has \
-                             organisers of its own (--force-demo creates it anyway).",
-                            demo::ORGANISER_EMAIL
-                        ),
-                    }
+                    organiser
                 }
-                demo::Outcome::AlreadyThere => {
-                    println!("The demo event `{}` is already loaded.", demo::SLUG)
+                demo::Outcome::AlreadyThere(organiser) => {
+                    println!("The demo event `{}` is already loaded.", demo::SLUG);
+                    organiser
                 }
+            };
+            match organiser {
+                demo::DemoOrganiser::Created | demo::DemoOrganiser::AlreadyThere => {}
+                demo::DemoOrganiser::Withheld if production => println!(
+                    "The demo organiser `{}` was not created: never in production.",
+                    demo::ORGANISER_EMAIL
+                ),
+                demo::DemoOrganiser::Withheld => println!(
+                    "The demo organiser `{}` was not created: this database has \
+                     organisers of its own (--force-demo creates it anyway).",
+                    demo::ORGANISER_EMAIL
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }

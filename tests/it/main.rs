@@ -14,6 +14,7 @@ mod mail;
 mod migrations;
 mod organiser;
 mod pages;
+mod proxy;
 mod registration;
 mod registration_concurrency;
 mod trust;

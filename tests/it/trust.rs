@@ -211,7 +211,11 @@ async fn log_in(
 ) -> reqwest::Response {
     client
         .post(app.url("/admin/login"))
-        .form(&[("csrf_token", csrf), ("email", email), ("password", password)])
+        .form(&[
+            ("csrf_token", csrf),
+            ("email", email),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap()
@@ -266,7 +270,10 @@ async fn fifty_parallel_wrong_logins_check_exactly_five_passwords() {
             .headers()
             .get_all("set-cookie")
             .iter()
-            .any(|cookie| cookie.to_str().unwrap_or_default().starts_with("rencontre_session")),
+            .any(|cookie| cookie
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("rencontre_session")),
         "no session"
     );
 }
@@ -308,9 +315,13 @@ async fn logins_beyond_the_password_checks_at_once_get_503_and_count_as_nothing(
         .filter(|(status, _)| *status == StatusCode::SERVICE_UNAVAILABLE)
         .collect();
     assert_eq!(checked + busy.len(), 12, "{answers:?}");
-    assert!(!busy.is_empty(), "one slot cannot check 12 at once: {answers:?}");
     assert!(
-        busy.iter().all(|(_, retry_after)| retry_after.as_deref() == Some("2")),
+        !busy.is_empty(),
+        "one slot cannot check 12 at once: {answers:?}"
+    );
+    assert!(
+        busy.iter()
+            .all(|(_, retry_after)| retry_after.as_deref() == Some("2")),
         "{busy:?}"
     );
     assert_eq!(
@@ -363,11 +374,22 @@ async fn only_an_organisers_successful_change_drops_the_event_copy() {
 
     let anonymous = client_from(51);
     for (path, fields) in [
-        ("/admin/events/lima-1997/countries", vec![("country", "ML"), ("capacity", "1")]),
-        ("/admin/login", vec![("email", "x@example.org"), ("password", "x")]),
+        (
+            "/admin/events/lima-1997/countries",
+            vec![("country", "ML"), ("capacity", "1")],
+        ),
+        (
+            "/admin/login",
+            vec![("email", "x@example.org"), ("password", "x")],
+        ),
         ("/admin/events/lima-1997/sessions/none/delete", vec![]),
     ] {
-        let answer = anonymous.post(app.url(path)).form(&fields).send().await.unwrap();
+        let answer = anonymous
+            .post(app.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
         assert!(
             answer.status().is_redirection() || answer.status().is_client_error(),
             "{path}: {}",
