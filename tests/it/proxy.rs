@@ -72,23 +72,58 @@ impl Nginx {
         let dir =
             std::env::temp_dir().join(format!("rencontre-nginx-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("nginx folder");
-        let (certificate, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-        run(Command::new("openssl").args([
-            "req",
-            "-x509",
+        // A certificate authority of the run's own, and nginx's certificate
+        // signed by it (the client trusts only that authority).
+        let (authority, authority_key) = (dir.join("ca.pem"), dir.join("ca.key"));
+        let (certificate, key, request) = (
+            dir.join("cert.pem"),
+            dir.join("key.pem"),
+            dir.join("cert.csr"),
+        );
+        let extensions = dir.join("cert.ext");
+        std::fs::write(
+            &extensions,
+            "basicConstraints=critical,CA:FALSE\n\
+             subjectAltName=DNS:localhost,IP:127.0.0.1\n\
+             extendedKeyUsage=serverAuth\n",
+        )
+        .expect("extensions");
+        let new_key = [
             "-newkey",
             "ec",
             "-pkeyopt",
             "ec_paramgen_curve:prime256v1",
             "-nodes",
+        ];
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=Rencontre test authority",
+            ])
+            .args(new_key)
+            .args(["-keyout", path(&authority_key), "-out", path(&authority)]));
+        run(Command::new("openssl")
+            .args(["req", "-new", "-subj", "/CN=localhost"])
+            .args(new_key)
+            .args(["-keyout", path(&key), "-out", path(&request)]));
+        run(Command::new("openssl").args([
+            "x509",
+            "-req",
             "-days",
             "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            path(&key),
+            "-in",
+            path(&request),
+            "-CA",
+            path(&authority),
+            "-CAkey",
+            path(&authority_key),
+            "-CAcreateserial",
+            "-extfile",
+            path(&extensions),
             "-out",
             path(&certificate),
         ]));
@@ -154,7 +189,7 @@ impl Nginx {
             .stdin(Stdio::null())
             .spawn()
             .expect("start nginx");
-        let pem = std::fs::read(&certificate).expect("certificate");
+        let pem = std::fs::read(&authority).expect("certificate authority");
         let mut nginx = Nginx {
             child,
             dir,

@@ -139,6 +139,9 @@ pub async fn submit(
         }
     };
 
+    // No connection is held while waiting: a crowd of logins must not
+    // take the pool from registrations.
+    drop(conn);
     // argon2 takes 19 MiB for each check: a few at a time, whatever the
     // number of logins.
     let permit = tokio::time::timeout(
@@ -147,6 +150,7 @@ pub async fn submit(
     )
     .await;
     let Ok(Ok(permit)) = permit else {
+        let mut conn = state.pool.get().await?;
         admin_store::login_not_checked(&mut conn, reserved).await?;
         return refused(
             &visitor,
@@ -185,6 +189,7 @@ pub async fn submit(
             );
         }
     };
+    let mut conn = state.pool.get().await?;
     admin_store::login_succeeded(&mut conn, reserved, organiser.id, &client_key).await?;
 
     if let Some(previous) = request.cookie(SESSION_COOKIE) {
