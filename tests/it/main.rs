@@ -14,5 +14,6 @@ mod mail;
 mod migrations;
 mod organiser;
 mod pages;
+mod plans;
 mod registration;
 mod registration_concurrency;
