@@ -10,6 +10,7 @@ mod cli;
 mod faults;
 mod health;
 mod hostile;
+mod lists;
 mod mail;
 mod migrations;
 mod organiser;
