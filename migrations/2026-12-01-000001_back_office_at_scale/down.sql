@@ -16,6 +16,7 @@ DROP INDEX registrations_list_name_idx;
 DROP INDEX registrations_list_seq_idx;
 
 DROP INDEX registrations_search_idx;
+ALTER TABLE registrations DROP COLUMN search_name;
 ALTER TABLE registrations DROP COLUMN search_text;
 DROP FUNCTION rencontre_fold(text);
 -- The extensions stay: other objects of the database may use them, and

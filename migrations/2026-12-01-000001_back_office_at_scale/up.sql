@@ -22,6 +22,10 @@ CREATE FUNCTION rencontre_fold(text) RETURNS text
 ALTER TABLE registrations ADD COLUMN search_text text NOT NULL
     GENERATED ALWAYS AS (rencontre_fold(given_name || ' ' || family_name || ' ' || email || ' '
                                         || reference || ' ' || organisation)) STORED;
+-- The name alone, folded, so that ranking "names that start with the
+-- search" compares stored text instead of folding every candidate again.
+ALTER TABLE registrations ADD COLUMN search_name text NOT NULL
+    GENERATED ALWAYS AS (rencontre_fold(given_name || ' ' || family_name)) STORED;
 -- The event first, so that a search on a platform's tenth meeting reads only
 -- that meeting's entries.
 CREATE INDEX registrations_search_idx

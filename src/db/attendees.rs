@@ -325,13 +325,13 @@ const FILTER: &str = "
    AND ($5::text IS NULL OR r.search_text LIKE '%' || rencontre_fold($5) || '%')";
 
 /// A search's rank of `r` (see [`Attendee::rank`]); `$5` as in [`FILTER`],
-/// `$6` the search as typed.
+/// `$6` the search as typed. A name "starts with" the search when one of
+/// its words does (`da Silva` for `silva`); `search_name` is the folded
+/// name the database keeps.
 const RANK: &str = "CASE WHEN lower(r.reference) = rencontre_fold($6)
                           OR lower(r.email) = rencontre_fold($6) THEN 0
-                         WHEN rencontre_fold(r.family_name) LIKE rencontre_fold($5) || '%'
-                          OR rencontre_fold(r.given_name) LIKE rencontre_fold($5) || '%'
-                          OR rencontre_fold(r.given_name || ' ' || r.family_name)
-                             LIKE rencontre_fold($5) || '%' THEN 1
+                         WHEN r.search_name LIKE rencontre_fold($5) || '%'
+                          OR r.search_name LIKE '% ' || rencontre_fold($5) || '%' THEN 1
                          ELSE 2 END";
 
 const COUNT: &str = "SELECT count(*) AS total FROM registrations r";
