@@ -245,7 +245,7 @@ impl PageTally {
             "api": page.auth == Auth::Token,
             "latency": summary(&self.latency),
             "statuses": self.statuses,
-            "mean_bytes": if ok > 0 { self.bytes / ok } else { 0 },
+            "mean_bytes": self.bytes.checked_div(ok).unwrap_or(0),
         })
     }
 }
