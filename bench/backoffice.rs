@@ -125,7 +125,10 @@ async fn log_in(base: &str, email: &str, password: &str) -> anyhow::Result<Organ
     // The session must open the back office, not send back to the form.
     let home = client.get(format!("{base}/admin")).send().await?;
     if home.status() != reqwest::StatusCode::OK {
-        bail!("the back office answered {} after logging in", home.status());
+        bail!(
+            "the back office answered {} after logging in",
+            home.status()
+        );
     }
     Ok(Organiser { client })
 }
@@ -168,7 +171,11 @@ fn next_api_path(answer: &Value, first: &str) -> Option<String> {
     // `first` is a path with a query; the cursor is encoded like any value.
     let mut url = reqwest::Url::parse(&format!("http://cursor.invalid{first}")).ok()?;
     url.query_pairs_mut().append_pair("after", next);
-    Some(format!("{}?{}", url.path(), url.query().unwrap_or_default()))
+    Some(format!(
+        "{}?{}",
+        url.path(),
+        url.query().unwrap_or_default()
+    ))
 }
 
 struct Answer {
@@ -535,6 +542,27 @@ async fn mixed(
         .collect()
 }
 
+/// The cursor pages an earlier run found by walking, so that every run of
+/// a scenario measures the same deep pages without walking again.
+fn cursor_pages_of(earlier: &std::path::Path, known: &[Page]) -> anyhow::Result<Vec<Page>> {
+    let earlier: Value = serde_json::from_slice(&std::fs::read(earlier)?)?;
+    let mut pages = Vec::new();
+    for page in earlier["pages"].as_array().into_iter().flatten() {
+        let (Some(label), Some(path)) = (page["label"].as_str(), page["path"].as_str()) else {
+            continue;
+        };
+        if label.ends_with("by cursor") && !known.iter().any(|known| known.label == label) {
+            let auth = if page["api"].as_bool() == Some(true) {
+                Auth::Token
+            } else {
+                Auth::Session
+            };
+            pages.push(Page::new(label, path.to_owned(), auth));
+        }
+    }
+    Ok(pages)
+}
+
 pub async fn run(args: BackOfficeArgs) -> anyhow::Result<()> {
     let base = Arc::new(loopback_base(&args.base)?);
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
@@ -553,9 +581,13 @@ pub async fn run(args: BackOfficeArgs) -> anyhow::Result<()> {
 
     if args.rush == 0 {
         result["traore"] = traore(&organisers[0], &args, &base).await;
-        let (cursor_pages, cursors) = keyset(&organisers[0], &args, &base).await?;
-        result["cursors"] = cursors;
-        pages.extend(cursor_pages);
+        if let Some(earlier) = &args.cursors_from {
+            pages.extend(cursor_pages_of(earlier, &pages)?);
+        } else {
+            let (cursor_pages, cursors) = keyset(&organisers[0], &args, &base).await?;
+            result["cursors"] = cursors;
+            pages.extend(cursor_pages);
+        }
         let mut plan: Vec<(Page, u64)> = pages
             .iter()
             .map(|page| (page.clone(), args.requests))
@@ -563,24 +595,8 @@ pub async fn run(args: BackOfficeArgs) -> anyhow::Result<()> {
         plan.push((export, args.exports));
         result["pages"] = json!(alone(&organisers, &args, &base, &plan, deadline).await);
     } else {
-        // The cursor pages the run alone found, so both runs measure the same.
         if let Some(earlier) = &args.cursors_from {
-            let earlier: Value = serde_json::from_slice(&std::fs::read(earlier)?)?;
-            let known: Vec<String> = pages.iter().map(|page| page.label.clone()).collect();
-            for page in earlier["pages"].as_array().into_iter().flatten() {
-                let (Some(label), Some(path)) = (page["label"].as_str(), page["path"].as_str())
-                else {
-                    continue;
-                };
-                if label.contains("by cursor") && !known.iter().any(|known| known == label) {
-                    let auth = if page["api"].as_bool() == Some(true) {
-                        Auth::Token
-                    } else {
-                        Auth::Session
-                    };
-                    pages.push(Page::new(label, path.to_owned(), auth));
-                }
-            }
+            pages.extend(cursor_pages_of(earlier, &pages)?);
         }
         pages.push(export);
         let pages = Arc::new(pages);
@@ -593,9 +609,9 @@ pub async fn run(args: BackOfficeArgs) -> anyhow::Result<()> {
                 stop.clone(),
                 args.token.clone(),
             );
-            tokio::spawn(async move {
-                mixed(&organisers, &token, &base, &pages, &stop, deadline).await
-            })
+            tokio::spawn(
+                async move { mixed(&organisers, &token, &base, &pages, &stop, deadline).await },
+            )
         };
         let rush_args = RegisterArgs {
             base: base.to_string(),
