@@ -493,17 +493,34 @@ for format in csv xlsx; do
 done
 stop_serve
 
-# PostgreSQL's own speed for the same rows: the export's statement, as
-# pg_stat_statements saw the exports send it, with their binds written in
-# (the event; no status, country, session or search filter), through COPY.
-event_s4=$(value bench_s4 "SELECT id FROM events WHERE slug = 'rush'")
-export_query=$(value bench_s4 "SELECT query FROM pg_stat_statements
-     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND toplevel AND query ~* '^\s*with waiting' AND query !~* 'limit' AND query !~* 'count\('
-     ORDER BY calls DESC, total_exec_time DESC LIMIT 1")
-if [ -n "$export_query" ]; then
-    copy_query=$(printf '%s' "$export_query" | perl -0pe "s/\\\$1\\b/'$event_s4'::uuid/g; s/\\\$[2-5]\\b/NULL/g")
-    printf '%s\n' "$copy_query" >"$out/s4.copy_query.sql"
+# PostgreSQL's own speed for the same rows: the export's statement with the
+# binds it was sent with, as the server logged them during one more
+# `rencontre export` (log_min_duration_statement on this database only),
+# run through COPY by psql.
+log_from=$(stat -c %s "$pg_data/server.log")
+psql_in postgres -c "ALTER DATABASE bench_s4 SET log_min_duration_statement = 0" >/dev/null
+DATABASE_URL=$(url bench_s4) "$rencontre" export rush --format csv -o "$out/export_logged.csv" >/dev/null 2>>"$out/cli.log"
+psql_in postgres -c "ALTER DATABASE bench_s4 RESET log_min_duration_statement" >/dev/null
+# Log entries begin with a timestamp; a statement's binds are the DETAIL
+# entry after it. The export's statement is the one without LIMIT that
+# numbers the waiting lists.
+tail -c +"$((log_from + 1))" "$pg_data/server.log" | perl -0ne '
+    my @entries = split /\n(?=\d{4}-\d\d-\d\d )/;
+    for my $i (0 .. $#entries) {
+        next unless $entries[$i] =~ /duration: [\d.]+ ms\s+(?:execute|statement)[^:]*:\s(.*)/s;
+        my $query = $1;
+        next unless $query =~ /with waiting/i && $query !~ /\blimit\b/i;
+        my %binds;
+        if ($i < $#entries && $entries[$i + 1] =~ /DETAIL:\s+parameters: (.*)/s) {
+            my $list = $1;
+            $binds{$1} = $2 while $list =~ /\$(\d+) = (NULL|\x27(?:[^\x27]|\x27\x27)*\x27)/g;
+        }
+        $query =~ s/\$(\d+)\b/exists $binds{$1} ? $binds{$1} : "\$$1"/ge;
+        print $query;
+        last;
+    }' >"$out/s4.copy_query.sql"
+if [ -s "$out/s4.copy_query.sql" ] && ! grep -q '\$[0-9]' "$out/s4.copy_query.sql"; then
+    copy_query=$(cat "$out/s4.copy_query.sql")
     for run in $(seq 1 "$EXPORT_REPEATS"); do
         log "scenario 4: COPY of the export's query, run $run of $EXPORT_REPEATS"
         copy_started=$(date +%s.%N)
@@ -513,7 +530,7 @@ if [ -n "$export_query" ]; then
     fact s4.copy.bytes "$(stat -c %s "$out/copy.csv")"
     fact s4.copy.lines "$(wc -l <"$out/copy.csv")"
 else
-    fact s4.copy "the export's statement was not found in pg_stat_statements"
+    fact s4.copy "the export's statement and its binds were not found in the server's log"
 fi
 
 # -------------------------------------------------------- 5. mail drain ----

@@ -228,10 +228,10 @@ pub fn copy_rows(md: &mut String, run: &Run, http_csv_median: Option<f64>) {
     let cli = median(super::repeats(run, "s4.cli.csv", "wall_s"));
     let _ = writeln!(
         md,
-        "\n**Against PostgreSQL's own speed.** The export's statement as pg_stat_statements recorded it during \
-         the exports, its binds written in (the event, no filter; `.local/bench/run/s4.copy_query.sql`), run \
-         as `COPY (…) TO STDOUT WITH CSV` by psql into a file, {} times on the same data: median {} (range {}, \
-         {} lines, {:.1} MB). The HTTP CSV export takes **{}** that time (target ≤ 2×), `rencontre export` {}.\n",
+        "\n**Against PostgreSQL's own speed.** The export's statement with the binds it was sent with, as the \
+         server logged them during one more `rencontre export` (`log_min_duration_statement` on that database \
+         only; `.local/bench/run/s4.copy_query.sql`), run as `COPY (…) TO STDOUT WITH CSV` by psql into a \
+         file, {} times on the same data: median {} (range {}, {} lines, {:.1} MB). The HTTP CSV export takes **{}** that time (target ≤ 2×), `rencontre export` {}.\n",
         copies.len(),
         secs(median(copies.clone())),
         range(&copies),
