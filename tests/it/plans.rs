@@ -21,7 +21,9 @@ struct Reads {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     email_index_scans: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    country_index_scans: i64,
+    /// Every other index of registrations but the primary key (which the
+    /// outbox's foreign-key check reads).
+    other_index_scans: i64,
 }
 
 async fn reads(app: &TestApp) -> Reads {
@@ -35,8 +37,10 @@ async fn reads(app: &TestApp) -> Reads {
         "SELECT t.n_tup_ins AS inserted, t.idx_tup_fetch AS fetched, \
                 (SELECT idx_scan FROM pg_stat_user_indexes \
                   WHERE indexrelname = 'registrations_live_email_key') AS email_index_scans, \
-                (SELECT idx_scan FROM pg_stat_user_indexes \
-                  WHERE indexrelname = 'registrations_event_country_idx') AS country_index_scans \
+                (SELECT sum(idx_scan)::bigint FROM pg_stat_user_indexes \
+                  WHERE relname = 'registrations' \
+                    AND indexrelname NOT IN ('registrations_live_email_key', 'registrations_pkey')) \
+                    AS other_index_scans \
            FROM pg_stat_user_tables t WHERE t.relname = 'registrations'",
     )
     .load(&mut conn)
@@ -147,9 +151,9 @@ async fn a_new_event_on_an_analyzed_database_probes_emails_through_the_email_ind
     let fetched = after.fetched - before.fetched;
     assert!(probes >= attempts, "{probes} probes of the email index");
     assert_eq!(
-        after.country_index_scans - before.country_index_scans,
+        after.other_index_scans - before.other_index_scans,
         0,
-        "the registration path scanned registrations_event_country_idx"
+        "the registration path scanned another index of registrations"
     );
     assert!(
         fetched <= attempts,

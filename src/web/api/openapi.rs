@@ -95,7 +95,12 @@ fn list_filters() -> Vec<Value> {
         query_param(
             "page",
             json!({"type": "integer", "minimum": 1}),
-            "Page, from 1",
+            "Page, from 1 (each page deeper skips more index entries: for long lists follow `next` with `after`)",
+        ),
+        query_param(
+            "after",
+            json!({"type": "string"}),
+            "Keyset cursor: the page after the row it names (the `next` of the page before); not with `page`. A cursor of another event, order or search is refused",
         ),
         query_param(
             "per_page",
@@ -118,7 +123,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Rencontre",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), rate_limited (429), unavailable (503)."
+            "description": "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), unsupported_media_type (415: a write whose body is not application/json), rate_limited (429), unavailable (503)."
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token from `rencontre token create EMAIL`"}},
@@ -175,7 +180,9 @@ pub fn document() -> Value {
                     "subject": {"type": "string"}, "body": {"type": "string", "description": "Plain text with placeholders: {given_name} {family_name} {event} {reference} {status} {waitlist_position} {sessions} {manage_url}"}}},
                 "Page": {"type": "object", "properties": {
                     "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
-                    "page": {"type": "integer"}, "per_page": {"type": "integer"}}}
+                    "page": {"type": "integer", "description": "Absent when the page was asked for with `after`"},
+                    "per_page": {"type": "integer"},
+                    "next": {"type": ["string", "null"], "description": "Cursor of the next page (`after`); null on the last page"}}}
             }
         },
         "paths": {
@@ -200,7 +207,7 @@ pub fn document() -> Value {
                 "post": {"summary": "Register a delegate", "parameters": [path_param("slug", "The event's slug"),
                         {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255}}],
                     "requestBody": body("NewRegistration"),
-                    "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "422": error_response("Invalid fields")}},
+                    "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "415": error_response("Body not sent as application/json"), "422": error_response("Invalid fields")}},
                 "get": {"summary": "List registrations", "security": secured, "parameters": list_filters(), "responses": {"200": ok("A page", "Page")}}},
             "/api/v1/events/{slug}/registrations.csv": {"get": {"summary": "Export as CSV (streamed)", "security": secured,
                 "parameters": csv_parameters,
