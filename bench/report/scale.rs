@@ -37,6 +37,13 @@ fn pages(result: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// A page's latency quantile; none when it got no 200 answer.
+fn page_ms(page: &Value, key: &str) -> Option<f64> {
+    (page["latency"]["count"].as_u64().unwrap_or(0) > 0)
+        .then(|| latency(page, key))
+        .flatten()
+}
+
 /// The slowest page's p99 and its label.
 fn worst_p99(result: &Value) -> Option<(f64, String)> {
     pages(result)
@@ -299,10 +306,10 @@ pub fn backoffice_section(md: &mut String, run: &Run) {
             md,
             "| {label} `{}` | {} | {} | {} | {} | {}; {} | {} |",
             page["path"].as_str().unwrap_or("?"),
-            ms(latency(page, "p50_ms")),
-            budget(latency(page, "p99_ms"), 50.0),
-            ms(other.and_then(|o| latency(o, "p50_ms"))),
-            budget(other.and_then(|o| latency(o, "p99_ms")), 150.0),
+            ms(page_ms(page, "p50_ms")),
+            budget(page_ms(page, "p99_ms"), 50.0),
+            ms(other.and_then(|o| page_ms(o, "p50_ms"))),
+            budget(other.and_then(|o| page_ms(o, "p99_ms")), 150.0),
             statuses(page),
             other.map_or("–".into(), statuses),
             page["mean_bytes"]
