@@ -174,7 +174,7 @@ async fn organisers_get_accounts_and_tokens_and_export_from_the_command_line() {
     assert!(exported.status.success());
     let csv = String::from_utf8(exported.stdout).unwrap();
     assert!(
-        csv.starts_with("reference,status,"),
+        csv.starts_with("\"reference\",\"status\","),
         "a header and no progress bar when piped: {csv}"
     );
     assert_eq!(csv.lines().count(), 1, "nobody registered yet");
