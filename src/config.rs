@@ -31,10 +31,17 @@ pub struct HttpSettings {
     /// (0 = read on every request).
     #[serde(default = "default_event_cache_ms")]
     pub event_cache_ms: u64,
+    /// A back-office session unused this long ends (each use restarts it).
+    #[serde(default = "default_session_idle_minutes")]
+    pub session_idle_minutes: u32,
 }
 
 fn default_event_cache_ms() -> u64 {
     1000
+}
+
+fn default_session_idle_minutes() -> u32 {
+    120
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,6 +182,9 @@ impl Settings {
                     self.http.public_url
                 ),
             );
+        }
+        if self.http.session_idle_minutes == 0 {
+            return invalid("http.session_idle_minutes", "must be at least 1".into());
         }
         if self.http.max_body_bytes < 1024 {
             return invalid("http.max_body_bytes", "must be at least 1024".into());

@@ -3,14 +3,29 @@
 //! their role lets them do.
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::{AppError, AppState};
 use crate::db::organisers::{self, Organiser};
 use crate::domain::secret;
 
-pub const SESSION_COOKIE: &str = "rencontre_session";
+const SESSION_COOKIE: &str = "rencontre_session";
+
+/// The session cookie's name: `__Host-` under HTTPS, as for the CSRF
+/// cookie (see `pages::csrf::cookie_name`).
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-rencontre_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Put on a request answered for a signed-in organiser: its answer holds
+/// what only organisers may read, and is never stored by a cache.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn;
 
 /// What a role may do; each role can do everything the one before can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,9 +88,10 @@ impl FromRequest for Authenticated {
             actix_web::http::Method::GET | actix_web::http::Method::HEAD
         );
         let session = request
-            .cookie(SESSION_COOKIE)
+            .cookie(session_cookie_name(super::is_https(request)))
             .filter(|_| reads || !request.path().starts_with("/api/"))
             .map(|cookie| cookie.value().to_owned());
+        let request = request.clone();
         Box::pin(async move {
             let state = state.ok_or(AppError::Unauthorized)?;
             let mut conn = state.pool.get().await?;
@@ -84,14 +100,17 @@ impl FromRequest for Authenticated {
                     organisers::find_by_api_token(&mut conn, &secret::sha256(&token)).await?;
                 (organiser.ok_or(AppError::Unauthorized)?, None)
             } else if let Some(session) = session {
+                let idle =
+                    chrono::Duration::minutes(i64::from(state.settings.http.session_idle_minutes));
                 let found =
-                    organisers::find_by_session(&mut conn, &secret::sha256(&session)).await?;
+                    organisers::find_by_session(&mut conn, &secret::sha256(&session), idle).await?;
                 let (organiser, csrf) = found.ok_or(AppError::Unauthorized)?;
                 (organiser, Some(csrf))
             } else {
                 return Err(AppError::Unauthorized);
             };
             let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
+            request.extensions_mut().insert(SignedIn);
             Ok(Authenticated {
                 organiser,
                 role,

@@ -20,9 +20,12 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
 use actix_web::dev::Server;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpServer, web};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 pub use error::AppError;
@@ -88,6 +91,7 @@ impl Application {
         };
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(never_store_organisers_answers))
                 .wrap(security_headers())
                 .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
                 .app_data(web::Data::new(state.clone()))
@@ -125,11 +129,42 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
 }
 
+/// What was answered to a signed-in organiser (API JSON, exports, back
+/// office pages) holds personal data or what only organisers may read: no
+/// cache, shared or the browser's own, may keep it. Decided by who asked
+/// (the extractor marks the request), not by the path.
+async fn never_store_organisers_answers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(request).await?;
+    if response.request().extensions().contains::<auth::SignedIn>() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .configure(api::routes)
         .configure(admin::routes)
         .configure(pages::routes);
+}
+
+/// Whether the browser reached us over HTTPS, which decides the `Secure`
+/// flag and the `__Host-` names of cookies. Told by the public URL.
+pub(crate) fn is_https(request: &actix_web::HttpRequest) -> bool {
+    request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.settings.http.public_url.starts_with("https://"))
+}
+
+/// The address of the client a request comes from, as far as this process
+/// can tell: the connection's peer.
+pub(crate) fn client_address(request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+    request.peer_addr().map(|peer| peer.ip())
 }
 
 /// A field problem in words, in `language`.

@@ -454,7 +454,7 @@ async fn line_breaks_in_texts_cannot_inject_lines_into_the_calendar() {
     assert_eq!(app.register("lima-1997", &body).await.status(), 201);
     let ics = {
         let mut conn = app.db.connect().await;
-        use diesel::{ExpressionMethods as _, QueryDsl};
+        use diesel::QueryDsl;
         use rencontre::db::schema::email_outbox::dsl::*;
         email_outbox
             .select(attachment_ics)

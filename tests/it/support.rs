@@ -532,9 +532,15 @@ impl TestApp {
             .await
             .expect("organiser");
         let token = secret::random_token(24);
-        organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "test")
-            .await
-            .expect("token");
+        organisers::insert_api_token(
+            &mut conn,
+            organiser.id,
+            &secret::sha256(&token),
+            "test",
+            None,
+        )
+        .await
+        .expect("token");
         token
     }
 }

@@ -1,7 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
@@ -103,7 +102,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(body))
 }
 
-/// The optional `Idempotency-Key` header, bound to a hash of the body.
+/// The optional `Idempotency-Key` header, bound to a hash of the body and
+/// to the client that sent it.
 fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<IdempotencyKey>, AppError> {
     let Some(header) = request.headers().get("Idempotency-Key") else {
         return Ok(None);
@@ -119,10 +119,10 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
                 "must be 1 to 255 visible ASCII characters",
             )
         })?;
-    Ok(Some(IdempotencyKey {
-        key: key.to_owned(),
-        request_hash: Sha256::digest(body).to_vec(),
-    }))
+    let client = crate::web::client_address(request)
+        .map(|address| address.to_string())
+        .unwrap_or_default();
+    Ok(Some(IdempotencyKey::new(&client, key, body)))
 }
 
 /// `GET /api/v1/registrations/{token}`
