@@ -208,8 +208,22 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             match registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now()).await {
-                Ok(count) => {
-                    println!("Anonymised {count} registration(s) of `{event_slug}`.");
+                Ok(anonymised) => {
+                    // Whatever the transport is now: an earlier one may
+                    // have written files.
+                    let removed =
+                        mail::remove_saved_emails(&settings.mail.file_dir, &anonymised.emails)
+                            .await
+                            .with_context(|| {
+                                format!(
+                                    "cannot remove the saved emails in {}",
+                                    settings.mail.file_dir.display()
+                                )
+                            })?;
+                    println!(
+                        "Anonymised {} registration(s) of `{event_slug}` and removed {removed} saved email file(s).",
+                        anonymised.registrations
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(registration::anonymise::AnonymiseError::NotEnded(day)) => {

@@ -157,6 +157,7 @@ impl Worker {
         let message = compose(row, &self.settings.from).map_err(|error| SendFailure {
             permanent: true,
             message: error.to_string(),
+            summary: "the message could not be built".to_owned(),
         })?;
         self.transport.send(&row.id.to_string(), &message).await
     }

@@ -14,5 +14,6 @@ mod mail;
 mod migrations;
 mod organiser;
 mod pages;
+mod privacy;
 mod registration;
 mod registration_concurrency;
