@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
 use rencontre::db::organisers;
-use rencontre::domain::{EmailAddress, secret};
+use rencontre::domain::{EmailAddress, PersonName, secret};
 use rencontre::export::{self, FilterInput};
 use rencontre::{db, demo, mail, registration, telemetry, web};
 use tokio::sync::watch;
@@ -265,6 +265,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let email = EmailAddress::parse(&email).map_err(|error| {
                 anyhow::anyhow!("`{email}` is not a valid email address ({error})")
             })?;
+            let name =
+                PersonName::parse(&name).map_err(|error| anyhow::anyhow!("--name {error}"))?;
             let password = if password_stdin {
                 let mut password = String::new();
                 std::io::stdin().read_to_string(&mut password)?;
@@ -275,7 +277,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let hash = secret::hash_password(&password)?;
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
-            match organisers::insert(&mut conn, email.as_str(), name.trim(), &role, Some(&hash))
+            match organisers::insert(&mut conn, email.as_str(), name.as_str(), &role, Some(&hash))
                 .await
             {
                 Ok(organiser) => {

@@ -21,6 +21,8 @@ use super::schema::idempotency_keys;
 pub const KEPT_HOURS: i64 = 24;
 
 /// A key used before, with the hash of its request and the answer recorded.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = idempotency_keys, check_for_backend(diesel::pg::Pg))]
 pub struct UsedKey {
     pub key_hash: Vec<u8>,
     pub request_hash: Vec<u8>,
@@ -38,29 +40,13 @@ pub async fn find_used(
     if key_hashes.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Vec<u8>, Vec<u8>, Uuid, Vec<u8>)> = idempotency_keys::table
+    idempotency_keys::table
         .filter(idempotency_keys::event_id.eq(event_id))
         .filter(idempotency_keys::key_hash.eq_any(key_hashes))
         .filter(idempotency_keys::created_at.gt(now - chrono::Duration::hours(KEPT_HOURS)))
-        .select((
-            idempotency_keys::key_hash,
-            idempotency_keys::request_hash,
-            idempotency_keys::registration_id,
-            idempotency_keys::sealed_token,
-        ))
+        .select(UsedKey::as_select())
         .load(&mut conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(key_hash, request_hash, registration_id, sealed_token)| UsedKey {
-                key_hash,
-                request_hash,
-                registration_id,
-                sealed_token,
-            },
-        )
-        .collect())
+        .await
 }
 
 /// A key's record: the request's hash and the answer it got.
