@@ -170,6 +170,8 @@ mod tests {
             language: "es".into(),
             sessions: "A1, P1".into(),
             registered_at: chrono::DateTime::UNIX_EPOCH,
+            queue_seq: 1,
+            rank: 0,
         }
     }
 
