@@ -44,6 +44,9 @@ pub struct HttpSettings {
     /// How long a login waits for a password check slot before its 503.
     #[serde(default = "default_password_check_wait_ms")]
     pub password_check_wait_ms: u64,
+    /// A back-office session unused this long ends (each use restarts it).
+    #[serde(default = "default_session_idle_minutes")]
+    pub session_idle_minutes: u32,
 }
 
 fn default_password_check_wait_ms() -> u64 {
@@ -56,6 +59,10 @@ fn default_password_checks_at_once() -> usize {
 
 fn default_event_cache_ms() -> u64 {
     1000
+}
+
+fn default_session_idle_minutes() -> u32 {
+    120
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,6 +211,9 @@ impl Settings {
         }
         if self.http.password_checks_at_once == 0 {
             return invalid("http.password_checks_at_once", "must be at least 1".into());
+        }
+        if self.http.session_idle_minutes == 0 {
+            return invalid("http.session_idle_minutes", "must be at least 1".into());
         }
         if self.http.max_body_bytes < 1024 {
             return invalid("http.max_body_bytes", "must be at least 1024".into());

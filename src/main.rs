@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
 use rencontre::db::organisers;
-use rencontre::domain::{EmailAddress, secret};
+use rencontre::domain::{EmailAddress, PersonName, secret};
 use rencontre::export::{self, FilterInput};
 use rencontre::{db, demo, mail, registration, telemetry, web};
 use tokio::sync::watch;
@@ -101,7 +101,17 @@ enum OrganiserCommand {
 #[derive(Subcommand)]
 enum TokenCommand {
     /// Print a new API token for that organiser (shown once).
-    Create { email: String },
+    Create {
+        email: String,
+        /// The token stops working after this long (e.g. 30d, 12h).
+        #[arg(long, value_parser = humantime::parse_duration)]
+        expires_in: Option<std::time::Duration>,
+    },
+    /// One token of that organiser a line: its id, label, when it was
+    /// created, last used, expires and was revoked (never the token).
+    List { email: String },
+    /// Revoke a token (by the id `token list` shows) for good.
+    Revoke { token_id: uuid::Uuid },
 }
 
 fn main() -> ExitCode {
@@ -226,8 +236,22 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             match registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now()).await {
-                Ok(count) => {
-                    println!("Anonymised {count} registration(s) of `{event_slug}`.");
+                Ok(anonymised) => {
+                    // Whatever the transport is now: an earlier one may
+                    // have written files.
+                    let removed =
+                        mail::remove_saved_emails(&settings.mail.file_dir, &anonymised.emails)
+                            .await
+                            .with_context(|| {
+                                format!(
+                                    "cannot remove the saved emails in {}",
+                                    settings.mail.file_dir.display()
+                                )
+                            })?;
+                    println!(
+                        "Anonymised {} registration(s) of `{event_slug}` and removed {removed} saved email file(s).",
+                        anonymised.registrations
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(registration::anonymise::AnonymiseError::NotEnded(day)) => {
@@ -269,6 +293,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let email = EmailAddress::parse(&email).map_err(|error| {
                 anyhow::anyhow!("`{email}` is not a valid email address ({error})")
             })?;
+            let name =
+                PersonName::parse(&name).map_err(|error| anyhow::anyhow!("--name {error}"))?;
             let password = if password_stdin {
                 let mut password = String::new();
                 std::io::stdin().read_to_string(&mut password)?;
@@ -279,7 +305,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let hash = secret::hash_password(&password)?;
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
-            match organisers::insert(&mut conn, email.as_str(), name.trim(), &role, Some(&hash))
+            match organisers::insert(&mut conn, email.as_str(), name.as_str(), &role, Some(&hash))
                 .await
             {
                 Ok(organiser) => {
@@ -299,22 +325,78 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => Err(error.into()),
             }
         }
-        Command::Token {
-            command: TokenCommand::Create { email },
-        } => {
+        Command::Token { command } => {
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
-            let Some(organiser) = organisers::find_by_email(&mut conn, &email).await? else {
-                eprintln!("rencontre: no organiser has the email {email}");
-                return Ok(ExitCode::from(2));
-            };
-            let token = secret::random_token(24);
-            organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "cli")
-                .await?;
-            println!("{token}");
-            Ok(ExitCode::SUCCESS)
+            token_command(&mut conn, command).await
         }
     }
+}
+
+/// `rencontre token create | list | revoke`.
+async fn token_command(
+    conn: &mut diesel_async::AsyncPgConnection,
+    command: TokenCommand,
+) -> anyhow::Result<ExitCode> {
+    let organiser_of = async |conn: &mut diesel_async::AsyncPgConnection, email: &str| {
+        let found = organisers::find_by_email(conn, email).await?;
+        if found.is_none() {
+            eprintln!("rencontre: no organiser has the email {email}");
+        }
+        anyhow::Ok(found)
+    };
+    match command {
+        TokenCommand::Create { email, expires_in } => {
+            let Some(organiser) = organiser_of(conn, &email).await? else {
+                return Ok(ExitCode::from(2));
+            };
+            let expires_at = match expires_in {
+                Some(duration) => Some(
+                    chrono::Duration::from_std(duration)
+                        .ok()
+                        .and_then(|duration| chrono::Utc::now().checked_add_signed(duration))
+                        .context("--expires-in is too long")?,
+                ),
+                None => None,
+            };
+            let token = secret::random_token(24);
+            let hash = secret::sha256(&token);
+            organisers::insert_api_token(conn, organiser.id, &hash, "cli", expires_at).await?;
+            println!("{token}");
+        }
+        TokenCommand::List { email } => {
+            let Some(organiser) = organiser_of(conn, &email).await? else {
+                return Ok(ExitCode::from(2));
+            };
+            let at = |time: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
+                time.map_or_else(
+                    || none.to_owned(),
+                    |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                )
+            };
+            for token in organisers::api_tokens_of(conn, organiser.id).await? {
+                println!(
+                    "{} label={} created={} last_used={} expires={} revoked={}",
+                    token.id,
+                    token.label,
+                    at(Some(token.created_at), ""),
+                    at(token.last_used_at, "never"),
+                    at(token.expires_at, "never"),
+                    at(token.revoked_at, "no"),
+                );
+            }
+        }
+        TokenCommand::Revoke { token_id } => {
+            match organisers::revoke_api_token(conn, token_id).await? {
+                Some(at) => println!("Token {token_id} is revoked (since {at})."),
+                None => {
+                    eprintln!("rencontre: there is no token {token_id}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `rencontre export`: a progress bar on a terminal, quiet when piped; a

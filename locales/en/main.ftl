@@ -75,7 +75,9 @@ optional = (optional)
 
 error-required = This field is required.
 error-too-long = Use at most { $max } characters.
-error-invalid-character = This contains a character that is not allowed (a control or text-direction character).
+error-invalid-character = This contains a character that is not allowed: an invisible, control or text-direction character (a zero-width space, for example). Retype it without copying from elsewhere.
+error-line-break = Write this on one line.
+error-too-many-marks = This has more accents or marks than a name needs. Retype it.
 error-email-invalid = Enter a valid email address, for example name@example.org.
 error-country-invalid = Choose a country from the list.
 error-language-invalid = Choose one of the languages offered for this meeting.

@@ -75,7 +75,9 @@ optional = (opcional)
 
 error-required = Este campo es obligatorio.
 error-too-long = Use como máximo { $max } caracteres.
-error-invalid-character = Este campo contiene un carácter no permitido (un carácter de control o de dirección del texto).
+error-invalid-character = Este campo contiene un carácter no permitido: un carácter invisible, de control o de dirección del texto (un espacio de ancho cero, por ejemplo). Vuelva a escribirlo sin copiarlo de otro lugar.
+error-line-break = Escriba esto en una sola línea.
+error-too-many-marks = Este campo tiene más acentos o signos de los que necesita un nombre. Vuelva a escribirlo.
 error-email-invalid = Escriba una dirección de correo electrónico válida, por ejemplo nombre@example.org.
 error-country-invalid = Elija un país de la lista.
 error-language-invalid = Elija uno de los idiomas que ofrece este encuentro.

@@ -76,7 +76,9 @@ optional = (facultatif)
 
 error-required = Ce champ est obligatoire.
 error-too-long = Utilisez au maximum { $max } caractères.
-error-invalid-character = Ce champ contient un caractère non autorisé (caractère de contrôle ou de direction du texte).
+error-invalid-character = Ce champ contient un caractère non autorisé : un caractère invisible, de contrôle ou de direction du texte (une espace de largeur nulle, par exemple). Retapez-le sans le copier d'ailleurs.
+error-line-break = Écrivez ceci sur une seule ligne.
+error-too-many-marks = Ce champ contient plus d'accents ou de signes qu'il n'en faut pour un nom. Retapez-le.
 error-email-invalid = Saisissez une adresse e-mail valide, par exemple nom@example.org.
 error-country-invalid = Choisissez un pays dans la liste.
 error-language-invalid = Choisissez l'une des langues proposées pour cette rencontre.

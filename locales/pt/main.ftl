@@ -77,7 +77,9 @@ optional = (opcional)
 
 error-required = Este campo é obrigatório.
 error-too-long = Use no máximo { $max } caracteres.
-error-invalid-character = Este campo contém um caractere não permitido (um caractere de controle ou de direção do texto).
+error-invalid-character = Este campo contém um caractere não permitido: um caractere invisível, de controle ou de direção do texto (um espaço de largura zero, por exemplo). Digite-o novamente sem copiá-lo de outro lugar.
+error-line-break = Escreva isto em uma só linha.
+error-too-many-marks = Este campo tem mais acentos ou sinais do que um nome precisa. Digite-o novamente.
 error-email-invalid = Informe um endereço de e-mail válido, por exemplo nome@example.org.
 error-country-invalid = Escolha um país da lista.
 error-language-invalid = Escolha um dos idiomas oferecidos para este encontro.

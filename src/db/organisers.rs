@@ -67,6 +67,7 @@ pub async fn insert_api_token(
     organiser_id: Uuid,
     token_hash: &[u8],
     label: &str,
+    expires_at: Option<DateTime<Utc>>,
 ) -> QueryResult<Uuid> {
     diesel::insert_into(api_tokens::table)
         .values((
@@ -74,25 +75,96 @@ pub async fn insert_api_token(
             api_tokens::organiser_id.eq(organiser_id),
             api_tokens::token_hash.eq(token_hash),
             api_tokens::label.eq(label),
+            api_tokens::expires_at.eq(expires_at),
         ))
         .returning(api_tokens::id)
         .get_result(conn)
         .await
 }
 
-/// The organiser behind a live (not revoked) API token.
+/// The organiser behind a live (neither revoked nor expired) API token,
+/// which is noted as used now.
 pub async fn find_by_api_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
 ) -> QueryResult<Option<Organiser>> {
-    api_tokens::table
-        .inner_join(organisers::table)
-        .filter(api_tokens::token_hash.eq(token_hash))
-        .filter(api_tokens::revoked_at.is_null())
+    let now = Utc::now();
+    let used: Option<Uuid> = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(now)),
+            ),
+    )
+    .set(api_tokens::last_used_at.eq(now))
+    .returning(api_tokens::organiser_id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    let Some(organiser_id) = used else {
+        return Ok(None);
+    };
+    organisers::table
+        .find(organiser_id)
         .select(Organiser::as_select())
         .first(conn)
         .await
         .optional()
+}
+
+/// An API token as `rencontre token list` shows it (never the token).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The organiser's tokens, oldest first.
+pub async fn api_tokens_of(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Uuid,
+) -> QueryResult<Vec<ApiToken>> {
+    api_tokens::table
+        .filter(api_tokens::organiser_id.eq(organiser_id))
+        .order((api_tokens::created_at, api_tokens::id))
+        .select(ApiToken::as_select())
+        .load(conn)
+        .await
+}
+
+/// Revokes a token for good; `None` when there is no such token, else
+/// when it was revoked (now, or before).
+pub async fn revoke_api_token(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    let revoked: Option<DateTime<Utc>> = diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(Utc::now()))
+    .returning(api_tokens::revoked_at.assume_not_null())
+    .get_result(conn)
+    .await
+    .optional()?;
+    match revoked {
+        Some(at) => Ok(Some(at)),
+        None => api_tokens::table
+            .find(id)
+            .select(api_tokens::revoked_at.assume_not_null())
+            .first(conn)
+            .await
+            .optional(),
+    }
 }
 
 pub async fn insert_session(
@@ -114,19 +186,36 @@ pub async fn insert_session(
         .map(drop)
 }
 
-/// The organiser and CSRF token of a live back-office session.
+/// The organiser and CSRF token of a live back-office session: one not
+/// past its end, and used within `idle`. Using it keeps it alive (the idle
+/// time slides).
 pub async fn find_by_session(
     conn: &mut AsyncPgConnection,
     id_hash: &[u8],
+    idle: chrono::Duration,
 ) -> QueryResult<Option<(Organiser, String)>> {
-    admin_sessions::table
-        .inner_join(organisers::table)
-        .filter(admin_sessions::id_hash.eq(id_hash))
-        .filter(admin_sessions::expires_at.gt(diesel::dsl::now))
-        .select((Organiser::as_select(), admin_sessions::csrf_token))
+    let now = Utc::now();
+    let live: Option<(Uuid, String)> = diesel::update(
+        admin_sessions::table
+            .filter(admin_sessions::id_hash.eq(id_hash))
+            .filter(admin_sessions::expires_at.gt(now))
+            .filter(admin_sessions::last_seen_at.gt(now - idle)),
+    )
+    .set(admin_sessions::last_seen_at.eq(now))
+    .returning((admin_sessions::organiser_id, admin_sessions::csrf_token))
+    .get_result(conn)
+    .await
+    .optional()?;
+    let Some((organiser_id, csrf_token)) = live else {
+        return Ok(None);
+    };
+    let organiser = organisers::table
+        .find(organiser_id)
+        .select(Organiser::as_select())
         .first(conn)
         .await
-        .optional()
+        .optional()?;
+    Ok(organiser.map(|organiser| (organiser, csrf_token)))
 }
 
 pub async fn delete_session(conn: &mut AsyncPgConnection, id_hash: &[u8]) -> QueryResult<()> {

@@ -8,6 +8,7 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
     }
 }
 
@@ -20,6 +21,7 @@ diesel::table! {
         created_at -> Timestamptz,
         last_used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -102,12 +104,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (event_id, key) {
+    idempotency_keys (event_id, key_hash) {
         event_id -> Uuid,
-        key -> Text,
+        key_hash -> Bytea,
         request_hash -> Bytea,
-        response_status -> Int2,
-        response_body -> Jsonb,
+        registration_id -> Uuid,
+        sealed_token -> Bytea,
         created_at -> Timestamptz,
     }
 }

@@ -11,6 +11,7 @@ mod quota;
 mod registration;
 pub mod secret;
 mod session;
+pub mod text;
 
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};

@@ -17,7 +17,8 @@ impl CsvWriter {
         } else {
             Vec::new()
         };
-        header.extend_from_slice(COLUMNS.join(",").as_bytes());
+        let quoted: Vec<String> = COLUMNS.iter().map(|title| format!("\"{title}\"")).collect();
+        header.extend_from_slice(quoted.join(",").as_bytes());
         header.extend_from_slice(b"\r\n");
         CsvWriter {
             style,
@@ -33,6 +34,9 @@ impl CsvWriter {
         let buffer = self.pending_header.take().unwrap_or_default();
         let mut writer = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
+            // Quoted, a field's `,`, `;` and line breaks stay inside it for a
+            // reader that honours quotes; `neutralise` covers those that don't.
+            .quote_style(::csv::QuoteStyle::Always)
             .from_writer(buffer);
         for attendee in attendees {
             let cells = cells(attendee, self.style);

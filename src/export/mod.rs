@@ -9,6 +9,8 @@ pub use self::csv::CsvWriter;
 pub use self::filter::{FilterError, FilterInput, resolve as resolve_filter};
 pub use self::xlsx::write_xlsx;
 
+use std::borrow::Cow;
+
 use chrono_tz::Tz;
 
 use crate::db::attendees::Attendee;
@@ -78,20 +80,49 @@ pub fn cells(attendee: &Attendee, style: ExportStyle) -> [String; 12] {
     ]
 }
 
-/// A spreadsheet would run a cell starting with one of these as a formula
-/// (`=HYPERLINK(…)` in a delegate's name): such cells get a leading `'`,
-/// which spreadsheets read as "this is text".
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
+/// What a spreadsheet may split a line into cells on: the comma, the
+/// semicolon (the list separator of French, Spanish and Portuguese
+/// spreadsheets), the tab, and line breaks.
+const CELL_SEPARATORS: [char; 5] = [',', ';', '\t', '\r', '\n'];
+
+/// A spreadsheet runs a cell starting with one of these as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A spreadsheet would run `=HYPERLINK(…)` in a delegate's name as a
+/// formula, and one that splits on `;` turns `Awa;=1+1` into a cell
+/// `=1+1`. So wherever a cell could start (the field's start, and after
+/// each separator a spreadsheet may split on, quotes and spaces skipped as
+/// a lenient importer would), a formula start gets a `'` before it, which
+/// spreadsheets read as "this is text".
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    let mut may_start = true;
+    let mut needs_change = false;
+    for c in cell.chars() {
+        if may_start && FORMULA_STARTS.contains(&c) {
+            needs_change = true;
+            break;
+        }
+        may_start = CELL_SEPARATORS.contains(&c) || (may_start && matches!(c, '"' | ' '));
     }
+    if !needs_change {
+        return Cow::Borrowed(cell);
+    }
+    let mut neutralised = String::with_capacity(cell.len() + 4);
+    let mut may_start = true;
+    for c in cell.chars() {
+        if may_start && FORMULA_STARTS.contains(&c) {
+            neutralised.push('\'');
+        }
+        neutralised.push(c);
+        may_start = CELL_SEPARATORS.contains(&c) || (may_start && matches!(c, '"' | ' '));
+    }
+    Cow::Owned(neutralised)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn formula_starts_are_neutralised_and_other_text_is_untouched() {
@@ -102,8 +133,131 @@ mod tests {
         for start in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(neutralise(start).starts_with('\''), "{start:?}");
         }
-        for plain in ["Aminata", "عائشة", "Nguyễn", "", "a=b"] {
+        for plain in [
+            "Aminata",
+            "عائشة",
+            "Nguyễn",
+            "",
+            "a=b",
+            "Jean-Pierre",
+            "O'Brien",
+        ] {
             assert_eq!(neutralise(plain), plain);
+        }
+    }
+
+    /// The issue's case: split on `;`, the second cell was a live formula.
+    #[test]
+    fn a_formula_after_a_separator_is_neutralised_too() {
+        assert_eq!(neutralise("Awa;=1+1"), "Awa;'=1+1");
+        assert_eq!(neutralise("Awa,@SUM(A1)"), "Awa,'@SUM(A1)");
+        assert_eq!(neutralise("a\n-1"), "a\n'-1");
+        assert_eq!(neutralise("a; \"=1"), "a; \"'=1");
+        assert_eq!(neutralise("\t=1"), "'\t'=1");
+    }
+
+    fn attendee(given_name: String, family_name: String, organisation: String) -> Attendee {
+        Attendee {
+            id: uuid::Uuid::nil(),
+            reference: "LIM-7K3QX".into(),
+            status: "confirmed".into(),
+            waitlist_position: None,
+            given_name,
+            family_name,
+            email: "a@example.org".into(),
+            country_code: "PE".into(),
+            organisation,
+            language: "es".into(),
+            sessions: "A1, P1".into(),
+            registered_at: chrono::DateTime::UNIX_EPOCH,
+            queue_seq: 1,
+            rank: 0,
+        }
+    }
+
+    fn hostile_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("="),
+                    Just("+"),
+                    Just("-"),
+                    Just("@"),
+                    Just("\t"),
+                    Just("\r"),
+                    Just("\n"),
+                    Just(","),
+                    Just(";"),
+                    Just("\""),
+                    Just(" "),
+                    Just("'"),
+                    Just("Awa"),
+                    Just("1+1"),
+                    Just("é"),
+                    Just("عائشة"),
+                ],
+                0..12,
+            )
+            .prop_map(|pieces| pieces.concat()),
+            any::<String>(),
+        ]
+    }
+
+    fn style() -> ExportStyle {
+        ExportStyle {
+            timezone: chrono_tz::UTC,
+            language: Language::Es,
+        }
+    }
+
+    proptest! {
+        /// However a spreadsheet splits the file (`,`, `;` or tab, and at
+        /// every line break), no cell starts like a formula; and the reader
+        /// gets the text back with only `'` added.
+        #[test]
+        fn no_cell_of_a_csv_export_starts_a_formula_however_it_is_split(
+            given in hostile_text(),
+            family in hostile_text(),
+            organisation in hostile_text(),
+        ) {
+            let row = attendee(given.clone(), family.clone(), organisation.clone());
+            let mut writer = CsvWriter::new(style(), false);
+            let bytes = writer.rows([&row]).unwrap();
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            for line in text.split(['\r', '\n']) {
+                for separator in [',', ';', '\t'] {
+                    for cell in line.split(separator) {
+                        let start = cell.trim_start_matches(['"', ' ']);
+                        prop_assert!(
+                            !start.starts_with(FORMULA_STARTS),
+                            "cell {:?} of {:?} split on {:?}", cell, text, separator
+                        );
+                    }
+                }
+            }
+            let mut reader = ::csv::Reader::from_reader(bytes.as_slice());
+            let record = reader.records().next().unwrap().unwrap();
+            let given_column = COLUMNS.iter().position(|c| *c == "given_name").unwrap();
+            for (column, original) in [
+                (given_column, &given),
+                (given_column + 1, &family),
+                (COLUMNS.iter().position(|c| *c == "organisation").unwrap(), &organisation),
+            ] {
+                prop_assert_eq!(record[column].replace('\'', ""), original.replace('\'', ""));
+            }
+        }
+
+        #[test]
+        fn every_csv_field_is_quoted(given in hostile_text()) {
+            let row = attendee(given, "Diop".into(), String::new());
+            let mut writer = CsvWriter::new(style(), false);
+            let text = String::from_utf8(writer.rows([&row]).unwrap()).unwrap();
+            let header = text.split("\r\n").next().unwrap();
+            prop_assert_eq!(header.split(',').count(), COLUMNS.len());
+            prop_assert!(header.split(',').all(|h| h.starts_with('"') && h.ends_with('"')));
+            prop_assert!(text.ends_with("\"\r\n"));
+            let data = &text[header.len() + 2..];
+            prop_assert!(data.starts_with('"'));
         }
     }
 }

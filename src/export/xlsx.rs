@@ -1,15 +1,16 @@
 use futures_util::{Stream, StreamExt};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::{COLUMNS, ExportStyle, cells};
+use super::{COLUMNS, ExportStyle, cells, neutralise};
 use crate::db::attendees::Attendee;
 
 /// Rows handed to the writing thread at a time.
 const CHUNK: usize = 500;
 
 /// A workbook with one sheet: bold frozen header, filters on every column.
-/// Cells are written as strings, which spreadsheets never evaluate, so a
-/// name like `=HYPERLINK(…)` stays text. The sheet is written in constant
+/// Cells are written as strings, which spreadsheets never evaluate, and
+/// neutralised as in CSV: a cell edited, or the sheet saved as CSV, must
+/// not turn a name like `=HYPERLINK(…)` into a formula. The sheet is written in constant
 /// memory mode: rows go to a temporary file as they come, so memory holds
 /// a chunk of rows and the finished (compressed) file, not the list.
 pub struct XlsxWriter {
@@ -40,7 +41,7 @@ impl XlsxWriter {
             self.rows += 1;
             for (column, cell) in cells(attendee, self.style).iter().enumerate() {
                 if !cell.is_empty() {
-                    sheet.write_string(self.rows, column as u16, cell)?;
+                    sheet.write_string(self.rows, column as u16, neutralise(cell))?;
                 }
             }
         }

@@ -57,6 +57,8 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-required",
     "error-too-long",
     "error-invalid-character",
+    "error-line-break",
+    "error-too-many-marks",
     "error-email-invalid",
     "error-country-invalid",
     "error-language-invalid",

@@ -10,5 +10,5 @@ mod worker;
 
 pub use compose::{compose, message_id};
 pub use render::{EmailKind, RenderedEmail, render};
-pub use transport::{SendFailure, Transport};
+pub use transport::{SendFailure, Transport, remove_saved_emails};
 pub use worker::{Worker, WorkerError};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use chrono::Duration;
-use icalendar::{Calendar, Component, EventLike};
+use icalendar::{Calendar, Component, EventLike, Property};
 
 use super::custom_text;
 use crate::db::email_texts::EmailText;
@@ -235,12 +235,20 @@ pub fn render(
 /// The meeting as all-day days, and each session the delegate has a seat in.
 fn calendar(event: &Event, view: &RegistrationView, language: Language) -> String {
     let registration = &view.registration;
+    let name = ics_text(event.name_in(language.code()));
     let mut calendar = Calendar::new();
-    calendar.name(event.name_in(language.code()));
+    // icalendar escapes TEXT values by their property's type, and does not
+    // know RFC 7986's NAME as one: VALUE=TEXT has it escaped too.
+    calendar.append_property(
+        Property::new("NAME", &name)
+            .add_parameter("VALUE", "TEXT")
+            .done(),
+    );
+    calendar.append_property(Property::new("X-WR-CALNAME", &name));
     calendar.push(
         icalendar::Event::new()
             .uid(&format!("{}@rencontre", registration.id))
-            .summary(event.name_in(language.code()))
+            .summary(&name)
             .starts(event.starts_on)
             .ends(event.ends_on + Duration::days(1))
             .done(),
@@ -254,12 +262,27 @@ fn calendar(event: &Event, view: &RegistrationView, language: Language) -> Strin
         calendar.push(
             icalendar::Event::new()
                 .uid(&format!("{}-{}@rencontre", registration.id, session.id))
-                .summary(session.title_in(language.code()))
-                .location(&session.room)
+                .summary(&ics_text(session.title_in(language.code())))
+                .location(&ics_text(&session.room))
                 .starts(session.starts_at)
                 .ends(session.ends_at)
                 .done(),
         );
     }
     calendar.done().to_string()
+}
+
+/// A text value as the calendar carries it. icalendar escapes `\`, `,`,
+/// `;` and LF, but not a lone CR, which some readers take for the end of
+/// the line, so a title could start a property of its own: every line
+/// break becomes LF (escaped as `\n`), and other control characters go.
+fn ics_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some('\n'),
+            c if c.is_control() && c != '\n' => None,
+            c => Some(c),
+        })
+        .collect()
 }

@@ -20,11 +20,16 @@ pub enum Transport {
 }
 
 /// Why a message was not delivered, and whether trying again can help.
+/// Shown (`Display`) as its `summary`, the part that may be logged.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+#[error("{summary}")]
 pub struct SendFailure {
     pub permanent: bool,
+    /// The whole story, kept with the email for organisers: a server's
+    /// refusal often quotes the recipient's address.
     pub message: String,
+    /// What the logs get: no address, no name.
+    pub summary: String,
 }
 
 impl Transport {
@@ -66,13 +71,17 @@ impl Transport {
             Transport::Smtp(smtp, timeout) => {
                 match tokio::time::timeout(*timeout, smtp.send(message.clone())).await {
                     Ok(sent) => sent.map(drop).map_err(smtp_failure),
-                    Err(_) => Err(SendFailure {
-                        permanent: false,
-                        message: format!(
+                    Err(_) => {
+                        let message = format!(
                             "the SMTP server did not answer within {} s",
                             timeout.as_secs()
-                        ),
-                    }),
+                        );
+                        Err(SendFailure {
+                            permanent: false,
+                            summary: message.clone(),
+                            message,
+                        })
+                    }
                 }
             }
             Transport::File(dir) => {
@@ -84,9 +93,13 @@ impl Transport {
                     tokio::fs::write(&partial, message.formatted()).await?;
                     tokio::fs::rename(&partial, &path).await
                 };
-                write.await.map_err(|error| SendFailure {
-                    permanent: false,
-                    message: format!("cannot write to {}: {error}", dir.display()),
+                write.await.map_err(|error| {
+                    let message = format!("cannot write to {}: {error}", dir.display());
+                    SendFailure {
+                        permanent: false,
+                        summary: message.clone(),
+                        message,
+                    }
                 })
             }
             Transport::Log => {
@@ -103,11 +116,39 @@ impl Transport {
     }
 }
 
+/// Removes the file transport's copies of these emails (written, or left
+/// half-written); returns how many files went.
+pub async fn remove_saved_emails(
+    dir: &std::path::Path,
+    ids: &[uuid::Uuid],
+) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for id in ids {
+        for name in [format!("{id}.eml"), format!(".{id}.eml.partial")] {
+            match tokio::fs::remove_file(dir.join(name)).await {
+                Ok(()) => removed += 1,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// A 5xx answer is the server saying "never": stop at once. Everything else
 /// (refused connection, timeout, 4xx) may pass.
 fn smtp_failure(error: smtp::Error) -> SendFailure {
+    // The server's words stay out of the summary: "550 <a.traore@…>: no
+    // such user" names the delegate.
+    let summary = match error.status() {
+        Some(code) => format!("the SMTP server answered {code}"),
+        None if error.is_timeout() => "the SMTP connection timed out".to_owned(),
+        None if error.is_tls() => "the TLS handshake with the SMTP server failed".to_owned(),
+        None => "the SMTP exchange failed before an answer".to_owned(),
+    };
     SendFailure {
         permanent: error.is_permanent(),
         message: error.to_string(),
+        summary,
     }
 }

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use super::compose::compose;
 use super::transport::{SendFailure, Transport};
 use crate::config::MailSettings;
+use crate::db::idempotency;
 use crate::db::outbox::{self, OutboxEmail};
 use crate::db::{DbPool, PoolError};
 
@@ -22,6 +23,8 @@ use crate::db::{DbPool, PoolError};
 const ROWS_PER_CONNECTION: usize = 2;
 /// Retries never wait longer than this.
 const MAX_BACKOFF_SECS: f64 = 3600.0;
+/// How often the worker deletes idempotency records past their day.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 pub struct Worker {
     pool: DbPool,
@@ -56,9 +59,14 @@ impl Worker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let mut listener = None;
+        let mut next_purge = tokio::time::Instant::now();
         while !*shutdown.borrow() {
             if listener.is_none() {
                 listener = listen(&self.database_url).await;
+            }
+            if tokio::time::Instant::now() >= next_purge {
+                self.purge_expired_records().await;
+                next_purge += PURGE_EVERY;
             }
             match self.drain().await {
                 Ok(_) => {}
@@ -72,6 +80,24 @@ impl Worker {
             if woken == Some(false) {
                 listener = None;
             }
+        }
+    }
+
+    /// Idempotency records past their day hold nothing a retry can use:
+    /// they go (the lookup ignores them already, so a missed purge harms
+    /// nothing).
+    async fn purge_expired_records(&self) {
+        let purged = match self.pool.get().await {
+            Ok(mut conn) => idempotency::purge_expired(&mut conn, Utc::now()).await,
+            Err(error) => {
+                tracing::warn!(%error, "cannot purge expired idempotency records");
+                return;
+            }
+        };
+        match purged {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "purged expired idempotency records"),
+            Err(error) => tracing::warn!(%error, "cannot purge expired idempotency records"),
         }
     }
 
@@ -131,6 +157,7 @@ impl Worker {
         let message = compose(row, &self.settings.from).map_err(|error| SendFailure {
             permanent: true,
             message: error.to_string(),
+            summary: "the message could not be built".to_owned(),
         })?;
         self.transport.send(&row.id.to_string(), &message).await
     }

@@ -9,7 +9,18 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::{RegistrationError, with_retries};
 use crate::db::events::Event;
 use crate::db::organisers;
-use crate::db::schema::{email_outbox, idempotency_keys, registrations};
+use crate::db::schema::{audit_log, email_outbox, idempotency_keys, registrations};
+
+/// How long failed logins (an email address typed, and where from) are
+/// kept for a security review; anonymising any event deletes older ones.
+pub const FAILED_LOGIN_RETENTION_DAYS: i64 = 30;
+
+/// What anonymising left behind for its caller to clean: the ids of the
+/// event's emails, which name the file transport's `.eml` files.
+pub struct Anonymised {
+    pub registrations: usize,
+    pub emails: Vec<uuid::Uuid>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnonymiseError {
@@ -19,18 +30,17 @@ pub enum AnonymiseError {
     Registration(#[from] RegistrationError),
 }
 
-/// Anonymises every registration of a finished event, in one transaction,
-/// and returns how many there were.
+/// Anonymises every registration of a finished event, in one transaction.
 pub async fn anonymise(
     conn: &mut AsyncPgConnection,
     event: &Event,
     now: DateTime<Utc>,
-) -> Result<usize, AnonymiseError> {
+) -> Result<Anonymised, AnonymiseError> {
     let timezone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::UTC);
     if now.with_timezone(&timezone).date_naive() <= event.ends_on {
         return Err(AnonymiseError::NotEnded(event.ends_on));
     }
-    let count = with_retries!(conn, |tx| {
+    let anonymised = with_retries!(conn, |tx| {
         crate::db::registrations::lock_event(tx, event.id).await?;
         // The email must stay unique per live registration: the reference is.
         let count =
@@ -50,20 +60,36 @@ pub async fn anonymise(
                 ))
                 .execute(tx)
                 .await?;
-        diesel::update(email_outbox::table.filter(email_outbox::event_id.eq(event.id)))
-            .set((
-                email_outbox::recipient.eq("anonymised@invalid"),
-                email_outbox::subject.eq(None::<String>),
-                email_outbox::body_text.eq(None::<String>),
-                email_outbox::body_html.eq(None::<String>),
-                email_outbox::attachment_ics.eq(None::<String>),
-            ))
-            .execute(tx)
-            .await?;
+        // The bodies hold the private link (an email must); a refusal's
+        // text often quotes the recipient.
+        let emails =
+            diesel::update(email_outbox::table.filter(email_outbox::event_id.eq(event.id)))
+                .set((
+                    email_outbox::recipient.eq("anonymised@invalid"),
+                    email_outbox::last_error.eq(None::<String>),
+                    email_outbox::subject.eq(None::<String>),
+                    email_outbox::body_text.eq(None::<String>),
+                    email_outbox::body_html.eq(None::<String>),
+                    email_outbox::attachment_ics.eq(None::<String>),
+                ))
+                .returning(email_outbox::id)
+                .get_results(tx)
+                .await?;
         // Stored answers to retried requests carry private links.
         diesel::delete(idempotency_keys::table.filter(idempotency_keys::event_id.eq(event.id)))
             .execute(tx)
             .await?;
+        // Failed logins name an email address (maybe a delegate's, typed
+        // by mistake) and where it came from.
+        diesel::delete(
+            audit_log::table
+                .filter(audit_log::action.eq("login.failed"))
+                .filter(
+                    audit_log::at.lt(now - chrono::Duration::days(FAILED_LOGIN_RETENTION_DAYS)),
+                ),
+        )
+        .execute(tx)
+        .await?;
         organisers::audit(
             tx,
             None,
@@ -73,7 +99,10 @@ pub async fn anonymise(
             serde_json::json!({"registrations": count}),
         )
         .await?;
-        Ok::<usize, RegistrationError>(count)
+        Ok::<Anonymised, RegistrationError>(Anonymised {
+            registrations: count,
+            emails,
+        })
     })?;
-    Ok(count)
+    Ok(anonymised)
 }

@@ -110,11 +110,20 @@ fn next_batch(waiting: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
     let mut batch: Vec<Job> = Vec::new();
     let mut rest = Vec::new();
     for job in waiting {
-        let key = job.request.idempotency_key.as_ref().map(|key| &key.key);
+        let key = job
+            .request
+            .idempotency_key
+            .as_ref()
+            .map(IdempotencyKey::lookup);
         let retried = key.is_some()
-            && batch
-                .iter()
-                .any(|other| other.request.idempotency_key.as_ref().map(|k| &k.key) == key);
+            && batch.iter().any(|other| {
+                other
+                    .request
+                    .idempotency_key
+                    .as_ref()
+                    .map(IdempotencyKey::lookup)
+                    == key
+            });
         if job.event.id == event_id && batch.len() < MAX_BATCH && !retried {
             batch.push(job);
         } else {

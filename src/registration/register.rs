@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::choices::pick_sessions;
@@ -21,9 +22,10 @@ use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{CountryQuota, Event, Session};
-use crate::db::idempotency::{self, NewRecord};
+use crate::db::idempotency::{self, NewRecord, UsedKey};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
+use crate::domain::secret::ReplayKeys;
 use crate::domain::{
     Admission, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
     PersonName, Quota, Reference, ReferencePrefix, SeatStatus, SessionCode, admit, seat,
@@ -42,10 +44,26 @@ pub struct Applicant {
     pub sessions: Vec<SessionCode>,
 }
 
+/// An `Idempotency-Key` as the client that sent it: another client's copy
+/// of the key is another key.
 pub struct IdempotencyKey {
-    pub key: String,
+    keys: ReplayKeys,
     /// A hash of the request body: the same key with another body is refused.
-    pub request_hash: Vec<u8>,
+    request_hash: Vec<u8>,
+}
+
+impl IdempotencyKey {
+    pub fn new(client: &str, key: &str, body: &[u8]) -> IdempotencyKey {
+        IdempotencyKey {
+            keys: ReplayKeys::derive(client, key),
+            request_hash: Sha256::digest(body).to_vec(),
+        }
+    }
+
+    /// What the record of this key is found by.
+    pub fn lookup(&self) -> &[u8] {
+        &self.keys.lookup
+    }
 }
 
 pub struct Registered {
@@ -167,32 +185,30 @@ async fn replay_used_keys(
     requests: &[&Request],
     results: &mut [Option<Result<Registered, RegistrationError>>],
 ) -> Result<(), RegistrationError> {
-    let keys: Vec<&str> = requests
+    let keys: Vec<&[u8]> = requests
         .iter()
         .filter_map(|request| request.idempotency_key.as_ref())
-        .map(|key| key.key.as_str())
+        .map(IdempotencyKey::lookup)
         .collect();
     if keys.is_empty() {
         return Ok(());
     }
-    for used in idempotency::find_used(conn, event.id, &keys).await? {
+    for used in idempotency::find_used(conn, event.id, &keys, Utc::now()).await? {
         for (request, result) in requests.iter().zip(results.iter_mut()) {
             let Some(key) = &request.idempotency_key else {
                 continue;
             };
-            if key.key != used.key {
+            if key.lookup() != used.key_hash.as_slice() {
                 continue;
             }
-            *result = Some(
-                match replay(conn, key, &used.request_hash, &used.response).await {
-                    Err(RegistrationError::Database(error))
-                        if !matches!(error, DieselError::NotFound) =>
-                    {
-                        return Err(error.into());
-                    }
-                    other => other,
-                },
-            );
+            *result = Some(match replay(conn, key, &used).await {
+                Err(RegistrationError::Database(error))
+                    if !matches!(error, DieselError::NotFound) =>
+                {
+                    return Err(error.into());
+                }
+                other => other,
+            });
         }
     }
     Ok(())
@@ -350,14 +366,14 @@ async fn settle(
         .iter()
         .filter_map(|answer| {
             let key = answer.request.idempotency_key.as_ref()?;
+            let registration_id = answer.view.registration.id;
             Some(NewRecord {
-                key: &key.key,
+                key_hash: key.lookup(),
                 request_hash: &key.request_hash,
-                status: 201,
-                response: serde_json::json!({
-                    "registration_id": answer.view.registration.id,
-                    "token": answer.token.as_str(),
-                }),
+                registration_id,
+                sealed_token: key
+                    .keys
+                    .seal(registration_id.as_bytes(), answer.token.as_str().as_bytes()),
             })
         })
         .collect();
@@ -664,20 +680,17 @@ fn waiting_positions(
 async fn replay(
     conn: &mut AsyncPgConnection,
     key: &IdempotencyKey,
-    stored_hash: &[u8],
-    response: &serde_json::Value,
+    used: &UsedKey,
 ) -> Result<Registered, RegistrationError> {
-    if stored_hash != key.request_hash.as_slice() {
+    if used.request_hash != key.request_hash {
         return Err(RegistrationError::IdempotencyKeyReused);
     }
-    let id = response["registration_id"]
-        .as_str()
-        .and_then(|id| Uuid::parse_str(id).ok())
+    let id = used.registration_id;
+    let token = key
+        .keys
+        .open(id.as_bytes(), &used.sealed_token)
+        .and_then(|token| String::from_utf8(token).ok())
         .ok_or(DieselError::NotFound)?;
-    let token = response["token"]
-        .as_str()
-        .ok_or(DieselError::NotFound)?
-        .to_owned();
     let registration = store::find(conn, id).await?;
     let view = view_of(conn, registration).await?;
     Ok(Registered {

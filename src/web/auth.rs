@@ -10,7 +10,22 @@ use super::{AppError, AppState};
 use crate::db::organisers::{self, Organiser};
 use crate::domain::secret;
 
-pub const SESSION_COOKIE: &str = "rencontre_session";
+const SESSION_COOKIE: &str = "rencontre_session";
+
+/// The session cookie's name: `__Host-` under HTTPS, as for the CSRF
+/// cookie (see `pages::csrf::cookie_name`).
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-rencontre_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Put on a request answered for a signed-in organiser: its answer holds
+/// what only organisers may read, and is never stored by a cache.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn;
 
 /// Scope data of the JSON API. The router has decoded and matched the path
 /// when a handler's extractors run, so this says "an API route" however
@@ -86,7 +101,7 @@ impl FromRequest for Authenticated {
         );
         let api = request.app_data::<ApiRoute>().is_some();
         let session = request
-            .cookie(SESSION_COOKIE)
+            .cookie(session_cookie_name(super::client::is_https(request)))
             .filter(|_| reads || !api)
             .map(|cookie| cookie.value().to_owned());
         let request = request.clone();
@@ -98,8 +113,10 @@ impl FromRequest for Authenticated {
                     organisers::find_by_api_token(&mut conn, &secret::sha256(&token)).await?;
                 (organiser.ok_or(AppError::Unauthorized)?, None)
             } else if let Some(session) = session {
+                let idle =
+                    chrono::Duration::minutes(i64::from(state.settings.http.session_idle_minutes));
                 let found =
-                    organisers::find_by_session(&mut conn, &secret::sha256(&session)).await?;
+                    organisers::find_by_session(&mut conn, &secret::sha256(&session), idle).await?;
                 let (organiser, csrf) = found.ok_or(AppError::Unauthorized)?;
                 (organiser, Some(csrf))
             } else {
@@ -107,6 +124,7 @@ impl FromRequest for Authenticated {
             };
             let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
             request.extensions_mut().insert(OrganiserRequest);
+            request.extensions_mut().insert(SignedIn);
             Ok(Authenticated {
                 organiser,
                 role,

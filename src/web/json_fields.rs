@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use super::AppError;
+use crate::domain::text::{self, Lines, TextError};
 use crate::domain::{FieldError, FieldErrors, Language};
 
 /// Why a body was refused, field by field: the English words of the 422,
@@ -72,9 +73,23 @@ impl<'a> JsonFields<'a> {
         }
     }
 
-    /// `text` if it has at most `max` characters; refused otherwise.
-    pub fn at_most(&mut self, field: &str, text: &'a str, max: usize) -> Option<&'a str> {
-        if text.chars().count() <= max {
+    /// `text` if it has at most `max` characters, none of them invisible
+    /// and, for a one-line text, no line break; refused otherwise.
+    pub fn at_most(
+        &mut self,
+        field: &str,
+        text: &'a str,
+        max: usize,
+        lines: Lines,
+    ) -> Option<&'a str> {
+        if let Err(problem) = text::check(text, lines) {
+            let error = match problem {
+                TextError::InvisibleCharacter => FieldError::new("error-invalid-character"),
+                TextError::LineBreak => FieldError::new("error-line-break"),
+            };
+            self.refuse(field, error);
+            None
+        } else if text.chars().count() <= max {
             Some(text)
         } else {
             let error = FieldError::new("error-text-too-long").with_arg("max", max.to_string());
@@ -177,6 +192,7 @@ impl<'a> JsonFields<'a> {
         field: &str,
         languages: Option<&[String]>,
         max: usize,
+        lines: Lines,
     ) -> Option<Map<String, Value>> {
         let texts = match self.present(field) {
             None => return Some(Map::new()),
@@ -197,7 +213,7 @@ impl<'a> JsonFields<'a> {
             if languages.is_some_and(|languages| !languages.contains(code)) {
                 self.refuse(&key, FieldError::new("error-language-not-offered"));
                 refused = true;
-            } else if self.at_most(&key, text, max).is_some() {
+            } else if self.at_most(&key, text, max, lines).is_some() {
                 kept.insert(code.clone(), Value::from(text));
             } else {
                 refused = true;

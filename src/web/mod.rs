@@ -21,9 +21,12 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
 use actix_web::dev::Server;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpServer, web};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 pub use error::AppError;
@@ -100,6 +103,7 @@ impl Application {
         };
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(never_store_organisers_answers))
                 .wrap(security_headers())
                 .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
                 .app_data(web::Data::new(state.clone()))
@@ -135,6 +139,23 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
+}
+
+/// What was answered to a signed-in organiser (API JSON, exports, back
+/// office pages) holds personal data or what only organisers may read: no
+/// cache, shared or the browser's own, may keep it. Decided by who asked
+/// (the extractor marks the request), not by the path.
+async fn never_store_organisers_answers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(request).await?;
+    if response.request().extensions().contains::<auth::SignedIn>() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::db::attendees::{AttendeeFilter, Cursor, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
+use crate::domain::text::Lines;
 use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCode};
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
@@ -30,6 +31,8 @@ pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<E
 pub const MAX_NAME_CHARS: usize = 200;
 /// The longest description, in characters, in any language.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// The longest wording of an email, in characters.
+pub const MAX_EMAIL_TEXT_CHARS: usize = 20_000;
 
 /// An event as an organiser sets it up, checked field by field.
 pub struct EventSetup<'a> {
@@ -86,9 +89,14 @@ impl<'a> EventSetup<'a> {
         });
         let name = fields
             .text("name")
-            .and_then(|name| fields.at_most("name", name, MAX_NAME_CHARS));
+            .and_then(|name| fields.at_most("name", name, MAX_NAME_CHARS, Lines::One));
         let description = fields.optional_text("description").unwrap_or_default();
-        let description = fields.at_most("description", description, MAX_DESCRIPTION_CHARS);
+        let description = fields.at_most(
+            "description",
+            description,
+            MAX_DESCRIPTION_CHARS,
+            Lines::Many,
+        );
         let starts_on = fields.date("starts_on");
         let ends_on = fields.date("ends_on");
         let timezone = fields.text("timezone").and_then(|zone| {
@@ -114,9 +122,14 @@ impl<'a> EventSetup<'a> {
             }
             Some(languages)
         });
-        let names = fields.texts_by_language("names", languages.as_deref(), MAX_NAME_CHARS);
-        let descriptions =
-            fields.texts_by_language("descriptions", languages.as_deref(), MAX_DESCRIPTION_CHARS);
+        let names =
+            fields.texts_by_language("names", languages.as_deref(), MAX_NAME_CHARS, Lines::One);
+        let descriptions = fields.texts_by_language(
+            "descriptions",
+            languages.as_deref(),
+            MAX_DESCRIPTION_CHARS,
+            Lines::Many,
+        );
         let opens = fields.datetime("registration_opens_at");
         let closes = fields.datetime("registration_closes_at");
         let capacity = fields.capacity("capacity");
@@ -279,20 +292,27 @@ impl<'a> SessionSetup<'a> {
         });
         let title = fields
             .text("title")
-            .and_then(|title| fields.at_most("title", title, MAX_NAME_CHARS));
-        let titles = fields.texts_by_language("titles", Some(&event.languages), MAX_NAME_CHARS);
+            .and_then(|title| fields.at_most("title", title, MAX_NAME_CHARS, Lines::One));
+        let titles =
+            fields.texts_by_language("titles", Some(&event.languages), MAX_NAME_CHARS, Lines::One);
         let kind = fields.optional_text("kind").unwrap_or("workshop");
         if !["workshop", "plenary"].contains(&kind) {
             fields.error("kind", "must be workshop or plenary");
         }
         let room = fields.optional_text("room").unwrap_or_default();
-        let room = fields.at_most("room", room, MAX_NAME_CHARS);
+        let room = fields.at_most("room", room, MAX_NAME_CHARS, Lines::One);
         let description = fields.optional_text("description").unwrap_or_default();
-        let description = fields.at_most("description", description, MAX_DESCRIPTION_CHARS);
+        let description = fields.at_most(
+            "description",
+            description,
+            MAX_DESCRIPTION_CHARS,
+            Lines::Many,
+        );
         let descriptions = fields.texts_by_language(
             "descriptions",
             Some(&event.languages),
             MAX_DESCRIPTION_CHARS,
+            Lines::Many,
         );
         let starts_at = fields.datetime("starts_at");
         let ends_at = fields.datetime("ends_at");
@@ -393,8 +413,12 @@ pub struct EmailTextSetup<'a> {
 impl<'a> EmailTextSetup<'a> {
     pub fn parse(body: &'a Value) -> Result<EmailTextSetup<'a>, Refusal> {
         let mut fields = JsonFields::new(body, &["subject", "body"])?;
-        let subject = fields.text("subject");
-        let text = fields.text("body");
+        let subject = fields
+            .text("subject")
+            .and_then(|subject| fields.at_most("subject", subject, MAX_NAME_CHARS, Lines::One));
+        let text = fields
+            .text("body")
+            .and_then(|body| fields.at_most("body", body, MAX_EMAIL_TEXT_CHARS, Lines::Many));
         for (field, value) in [("subject", subject), ("body", text)] {
             match value.map(custom_text::check) {
                 Some(Err(PlaceholderError::Unknown(name))) => fields.refuse(

@@ -174,7 +174,7 @@ async fn organisers_get_accounts_and_tokens_and_export_from_the_command_line() {
     assert!(exported.status.success());
     let csv = String::from_utf8(exported.stdout).unwrap();
     assert!(
-        csv.starts_with("reference,status,"),
+        csv.starts_with("\"reference\",\"status\","),
         "a header and no progress bar when piped: {csv}"
     );
     assert_eq!(csv.lines().count(), 1, "nobody registered yet");
@@ -250,8 +250,39 @@ async fn anonymising_a_finished_event_removes_personal_data_and_keeps_the_counts
     .execute(&mut conn)
     .await
     .unwrap();
+    // What a refusal, failed logins and the file transport leave behind.
+    for sql in [
+        "UPDATE email_outbox SET status = 'failed', \
+         last_error = '550 5.1.1 <delegate0@example.org>: Recipient address rejected'",
+        "INSERT INTO audit_log (at, action, detail) VALUES \
+         (now() - interval '31 days', 'login.failed', '{\"email\": \"delegate1@example.org\", \"address\": \"192.0.2.1\"}'), \
+         (now() - interval '1 day', 'login.failed', '{\"email\": \"organiser@example.org\", \"address\": \"192.0.2.2\"}')",
+    ] {
+        diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+    }
+    let mail_dir = std::env::temp_dir().join(format!("rencontre-eml-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&mail_dir).unwrap();
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        id: uuid::Uuid,
+    }
+    let ids: Vec<Id> = diesel::sql_query("SELECT id FROM email_outbox")
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        std::fs::write(
+            mail_dir.join(format!("{}.eml", id.id)),
+            "To: delegate@example.org",
+        )
+        .unwrap();
+    }
+    std::fs::write(mail_dir.join("another-event.eml"), "kept").unwrap();
     let done = rencontre(&app.db.url)
         .args(["anonymise", "lima-1997"])
+        .env("RENCONTRE__MAIL__FILE_DIR", &mail_dir)
         .output()
         .unwrap();
     assert!(
@@ -259,7 +290,45 @@ async fn anonymising_a_finished_event_removes_personal_data_and_keeps_the_counts
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    assert!(String::from_utf8_lossy(&done.stdout).contains("Anonymised 3 registration(s)"));
+    assert!(
+        String::from_utf8_lossy(&done.stdout).contains(
+            "Anonymised 3 registration(s) of `lima-1997` and removed 3 saved email file(s)"
+        )
+    );
+    let left: Vec<String> = std::fs::read_dir(&mail_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["another-event.eml"], "the event's .eml files go");
+    std::fs::remove_dir_all(&mail_dir).ok();
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) AS count FROM email_outbox WHERE last_error IS NOT NULL"
+        )
+        .await,
+        0,
+        "refusals quoting the recipient go"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'login.failed' \
+              AND detail->>'email' = 'delegate1@example.org'"
+        )
+        .await,
+        0,
+        "failed logins past the retention go"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) AS count FROM audit_log WHERE action = 'login.failed'"
+        )
+        .await,
+        1,
+        "recent ones stay, for the lockout and a review"
+    );
 
     let personal = count(
         &app.db,
@@ -294,6 +363,110 @@ async fn anonymising_a_finished_event_removes_personal_data_and_keeps_the_counts
         .await
         .unwrap();
     assert_eq!(link.status(), 404, "private links stop working");
+}
+
+/// `token create --expires-in`, `token list`, `token revoke`: the list
+/// never shows a token, notes its last use, and a revoked or expired token
+/// answers 401.
+#[tokio::test]
+async fn tokens_are_listed_without_their_secret_expire_and_are_revoked() {
+    use crate::support::{EventSpec, TestApp, create_event};
+
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let email = {
+        let mut conn = app.pool.get().await.unwrap();
+        rencontre::db::organisers::insert(&mut conn, "tokens@example.org", "Fatou", "viewer", None)
+            .await
+            .unwrap()
+            .email
+    };
+    let run = |args: &[&str]| rencontre(&app.db.url).args(args).output().unwrap();
+    let created = |output: std::process::Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let lasting = created(run(&["token", "create", &email]));
+    let monthly = created(run(&["token", "create", &email, "--expires-in", "30d"]));
+    assert_eq!(
+        run(&["token", "create", &email, "--expires-in", "soon"])
+            .status
+            .code(),
+        Some(2),
+        "a duration it cannot read"
+    );
+    let list = || {
+        let output = run(&["token", "list", &email]);
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let listed = list();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        !listed.contains(&lasting) && !listed.contains(&monthly),
+        "{listed}"
+    );
+    let ids: Vec<uuid::Uuid> = lines
+        .iter()
+        .map(|line| line.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        lines.iter().all(|line| line.contains(" last_used=never ")),
+        "{listed}"
+    );
+    assert!(
+        lines[0].contains(" expires=never ") && lines[0].ends_with(" revoked=no"),
+        "{listed}"
+    );
+    let in_a_month = (chrono::Utc::now() + chrono::Duration::days(30)).format("expires=%Y-%m-%dT");
+    assert!(lines[1].contains(&in_a_month.to_string()), "{listed}");
+
+    let read = async |token: &str| {
+        app.client
+            .get(app.url("/api/v1/events/lima-1997/registrations"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(read(&lasting).await, 200);
+    let today = chrono::Utc::now().format("last_used=%Y-%m-%dT").to_string();
+    assert!(
+        list().lines().next().unwrap().contains(&today),
+        "{}",
+        list()
+    );
+
+    let revoked = run(&["token", "revoke", &ids[0].to_string()]);
+    assert!(revoked.status.success());
+    assert_eq!(read(&lasting).await, 401, "a revoked token");
+    assert!(!list().lines().next().unwrap().ends_with("revoked=no"));
+    assert!(
+        run(&["token", "revoke", &ids[0].to_string()])
+            .status
+            .success(),
+        "again: no harm"
+    );
+    assert_eq!(
+        run(&["token", "revoke", &uuid::Uuid::new_v4().to_string()])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    assert_eq!(read(&monthly).await, 200);
+    let mut conn = app.db.connect().await;
+    diesel::sql_query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(read(&monthly).await, 401, "an expired token");
 }
 
 #[tokio::test]

@@ -278,6 +278,78 @@ async fn logs_at_info_level_carry_no_personal_data_nor_private_tokens() {
     }
 }
 
+/// An SMTP server's refusal quotes the recipient; the worker logs that the
+/// email failed, with the code, but not the server's words. Organisers
+/// still read them on the email.
+#[tokio::test]
+async fn an_smtp_refusal_quoting_the_recipient_stays_out_of_the_logs() {
+    let db = TestDb::migrated().await;
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&db.url).database).expect("pool");
+    create_event(&pool, EventSpec::default()).await;
+    let sink = crate::smtp::SmtpSink::start(crate::smtp::Behaviour {
+        refuse_recipients_containing: Some("refused".into()),
+        echo_refused_recipient: true,
+        ..crate::smtp::Behaviour::default()
+    })
+    .await;
+    let log_path = std::env::temp_dir().join(format!(
+        "rencontre-log-{}.txt",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let server = Server::start_logging(
+        &db.url,
+        &[
+            ("RENCONTRE__LOG__FILTER", "info".into()),
+            ("RENCONTRE__MAIL__TRANSPORT", "smtp".into()),
+            ("RENCONTRE__MAIL__SMTP_PORT", sink.port.to_string()),
+        ],
+        &[],
+        Stdio::from(log),
+    )
+    .await;
+    let mut body = delegate(7, "SN");
+    body["given_name"] = serde_json::json!("Ndèye Fatou");
+    body["email"] = serde_json::json!("ndeye.refused@example.org");
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/events/lima-1997/registrations",
+            server.address
+        ))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 201);
+    let failed = "SELECT count(*) AS count FROM email_outbox WHERE status = 'failed' \
+                  AND last_error LIKE '%ndeye.refused@example.org%'";
+    for _ in 0..100 {
+        if count(&pool, failed).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        count(&pool, failed).await,
+        1,
+        "the refusal is kept on the email"
+    );
+    drop(server);
+    let logged = std::fs::read_to_string(&log_path).expect("log");
+    std::fs::remove_file(&log_path).ok();
+    assert!(
+        logged.contains("answered 550"),
+        "the failure is logged, with its code: {logged}"
+    );
+    for personal in ["ndeye.refused", "example.org>", "Ndèye", "Traoré"] {
+        assert!(
+            !logged.contains(personal),
+            "`{personal}` appears in the log:\n{logged}"
+        );
+    }
+}
+
 /// Two `serve` and two `worker` processes on one database under mixed load
 /// (registrations and cancellations on both servers): nobody is overbooked
 /// and every email is sent exactly once.

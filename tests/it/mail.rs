@@ -423,6 +423,103 @@ async fn the_calendar_attachment_parses_and_carries_the_session_times() {
     worker.stop().await;
 }
 
+/// The issue's case: an event name with CR/LF (kept from before names
+/// refused line breaks, or written by hand) injected calendar lines.
+#[tokio::test]
+async fn line_breaks_in_texts_cannot_inject_lines_into_the_calendar() {
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            sessions: vec![("A1", Some(10), 1, 14, 16)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    {
+        let mut conn = app.db.connect().await;
+        for sql in [
+            "UPDATE events SET name = E'Lima\\r\\nATTENDEE:mailto:evil@example.org\\rX-INJECTED:1', \
+             names = jsonb_build_object('es', E'Lima\\r\\nATTENDEE:mailto:evil@example.org\\rX-INJECTED:1')",
+            "UPDATE sessions SET title = E'A1\\nBEGIN:VALARM\\r\\nX-ALARM:1', titles = '{}', \
+             room = E'Sala 1;\\rEND:VEVENT\\nX-ROOM:1'",
+        ] {
+            diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+        }
+    }
+    let mut body = delegate(1, "PE");
+    body["sessions"] = json!(["A1"]);
+    body["language"] = json!("es");
+    assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+    let ics = {
+        let mut conn = app.db.connect().await;
+        use diesel::QueryDsl;
+        use rencontre::db::schema::email_outbox::dsl::*;
+        email_outbox
+            .select(attachment_ics)
+            .first::<Option<String>>(&mut conn)
+            .await
+            .unwrap()
+            .expect("an .ics")
+    };
+    assert!(
+        !ics.replace("\r\n", "").contains(['\r', '\n']),
+        "no line break but CRLF line ends: {ics:?}"
+    );
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let calendar = calendars.next().expect("one calendar").expect("it parses");
+    assert!(calendars.next().is_none());
+    let mut names: Vec<&str> = calendar
+        .properties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(calendar.events.len(), 2, "the meeting and the session");
+    for event in &calendar.events {
+        assert!(event.alarms.is_empty());
+        names.extend(event.properties.iter().map(|p| p.name.as_str()));
+    }
+    for name in &names {
+        assert!(
+            [
+                "VERSION",
+                "PRODID",
+                "CALSCALE",
+                "NAME",
+                "X-WR-CALNAME",
+                "UID",
+                "SUMMARY",
+                "DTSTART",
+                "DTEND",
+                "DTSTAMP",
+                "LOCATION"
+            ]
+            .contains(name),
+            "an injected property {name}: {ics}"
+        );
+    }
+    let value = |name: &str| {
+        calendar
+            .events
+            .iter()
+            .flat_map(|event| &event.properties)
+            .filter(|p| p.name == name)
+            .filter_map(|p| p.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        value("SUMMARY")
+            .contains(&"Lima\\nATTENDEE:mailto:evil@example.org\\nX-INJECTED:1".to_owned()),
+        "{ics}"
+    );
+    assert_eq!(
+        value("LOCATION"),
+        ["Sala 1\\;\\nEND:VEVENT\\nX-ROOM:1"],
+        "{ics}"
+    );
+}
+
 #[tokio::test]
 async fn organisers_own_wording_is_used_with_its_placeholders_filled() {
     let app = TestApp::spawn().await;

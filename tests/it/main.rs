@@ -17,6 +17,7 @@ mod organiser;
 mod pages;
 mod plans;
 mod proxy;
+mod privacy;
 mod registration;
 mod registration_concurrency;
 mod trust;

@@ -416,7 +416,11 @@ async fn csv_and_xlsx_exports_keep_every_script_and_neutralise_formulas() {
     assert_eq!(cell(0, 0), "reference");
     assert_eq!(cell(1, 3), "عائشة");
     assert_eq!(cell(2, 3), "Nguyễn Thị");
-    assert_eq!(cell(3, 3), "=HYPERLINK(\"http://x\",\"y\")", "kept as text");
+    assert_eq!(
+        cell(3, 3),
+        "'=HYPERLINK(\"http://x\",\"y\")",
+        "text, and neutralised as in CSV"
+    );
     let formulas = workbook.worksheet_formula("Attendees").unwrap();
     assert!(
         formulas

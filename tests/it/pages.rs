@@ -131,6 +131,55 @@ async fn registrations(app: &TestApp) -> i64 {
     count(&app.pool, "SELECT count(*) AS count FROM registrations").await
 }
 
+/// Hidden characters and line breaks in a name are refused next to the
+/// field, in the form's language.
+#[tokio::test]
+async fn hidden_characters_in_names_are_refused_in_the_forms_language() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, lima_programme()).await;
+    for (lang, invisible, line_break) in [
+        (
+            "fr",
+            "Ce champ contient un caractère non autorisé : un caractère invisible",
+            "Écrivez ceci sur une seule ligne.",
+        ),
+        (
+            "pt",
+            "Este campo contém um caractere não permitido: um caractere invisível",
+            "Escreva isto em uma só linha.",
+        ),
+    ] {
+        let form = app
+            .page(&format!("/events/lima-1997/register?lang={lang}"))
+            .await;
+        let token = form.csrf_token();
+        let refused = app
+            .post_form(
+                "/events/lima-1997/register",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("given_name", "Ami\u{200b}nata"),
+                    ("family_name", "Tra\u{2028}oré"),
+                    ("email", "a.traore@example.org"),
+                    ("country", "ML"),
+                    ("language", lang),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        refused.assert_contains(&format!(
+            r#"<p id="given_name-error" class="error">{invisible}"#
+        ));
+        refused.assert_contains(&format!(
+            r#"<p id="family_name-error" class="error">{line_break}</p>"#
+        ));
+    }
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn the_french_form_keeps_every_answer_on_error_then_registers() {
     let app = TestApp::spawn().await;

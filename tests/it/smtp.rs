@@ -43,6 +43,8 @@ impl Received {
 pub struct Behaviour {
     /// Recipients containing this text are refused with 550.
     pub refuse_recipients_containing: Option<String>,
+    /// The 550 quotes the refused address, as many servers' do.
+    pub echo_refused_recipient: bool,
     /// The first N messages are answered 421 at MAIL FROM.
     pub busy_first: usize,
     /// Greets, then never answers anything.
@@ -172,6 +174,13 @@ async fn session(
                 let recipient = address(&command);
                 match &behaviour.refuse_recipients_containing {
                     Some(refused) if recipient.contains(refused.as_str()) => {
+                        if behaviour.echo_refused_recipient {
+                            let reply = format!(
+                                "550 5.1.1 <{recipient}>: Recipient address rejected: User unknown\r\n"
+                            );
+                            write.write_all(reply.as_bytes()).await?;
+                            continue;
+                        }
                         b"550 5.1.1 no such mailbox\r\n"
                     }
                     _ => {

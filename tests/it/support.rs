@@ -319,7 +319,13 @@ impl TestApp {
             listener.local_addr().expect("addr").port()
         );
         settings.http.bind = listener.local_addr().expect("addr").to_string();
-        settings.http.public_url = address.clone();
+        // A test may ask for an https public URL (as behind a TLS proxy);
+        // the test still talks plain HTTP to the port.
+        settings.http.public_url = if settings.http.public_url.starts_with("https://") {
+            address.replacen("http://", "https://", 1)
+        } else {
+            address.clone()
+        };
         let pool = db::build_pool(&settings.database).expect("pool");
         let application = Application::build_on(listener, settings.clone(), pool.clone())
             .expect("build the application");
@@ -532,9 +538,15 @@ impl TestApp {
             .await
             .expect("organiser");
         let token = secret::random_token(24);
-        organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "test")
-            .await
-            .expect("token");
+        organisers::insert_api_token(
+            &mut conn,
+            organiser.id,
+            &secret::sha256(&token),
+            "test",
+            None,
+        )
+        .await
+        .expect("token");
         token
     }
 }

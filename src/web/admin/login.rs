@@ -19,7 +19,7 @@ use crate::db::admin as admin_store;
 use crate::db::organisers;
 use crate::domain::{EmailAddress, secret};
 use crate::i18n::Tr;
-use crate::web::auth::SESSION_COOKIE;
+use crate::web::auth::session_cookie_name;
 use crate::web::client::Client;
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;
@@ -96,7 +96,8 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let form = Form::read(&request, payload, state.settings.http.max_body_bytes).await?;
     let email = form.text("email");
-    let csrf_cookie = request.cookie(csrf::COOKIE);
+    let https = crate::web::client::is_https(&request);
+    let csrf_cookie = request.cookie(csrf::cookie_name(https));
     if !csrf::verify(
         csrf_cookie.as_ref().map(Cookie::value),
         form.get(csrf::FIELD),
@@ -192,7 +193,7 @@ pub async fn submit(
     let mut conn = state.pool.get().await?;
     admin_store::login_succeeded(&mut conn, reserved, organiser.id, &client_key).await?;
 
-    if let Some(previous) = request.cookie(SESSION_COOKIE) {
+    if let Some(previous) = request.cookie(session_cookie_name(https)) {
         organisers::delete_session(&mut conn, &secret::sha256(previous.value())).await?;
     }
     admin_store::delete_expired_sessions(&mut conn).await?;
@@ -206,7 +207,7 @@ pub async fn submit(
         Utc::now() + chrono::Duration::hours(SESSION_HOURS),
     )
     .await?;
-    let cookie = Cookie::build(SESSION_COOKIE, session_id)
+    let cookie = Cookie::build(session_cookie_name(client.https), session_id)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -245,13 +246,14 @@ pub async fn logout(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     admin.signed_form(&request, payload).await?;
-    if let Some(session) = request.cookie(SESSION_COOKIE) {
+    let name = session_cookie_name(crate::web::client::is_https(&request));
+    if let Some(session) = request.cookie(name) {
         let mut conn = admin.conn().await?;
         organisers::delete_session(&mut conn, &secret::sha256(session.value())).await?;
     }
     let mut response = admin.see_other("/admin/login");
     response
-        .add_removal_cookie(&Cookie::build(SESSION_COOKIE, "").path("/").finish())
+        .add_removal_cookie(&Cookie::build(name, "").path("/").finish())
         .map_err(|error| AppError::Internal(error.into()))?;
     Ok(response)
 }

@@ -205,7 +205,8 @@ pub fn document() -> Value {
                 "responses": {"200": ok("The session", "Session"), "404": error_response("No such event or session"), "422": error_response("Invalid fields, or fewer seats than are taken")}}},
             "/api/v1/events/{slug}/registrations": {
                 "post": {"summary": "Register a delegate", "parameters": [path_param("slug", "The event's slug"),
-                        {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255}}],
+                        {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255},
+                         "description": "A random value (a UUID). A retry with the same key and body from the same client address within 24 hours gets the first answer again."}],
                     "requestBody": body("NewRegistration"),
                     "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "415": error_response("Body not sent as application/json"), "422": error_response("Invalid fields")}},
                 "get": {"summary": "List registrations", "security": secured, "parameters": list_filters(), "responses": {"200": ok("A page", "Page")}}},

@@ -1,10 +1,10 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
+use crate::web::client::{Client, ClientKey};
 use crate::web::input::{self, RawRegistration, read_body};
 use crate::web::{AppError, AppState};
 
@@ -103,7 +103,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(body))
 }
 
-/// The optional `Idempotency-Key` header, bound to a hash of the body.
+/// The optional `Idempotency-Key` header, bound to a hash of the body and
+/// to the client that sent it.
 fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<IdempotencyKey>, AppError> {
     let Some(header) = request.headers().get("Idempotency-Key") else {
         return Ok(None);
@@ -119,10 +120,10 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
                 "must be 1 to 255 visible ASCII characters",
             )
         })?;
-    Ok(Some(IdempotencyKey {
-        key: key.to_owned(),
-        request_hash: Sha256::digest(body).to_vec(),
-    }))
+    // The client as rate limits count it (behind a trusted proxy, the
+    // address it forwards; an IPv6 client by its /64).
+    let client = ClientKey::of(Client::of(request).address).to_string();
+    Ok(Some(IdempotencyKey::new(&client, key, body)))
 }
 
 /// `GET /api/v1/registrations/{token}`

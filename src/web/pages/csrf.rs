@@ -9,6 +9,13 @@ use crate::domain::secret;
 use actix_web::cookie::{Cookie, SameSite};
 
 pub const COOKIE: &str = "csrf";
+
+/// The cookie's name: under HTTPS with the `__Host-` prefix, which the
+/// browser keeps only when set `Secure`, for `/` and for this very host, so
+/// that a neighbouring subdomain cannot plant a token of its choosing.
+pub fn cookie_name(https: bool) -> &'static str {
+    if https { "__Host-csrf" } else { COOKIE }
+}
 pub const FIELD: &str = "csrf_token";
 
 /// 256 bits, written as 64 hex digits.
@@ -45,7 +52,7 @@ impl CsrfToken {
     /// the page re-shown after a refusal carries a fresh token anyway.
     pub fn cookie(&self, secure: bool) -> Option<Cookie<'static>> {
         self.issued.then(|| {
-            Cookie::build(COOKIE, self.value.clone())
+            Cookie::build(cookie_name(secure), self.value.clone())
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Strict)
@@ -85,6 +92,8 @@ mod tests {
             assert_eq!(set.same_site(), Some(SameSite::Strict));
             assert_eq!(set.secure(), Some(true));
             assert_eq!(set.path(), Some("/"));
+            assert_eq!(set.name(), "__Host-csrf");
+            assert_eq!(set.domain(), None);
         }
         assert_ne!(
             CsrfToken::for_cookie(None).value(),

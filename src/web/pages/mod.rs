@@ -96,7 +96,9 @@ impl FromRequest for Visitor {
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
-            csrf_cookie: request.cookie(csrf::COOKIE).map(|c| c.value().to_owned()),
+            csrf_cookie: request
+                .cookie(csrf::cookie_name(secure))
+                .map(|c| c.value().to_owned()),
             secure,
         }))
     }
