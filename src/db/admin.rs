@@ -17,6 +17,7 @@ use super::schema::{
     admin_sessions, audit_log, country_quotas, email_outbox, events, organisers,
     registration_sessions, sessions,
 };
+use crate::domain::SeatStatus;
 
 pub fn is_unique_violation(error: &DieselError) -> bool {
     matches!(
@@ -123,7 +124,7 @@ pub async fn waiting_choices(
     registration_sessions::table
         .inner_join(sessions::table)
         .filter(sessions::event_id.eq(event_id))
-        .filter(registration_sessions::status.eq("waitlisted"))
+        .filter(registration_sessions::status.eq(SeatStatus::Waitlisted))
         .group_by(registration_sessions::session_id)
         .select((registration_sessions::session_id, diesel::dsl::count_star()))
         .load(conn)

@@ -6,6 +6,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{country_quotas, events, sessions};
+use chrono_tz::Tz;
+
+use crate::domain::{Language, Quota, SessionKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
@@ -33,6 +36,31 @@ pub struct Event {
 }
 
 impl Event {
+    /// The places of the whole meeting.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
+    }
+
+    /// The zone every time of the event is shown in. Organisers choose it
+    /// from the IANA list; UTC is only a fallback for a row written by
+    /// hand, and every time shown names its zone.
+    pub fn time_zone(&self) -> Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The language the event is described in first: its texts fall back
+    /// to it, and its exports are written in it.
+    pub fn first_language(&self) -> Language {
+        self.languages
+            .iter()
+            .next()
+            .and_then(|code| Language::parse(code).ok())
+            .unwrap_or(Language::En)
+    }
+
     pub fn is_open_at(&self, now: DateTime<Utc>) -> bool {
         self.registration_opens_at <= now && now < self.registration_closes_at
     }
@@ -80,7 +108,7 @@ pub struct Session {
     pub id: Uuid,
     pub event_id: Uuid,
     pub code: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub title: String,
     pub titles: serde_json::Value,
     pub description: String,
@@ -101,8 +129,12 @@ impl Session {
         localised(&self.descriptions, language).unwrap_or(&self.description)
     }
 
-    pub fn remaining(&self) -> Option<i32> {
-        self.capacity.map(|capacity| (capacity - self.taken).max(0))
+    /// The seats of the session's room.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
     }
 }
 
@@ -112,7 +144,7 @@ pub struct NewSession<'a> {
     pub id: Uuid,
     pub event_id: Uuid,
     pub code: &'a str,
-    pub kind: &'a str,
+    pub kind: SessionKind,
     pub title: &'a str,
     pub titles: serde_json::Value,
     pub description: &'a str,
@@ -136,8 +168,12 @@ pub struct CountryQuota {
 }
 
 impl CountryQuota {
-    pub fn remaining(&self) -> Option<i32> {
-        self.capacity.map(|capacity| (capacity - self.taken).max(0))
+    /// The places of the country's delegation.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::events::{CountryQuota, Event, Session};
 use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
+use crate::domain::{RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = registrations, check_for_backend(diesel::pg::Pg))]
@@ -26,7 +27,7 @@ pub struct Registration {
     pub country_code: String,
     pub organisation: String,
     pub language: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub queue_seq: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -46,7 +47,7 @@ pub struct NewRegistration<'a> {
     pub country_code: &'a str,
     pub organisation: &'a str,
     pub language: &'a str,
-    pub status: &'a str,
+    pub status: RegistrationStatus,
     pub queue_seq: i64,
 }
 
@@ -55,7 +56,7 @@ pub struct NewRegistration<'a> {
 pub struct Choice {
     pub registration_id: Uuid,
     pub session_id: Uuid,
-    pub status: String,
+    pub status: SeatStatus,
     pub queue_seq: i64,
     pub created_at: DateTime<Utc>,
 }
@@ -127,42 +128,12 @@ pub async fn sessions_by_code(
         .await
 }
 
-pub async fn take_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
-    let changed = diesel::update(events::table.find(event_id))
-        .filter(
-            events::capacity
-                .is_null()
-                .or(events::taken.nullable().lt(events::capacity)),
-        )
-        .set(events::taken.eq(events::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
-}
-
 pub async fn release_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<()> {
     diesel::update(events::table.find(event_id))
         .set(events::taken.eq(events::taken - 1))
         .execute(conn)
         .await
         .map(drop)
-}
-
-pub async fn take_country_place(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    country_code: &str,
-) -> QueryResult<bool> {
-    let changed = diesel::update(country_quotas::table.find((event_id, country_code)))
-        .filter(
-            country_quotas::capacity.is_null().or(country_quotas::taken
-                .nullable()
-                .lt(country_quotas::capacity)),
-        )
-        .set(country_quotas::taken.eq(country_quotas::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
 }
 
 pub async fn release_country_place(
@@ -175,19 +146,6 @@ pub async fn release_country_place(
         .execute(conn)
         .await
         .map(drop)
-}
-
-pub async fn take_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<bool> {
-    let changed = diesel::update(sessions::table.find(session_id))
-        .filter(
-            sessions::capacity
-                .is_null()
-                .or(sessions::taken.nullable().lt(sessions::capacity)),
-        )
-        .set(sessions::taken.eq(sessions::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
 }
 
 pub async fn release_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
@@ -210,7 +168,7 @@ pub async fn insert_choice(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
     session_id: Uuid,
-    status: &str,
+    status: SeatStatus,
     queue_seq: i64,
 ) -> QueryResult<()> {
     diesel::insert_into(registration_sessions::table)
@@ -240,7 +198,7 @@ pub async fn set_choice_status(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
     session_id: Uuid,
-    status: &str,
+    status: SeatStatus,
 ) -> QueryResult<()> {
     diesel::update(registration_sessions::table.find((registration_id, session_id)))
         .set(registration_sessions::status.eq(status))
@@ -252,10 +210,13 @@ pub async fn set_choice_status(
 pub async fn set_status(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
-    status: &str,
+    status: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> QueryResult<Registration> {
-    let cancelled_at = (status == "cancelled").then_some(now);
+    let cancelled_at = match status {
+        RegistrationStatus::Cancelled => Some(now),
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => None,
+    };
     diesel::update(registrations::table.find(registration_id))
         .set((
             registrations::status.eq(status),
@@ -335,7 +296,7 @@ pub async fn oldest_promotable(
                 .and(country_quotas::country_code.eq(registrations::country_code))),
         )
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(
             country_quotas::capacity.is_null().or(country_quotas::taken
                 .nullable()
@@ -356,8 +317,8 @@ pub async fn oldest_waiting_choice(
     registration_sessions::table
         .inner_join(registrations::table)
         .filter(registration_sessions::session_id.eq(session_id))
-        .filter(registration_sessions::status.eq("waitlisted"))
-        .filter(registrations::status.eq("confirmed"))
+        .filter(registration_sessions::status.eq(SeatStatus::Waitlisted))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .order(registration_sessions::queue_seq.asc())
         .select(Choice::as_select())
         .first(conn)
@@ -374,7 +335,7 @@ pub async fn waitlist_position(
 ) -> QueryResult<i64> {
     let mut query = registrations::table
         .filter(registrations::event_id.eq(registration.event_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(registrations::queue_seq.le(registration.queue_seq))
         .into_boxed();
     if country_is_full {
@@ -397,15 +358,14 @@ pub async fn country_quota(
 
 // ---------------------------------------------------------------------------
 // Whole-batch statements. The registrar decides a batch of registrations in
-// memory under the event lock and writes it with one statement per table;
-// each counter statement carries the batch's total and stays guarded.
+// memory under the event lock and writes it with one statement per table.
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = registration_sessions)]
-pub struct NewChoice<'a> {
+pub struct NewChoice {
     pub registration_id: Uuid,
     pub session_id: Uuid,
-    pub status: &'a str,
+    pub status: SeatStatus,
     pub queue_seq: i64,
 }
 
@@ -504,6 +464,10 @@ pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: usize) -> Quer
     Ok(drawn)
 }
 
+// The counters. One guarded statement per table, for one place (a
+// promotion, a new choice) as for a whole batch: each carries the places
+// to take and refuses them all unless all are free.
+
 /// Takes `count` places of the event at once, if all of them are free.
 pub async fn take_event_places(
     mut conn: &AsyncPgConnection,
@@ -524,7 +488,7 @@ pub async fn take_event_places(
 
 /// Takes places in several countries' quotas, `(country, count)` each; true
 /// only if every country had room for its count.
-pub async fn take_country_places_many(
+pub async fn take_country_places(
     mut conn: &AsyncPgConnection,
     event_id: Uuid,
     takes: &[(&str, i32)],
@@ -549,10 +513,7 @@ pub async fn take_country_places_many(
 
 /// Takes seats in several sessions, `(session, count)` each; true only if
 /// every session had room for its count.
-pub async fn take_seats_many(
-    mut conn: &AsyncPgConnection,
-    takes: &[(Uuid, i32)],
-) -> QueryResult<bool> {
+pub async fn take_seats(mut conn: &AsyncPgConnection, takes: &[(Uuid, i32)]) -> QueryResult<bool> {
     if takes.is_empty() {
         return Ok(true);
     }
@@ -582,7 +543,7 @@ pub async fn insert_many(
 
 pub async fn insert_choices(
     mut conn: &AsyncPgConnection,
-    choices: &[NewChoice<'_>],
+    choices: &[NewChoice],
 ) -> QueryResult<()> {
     if choices.is_empty() {
         return Ok(());

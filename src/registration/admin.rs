@@ -17,14 +17,15 @@ use super::change_sessions::change_locked;
 use super::organiser::apply_country_capacity;
 use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::view::RegistrationView;
-use super::{RegistrationError, with_retries};
+use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
 use crate::db::email_texts;
 use crate::db::events::{self as events_store, Event, NewEvent, NewSession, Session};
 use crate::db::organisers::audit;
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
-    Admission, Blocker, CountryCode, FieldError, FieldErrors, Quota, SessionCode, admit,
+    Admission, Blocker, CountryCode, FieldError, FieldErrors, RegistrationStatus, SessionCode,
+    admit,
 };
 use crate::mail::EmailKind;
 
@@ -247,7 +248,7 @@ pub async fn set_email_text(
 
 /// What [`set_email_text`] writes.
 pub struct EmailTextChange<'a> {
-    pub kind: &'a str,
+    pub kind: EmailKind,
     pub language: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
@@ -258,7 +259,7 @@ pub struct EmailTextChange<'a> {
 pub async fn reset_email_text(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     language: &str,
     organiser_id: Uuid,
 ) -> QueryResult<bool> {
@@ -365,8 +366,9 @@ pub async fn cancel(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        if registration.status == "cancelled" {
-            return Err(RegistrationError::Cancelled);
+        match registration.status {
+            RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
+            RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
         }
         let detail = json!({"status_before": registration.status});
         let view = cancel_locked(tx, event, registration, None, now).await?;
@@ -394,19 +396,14 @@ pub async fn promote_out_of_turn(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        if registration.status != "waitlisted" {
-            return Err(refused("registration", "admin-promote-not-waiting"));
+        match registration.status {
+            RegistrationStatus::Waitlisted => {}
+            RegistrationStatus::Confirmed | RegistrationStatus::Cancelled => {
+                return Err(refused("registration", "admin-promote-not-waiting"));
+            }
         }
         let country = store::lock_country_quota(tx, &event, &registration.country_code).await?;
-        let event_places = Quota {
-            capacity: event.capacity,
-            taken: event.taken,
-        };
-        let country_places = Quota {
-            capacity: country.capacity,
-            taken: country.taken,
-        };
-        match admit(event_places, country_places) {
+        match admit(event.quota(), country.quota()) {
             Admission::Confirmed => {}
             Admission::Waitlisted(Blocker::Event) => {
                 return Err(refused("registration", "admin-promote-event-full"));
@@ -416,13 +413,14 @@ pub async fn promote_out_of_turn(
             }
         }
         // The guarded updates are the wall behind the check above.
-        let took_event = store::take_event_place(tx, event.id).await?;
+        let took_event = store::take_event_places(tx, event.id, 1).await?;
         let took_country =
-            store::take_country_place(tx, event.id, &registration.country_code).await?;
+            store::take_country_places(tx, event.id, &[(&registration.country_code, 1)]).await?;
         if !(took_event && took_country) {
-            return Err(DieselError::RollbackTransaction.into());
+            return Err(Invariant::CounterRefused.into());
         }
-        let registration = store::set_status(tx, registration.id, "confirmed", now).await?;
+        let registration =
+            store::set_status(tx, registration.id, RegistrationStatus::Confirmed, now).await?;
         let mut chosen: Vec<Uuid> = store::choices_of(tx, registration.id)
             .await?
             .iter()

@@ -10,7 +10,7 @@ use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::events::Event;
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{FieldErrors, Quota, SeatStatus, SessionCode, seat};
+use crate::domain::{FieldErrors, RegistrationStatus, SeatStatus, SessionCode, seat};
 use crate::mail::EmailKind;
 
 /// Replaces a delegate's session choices: seats of dropped sessions are
@@ -50,8 +50,9 @@ pub(super) async fn change_locked(
     codes: &[SessionCode],
     manage_url: Option<&str>,
 ) -> Result<RegistrationView, RegistrationError> {
-    if registration.status == "cancelled" {
-        return Err(RegistrationError::Cancelled);
+    match registration.status {
+        RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
     }
 
     let mut errors = FieldErrors::default();
@@ -78,7 +79,7 @@ pub(super) async fn change_locked(
             .find(|(choice, _)| choice.session_id == session.id);
         match (existing, wanted_ids.contains(&session.id)) {
             (Some((choice, _)), false) => {
-                if choice.status == "confirmed" {
+                if choice.status == SeatStatus::Confirmed {
                     store::release_seat(conn, session.id).await?;
                     freed_seats.push(session.id);
                 }
@@ -90,16 +91,17 @@ pub(super) async fn change_locked(
                     Some(seq) => seq,
                     None => *queue_seq.insert(store::next_queue_seq(conn).await?),
                 };
-                let seated = registration.status == "confirmed"
-                    && seat(Quota {
-                        capacity: session.capacity,
-                        taken: session.taken,
-                    }) == SeatStatus::Confirmed
+                let seated = registration.status.holds_place()
+                    && seat(session.quota()) == SeatStatus::Confirmed
                     && store::oldest_waiting_choice(conn, session.id)
                         .await?
                         .is_none()
-                    && store::take_seat(conn, session.id).await?;
-                let status = if seated { "confirmed" } else { "waitlisted" };
+                    && store::take_seats(conn, &[(session.id, 1)]).await?;
+                let status = if seated {
+                    SeatStatus::Confirmed
+                } else {
+                    SeatStatus::Waitlisted
+                };
                 store::insert_choice(conn, registration.id, session.id, status, seq).await?;
             }
             _ => {}

@@ -12,7 +12,7 @@ use crate::db::events::{CountryQuota, Event};
 use crate::db::organisers;
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations as store;
-use crate::domain::{CountryCode, FieldError, FieldErrors};
+use crate::domain::{CountryCode, EmailKind, FieldError, FieldErrors};
 
 /// Sets a country's own quota. Refused below the places already taken; a
 /// higher quota gives the new places to that country's waiting list at once.
@@ -91,7 +91,7 @@ pub async fn resend(
                 id: Uuid::now_v7(),
                 event_id: event.id,
                 registration_id: Some(registration.id),
-                kind: "resend",
+                kind: EmailKind::Resend,
                 recipient: &registration.email,
                 language: &last.language,
                 subject: last.subject.as_deref().unwrap_or_default(),

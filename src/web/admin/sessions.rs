@@ -144,7 +144,7 @@ async fn render_list(
             code: session.code.clone(),
             title: session.title_in(language.code()).to_owned(),
             href: format!("/admin/events/{}/sessions/{}", event.slug, session.code),
-            kind: tr.t(&format!("session-kind-{}", session.kind)),
+            kind: tr.t(i18n::session_kind_message(session.kind)),
             room: session.room.clone(),
             slot: i18n::format_session_slot(language, session.starts_at, session.ends_at, zone),
             capacity: capacity_text(&tr, session.capacity),
@@ -296,7 +296,7 @@ fn stored(session: &Session, event: &Event) -> impl Fn(&str) -> String {
     let fields = [
         ("title", session.title.clone()),
         ("description", session.description.clone()),
-        ("kind", session.kind.clone()),
+        ("kind", session.kind.as_str().to_owned()),
         ("room", session.room.clone()),
         ("starts_at", local_input(session.starts_at, zone)),
         ("ends_at", local_input(session.ends_at, zone)),

@@ -121,7 +121,7 @@ pub async fn set_country_quota(
         "code": quota.country_code.trim(),
         "capacity": quota.capacity,
         "taken": quota.taken,
-        "remaining": quota.remaining(),
+        "remaining": quota.quota().remaining(),
     })))
 }
 
@@ -393,16 +393,16 @@ pub async fn put_email_text(
     let text = EmailTextSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let change = EmailTextChange {
-        kind: &path.kind,
+        kind,
         language: language.code(),
         subject: text.subject,
         body: text.body,
     };
     registration::admin::set_email_text(&mut conn, event.id, &change, auth.organiser.id).await?;
     Ok(HttpResponse::Ok().json(json!({
-        "kind": path.kind,
+        "kind": kind,
         "language": language.code(),
         "subject": text.subject,
         "body": text.body,
@@ -419,11 +419,11 @@ pub async fn delete_email_text(
     auth.require(Role::Organiser)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let reset = registration::admin::reset_email_text(
         &mut conn,
         event.id,
-        &path.kind,
+        kind,
         language.code(),
         auth.organiser.id,
     )
