@@ -98,36 +98,6 @@ pub async fn lock_country_quota(
         .await
 }
 
-/// Locks sessions in id order (the global lock order).
-pub async fn lock_sessions(
-    mut conn: &AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Session>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    sessions::table
-        .filter(sessions::id.eq_any(ids))
-        .order(sessions::id.asc())
-        .for_no_key_update()
-        .select(Session::as_select())
-        .load(&mut conn)
-        .await
-}
-
-pub async fn sessions_by_code(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    codes: &[&str],
-) -> QueryResult<Vec<Session>> {
-    sessions::table
-        .filter(sessions::event_id.eq(event_id))
-        .filter(sessions::code.eq_any(codes))
-        .select(Session::as_select())
-        .load(conn)
-        .await
-}
-
 pub async fn release_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<()> {
     diesel::update(events::table.find(event_id))
         .set(events::taken.eq(events::taken - 1))

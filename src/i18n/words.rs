@@ -3,7 +3,7 @@
 
 use crate::domain::{RegistrationStatus, SeatStatus, SessionKind};
 
-/// "confirmed", "on the waiting list", "cancelled".
+/// Confirmed, on the waiting list, cancelled.
 pub fn status_message(status: RegistrationStatus) -> &'static str {
     match status {
         RegistrationStatus::Confirmed => "status-confirmed",

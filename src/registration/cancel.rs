@@ -6,7 +6,7 @@ use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::events::Event;
+use crate::db::events::{self, Event};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{RegistrationStatus, SeatStatus};
 use crate::mail::EmailKind;
@@ -66,7 +66,7 @@ pub(super) async fn cancel_locked(
         .collect();
     session_ids.sort_unstable();
     let mut freed_seats = Vec::new();
-    for session in store::lock_sessions(conn, &session_ids).await? {
+    for session in events::lock_sessions(conn, &session_ids).await? {
         let held_seat = choices.iter().any(|(choice, _)| {
             choice.session_id == session.id && choice.status == SeatStatus::Confirmed
         });

@@ -8,7 +8,7 @@ use super::promote::{fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::events::Event;
+use crate::db::events::{self, Event};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{FieldErrors, RegistrationStatus, SeatStatus, SessionCode, seat};
 use crate::mail::EmailKind;
@@ -73,7 +73,7 @@ pub(super) async fn change_locked(
     let involved: Vec<Uuid> = wanted_ids.union(&current_ids).copied().collect();
     let mut freed_seats = Vec::new();
     let mut queue_seq = None;
-    for session in store::lock_sessions(conn, &involved).await? {
+    for session in events::lock_sessions(conn, &involved).await? {
         let existing = current
             .iter()
             .find(|(choice, _)| choice.session_id == session.id);
@@ -108,12 +108,12 @@ pub(super) async fn change_locked(
         }
     }
     fill_free_seats(conn, event, &freed_seats, None).await?;
-    Ok(notify(
+    notify(
         conn,
         event,
         registration,
         EmailKind::SessionsChanged,
         manage_url,
     )
-    .await?)
+    .await
 }

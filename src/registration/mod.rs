@@ -15,7 +15,6 @@ mod cancel;
 mod change_sessions;
 pub mod check;
 mod choices;
-mod organiser;
 mod promote;
 mod register;
 mod token;
@@ -23,10 +22,10 @@ mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+pub use admin::{resend, set_country_capacity};
 pub use batch::Registrar;
 pub use cancel::cancel;
 pub use change_sessions::change_sessions;
-pub use organiser::{resend, set_country_capacity};
 pub use register::{Applicant, IdempotencyKey, Registered};
 pub use token::{PrivateToken, hash_token};
 pub use view::{ChoiceView, RegistrationView, find_by_token, view_of};

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::view::{RegistrationView, view_of};
 use super::{Invariant, RegistrationError};
 use crate::db::email_texts::{self, EmailText};
-use crate::db::events::Event;
+use crate::db::events::{self, Event};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{Language, RegistrationStatus, SeatStatus};
@@ -65,7 +65,7 @@ pub async fn fill_free_seats(
     session_ids: &[Uuid],
     already_told: Option<Uuid>,
 ) -> Result<(), RegistrationError> {
-    for session in store::lock_sessions(conn, session_ids).await? {
+    for session in events::lock_sessions(conn, session_ids).await? {
         while let Some(choice) = store::oldest_waiting_choice(conn, session.id).await? {
             if !store::take_seats(conn, &[(session.id, 1)]).await? {
                 break;

@@ -20,7 +20,7 @@ use super::token::PrivateToken;
 use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::email_texts::{self, EmailText};
-use crate::db::events::{CountryQuota, Event, Session};
+use crate::db::events::{self, CountryQuota, Event, Session};
 use crate::db::idempotency::{self, NewRecord};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
@@ -226,7 +226,7 @@ async fn read_for_batch(
     // for each other; the other reads go alongside.
     let locks = async {
         let countries = store::lock_country_quotas(conn, event, &codes).await?;
-        let sessions = store::lock_sessions(conn, &session_ids).await?;
+        let sessions = events::lock_sessions(conn, &session_ids).await?;
         Ok::<_, DieselError>((countries, sessions))
     };
     let (emails, locked, texts, queue_seqs) = tokio::join!(

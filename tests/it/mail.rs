@@ -607,10 +607,18 @@ async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_writt
         (
             count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
             count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
-            count(&app.pool, "SELECT count(*) AS count FROM registration_sessions").await,
+            count(
+                &app.pool,
+                "SELECT count(*) AS count FROM registration_sessions",
+            )
+            .await,
             count(&app.pool, "SELECT taken::bigint AS count FROM events").await,
             count(&app.pool, "SELECT waiting::bigint AS count FROM events").await,
-            count(&app.pool, "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'").await,
+            count(
+                &app.pool,
+                "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'",
+            )
+            .await,
         )
     };
     let before = snapshot().await;
@@ -627,7 +635,10 @@ async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_writt
     // So is a cancellation: the place stays held and nothing is queued.
     let cancelled = app
         .client
-        .post(app.url(&format!("/api/v1/registrations/{}/cancel", token_of(&first))))
+        .post(app.url(&format!(
+            "/api/v1/registrations/{}/cancel",
+            token_of(&first)
+        )))
         .send()
         .await
         .unwrap();
@@ -643,7 +654,10 @@ async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_writt
         .await
         .unwrap();
     assert_eq!(reset.status(), 204);
-    assert_eq!(app.register("lima-1997", &delegate(2, "SN")).await.status(), 201);
+    assert_eq!(
+        app.register("lima-1997", &delegate(2, "SN")).await.status(),
+        201
+    );
     assert_eq!(
         count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
         2

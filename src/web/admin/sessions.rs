@@ -18,7 +18,7 @@ use super::{
     zone,
 };
 use crate::db::events::{self as events_store, Event, Session};
-use crate::db::registrations as registrations_store;
+use crate::domain::SessionKind;
 use crate::i18n::{self, Tr};
 use crate::registration;
 use crate::web::AppError;
@@ -168,7 +168,14 @@ fn list_url(event: &Event) -> String {
 /// `GET /admin/events/{slug}/sessions`
 pub async fn list(EventPage(admin, event, mut conn): EventPage) -> Result<HttpResponse, AppError> {
     let form = admin.can_change().then(|| {
-        let blank = |name: &str| if name == "kind" { "workshop" } else { "" }.to_owned();
+        let blank = |name: &str| {
+            if name == "kind" {
+                SessionKind::Workshop.as_str()
+            } else {
+                ""
+            }
+            .to_owned()
+        };
         SessionForm::new(
             &admin,
             &event,
@@ -246,7 +253,7 @@ async fn session_of(
     event: &Event,
     path: &SessionPath,
 ) -> Result<Session, AppError> {
-    registrations_store::sessions_by_code(conn, event.id, &[path.code.as_str()])
+    events_store::sessions_by_code(conn, event.id, &[path.code.as_str()])
         .await?
         .into_iter()
         .next()

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee};
 use crate::db::events::{self as events_store, Event, Session};
-use crate::db::{outbox, registrations as registrations_store};
+use crate::db::outbox;
 use crate::domain::CountryCode;
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
@@ -158,7 +158,7 @@ async fn session_by_code(
     event: &Event,
     code: &str,
 ) -> Result<Session, AppError> {
-    registrations_store::sessions_by_code(conn, event.id, &[code])
+    events_store::sessions_by_code(conn, event.id, &[code])
         .await?
         .into_iter()
         .next()
