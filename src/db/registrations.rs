@@ -419,8 +419,7 @@ struct Drawn {
 }
 
 /// `count` places in the waiting lists, ascending.
-pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: usize) -> QueryResult<Vec<i64>> {
-    let count = i32::try_from(count).map_err(|_| diesel::result::Error::RollbackTransaction)?;
+pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: i32) -> QueryResult<Vec<i64>> {
     let mut drawn: Vec<i64> = diesel::sql_query(
         "SELECT nextval('registration_queue_seq') AS seq FROM generate_series(1, $1)",
     )

@@ -222,6 +222,7 @@ async fn read_for_batch(
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
+    let newcomers = i32::try_from(open.len()).map_err(|_| Invariant::BatchTooLarge)?;
     // The locks keep DESIGN.md's order (countries, then sessions) by waiting
     // for each other; the other reads go alongside.
     let locks = async {
@@ -233,7 +234,7 @@ async fn read_for_batch(
         store::check_emails(conn, event.id, &emails),
         locks,
         email_texts::of_event(conn, event.id),
-        store::next_queue_seqs(conn, open.len()),
+        store::next_queue_seqs(conn, newcomers),
     );
     let (countries, sessions) = locked?;
     Ok(Reads {
