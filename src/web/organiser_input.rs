@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::db::attendees::AttendeeFilter;
+use crate::db::attendees::{AttendeeFilter, Cursor, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::{
     EmailKind, EventSlug, FieldError, Language, ReferencePrefix, SessionCode, SessionKind,
@@ -427,6 +427,9 @@ pub struct ListQuery {
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// A keyset cursor: the page starts after the row it names (the `next`
+    /// of the page before), at the same cost however deep it is.
+    pub after: Option<String>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
 }
@@ -450,6 +453,30 @@ impl ListQuery {
                 FilterError::Invalid(fields) => AppError::Validation(fields),
                 FilterError::Database(error) => error.into(),
             })
+    }
+
+    /// The order asked for (`sort`).
+    pub fn order(&self) -> Order {
+        Order::parse(self.sort.as_deref())
+    }
+
+    /// Where the page starts (after the cursor `after`, or at `page`) and
+    /// `(page, per_page)`; a cursor must belong to this event's list in
+    /// this order, with a search or none as this one.
+    pub fn start(&self, event: &Event, searching: bool) -> Result<(Start, i64, i64), AppError> {
+        let (page, per_page) = self.paging()?;
+        let Some(after) = &self.after else {
+            return Ok((Start::Offset((page - 1) * per_page), page, per_page));
+        };
+        if self.page.is_some() {
+            return Err(AppError::field(
+                "after",
+                "cannot be given with page: follow `next` instead",
+            ));
+        }
+        let cursor = Cursor::decode(after, event.id, self.order(), searching)
+            .map_err(|error| AppError::field("after", error.to_string()))?;
+        Ok((Start::After(cursor), page, per_page))
     }
 
     /// `(page, per_page)`, 50 a page unless asked otherwise. The rows
