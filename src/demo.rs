@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::db::events::{self, NewEvent, NewSession};
 use crate::db::organisers;
-use crate::domain::secret;
+use crate::domain::SessionKind::{Plenary, Workshop};
+use crate::domain::{SessionKind, secret};
 
 pub const SLUG: &str = "dakar-2005";
 
@@ -78,7 +79,7 @@ const COUNTRY_QUOTAS: &[(&str, i32)] = &[
 
 struct DemoSession {
     code: &'static str,
-    kind: &'static str,
+    kind: SessionKind,
     day: i64,
     start: (u32, u32),
     end: (u32, u32),
@@ -89,45 +90,45 @@ struct DemoSession {
 
 #[rustfmt::skip]
 const SESSIONS: &[DemoSession] = &[
-    DemoSession { code: "P1", kind: "plenary", day: 0, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
+    DemoSession { code: "P1", kind: Plenary, day: 0, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
         titles: ["Ouverture : une autre économie est possible", "Opening: another economy is possible", "Apertura: otra economía es posible", "Abertura: outra economia é possível"] },
-    DemoSession { code: "A1", kind: "workshop", day: 0, start: (11, 30), end: (13, 0), capacity: Some(60), room: "Salle Gorée",
+    DemoSession { code: "A1", kind: Workshop, day: 0, start: (11, 30), end: (13, 0), capacity: Some(60), room: "Salle Gorée",
         titles: ["Finance solidaire et microcrédit", "Solidarity finance and microcredit", "Finanzas solidarias y microcrédito", "Finanças solidárias e microcrédito"] },
-    DemoSession { code: "A2", kind: "workshop", day: 0, start: (11, 30), end: (13, 0), capacity: Some(40), room: "Salle Saloum",
+    DemoSession { code: "A2", kind: Workshop, day: 0, start: (11, 30), end: (13, 0), capacity: Some(40), room: "Salle Saloum",
         titles: ["Commerce équitable Sud-Sud", "South-South fair trade", "Comercio justo Sur-Sur", "Comércio justo Sul-Sul"] },
-    DemoSession { code: "A3", kind: "workshop", day: 0, start: (15, 0), end: (17, 0), capacity: Some(60), room: "Salle Gorée",
+    DemoSession { code: "A3", kind: Workshop, day: 0, start: (15, 0), end: (17, 0), capacity: Some(60), room: "Salle Gorée",
         titles: ["Coopératives de femmes", "Women's cooperatives", "Cooperativas de mujeres", "Cooperativas de mulheres"] },
-    DemoSession { code: "A4", kind: "workshop", day: 0, start: (15, 0), end: (17, 0), capacity: Some(25), room: "Salle Casamance",
+    DemoSession { code: "A4", kind: Workshop, day: 0, start: (15, 0), end: (17, 0), capacity: Some(25), room: "Salle Casamance",
         titles: ["Monnaies locales", "Local currencies", "Monedas locales", "Moedas locais"] },
-    DemoSession { code: "P2", kind: "plenary", day: 1, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
+    DemoSession { code: "P2", kind: Plenary, day: 1, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
         titles: ["Souveraineté alimentaire", "Food sovereignty", "Soberanía alimentaria", "Soberania alimentar"] },
-    DemoSession { code: "A5", kind: "workshop", day: 1, start: (11, 30), end: (13, 0), capacity: Some(80), room: "Salle Gorée",
+    DemoSession { code: "A5", kind: Workshop, day: 1, start: (11, 30), end: (13, 0), capacity: Some(80), room: "Salle Gorée",
         titles: ["Agriculture paysanne et semences", "Peasant farming and seeds", "Agricultura campesina y semillas", "Agricultura camponesa e sementes"] },
-    DemoSession { code: "A6", kind: "workshop", day: 1, start: (11, 30), end: (13, 0), capacity: Some(30), room: "Salle Casamance",
+    DemoSession { code: "A6", kind: Workshop, day: 1, start: (11, 30), end: (13, 0), capacity: Some(30), room: "Salle Casamance",
         titles: ["Pêche artisanale", "Small-scale fisheries", "Pesca artesanal", "Pesca artesanal"] },
-    DemoSession { code: "A7", kind: "workshop", day: 1, start: (12, 0), end: (13, 30), capacity: Some(40), room: "Salle Saloum",
+    DemoSession { code: "A7", kind: Workshop, day: 1, start: (12, 0), end: (13, 30), capacity: Some(40), room: "Salle Saloum",
         titles: ["Eau, bien commun", "Water as a commons", "El agua, bien común", "Água, bem comum"] },
-    DemoSession { code: "A8", kind: "workshop", day: 1, start: (15, 0), end: (17, 0), capacity: Some(120), room: "Auditorium",
+    DemoSession { code: "A8", kind: Workshop, day: 1, start: (15, 0), end: (17, 0), capacity: Some(120), room: "Auditorium",
         titles: ["Économie sociale et politiques publiques", "Social economy and public policy", "Economía social y políticas públicas", "Economia social e políticas públicas"] },
-    DemoSession { code: "A9", kind: "workshop", day: 1, start: (15, 0), end: (17, 0), capacity: Some(20), room: "Salle Ndar",
+    DemoSession { code: "A9", kind: Workshop, day: 1, start: (15, 0), end: (17, 0), capacity: Some(20), room: "Salle Ndar",
         titles: ["Logiciels libres pour les réseaux", "Free software for networks", "Software libre para las redes", "Software livre para as redes"] },
-    DemoSession { code: "P3", kind: "plenary", day: 2, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
+    DemoSession { code: "P3", kind: Plenary, day: 2, start: (9, 0), end: (11, 0), capacity: Some(1200), room: "Grande salle",
         titles: ["Migrations et citoyenneté", "Migration and citizenship", "Migraciones y ciudadanía", "Migrações e cidadania"] },
-    DemoSession { code: "A10", kind: "workshop", day: 2, start: (11, 30), end: (13, 0), capacity: Some(60), room: "Salle Gorée",
+    DemoSession { code: "A10", kind: Workshop, day: 2, start: (11, 30), end: (13, 0), capacity: Some(60), room: "Salle Gorée",
         titles: ["Diasporas et développement", "Diasporas and development", "Diásporas y desarrollo", "Diásporas e desenvolvimento"] },
-    DemoSession { code: "A11", kind: "workshop", day: 2, start: (11, 30), end: (13, 0), capacity: Some(35), room: "Salle Saloum",
+    DemoSession { code: "A11", kind: Workshop, day: 2, start: (11, 30), end: (13, 0), capacity: Some(35), room: "Salle Saloum",
         titles: ["Tourisme solidaire", "Community-based tourism", "Turismo solidario", "Turismo solidário"] },
-    DemoSession { code: "A12", kind: "workshop", day: 2, start: (15, 0), end: (17, 0), capacity: Some(50), room: "Salle Gorée",
+    DemoSession { code: "A12", kind: Workshop, day: 2, start: (15, 0), end: (17, 0), capacity: Some(50), room: "Salle Gorée",
         titles: ["Santé communautaire et mutuelles", "Community health and mutual insurance", "Salud comunitaria y mutuales", "Saúde comunitária e mútuas"] },
-    DemoSession { code: "A13", kind: "workshop", day: 2, start: (16, 0), end: (18, 0), capacity: Some(25), room: "Salle Casamance",
+    DemoSession { code: "A13", kind: Workshop, day: 2, start: (16, 0), end: (18, 0), capacity: Some(25), room: "Salle Casamance",
         titles: ["Recyclage et économie circulaire", "Recycling and the circular economy", "Reciclaje y economía circular", "Reciclagem e economia circular"] },
-    DemoSession { code: "A14", kind: "workshop", day: 3, start: (9, 0), end: (10, 30), capacity: Some(60), room: "Salle Gorée",
+    DemoSession { code: "A14", kind: Workshop, day: 3, start: (9, 0), end: (10, 30), capacity: Some(60), room: "Salle Gorée",
         titles: ["Réseaux intercontinentaux", "Intercontinental networks", "Redes intercontinentales", "Redes intercontinentais"] },
-    DemoSession { code: "A15", kind: "workshop", day: 3, start: (9, 0), end: (10, 30), capacity: Some(40), room: "Salle Saloum",
+    DemoSession { code: "A15", kind: Workshop, day: 3, start: (9, 0), end: (10, 30), capacity: Some(40), room: "Salle Saloum",
         titles: ["Jeunesse et emploi", "Youth and work", "Juventud y empleo", "Juventude e emprego"] },
-    DemoSession { code: "A16", kind: "workshop", day: 3, start: (9, 30), end: (11, 0), capacity: Some(30), room: "Salle Ndar",
+    DemoSession { code: "A16", kind: Workshop, day: 3, start: (9, 30), end: (11, 0), capacity: Some(30), room: "Salle Ndar",
         titles: ["Communication des mouvements", "Communication for movements", "Comunicación de los movimientos", "Comunicação dos movimentos"] },
-    DemoSession { code: "P4", kind: "plenary", day: 3, start: (15, 0), end: (17, 30), capacity: Some(1200), room: "Grande salle",
+    DemoSession { code: "P4", kind: Plenary, day: 3, start: (15, 0), end: (17, 30), capacity: Some(1200), room: "Grande salle",
         titles: ["Clôture : déclaration de Dakar", "Closing: the Dakar declaration", "Clausura: declaración de Dakar", "Encerramento: declaração de Dakar"] },
 ];
 

@@ -1,6 +1,6 @@
 //! What only the back office reads or writes: every event, failed logins,
-//! the counts of a dashboard, a registration's history, and the edits of
-//! events, sessions and emails that `registration::admin` makes.
+//! the counts of a dashboard, a registration's history, and the retry of a
+//! failed email.
 
 use std::time::Duration;
 
@@ -11,12 +11,9 @@ use diesel::sql_types::{BigInt, Bool, Date, Double, Int4, Nullable, Text, Timest
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::events::{Event, NewEvent, NewSession};
+use super::events::Event;
 use super::outbox::OutboxEmail;
-use super::schema::{
-    admin_sessions, audit_log, country_quotas, email_outbox, events, organisers,
-    registration_sessions, sessions,
-};
+use super::schema::{admin_sessions, audit_log, email_outbox, events, organisers};
 
 pub fn is_unique_violation(error: &DieselError) -> bool {
     matches!(
@@ -283,103 +280,4 @@ pub async fn retry_failed_email(
         .get_result(conn)
         .await
         .optional()
-}
-
-/// Writes what an organiser may change of an event; its id, slug and
-/// reference prefix stay (links and references already carry them).
-pub async fn update_event(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    changes: &NewEvent<'_>,
-) -> QueryResult<Event> {
-    diesel::update(events::table.find(event_id))
-        .set((
-            events::name.eq(changes.name),
-            events::names.eq(&changes.names),
-            events::description.eq(changes.description),
-            events::descriptions.eq(&changes.descriptions),
-            events::starts_on.eq(changes.starts_on),
-            events::ends_on.eq(changes.ends_on),
-            events::timezone.eq(changes.timezone),
-            events::languages.eq(&changes.languages),
-            events::registration_opens_at.eq(changes.registration_opens_at),
-            events::registration_closes_at.eq(changes.registration_closes_at),
-            events::capacity.eq(changes.capacity),
-            events::default_country_capacity.eq(changes.default_country_capacity),
-            events::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Event::as_returning())
-        .get_result(conn)
-        .await
-}
-
-/// The most places any country without a quota of its own has taken.
-pub async fn most_taken_on_default_quota(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-) -> QueryResult<Option<i32>> {
-    country_quotas::table
-        .filter(country_quotas::event_id.eq(event_id))
-        .filter(country_quotas::explicit.eq(false))
-        .select(diesel::dsl::max(country_quotas::taken))
-        .get_result(conn)
-        .await
-}
-
-/// Gives the event's default quota to every country without one of its own.
-pub async fn apply_default_country_capacity(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    capacity: Option<i32>,
-) -> QueryResult<()> {
-    diesel::update(country_quotas::table)
-        .filter(country_quotas::event_id.eq(event_id))
-        .filter(country_quotas::explicit.eq(false))
-        .set(country_quotas::capacity.eq(capacity))
-        .execute(conn)
-        .await
-        .map(drop)
-}
-
-/// Writes what an organiser may change of a session; its code stays
-/// (delegates' emails and choices name it).
-pub async fn update_session(
-    conn: &mut AsyncPgConnection,
-    session_id: Uuid,
-    changes: &NewSession<'_>,
-) -> QueryResult<()> {
-    diesel::update(sessions::table.find(session_id))
-        .set((
-            sessions::kind.eq(changes.kind),
-            sessions::title.eq(changes.title),
-            sessions::titles.eq(&changes.titles),
-            sessions::description.eq(changes.description),
-            sessions::descriptions.eq(&changes.descriptions),
-            sessions::room.eq(changes.room),
-            sessions::starts_at.eq(changes.starts_at),
-            sessions::ends_at.eq(changes.ends_at),
-            sessions::capacity.eq(changes.capacity),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
-}
-
-/// How many delegates chose a session, seated or waiting.
-pub async fn choices_of_session(
-    conn: &mut AsyncPgConnection,
-    session_id: Uuid,
-) -> QueryResult<i64> {
-    registration_sessions::table
-        .filter(registration_sessions::session_id.eq(session_id))
-        .count()
-        .get_result(conn)
-        .await
-}
-
-pub async fn delete_session(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
-    diesel::delete(sessions::table.find(session_id))
-        .execute(conn)
-        .await
-        .map(drop)
 }

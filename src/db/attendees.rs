@@ -19,9 +19,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::Stream;
 use uuid::Uuid;
 
+use crate::domain::RegistrationStatus;
+
 #[derive(Debug, Clone, Default)]
 pub struct AttendeeFilter {
-    pub status: Option<String>,
+    pub status: Option<RegistrationStatus>,
     pub country: Option<String>,
     pub session_id: Option<Uuid>,
     /// Part of a name, email, reference or organisation, compared without
@@ -36,7 +38,7 @@ pub struct Attendee {
     #[diesel(sql_type = Text)]
     pub reference: String,
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: RegistrationStatus,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub waitlist_position: Option<i64>,
     #[diesel(sql_type = Text)]
@@ -105,7 +107,7 @@ impl Key {
             Key::FamilyName => KeyValue::Text(attendee.family_name.clone()),
             Key::GivenName => KeyValue::Text(attendee.given_name.clone()),
             Key::Country => KeyValue::Text(attendee.country_code.clone()),
-            Key::Status => KeyValue::Text(attendee.status.clone()),
+            Key::Status => KeyValue::Text(attendee.status.as_str().to_owned()),
             Key::QueueSeq => KeyValue::Number(attendee.queue_seq),
         }
     }
@@ -346,7 +348,7 @@ fn query(
     diesel::sql_query(format!("{head}{FILTER} {tail}"))
         .into_boxed()
         .bind::<SqlUuid, _>(event_id)
-        .bind::<Nullable<Text>, _>(filter.status.clone())
+        .bind::<Nullable<Text>, _>(filter.status)
         .bind::<Nullable<Text>, _>(filter.country.clone())
         .bind::<Nullable<SqlUuid>, _>(filter.session_id)
         .bind::<Nullable<Text>, _>(filter.search.as_deref().map(escape_like))

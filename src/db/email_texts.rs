@@ -5,12 +5,13 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::email_texts;
+use crate::domain::EmailKind;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = email_texts, check_for_backend(diesel::pg::Pg))]
 pub struct EmailText {
     pub event_id: Uuid,
-    pub kind: String,
+    pub kind: EmailKind,
     pub language: String,
     pub subject: String,
     pub body: String,
@@ -19,7 +20,7 @@ pub struct EmailText {
 pub async fn find(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     language: &str,
 ) -> QueryResult<Option<EmailText>> {
     email_texts::table
@@ -42,7 +43,7 @@ pub async fn of_event(mut conn: &AsyncPgConnection, event_id: Uuid) -> QueryResu
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     language: &str,
     subject: &str,
     body: &str,
@@ -70,7 +71,7 @@ pub async fn upsert(
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     language: &str,
 ) -> QueryResult<bool> {
     diesel::delete(email_texts::table.find((event_id, kind, language)))

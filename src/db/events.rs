@@ -1,11 +1,16 @@
-//! Events, their sessions and their country quotas: what organisers set up.
+//! Events, their sessions and their country quotas: what organisers set up
+//! and change, and the locks on sessions (in id order, the global lock
+//! order). The counters on these rows move only in `registrations`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{country_quotas, events, sessions};
+use super::schema::{country_quotas, events, registration_sessions, sessions};
+use chrono_tz::Tz;
+
+use crate::domain::{Language, Quota, SessionKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
@@ -33,6 +38,30 @@ pub struct Event {
 }
 
 impl Event {
+    /// The places of the whole meeting.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
+    }
+
+    /// The zone every time of the event is shown in. Organisers choose it
+    /// from the IANA list; UTC is only a fallback for a row written by
+    /// hand, and every time shown names its zone.
+    pub fn time_zone(&self) -> Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The language the event is described in first: its texts fall back
+    /// to it, and its exports are written in it.
+    pub fn first_language(&self) -> Language {
+        // Spelled out: the Diesel prelude brings a `first` of its own.
+        <[String]>::first(&self.languages)
+            .and_then(|code| Language::parse(code).ok())
+            .unwrap_or(Language::En)
+    }
+
     pub fn is_open_at(&self, now: DateTime<Utc>) -> bool {
         self.registration_opens_at <= now && now < self.registration_closes_at
     }
@@ -80,7 +109,7 @@ pub struct Session {
     pub id: Uuid,
     pub event_id: Uuid,
     pub code: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub title: String,
     pub titles: serde_json::Value,
     pub description: String,
@@ -103,8 +132,12 @@ impl Session {
         localised(&self.descriptions, language).unwrap_or(&self.description)
     }
 
-    pub fn remaining(&self) -> Option<i32> {
-        self.capacity.map(|capacity| (capacity - self.taken).max(0))
+    /// The seats of the session's room.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
     }
 }
 
@@ -114,7 +147,7 @@ pub struct NewSession<'a> {
     pub id: Uuid,
     pub event_id: Uuid,
     pub code: &'a str,
-    pub kind: &'a str,
+    pub kind: SessionKind,
     pub title: &'a str,
     pub titles: serde_json::Value,
     pub description: &'a str,
@@ -138,8 +171,12 @@ pub struct CountryQuota {
 }
 
 impl CountryQuota {
-    pub fn remaining(&self) -> Option<i32> {
-        self.capacity.map(|capacity| (capacity - self.taken).max(0))
+    /// The places of the country's delegation.
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
     }
 }
 
@@ -243,4 +280,133 @@ pub async fn set_country_capacity(
         .returning(CountryQuota::as_returning())
         .get_result(conn)
         .await
+}
+
+/// Locks sessions in id order (the global lock order).
+pub async fn lock_sessions(
+    mut conn: &AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Session>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sessions::table
+        .filter(sessions::id.eq_any(ids))
+        .order(sessions::id.asc())
+        .for_no_key_update()
+        .select(Session::as_select())
+        .load(&mut conn)
+        .await
+}
+
+pub async fn sessions_by_code(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    codes: &[&str],
+) -> QueryResult<Vec<Session>> {
+    sessions::table
+        .filter(sessions::event_id.eq(event_id))
+        .filter(sessions::code.eq_any(codes))
+        .select(Session::as_select())
+        .load(conn)
+        .await
+}
+
+/// Writes what an organiser may change of an event; its id, slug and
+/// reference prefix stay (links and references already carry them).
+pub async fn update_event(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    changes: &NewEvent<'_>,
+) -> QueryResult<Event> {
+    diesel::update(events::table.find(event_id))
+        .set((
+            events::name.eq(changes.name),
+            events::names.eq(&changes.names),
+            events::description.eq(changes.description),
+            events::descriptions.eq(&changes.descriptions),
+            events::starts_on.eq(changes.starts_on),
+            events::ends_on.eq(changes.ends_on),
+            events::timezone.eq(changes.timezone),
+            events::languages.eq(&changes.languages),
+            events::registration_opens_at.eq(changes.registration_opens_at),
+            events::registration_closes_at.eq(changes.registration_closes_at),
+            events::capacity.eq(changes.capacity),
+            events::default_country_capacity.eq(changes.default_country_capacity),
+            events::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Event::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The most places any country without a quota of its own has taken.
+pub async fn most_taken_on_default_quota(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Option<i32>> {
+    country_quotas::table
+        .filter(country_quotas::event_id.eq(event_id))
+        .filter(country_quotas::explicit.eq(false))
+        .select(diesel::dsl::max(country_quotas::taken))
+        .get_result(conn)
+        .await
+}
+
+/// Gives the event's default quota to every country without one of its own.
+pub async fn apply_default_country_capacity(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    capacity: Option<i32>,
+) -> QueryResult<()> {
+    diesel::update(country_quotas::table)
+        .filter(country_quotas::event_id.eq(event_id))
+        .filter(country_quotas::explicit.eq(false))
+        .set(country_quotas::capacity.eq(capacity))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Writes what an organiser may change of a session; its code stays
+/// (delegates' emails and choices name it).
+pub async fn update_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    changes: &NewSession<'_>,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_id))
+        .set((
+            sessions::kind.eq(changes.kind),
+            sessions::title.eq(changes.title),
+            sessions::titles.eq(&changes.titles),
+            sessions::description.eq(changes.description),
+            sessions::descriptions.eq(&changes.descriptions),
+            sessions::room.eq(changes.room),
+            sessions::starts_at.eq(changes.starts_at),
+            sessions::ends_at.eq(changes.ends_at),
+            sessions::capacity.eq(changes.capacity),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// How many delegates chose a session, seated or waiting.
+pub async fn choices_of_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> QueryResult<i64> {
+    registration_sessions::table
+        .filter(registration_sessions::session_id.eq(session_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete_session(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(session_id))
+        .execute(conn)
+        .await
+        .map(drop)
 }

@@ -11,6 +11,7 @@ pub mod organisers;
 pub mod outbox;
 pub mod registrations;
 pub mod schema;
+mod words;
 
 use std::time::Duration;
 

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::email_outbox;
+use crate::domain::EmailKind;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = email_outbox)]
@@ -14,7 +15,7 @@ pub struct NewEmail<'a> {
     pub id: Uuid,
     pub event_id: Uuid,
     pub registration_id: Option<Uuid>,
-    pub kind: &'a str,
+    pub kind: EmailKind,
     pub recipient: &'a str,
     pub language: &'a str,
     pub subject: &'a str,
@@ -29,7 +30,7 @@ pub struct OutboxEmail {
     pub id: Uuid,
     pub event_id: Uuid,
     pub registration_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: EmailKind,
     pub recipient: String,
     pub language: String,
     pub subject: Option<String>,
@@ -164,9 +165,14 @@ pub async fn last_announcement(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
 ) -> QueryResult<Option<OutboxEmail>> {
+    let announcing: Vec<EmailKind> = EmailKind::ALL
+        .iter()
+        .copied()
+        .filter(|kind| kind.announces())
+        .collect();
     email_outbox::table
         .filter(email_outbox::registration_id.eq(registration_id))
-        .filter(email_outbox::kind.eq_any(["confirmation", "waitlisted", "resend"]))
+        .filter(email_outbox::kind.eq_any(announcing))
         .order((email_outbox::created_at.desc(), email_outbox::id.desc()))
         .select(OutboxEmail::as_select())
         .first(conn)

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::events::{CountryQuota, Event, Session};
 use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
+use crate::domain::{RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = registrations, check_for_backend(diesel::pg::Pg))]
@@ -26,7 +27,7 @@ pub struct Registration {
     pub country_code: String,
     pub organisation: String,
     pub language: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub queue_seq: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -46,7 +47,7 @@ pub struct NewRegistration<'a> {
     pub country_code: &'a str,
     pub organisation: &'a str,
     pub language: &'a str,
-    pub status: &'a str,
+    pub status: RegistrationStatus,
     pub queue_seq: i64,
 }
 
@@ -55,7 +56,7 @@ pub struct NewRegistration<'a> {
 pub struct Choice {
     pub registration_id: Uuid,
     pub session_id: Uuid,
-    pub status: String,
+    pub status: SeatStatus,
     pub queue_seq: i64,
     pub created_at: DateTime<Utc>,
 }
@@ -124,72 +125,12 @@ pub async fn lock_country_quota(
         .await
 }
 
-/// Locks sessions in id order (the global lock order).
-pub async fn lock_sessions(
-    mut conn: &AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Session>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    sessions::table
-        .filter(sessions::id.eq_any(ids))
-        .order(sessions::id.asc())
-        .for_no_key_update()
-        .select(Session::as_select())
-        .load(&mut conn)
-        .await
-}
-
-pub async fn sessions_by_code(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    codes: &[&str],
-) -> QueryResult<Vec<Session>> {
-    sessions::table
-        .filter(sessions::event_id.eq(event_id))
-        .filter(sessions::code.eq_any(codes))
-        .select(Session::as_select())
-        .load(conn)
-        .await
-}
-
-pub async fn take_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
-    let changed = diesel::update(events::table.find(event_id))
-        .filter(
-            events::capacity
-                .is_null()
-                .or(events::taken.nullable().lt(events::capacity)),
-        )
-        .set(events::taken.eq(events::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
-}
-
 pub async fn release_event_place(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<()> {
     diesel::update(events::table.find(event_id))
         .set(events::taken.eq(events::taken - 1))
         .execute(conn)
         .await
         .map(drop)
-}
-
-pub async fn take_country_place(
-    conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    country_code: &str,
-) -> QueryResult<bool> {
-    let changed = diesel::update(country_quotas::table.find((event_id, country_code)))
-        .filter(
-            country_quotas::capacity.is_null().or(country_quotas::taken
-                .nullable()
-                .lt(country_quotas::capacity)),
-        )
-        .set(country_quotas::taken.eq(country_quotas::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
 }
 
 pub async fn release_country_place(
@@ -202,19 +143,6 @@ pub async fn release_country_place(
         .execute(conn)
         .await
         .map(drop)
-}
-
-pub async fn take_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<bool> {
-    let changed = diesel::update(sessions::table.find(session_id))
-        .filter(
-            sessions::capacity
-                .is_null()
-                .or(sessions::taken.nullable().lt(sessions::capacity)),
-        )
-        .set(sessions::taken.eq(sessions::taken + 1))
-        .execute(conn)
-        .await?;
-    Ok(changed == 1)
 }
 
 pub async fn release_seat(conn: &mut AsyncPgConnection, session_id: Uuid) -> QueryResult<()> {
@@ -237,7 +165,7 @@ pub async fn insert_choice(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
     session_id: Uuid,
-    status: &str,
+    status: SeatStatus,
     queue_seq: i64,
 ) -> QueryResult<()> {
     diesel::insert_into(registration_sessions::table)
@@ -267,7 +195,7 @@ pub async fn set_choice_status(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
     session_id: Uuid,
-    status: &str,
+    status: SeatStatus,
 ) -> QueryResult<()> {
     diesel::update(registration_sessions::table.find((registration_id, session_id)))
         .set(registration_sessions::status.eq(status))
@@ -279,10 +207,13 @@ pub async fn set_choice_status(
 pub async fn set_status(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
-    status: &str,
+    status: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> QueryResult<Registration> {
-    let cancelled_at = (status == "cancelled").then_some(now);
+    let cancelled_at = match status {
+        RegistrationStatus::Cancelled => Some(now),
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => None,
+    };
     diesel::update(registrations::table.find(registration_id))
         .set((
             registrations::status.eq(status),
@@ -362,7 +293,7 @@ pub async fn oldest_promotable(
                 .and(country_quotas::country_code.eq(registrations::country_code))),
         )
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(
             country_quotas::capacity.is_null().or(country_quotas::taken
                 .nullable()
@@ -383,8 +314,8 @@ pub async fn oldest_waiting_choice(
     registration_sessions::table
         .inner_join(registrations::table)
         .filter(registration_sessions::session_id.eq(session_id))
-        .filter(registration_sessions::status.eq("waitlisted"))
-        .filter(registrations::status.eq("confirmed"))
+        .filter(registration_sessions::status.eq(SeatStatus::Waitlisted))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .order(registration_sessions::queue_seq.asc())
         .select(Choice::as_select())
         .first(conn)
@@ -401,7 +332,7 @@ pub async fn waitlist_position(
 ) -> QueryResult<i64> {
     let mut query = registrations::table
         .filter(registrations::event_id.eq(registration.event_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(registrations::queue_seq.le(registration.queue_seq))
         .into_boxed();
     if country_is_full {
@@ -424,15 +355,14 @@ pub async fn country_quota(
 
 // ---------------------------------------------------------------------------
 // Whole-batch statements. The registrar decides a batch of registrations in
-// memory under the event lock and writes it with one statement per table;
-// each counter statement carries the batch's total and stays guarded.
+// memory under the event lock and writes it with one statement per table.
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = registration_sessions)]
-pub struct NewChoice<'a> {
+pub struct NewChoice {
     pub registration_id: Uuid,
     pub session_id: Uuid,
-    pub status: &'a str,
+    pub status: SeatStatus,
     pub queue_seq: i64,
 }
 
@@ -519,8 +449,7 @@ struct Drawn {
 }
 
 /// `count` places in the waiting lists, ascending.
-pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: usize) -> QueryResult<Vec<i64>> {
-    let count = i32::try_from(count).map_err(|_| diesel::result::Error::RollbackTransaction)?;
+pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: i32) -> QueryResult<Vec<i64>> {
     let mut drawn: Vec<i64> = diesel::sql_query(
         "SELECT nextval('registration_queue_seq') AS seq FROM generate_series(1, $1)",
     )
@@ -533,6 +462,10 @@ pub async fn next_queue_seqs(mut conn: &AsyncPgConnection, count: usize) -> Quer
     drawn.sort_unstable();
     Ok(drawn)
 }
+
+// The counters. One guarded statement per table, for one place (a
+// promotion, a new choice) as for a whole batch: each carries the places
+// to take and refuses them all unless all are free.
 
 /// Takes `count` places of the event at once, if all of them are free.
 pub async fn take_event_places(
@@ -554,7 +487,7 @@ pub async fn take_event_places(
 
 /// Takes places in several countries' quotas, `(country, count)` each; true
 /// only if every country had room for its count.
-pub async fn take_country_places_many(
+pub async fn take_country_places(
     mut conn: &AsyncPgConnection,
     event_id: Uuid,
     takes: &[(&str, i32)],
@@ -579,10 +512,7 @@ pub async fn take_country_places_many(
 
 /// Takes seats in several sessions, `(session, count)` each; true only if
 /// every session had room for its count.
-pub async fn take_seats_many(
-    mut conn: &AsyncPgConnection,
-    takes: &[(Uuid, i32)],
-) -> QueryResult<bool> {
+pub async fn take_seats(mut conn: &AsyncPgConnection, takes: &[(Uuid, i32)]) -> QueryResult<bool> {
     if takes.is_empty() {
         return Ok(true);
     }
@@ -612,7 +542,7 @@ pub async fn insert_many(
 
 pub async fn insert_choices(
     mut conn: &AsyncPgConnection,
-    choices: &[NewChoice<'_>],
+    choices: &[NewChoice],
 ) -> QueryResult<()> {
     if choices.is_empty() {
         return Ok(());

@@ -1,6 +1,7 @@
 //! Pure types and rules: parsing what delegates and organisers type, and
 //! deciding places. No I/O here, so everything is testable in isolation.
 
+mod batch;
 mod countries;
 mod country;
 mod email;
@@ -12,7 +13,11 @@ mod registration;
 pub mod secret;
 mod session;
 pub mod text;
+mod vocabulary;
 
+pub use batch::{
+    Arrival, Counters, CountryTally, Decision, MissingCountry, Placement, Takes, Tally, Verdict,
+};
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};
 pub use field_errors::{FieldError, FieldErrors};
@@ -24,3 +29,4 @@ pub use registration::{
     StatusError, TransitionError,
 };
 pub use session::{EventSlug, SessionCode, SessionCodeError, SlugError, first_overlap};
+pub use vocabulary::{EmailKind, SessionKind, Vocabulary};

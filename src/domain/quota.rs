@@ -3,6 +3,8 @@
 //! These only decide; `registration` moves the counters, inside the
 //! transaction that holds the quota rows locked.
 
+use super::vocabulary::vocabulary;
+
 /// Places counted against a limit: the whole event, one country or one
 /// session room. No capacity means unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +53,13 @@ pub fn admit(event: Quota, country: Quota) -> Admission {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SeatStatus {
-    Confirmed,
-    Waitlisted,
+vocabulary! {
+    /// Where a delegate's choice of a session stands: a seat, or a place in
+    /// the room's waiting list.
+    pub enum SeatStatus {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+    }
 }
 
 /// A seat in one session room, decided independently of the others.

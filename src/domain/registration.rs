@@ -3,14 +3,15 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use super::vocabulary::{Vocabulary, vocabulary};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RegistrationStatus {
-    Confirmed,
-    Waitlisted,
-    Cancelled,
+vocabulary! {
+    /// Where a registration stands. Only `Confirmed` holds places.
+    pub enum RegistrationStatus {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Cancelled = "cancelled",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,20 +27,19 @@ pub enum TransitionError {
 }
 
 impl RegistrationStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Confirmed => "confirmed",
-            Self::Waitlisted => "waitlisted",
-            Self::Cancelled => "cancelled",
-        }
+    /// The status as an organiser types it in a filter: any case,
+    /// surrounding spaces.
+    pub fn parse(input: &str) -> Result<Self, StatusError> {
+        Self::from_typed(input).ok_or(StatusError)
     }
 
-    pub fn parse(input: &str) -> Result<Self, StatusError> {
-        let input = input.trim();
-        [Self::Confirmed, Self::Waitlisted, Self::Cancelled]
-            .into_iter()
-            .find(|status| status.as_str().eq_ignore_ascii_case(input))
-            .ok_or(StatusError)
+    /// Whether the registration counts against the event's and its
+    /// country's quotas.
+    pub fn holds_place(self) -> bool {
+        match self {
+            Self::Confirmed => true,
+            Self::Waitlisted | Self::Cancelled => false,
+        }
     }
 
     /// Cancelling twice is refused rather than ignored, so that a second
@@ -56,12 +56,6 @@ impl RegistrationStatus {
             Self::Waitlisted => Ok(Self::Confirmed),
             Self::Confirmed | Self::Cancelled => Err(TransitionError::NotWaitlisted),
         }
-    }
-}
-
-impl fmt::Display for RegistrationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -227,11 +221,7 @@ mod tests {
 
     #[test]
     fn status_strings() {
-        for status in [
-            RegistrationStatus::Confirmed,
-            RegistrationStatus::Waitlisted,
-            RegistrationStatus::Cancelled,
-        ] {
+        for &status in RegistrationStatus::ALL {
             assert_eq!(RegistrationStatus::parse(status.as_str()), Ok(status));
             assert_eq!(status.to_string(), status.as_str());
             let json = serde_json::to_string(&status).expect("serialises");

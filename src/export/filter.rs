@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
 use crate::db::events::{self, Event};
-use crate::domain::{CountryCode, SessionCode};
+use crate::domain::{CountryCode, RegistrationStatus, SessionCode, Vocabulary};
 
 #[derive(Debug, Clone, Default)]
 pub struct FilterInput<'a> {
@@ -26,7 +26,14 @@ pub enum FilterError {
     Database(#[from] diesel::result::Error),
 }
 
-const STATUSES: [&str; 3] = ["confirmed", "waitlisted", "cancelled"];
+/// "a, b or c".
+fn or_list(words: &[&str]) -> String {
+    match words.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
@@ -56,15 +63,20 @@ pub(crate) fn check(
     sessions: &[(Uuid, &str)],
 ) -> Result<AttendeeFilter, BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
-    let status = given(input.status);
-    if let Some(status) = status
-        && !STATUSES.contains(&status)
-    {
-        errors.insert(
-            "status".to_owned(),
-            format!("`{status}` is not confirmed, waitlisted or cancelled"),
-        );
-    }
+    let status = given(input.status).and_then(|status| {
+        let found = RegistrationStatus::from_stored(status);
+        if found.is_none() {
+            let known: Vec<&str> = RegistrationStatus::ALL
+                .iter()
+                .map(|status| status.as_str())
+                .collect();
+            errors.insert(
+                "status".to_owned(),
+                format!("`{status}` is not {}", or_list(&known)),
+            );
+        }
+        found
+    });
     let country = given(input.country).and_then(|code| match CountryCode::parse(code) {
         Ok(code) => Some(code.as_str().to_owned()),
         Err(_) => {
@@ -94,7 +106,7 @@ pub(crate) fn check(
         return Err(errors);
     }
     Ok(AttendeeFilter {
-        status: status.map(str::to_owned),
+        status,
         country,
         session_id,
         search: given(input.search).map(str::to_owned),
@@ -118,17 +130,14 @@ mod tests {
 
     /// Values as organisers type them: right, nearly right, or anything.
     fn status() -> impl Strategy<Value = Option<String>> {
+        let known =
+            || select(RegistrationStatus::ALL.to_vec()).prop_map(RegistrationStatus::as_str);
         proptest::option::of(prop_oneof![
-            select(vec![
-                "confirmed",
-                "waitlisted",
-                "cancelled",
-                " cancelled\t",
-                "",
-                "  "
-            ])
-            .prop_map(str::to_owned),
-            select(vec!["Confirmed", "deleted", "confirmed,waitlisted"]).prop_map(str::to_owned),
+            known().prop_map(str::to_owned),
+            known().prop_map(|status| format!(" {status}\t")),
+            known().prop_map(str::to_uppercase),
+            (known(), known()).prop_map(|(a, b)| format!("{a},{b}")),
+            select(vec!["", "  ", "deleted"]).prop_map(str::to_owned),
             any::<String>(),
         ])
     }
@@ -163,7 +172,9 @@ mod tests {
                 search: search.as_deref(),
             };
 
-            let status_ok = blank_or(&status).is_none_or(|status| STATUSES.contains(&status));
+            let status_ok = blank_or(&status).is_none_or(|status| {
+                RegistrationStatus::ALL.iter().any(|known| known.as_str() == status)
+            });
             let country_code = blank_or(&country).map(CountryCode::parse);
             let session_id = blank_or(&session).map(|code| {
                 let code = SessionCode::parse(code).ok()?;
@@ -187,7 +198,7 @@ mod tests {
             match check(&input, &sessions) {
                 Ok(filter) => {
                     prop_assert!(refused.is_empty());
-                    prop_assert_eq!(filter.status.as_deref(), blank_or(&status));
+                    prop_assert_eq!(filter.status.map(RegistrationStatus::as_str), blank_or(&status));
                     prop_assert_eq!(
                         filter.country.as_deref(),
                         country_code.and_then(Result::ok).map(|code| code.as_str())

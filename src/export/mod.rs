@@ -42,12 +42,8 @@ pub struct ExportStyle {
 impl ExportStyle {
     pub fn of(event: &crate::db::events::Event) -> ExportStyle {
         ExportStyle {
-            timezone: event.timezone.parse().unwrap_or(chrono_tz::UTC),
-            language: event
-                .languages
-                .first()
-                .and_then(|code| Language::parse(code).ok())
-                .unwrap_or(Language::En),
+            timezone: event.time_zone(),
+            language: event.first_language(),
         }
     }
 }
@@ -59,7 +55,7 @@ pub fn cells(attendee: &Attendee, style: ExportStyle) -> [String; 12] {
         .unwrap_or_default();
     [
         attendee.reference.clone(),
-        attendee.status.clone(),
+        attendee.status.as_str().to_owned(),
         attendee
             .waitlist_position
             .map(|position| position.to_string())
@@ -160,7 +156,7 @@ mod tests {
         Attendee {
             id: uuid::Uuid::nil(),
             reference: "LIM-7K3QX".into(),
-            status: "confirmed".into(),
+            status: crate::domain::RegistrationStatus::Confirmed,
             waitlist_position: None,
             given_name,
             family_name,

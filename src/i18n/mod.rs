@@ -11,6 +11,7 @@ mod catalog;
 mod format;
 mod message_ids;
 mod negotiate;
+mod words;
 
 pub use admin_ids::ADMIN_MESSAGE_IDS;
 pub use catalog::{Catalog, Tr, catalog, has_message, t, t_args};
@@ -18,6 +19,9 @@ pub use fluent_bundle::FluentValue;
 pub use format::{format_date, format_datetime_with_zone, format_session_slot, format_time};
 pub use message_ids::MESSAGE_IDS;
 pub use negotiate::negotiate;
+pub use words::{
+    registered_title_message, seat_status_message, session_kind_message, status_message,
+};
 
 use crate::domain::Language;
 

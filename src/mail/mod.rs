@@ -8,7 +8,8 @@ pub mod render;
 mod transport;
 mod worker;
 
+pub use crate::domain::EmailKind;
 pub use compose::{compose, message_id};
-pub use render::{EmailKind, RenderedEmail, render};
+pub use render::{Delegate, Letter, Meeting, RenderError, RenderedEmail, Seat, Wording, render};
 pub use transport::{SendFailure, Transport, remove_saved_emails};
 pub use worker::{Worker, WorkerError};

@@ -3,39 +3,76 @@
 //! `.ics` calendar for a confirmed delegate.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use askama::Template;
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use icalendar::{Calendar, Component, EventLike, Property};
+use uuid::Uuid;
 
 use super::custom_text;
-use crate::db::email_texts::EmailText;
-use crate::db::events::Event;
-use crate::domain::Language;
+use crate::domain::{EmailKind, Language, RegistrationStatus, SeatStatus};
 use crate::i18n::{self, FluentValue};
-use crate::registration::RegistrationView;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailKind {
-    Confirmation,
-    Waitlisted,
-    Promoted,
-    SessionsChanged,
-    Cancelled,
-    Resend,
+/// Everything one email says, as plain data: the caller (the use case that
+/// writes the outbox row) looks it up, in the delegate's language.
+pub struct Letter<'a> {
+    pub kind: EmailKind,
+    pub language: Language,
+    pub meeting: Meeting<'a>,
+    pub delegate: Delegate<'a>,
+    /// The delegate's session choices, by start time.
+    pub sessions: &'a [Seat<'a>],
+    /// Known when the delegate's own request caused the email; a promotion
+    /// caused by someone else's cancellation does not know the private
+    /// token (only its hash is stored).
+    pub manage_url: Option<&'a str>,
+    /// The organisers' own wording of this kind in this language.
+    pub custom: Option<Wording<'a>>,
 }
 
-impl EmailKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmailKind::Confirmation => "confirmation",
-            EmailKind::Waitlisted => "waitlisted",
-            EmailKind::Promoted => "promoted",
-            EmailKind::SessionsChanged => "sessions_changed",
-            EmailKind::Cancelled => "cancelled",
-            EmailKind::Resend => "resend",
-        }
-    }
+/// The event, as the email names and dates it.
+pub struct Meeting<'a> {
+    pub name: &'a str,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub time_zone: chrono_tz::Tz,
+}
+
+pub struct Delegate<'a> {
+    pub registration_id: Uuid,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub reference: &'a str,
+    pub status: RegistrationStatus,
+    /// 1 = the next to be offered a place; `None` unless waitlisted.
+    pub waitlist_position: Option<i64>,
+}
+
+/// One chosen session, its title in the delegate's language.
+pub struct Seat<'a> {
+    pub session_id: Uuid,
+    pub code: &'a str,
+    pub title: &'a str,
+    pub room: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub status: SeatStatus,
+}
+
+pub struct Wording<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// A template that could not be rendered: the email must not be queued
+/// with a body missing, so the change that wanted it fails instead.
+#[derive(Debug, thiserror::Error)]
+#[error("the {kind} email could not be rendered: {source}")]
+pub struct RenderError {
+    pub kind: EmailKind,
+    #[source]
+    pub source: askama::Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +114,7 @@ struct TextEmail<'a> {
 #[template(path = "email/custom.html")]
 struct CustomHtmlEmail<'a> {
     lang: &'a str,
-    subject: &'a str,
+    subject: Shown<'a>,
     paragraphs: &'a [Vec<&'a str>],
 }
 
@@ -89,42 +126,23 @@ struct HtmlEmail<'a> {
     m: &'a Message<'a>,
 }
 
-/// Renders one email. `manage_url` is known when the delegate's own request
-/// caused the email; a promotion caused by someone else's cancellation does
-/// not know the private token (only its hash is stored).
-pub fn render(
-    kind: EmailKind,
-    event: &Event,
-    view: &RegistrationView,
-    manage_url: Option<&str>,
-    custom: Option<&EmailText>,
-) -> RenderedEmail {
-    let registration = &view.registration;
-    let language = Language::parse(&registration.language).unwrap_or(Language::En);
-    let timezone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let event_name = event.name_in(language.code());
+/// Renders one email, or says which template failed.
+pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
+    let kind = letter.kind;
+    let failed = |source| RenderError { kind, source };
+    let delegate = &letter.delegate;
+    let language = letter.language;
+    let event_name = letter.meeting.name;
     let t = |id: &str| i18n::t(language, id);
     let t1 =
         |id: &str, name: &str, value: FluentValue| i18n::t_args(language, id, &[(name, value)]);
 
-    let subject = t1(
-        &format!("email-subject-{}", kind.as_str()),
-        "event",
-        event_name.into(),
-    );
-    let greeting = t1(
-        "email-greeting",
-        "name",
-        registration.given_name.as_str().into(),
-    );
-    let lead = t1(
-        &format!("email-lead-{}", kind.as_str()),
-        "event",
-        event_name.into(),
-    );
-    let status = t(&format!("status-{}", registration.status));
+    let subject = t1(subject_id(kind), "event", event_name.into());
+    let greeting = t1("email-greeting", "name", delegate.given_name.into());
+    let lead = t1(lead_id(kind), "event", event_name.into());
+    let status = t(i18n::status_message(delegate.status));
     let mut status_line = t1("manage-status", "status", status.as_str().into());
-    if let Some(position) = view.waitlist_position {
+    if let Some(position) = delegate.waitlist_position {
         status_line.push_str(" — ");
         status_line.push_str(&t1(
             "confirm-waitlist-position",
@@ -132,57 +150,56 @@ pub fn render(
             position.into(),
         ));
     }
-    let reference_line = t1(
-        "confirm-reference",
-        "reference",
-        registration.reference.as_str().into(),
-    );
-    let sessions: Vec<SessionLine> = view
-        .choices
+    let reference_line = t1("confirm-reference", "reference", delegate.reference.into());
+    let sessions: Vec<SessionLine> = letter
+        .sessions
         .iter()
-        .map(|choice| SessionLine {
-            code: choice.session.code.clone(),
-            title: choice.session.title_in(language.code()).to_owned(),
+        .map(|seat| SessionLine {
+            code: seat.code.to_owned(),
+            title: seat.title.to_owned(),
             slot: i18n::format_session_slot(
                 language,
-                choice.session.starts_at,
-                choice.session.ends_at,
-                timezone,
+                seat.starts_at,
+                seat.ends_at,
+                letter.meeting.time_zone,
             ),
-            status: t(&format!("manage-session-status-{}", choice.status)),
+            status: t(i18n::seat_status_message(seat.status)),
         })
         .collect();
     let sessions_heading = t("manage-sessions-heading");
     let private_link_text = t("confirm-private-link");
     let private_link_earlier = t("email-private-link-earlier");
     let signature = t1("email-signature", "event", event_name.into());
-    let ics = (registration.status == "confirmed").then(|| calendar(event, view, language));
+    let ics = delegate.status.holds_place().then(|| calendar(letter));
 
-    if let Some(custom) = custom {
+    if let Some(custom) = &letter.custom {
         let session_lines: Vec<String> = sessions
             .iter()
             .map(|s| format!("- {} ({}): {} — {}", s.title, s.code, s.slot, s.status))
             .collect();
         let values = BTreeMap::from([
-            ("given_name", registration.given_name.clone()),
-            ("family_name", registration.family_name.clone()),
+            ("given_name", delegate.given_name.to_owned()),
+            ("family_name", delegate.family_name.to_owned()),
             ("event", event_name.to_owned()),
-            ("reference", registration.reference.clone()),
+            ("reference", delegate.reference.to_owned()),
             ("status", status),
             (
                 "waitlist_position",
-                view.waitlist_position
+                delegate
+                    .waitlist_position
                     .map(|p| p.to_string())
                     .unwrap_or_default(),
             ),
             ("sessions", session_lines.join("\n")),
             (
                 "manage_url",
-                manage_url.map_or(private_link_earlier.clone(), str::to_owned),
+                letter
+                    .manage_url
+                    .map_or(private_link_earlier.clone(), str::to_owned),
             ),
         ]);
-        let subject = custom_text::substitute(&custom.subject, &values);
-        let text = custom_text::substitute(&custom.body, &values);
+        let subject = custom_text::substitute(custom.subject, &values);
+        let text = custom_text::substitute(custom.body, &values);
         let paragraphs: Vec<Vec<&str>> = text
             .split("\n\n")
             .map(|paragraph| paragraph.lines().collect())
@@ -190,17 +207,17 @@ pub fn render(
             .collect();
         let html = CustomHtmlEmail {
             lang: language.code(),
-            subject: &subject,
+            subject: Shown(&subject),
             paragraphs: &paragraphs,
         }
         .render()
-        .unwrap_or_default();
-        return RenderedEmail {
+        .map_err(failed)?;
+        return Ok(RenderedEmail {
             subject,
             text,
             html,
             ics,
-        };
+        });
     }
 
     let message = Message {
@@ -210,32 +227,74 @@ pub fn render(
         reference_line: &reference_line,
         sessions_heading: &sessions_heading,
         sessions: &sessions,
-        manage_url,
+        manage_url: letter.manage_url,
         private_link_text: &private_link_text,
         private_link_earlier: &private_link_earlier,
         signature: &signature,
     };
-    let text = TextEmail { m: &message }.render().unwrap_or_default();
+    let text = TextEmail { m: &message }.render().map_err(failed)?;
     let html = HtmlEmail {
         lang: language.code(),
         subject: &subject,
         m: &message,
     }
     .render()
-    .unwrap_or_default();
+    .map_err(failed)?;
 
-    RenderedEmail {
+    Ok(RenderedEmail {
         subject,
         text,
         html,
         ics,
+    })
+}
+
+fn subject_id(kind: EmailKind) -> &'static str {
+    match kind {
+        EmailKind::Confirmation => "email-subject-confirmation",
+        EmailKind::Waitlisted => "email-subject-waitlisted",
+        EmailKind::Promoted => "email-subject-promoted",
+        EmailKind::SessionsChanged => "email-subject-sessions_changed",
+        EmailKind::Cancelled => "email-subject-cancelled",
+        EmailKind::Resend => "email-subject-resend",
+    }
+}
+
+fn lead_id(kind: EmailKind) -> &'static str {
+    match kind {
+        EmailKind::Confirmation => "email-lead-confirmation",
+        EmailKind::Waitlisted => "email-lead-waitlisted",
+        EmailKind::Promoted => "email-lead-promoted",
+        EmailKind::SessionsChanged => "email-lead-sessions_changed",
+        EmailKind::Cancelled => "email-lead-cancelled",
+        EmailKind::Resend => "email-lead-resend",
+    }
+}
+
+/// Text a template shows. Builds with the `test-hooks` feature fail to show
+/// [`FAILING_TEXT`], so that a test can make a real render fail and watch
+/// the use case around it roll back.
+struct Shown<'a>(&'a str);
+
+/// The organisers' wording that test builds cannot render.
+#[cfg(feature = "test-hooks")]
+pub const FAILING_TEXT: &str = "this subject cannot be rendered";
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(feature = "test-hooks")]
+        if self.0 == FAILING_TEXT {
+            return Err(fmt::Error);
+        }
+        f.write_str(self.0)
     }
 }
 
 /// The meeting as all-day days, and each session the delegate has a seat in.
-fn calendar(event: &Event, view: &RegistrationView, language: Language) -> String {
-    let registration = &view.registration;
-    let name = ics_text(event.name_in(language.code()));
+fn calendar(letter: &Letter<'_>) -> String {
+    let meeting = &letter.meeting;
+    let registration_id = letter.delegate.registration_id;
+    let name = ics_text(meeting.name);
     let mut calendar = Calendar::new();
     // icalendar escapes TEXT values by their property's type, and does not
     // know RFC 7986's NAME as one: VALUE=TEXT has it escaped too.
@@ -247,25 +306,24 @@ fn calendar(event: &Event, view: &RegistrationView, language: Language) -> Strin
     calendar.append_property(Property::new("X-WR-CALNAME", &name));
     calendar.push(
         icalendar::Event::new()
-            .uid(&format!("{}@rencontre", registration.id))
+            .uid(&format!("{registration_id}@rencontre"))
             .summary(&name)
-            .starts(event.starts_on)
-            .ends(event.ends_on + Duration::days(1))
+            .starts(meeting.starts_on)
+            .ends(meeting.ends_on + Duration::days(1))
             .done(),
     );
-    for choice in view
-        .choices
+    for seat in letter
+        .sessions
         .iter()
-        .filter(|choice| choice.status == "confirmed")
+        .filter(|seat| seat.status == SeatStatus::Confirmed)
     {
-        let session = &choice.session;
         calendar.push(
             icalendar::Event::new()
-                .uid(&format!("{}-{}@rencontre", registration.id, session.id))
-                .summary(&ics_text(session.title_in(language.code())))
-                .location(&ics_text(&session.room))
-                .starts(session.starts_at)
-                .ends(session.ends_at)
+                .uid(&format!("{registration_id}-{}@rencontre", seat.session_id))
+                .summary(&ics_text(seat.title))
+                .location(&ics_text(seat.room))
+                .starts(seat.starts_at)
+                .ends(seat.ends_at)
                 .done(),
         );
     }

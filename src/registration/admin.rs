@@ -1,7 +1,7 @@
-//! What organisers do from the back office (and, for setting events,
-//! sessions and email wording up, from the API): set events and sessions
-//! up, word emails, import country quotas, act on one registration by its
-//! id, and requeue a failed email.
+//! What organisers do, from the back office and the API: set events,
+//! sessions and country quotas up (a raised quota may promote waiting
+//! delegates), word emails, act on one registration by its id, resend a
+//! delegate's last email and requeue a failed one.
 //! Each is one transaction that locks the event row first (see the module
 //! doc) and writes who did what to the audit log in that transaction.
 
@@ -14,19 +14,19 @@ use uuid::Uuid;
 
 use super::cancel::cancel_locked;
 use super::change_sessions::change_locked;
-use super::organiser::apply_country_capacity;
 use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::view::RegistrationView;
-use super::{RegistrationError, with_retries};
+use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
 use crate::db::email_texts;
-use crate::db::events::{self as events_store, Event, NewEvent, NewSession, Session};
+use crate::db::events::{self as events_store, CountryQuota, Event, NewEvent, NewSession, Session};
 use crate::db::organisers::audit;
+use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
-    Admission, Blocker, CountryCode, FieldError, FieldErrors, Quota, SessionCode, admit,
+    Admission, Blocker, CountryCode, EmailKind, FieldError, FieldErrors, RegistrationStatus,
+    SessionCode, admit,
 };
-use crate::mail::EmailKind;
 
 /// A refusal that belongs to no form field, in words of the back office.
 fn refused(field: &str, message_id: &'static str) -> RegistrationError {
@@ -122,13 +122,13 @@ pub async fn update_event(
             return Err(below_taken("capacity", before.taken));
         }
         if let Some(default) = changes.default_country_capacity
-            && let Some(taken) = admin_store::most_taken_on_default_quota(tx, event_id).await?
+            && let Some(taken) = events_store::most_taken_on_default_quota(tx, event_id).await?
             && default < taken
         {
             return Err(below_taken("default_country_capacity", taken));
         }
-        let event = admin_store::update_event(tx, event_id, changes).await?;
-        admin_store::apply_default_country_capacity(tx, event_id, event.default_country_capacity)
+        let event = events_store::update_event(tx, event_id, changes).await?;
+        events_store::apply_default_country_capacity(tx, event_id, event.default_country_capacity)
             .await?;
         fill_free_places(tx, &event, now).await?;
         audit_event(
@@ -156,7 +156,7 @@ async fn lock_session(
     session_id: Uuid,
 ) -> Result<(Event, Session), RegistrationError> {
     let event = store::lock_event(conn, event_id).await?;
-    let session = store::lock_sessions(conn, &[session_id])
+    let session = events_store::lock_sessions(conn, &[session_id])
         .await?
         .into_iter()
         .find(|session| session.event_id == event_id)
@@ -181,7 +181,7 @@ pub async fn update_session(
         {
             return Err(below_taken("capacity", before.taken));
         }
-        admin_store::update_session(tx, session_id, changes).await?;
+        events_store::update_session(tx, session_id, changes).await?;
         fill_free_seats(tx, &event, &[session_id], None).await?;
         let capacity = json!({"before": before.capacity, "after": changes.capacity});
         let detail = json!({"code": before.code, "capacity": capacity});
@@ -200,7 +200,7 @@ pub async fn delete_session(
 ) -> Result<(), RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, session) = lock_session(tx, event.id, session_id).await?;
-        let choices = admin_store::choices_of_session(tx, session_id).await?;
+        let choices = events_store::choices_of_session(tx, session_id).await?;
         if choices > 0 {
             let error =
                 FieldError::new("admin-session-has-choices").with_arg("count", choices.to_string());
@@ -208,7 +208,7 @@ pub async fn delete_session(
                 "session", error,
             )));
         }
-        admin_store::delete_session(tx, session_id).await?;
+        events_store::delete_session(tx, session_id).await?;
         audit_event(
             tx,
             organiser_id,
@@ -247,7 +247,7 @@ pub async fn set_email_text(
 
 /// What [`set_email_text`] writes.
 pub struct EmailTextChange<'a> {
-    pub kind: &'a str,
+    pub kind: EmailKind,
     pub language: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
@@ -258,7 +258,7 @@ pub struct EmailTextChange<'a> {
 pub async fn reset_email_text(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     language: &str,
     organiser_id: Uuid,
 ) -> QueryResult<bool> {
@@ -365,8 +365,9 @@ pub async fn cancel(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        if registration.status == "cancelled" {
-            return Err(RegistrationError::Cancelled);
+        match registration.status {
+            RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
+            RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
         }
         let detail = json!({"status_before": registration.status});
         let view = cancel_locked(tx, event, registration, None, now).await?;
@@ -394,19 +395,14 @@ pub async fn promote_out_of_turn(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        if registration.status != "waitlisted" {
-            return Err(refused("registration", "admin-promote-not-waiting"));
+        match registration.status {
+            RegistrationStatus::Waitlisted => {}
+            RegistrationStatus::Confirmed | RegistrationStatus::Cancelled => {
+                return Err(refused("registration", "admin-promote-not-waiting"));
+            }
         }
         let country = store::lock_country_quota(tx, &event, &registration.country_code).await?;
-        let event_places = Quota {
-            capacity: event.capacity,
-            taken: event.taken,
-        };
-        let country_places = Quota {
-            capacity: country.capacity,
-            taken: country.taken,
-        };
-        match admit(event_places, country_places) {
+        match admit(event.quota(), country.quota()) {
             Admission::Confirmed => {}
             Admission::Waitlisted(Blocker::Event) => {
                 return Err(refused("registration", "admin-promote-event-full"));
@@ -416,13 +412,14 @@ pub async fn promote_out_of_turn(
             }
         }
         // The guarded updates are the wall behind the check above.
-        let took_event = store::take_event_place(tx, event.id).await?;
+        let took_event = store::take_event_places(tx, event.id, 1).await?;
         let took_country =
-            store::take_country_place(tx, event.id, &registration.country_code).await?;
+            store::take_country_places(tx, event.id, &[(&registration.country_code, 1)]).await?;
         if !(took_event && took_country) {
-            return Err(DieselError::RollbackTransaction.into());
+            return Err(Invariant::CounterRefused.into());
         }
-        let registration = store::set_status(tx, registration.id, "confirmed", now).await?;
+        let registration =
+            store::set_status(tx, registration.id, RegistrationStatus::Confirmed, now).await?;
         let mut chosen: Vec<Uuid> = store::choices_of(tx, registration.id)
             .await?
             .iter()
@@ -496,6 +493,106 @@ pub async fn retry_email(
             email.registration_id,
             "email.retry",
             json!({"email": email.id, "kind": email.kind, "attempts": email.attempts}),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// Sets a country's own quota. Refused below the places already taken; a
+/// higher quota gives the new places to that country's waiting list at once.
+pub async fn set_country_capacity(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    country: CountryCode,
+    capacity: Option<i32>,
+    organiser_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<CountryQuota, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let event = store::lock_event(tx, event.id).await?;
+        let quota = apply_country_capacity(tx, &event, &country, capacity, "capacity").await?;
+        fill_free_places(tx, &event, now).await?;
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            None,
+            "country_quota.set",
+            serde_json::json!({"country": country.as_str(), "capacity": capacity, "before": quota.capacity}),
+        )
+        .await?;
+        Ok(store::country_quota(tx, event.id, country.as_str()).await?)
+    })
+}
+
+/// Sets a country's own quota while the caller holds the event lock, and
+/// returns the quota as it was. Below the places already taken it is
+/// refused, the problem filed under `field`.
+async fn apply_country_capacity(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    country: &CountryCode,
+    capacity: Option<i32>,
+    field: &str,
+) -> Result<CountryQuota, RegistrationError> {
+    let quota = store::lock_country_quota(conn, event, country.as_str()).await?;
+    if capacity.is_some_and(|capacity| capacity < quota.taken) {
+        let error = FieldError::new("error-capacity-below-taken")
+            .with_arg("taken", quota.taken.to_string());
+        return Err(RegistrationError::Invalid(FieldErrors::single(
+            field, error,
+        )));
+    }
+    events_store::set_country_capacity(conn, event.id, country.as_str(), capacity).await?;
+    Ok(quota)
+}
+
+/// Queues the delegate's last confirmation or waiting-list email again,
+/// word for word (it carries the private link, which only its hash
+/// otherwise keeps).
+pub async fn resend(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    organiser_id: Uuid,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        let registration = store::find(tx, registration_id)
+            .await
+            .map_err(|error| match error {
+                DieselError::NotFound => RegistrationError::NotFound,
+                other => other.into(),
+            })?;
+        if registration.event_id != event.id {
+            return Err(RegistrationError::NotFound);
+        }
+        let last = outbox::last_announcement(tx, registration.id)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        outbox::enqueue(
+            tx,
+            &NewEmail {
+                id: Uuid::now_v7(),
+                event_id: event.id,
+                registration_id: Some(registration.id),
+                kind: EmailKind::Resend,
+                recipient: &registration.email,
+                language: &last.language,
+                subject: last.subject.as_deref().unwrap_or_default(),
+                body_text: last.body_text.as_deref().unwrap_or_default(),
+                body_html: last.body_html.as_deref().unwrap_or_default(),
+                attachment_ics: last.attachment_ics.as_deref(),
+            },
+        )
+        .await?;
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            Some(registration.id),
+            "email.resend",
+            serde_json::json!({"copied_from": last.id, "kind": last.kind}),
         )
         .await?;
         Ok(())

@@ -36,8 +36,7 @@ pub async fn anonymise(
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<Anonymised, AnonymiseError> {
-    let timezone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::UTC);
-    if now.with_timezone(&timezone).date_naive() <= event.ends_on {
+    if now.with_timezone(&event.time_zone()).date_naive() <= event.ends_on {
         return Err(AnonymiseError::NotEnded(event.ends_on));
     }
     let anonymised = with_retries!(conn, |tx| {

@@ -6,8 +6,9 @@ use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::events::Event;
+use crate::db::events::{self, Event};
 use crate::db::registrations::{self as store, Registration};
+use crate::domain::{RegistrationStatus, SeatStatus};
 use crate::mail::EmailKind;
 
 /// Cancels the registration behind a private token and, in the same
@@ -35,8 +36,9 @@ async fn cancel_once(
         .ok_or(RegistrationError::NotFound)?;
     let event = store::lock_event(conn, found.event_id).await?;
     let registration = store::lock(conn, found.id).await?;
-    if registration.status == "cancelled" {
-        return Ok(view_of(conn, registration).await?);
+    match registration.status {
+        RegistrationStatus::Cancelled => return Ok(view_of(conn, registration).await?),
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
     }
     cancel_locked(conn, event, registration, Some(manage_url), now).await
 }
@@ -50,7 +52,7 @@ pub(super) async fn cancel_locked(
     manage_url: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
-    if registration.status == "confirmed" {
+    if registration.status.holds_place() {
         store::lock_country_quota(conn, &event, &registration.country_code).await?;
         store::release_event_place(conn, event.id).await?;
         store::release_country_place(conn, event.id, &registration.country_code).await?;
@@ -64,10 +66,10 @@ pub(super) async fn cancel_locked(
         .collect();
     session_ids.sort_unstable();
     let mut freed_seats = Vec::new();
-    for session in store::lock_sessions(conn, &session_ids).await? {
-        let held_seat = choices
-            .iter()
-            .any(|(choice, _)| choice.session_id == session.id && choice.status == "confirmed");
+    for session in events::lock_sessions(conn, &session_ids).await? {
+        let held_seat = choices.iter().any(|(choice, _)| {
+            choice.session_id == session.id && choice.status == SeatStatus::Confirmed
+        });
         if held_seat {
             store::release_seat(conn, session.id).await?;
             freed_seats.push(session.id);
@@ -75,7 +77,8 @@ pub(super) async fn cancel_locked(
         store::delete_choice(conn, registration.id, session.id).await?;
     }
 
-    let registration = store::set_status(conn, registration.id, "cancelled", now).await?;
+    let registration =
+        store::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
     let view = notify(conn, &event, registration, EmailKind::Cancelled, manage_url).await?;
 
     fill_free_places(conn, &event, now).await?;

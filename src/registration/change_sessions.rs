@@ -8,9 +8,9 @@ use super::promote::{fill_free_seats, notify};
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
-use crate::db::events::Event;
+use crate::db::events::{self, Event};
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{FieldErrors, Quota, SeatStatus, SessionCode, seat};
+use crate::domain::{FieldErrors, RegistrationStatus, SeatStatus, SessionCode, seat};
 use crate::mail::EmailKind;
 
 /// Replaces a delegate's session choices: seats of dropped sessions are
@@ -50,8 +50,9 @@ pub(super) async fn change_locked(
     codes: &[SessionCode],
     manage_url: Option<&str>,
 ) -> Result<RegistrationView, RegistrationError> {
-    if registration.status == "cancelled" {
-        return Err(RegistrationError::Cancelled);
+    match registration.status {
+        RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
     }
 
     let mut errors = FieldErrors::default();
@@ -72,13 +73,13 @@ pub(super) async fn change_locked(
     let involved: Vec<Uuid> = wanted_ids.union(&current_ids).copied().collect();
     let mut freed_seats = Vec::new();
     let mut queue_seq = None;
-    for session in store::lock_sessions(conn, &involved).await? {
+    for session in events::lock_sessions(conn, &involved).await? {
         let existing = current
             .iter()
             .find(|(choice, _)| choice.session_id == session.id);
         match (existing, wanted_ids.contains(&session.id)) {
             (Some((choice, _)), false) => {
-                if choice.status == "confirmed" {
+                if choice.status == SeatStatus::Confirmed {
                     store::release_seat(conn, session.id).await?;
                     freed_seats.push(session.id);
                 }
@@ -90,28 +91,29 @@ pub(super) async fn change_locked(
                     Some(seq) => seq,
                     None => *queue_seq.insert(store::next_queue_seq(conn).await?),
                 };
-                let seated = registration.status == "confirmed"
-                    && seat(Quota {
-                        capacity: session.capacity,
-                        taken: session.taken,
-                    }) == SeatStatus::Confirmed
+                let seated = registration.status.holds_place()
+                    && seat(session.quota()) == SeatStatus::Confirmed
                     && store::oldest_waiting_choice(conn, session.id)
                         .await?
                         .is_none()
-                    && store::take_seat(conn, session.id).await?;
-                let status = if seated { "confirmed" } else { "waitlisted" };
+                    && store::take_seats(conn, &[(session.id, 1)]).await?;
+                let status = if seated {
+                    SeatStatus::Confirmed
+                } else {
+                    SeatStatus::Waitlisted
+                };
                 store::insert_choice(conn, registration.id, session.id, status, seq).await?;
             }
             _ => {}
         }
     }
     fill_free_seats(conn, event, &freed_seats, None).await?;
-    Ok(notify(
+    notify(
         conn,
         event,
         registration,
         EmailKind::SessionsChanged,
         manage_url,
     )
-    .await?)
+    .await
 }

@@ -4,8 +4,7 @@ use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use crate::db::events::Session;
-use crate::db::registrations as store;
+use crate::db::events::{self, Session};
 use crate::domain::{FieldError, FieldErrors, SessionCode, first_overlap};
 
 /// The sessions behind `codes`, read from the database; see [`pick_sessions`].
@@ -16,7 +15,7 @@ pub async fn resolve_sessions(
     errors: &mut FieldErrors,
 ) -> QueryResult<Vec<Session>> {
     let wanted: Vec<&str> = codes.iter().map(SessionCode::as_str).collect();
-    let sessions = store::sessions_by_code(conn, event_id, &wanted).await?;
+    let sessions = events::sessions_by_code(conn, event_id, &wanted).await?;
     Ok(pick_sessions(&sessions, codes, errors))
 }
 

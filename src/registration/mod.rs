@@ -15,7 +15,6 @@ mod cancel;
 mod change_sessions;
 pub mod check;
 mod choices;
-mod organiser;
 mod promote;
 mod register;
 mod token;
@@ -23,15 +22,16 @@ mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+pub use admin::{resend, set_country_capacity};
 pub use batch::Registrar;
 pub use cancel::cancel;
 pub use change_sessions::change_sessions;
-pub use organiser::{resend, set_country_capacity};
 pub use register::{Applicant, IdempotencyKey, Registered};
 pub use token::{PrivateToken, hash_token};
 pub use view::{ChoiceView, RegistrationView, find_by_token, view_of};
 
 use crate::domain::FieldErrors;
+use crate::mail::RenderError;
 
 /// How often a transaction that lost a serialization race is run again.
 const MAX_ATTEMPTS: u32 = 5;
@@ -57,7 +57,30 @@ pub enum RegistrationError {
     #[error("the registration desk has stopped")]
     Stopped,
     #[error(transparent)]
+    Email(#[from] RenderError),
+    #[error(transparent)]
+    Invariant(#[from] Invariant),
+    #[error(transparent)]
     Database(#[from] DieselError),
+}
+
+/// Something the code relies on did not hold: a bug, or a row written by
+/// hand. The transaction rolls back, the request gets an opaque 500, and
+/// the log says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Invariant {
+    #[error("a guarded counter refused the places the batch had decided")]
+    CounterRefused,
+    #[error("a request of the batch was left without an answer")]
+    Unanswered,
+    #[error("a row the batch wrote or locked is missing")]
+    RowMissing,
+    #[error("the event's stored reference prefix is malformed")]
+    ReferencePrefix,
+    #[error("a stored idempotent answer is malformed")]
+    StoredAnswer,
+    #[error("a batch is too large to count")]
+    BatchTooLarge,
 }
 
 impl From<crate::db::PoolError> for RegistrationError {

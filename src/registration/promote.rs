@@ -2,17 +2,19 @@
 //! transaction that freed them. The caller holds the event lock.
 
 use chrono::{DateTime, Utc};
-use diesel::QueryResult;
-use diesel::result::Error as DieselError;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::view::{RegistrationView, view_of};
-use crate::db::email_texts;
-use crate::db::events::Event;
+use super::{Invariant, RegistrationError};
+use crate::db::email_texts::{self, EmailText};
+use crate::db::events::{self, Event};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
-use crate::mail::{self, EmailKind, RenderedEmail};
+use crate::domain::{Language, RegistrationStatus, SeatStatus};
+use crate::mail::{
+    self, Delegate, EmailKind, Letter, Meeting, RenderError, RenderedEmail, Seat, Wording,
+};
 
 /// Promotes waiting registrations, oldest first, while the event has room
 /// and a waiting delegate's country has room too. `event` is the row as
@@ -21,23 +23,24 @@ pub async fn fill_free_places(
     conn: &mut AsyncPgConnection,
     event: &Event,
     now: DateTime<Utc>,
-) -> QueryResult<()> {
-    let mut event_taken = event.taken;
-    while event.capacity.is_none_or(|capacity| event_taken < capacity) {
+) -> Result<(), RegistrationError> {
+    let mut places = event.quota();
+    while places.has_room() {
         let Some(waiting) = store::oldest_promotable(conn, event.id).await? else {
             break;
         };
         store::lock_country_quota(conn, event, &waiting.country_code).await?;
         // The country's quota may have been lowered since the look-up: ask again.
-        if !store::take_country_place(conn, event.id, &waiting.country_code).await? {
+        if !store::take_country_places(conn, event.id, &[(&waiting.country_code, 1)]).await? {
             continue;
         }
-        if !store::take_event_place(conn, event.id).await? {
+        if !store::take_event_places(conn, event.id, 1).await? {
             // Impossible while we hold the event lock; never leave counts skewed.
-            return Err(DieselError::RollbackTransaction);
+            return Err(Invariant::CounterRefused.into());
         }
-        event_taken += 1;
-        let registration = store::set_status(conn, waiting.id, "confirmed", now).await?;
+        places.taken += 1;
+        let registration =
+            store::set_status(conn, waiting.id, RegistrationStatus::Confirmed, now).await?;
         let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
             .await?
             .into_iter()
@@ -61,13 +64,14 @@ pub async fn fill_free_seats(
     event: &Event,
     session_ids: &[Uuid],
     already_told: Option<Uuid>,
-) -> QueryResult<()> {
-    for session in store::lock_sessions(conn, session_ids).await? {
+) -> Result<(), RegistrationError> {
+    for session in events::lock_sessions(conn, session_ids).await? {
         while let Some(choice) = store::oldest_waiting_choice(conn, session.id).await? {
-            if !store::take_seat(conn, session.id).await? {
+            if !store::take_seats(conn, &[(session.id, 1)]).await? {
                 break;
             }
-            store::set_choice_status(conn, choice.registration_id, session.id, "confirmed").await?;
+            let seated = SeatStatus::Confirmed;
+            store::set_choice_status(conn, choice.registration_id, session.id, seated).await?;
             if already_told != Some(choice.registration_id) {
                 let registration = store::find(conn, choice.registration_id).await?;
                 notify(conn, event, registration, EmailKind::Promoted, None).await?;
@@ -85,13 +89,63 @@ pub async fn notify(
     registration: Registration,
     kind: EmailKind,
     manage_url: Option<&str>,
-) -> QueryResult<RegistrationView> {
+) -> Result<RegistrationView, RegistrationError> {
     let view = view_of(conn, registration).await?;
-    let custom =
-        email_texts::find(conn, event.id, kind.as_str(), &view.registration.language).await?;
-    let email = mail::render(kind, event, &view, manage_url, custom.as_ref());
+    let custom = email_texts::find(conn, event.id, kind, &view.registration.language).await?;
+    let email = render_email(kind, event, &view, manage_url, custom.as_ref())?;
     outbox::enqueue(conn, &outbox_row(kind, &view.registration, &email)).await?;
     Ok(view)
+}
+
+/// The email telling the delegate of `view` about `kind`, in their
+/// language, worded by the organisers when `custom` says how.
+pub(super) fn render_email(
+    kind: EmailKind,
+    event: &Event,
+    view: &RegistrationView,
+    manage_url: Option<&str>,
+    custom: Option<&EmailText>,
+) -> Result<RenderedEmail, RenderError> {
+    let registration = &view.registration;
+    // The CHECK constraint keeps the stored language one of ours.
+    let language = Language::parse(&registration.language).unwrap_or(Language::En);
+    let seats: Vec<Seat> = view
+        .choices
+        .iter()
+        .map(|choice| Seat {
+            session_id: choice.session.id,
+            code: &choice.session.code,
+            title: choice.session.title_in(language.code()),
+            room: &choice.session.room,
+            starts_at: choice.session.starts_at,
+            ends_at: choice.session.ends_at,
+            status: choice.status,
+        })
+        .collect();
+    mail::render(&Letter {
+        kind,
+        language,
+        meeting: Meeting {
+            name: event.name_in(language.code()),
+            starts_on: event.starts_on,
+            ends_on: event.ends_on,
+            time_zone: event.time_zone(),
+        },
+        delegate: Delegate {
+            registration_id: registration.id,
+            given_name: &registration.given_name,
+            family_name: &registration.family_name,
+            reference: &registration.reference,
+            status: registration.status,
+            waitlist_position: view.waitlist_position,
+        },
+        sessions: &seats,
+        manage_url,
+        custom: custom.map(|text| Wording {
+            subject: &text.subject,
+            body: &text.body,
+        }),
+    })
 }
 
 /// The outbox row of `email`, telling `registration` about `kind`.
@@ -104,7 +158,7 @@ pub(super) fn outbox_row<'a>(
         id: Uuid::now_v7(),
         event_id: registration.event_id,
         registration_id: Some(registration.id),
-        kind: kind.as_str(),
+        kind,
         recipient: &registration.email,
         language: &registration.language,
         subject: &email.subject,

@@ -7,7 +7,7 @@
 //! database still refuses an overbooking that a bug in the decisions would
 //! cause. A lone registration is a batch of one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -16,21 +16,22 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::choices::pick_sessions;
-use super::promote::outbox_row;
+use super::promote::{outbox_row, render_email};
 use super::token::PrivateToken;
 use super::view::{ChoiceView, RegistrationView, view_of};
-use super::{RegistrationError, with_retries};
+use super::{Invariant, RegistrationError, with_retries};
 use crate::db::email_texts::{self, EmailText};
-use crate::db::events::{CountryQuota, Event, Session};
+use crate::db::events::{self, CountryQuota, Event, Session};
 use crate::db::idempotency::{self, NewRecord, UsedKey};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
 use crate::domain::secret::ReplayKeys;
 use crate::domain::{
-    Admission, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
-    PersonName, Quota, Reference, ReferencePrefix, SeatStatus, SessionCode, admit, seat,
+    Admission, Arrival, Counters, CountryCode, CountryTally, EmailAddress, FieldError, FieldErrors,
+    Language, Organisation, PersonName, Placement, Reference, ReferencePrefix, RegistrationStatus,
+    SessionCode, Takes, Tally, Verdict,
 };
-use crate::mail::{self, EmailKind};
+use crate::mail::{EmailKind, RenderedEmail};
 
 /// A delegate's answers, already parsed into domain types by the web layer.
 #[derive(Debug, Clone)]
@@ -94,7 +95,7 @@ pub(super) async fn register_one(
 ) -> Result<Registered, RegistrationError> {
     with_retries!(conn, |tx| {
         let mut results = register_all(tx, event_id, &[request]).await?;
-        results.pop().ok_or(DieselError::RollbackTransaction)?
+        results.pop().ok_or(Invariant::Unanswered)?
     })
 }
 
@@ -120,17 +121,6 @@ pub(super) fn chosen_sessions(
     } else {
         Err(RegistrationError::Invalid(errors))
     }
-}
-
-/// What the batch decided for one request, before anything is written.
-struct Decision<'r> {
-    request: &'r Request,
-    confirmed: bool,
-    /// The chosen sessions as this registration leaves them (counts
-    /// included), and whether it got a seat.
-    choices: Vec<(Session, bool)>,
-    /// The country's quota as this registration leaves it.
-    country_full: bool,
 }
 
 /// Settles `requests` (all for the event `event_id`, with distinct
@@ -174,7 +164,7 @@ pub(super) async fn register_all(
     Ok(results
         .into_iter()
         .collect::<Option<Vec<_>>>()
-        .ok_or(DieselError::RollbackTransaction)?)
+        .ok_or(Invariant::Unanswered)?)
 }
 
 /// Answers the requests whose idempotency key was used before with the
@@ -201,6 +191,9 @@ async fn replay_used_keys(
             if key.lookup() != used.key_hash.as_slice() {
                 continue;
             }
+            // A failure to replay is this request's own (its stored
+            // answer cannot be opened, its registration gone), unless the
+            // database failed under the whole batch.
             *result = Some(match replay(conn, key, &used).await {
                 Err(RegistrationError::Database(error))
                     if !matches!(error, DieselError::NotFound) =>
@@ -250,18 +243,19 @@ async fn read_for_batch(
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
+    let newcomers = i32::try_from(open.len()).map_err(|_| Invariant::BatchTooLarge)?;
     // The locks keep DESIGN.md's order (countries, then sessions) by waiting
     // for each other; the other reads go alongside.
     let locks = async {
         let countries = store::lock_country_quotas(conn, event, &codes).await?;
-        let sessions = store::lock_sessions(conn, &session_ids).await?;
+        let sessions = events::lock_sessions(conn, &session_ids).await?;
         Ok::<_, DieselError>((countries, sessions))
     };
     let (emails, locked, texts, queue_seqs) = tokio::join!(
         store::check_emails(conn, event.id, &emails),
         locks,
         email_texts::of_event(conn, event.id),
-        store::next_queue_seqs(conn, open.len()),
+        store::next_queue_seqs(conn, newcomers),
     );
     let (countries, sessions) = locked?;
     Ok(Reads {
@@ -286,34 +280,82 @@ async fn settle(
     let conn: &AsyncPgConnection = conn;
     let reads = read_for_batch(conn, event, requests, open).await?;
 
-    // A live registration of the event, or an earlier request of the same
-    // batch, has the email already.
-    let mut seen = HashSet::new();
-    let mut admitted = Vec::with_capacity(open.len());
-    for (&index, check) in open.iter().zip(&reads.emails) {
-        if !check.taken && seen.insert(check.folded.as_str()) {
-            admitted.push(index);
-        } else {
-            results[index] = Some(Err(RegistrationError::Duplicate));
+    let mut counters = Counters {
+        event: Tally::new(event.quota()),
+        event_waiting: event.waiting.into(),
+        countries: reads
+            .countries
+            .iter()
+            .map(|country| {
+                let tally = CountryTally {
+                    places: Tally::new(country.quota()),
+                    waiting: country.waiting.into(),
+                };
+                (country.country_code.as_str(), tally)
+            })
+            .collect(),
+        sessions: reads
+            .sessions
+            .iter()
+            .map(|session| (session.id, Tally::new(session.quota())))
+            .collect(),
+    };
+    let arrivals = open
+        .iter()
+        .zip(&reads.emails)
+        .map(|(&index, check)| {
+            let applicant = &requests[index].applicant;
+            Arrival {
+                request: index,
+                email: check.folded.as_str(),
+                email_taken: check.taken,
+                country: applicant.country.as_str(),
+                sessions: requests[index]
+                    .sessions
+                    .iter()
+                    .map(|session| session.id)
+                    .collect(),
+            }
+        })
+        .collect();
+    // Every country of the batch was created and locked by `read_for_batch`.
+    let decisions = counters
+        .decide(arrivals)
+        .map_err(|_| Invariant::RowMissing)?;
+
+    let prefix =
+        ReferencePrefix::parse(&event.reference_prefix).map_err(|_| Invariant::ReferencePrefix)?;
+    let mut queue_seqs = reads.queue_seqs.iter().copied();
+    let mut newcomers = Vec::with_capacity(decisions.len());
+    for decision in decisions {
+        match decision.verdict {
+            Verdict::Duplicate => {
+                results[decision.request] = Some(Err(RegistrationError::Duplicate));
+            }
+            Verdict::Placed(placement) => {
+                let queue_seq = queue_seqs.next().ok_or(Invariant::Unanswered)?;
+                let token = PrivateToken::generate();
+                newcomers.push(Newcomer {
+                    index: decision.request,
+                    request: requests[decision.request],
+                    id: Uuid::now_v7(),
+                    reference: Reference::from_sequence(&prefix, queue_seq),
+                    token_hash: token.hash(),
+                    token,
+                    queue_seq,
+                    placement,
+                });
+            }
         }
     }
 
-    let before = Counts::new(event, reads.countries, reads.sessions);
-    let (decisions, after) = decide(&before, requests, &admitted)?;
-    let positions = waiting_positions(event, &before, &decisions);
-    let queue_seqs = &reads.queue_seqs[..decisions.len()];
-    let prefix = ReferencePrefix::parse(&event.reference_prefix)
-        .map_err(|_| DieselError::RollbackTransaction)?;
-    let references: Vec<Reference> = queue_seqs
+    let rows: Vec<NewRegistration> = newcomers
         .iter()
-        .map(|&seq| Reference::from_sequence(&prefix, seq))
+        .map(|newcomer| newcomer.row(event))
         .collect();
-    let tokens: Vec<PrivateToken> = decisions.iter().map(|_| PrivateToken::generate()).collect();
-    let token_hashes: Vec<[u8; 32]> = tokens.iter().map(PrivateToken::hash).collect();
-
-    let rows = registration_rows(event, &decisions, &references, &token_hashes, queue_seqs);
+    let takes = counters.takes();
     let (took, inserted) = tokio::join!(
-        take_places(conn, event.id, &before, &after),
+        take_places(conn, event.id, &takes),
         store::insert_many(conn, &rows),
     );
     took?;
@@ -331,37 +373,37 @@ async fn settle(
         .into_iter()
         .map(|registration| (registration.id, registration))
         .collect();
-    let registrations: Vec<Registration> = rows
-        .iter()
-        .map(|row| by_id.remove(&row.id).ok_or(DieselError::NotFound))
-        .collect::<Result<_, _>>()?;
 
-    let choices: Vec<NewChoice> = decisions
+    let choices: Vec<NewChoice> = newcomers
         .iter()
-        .zip(&registrations)
-        .flat_map(|(decision, registration)| {
-            decision.choices.iter().map(|(session, seated)| NewChoice {
-                registration_id: registration.id,
-                session_id: session.id,
-                status: if *seated { "confirmed" } else { "waitlisted" },
-                queue_seq: registration.queue_seq,
-            })
+        .flat_map(|newcomer| {
+            newcomer
+                .placement
+                .seats
+                .iter()
+                .map(|&(session_id, status)| NewChoice {
+                    registration_id: newcomer.id,
+                    session_id,
+                    status,
+                    queue_seq: newcomer.queue_seq,
+                })
         })
         .collect();
-    let answers = compose_answers(
-        event,
-        decisions,
-        registrations,
-        tokens,
-        positions,
-        &reads.texts,
-    );
+    let sessions: HashMap<Uuid, &Session> = reads
+        .sessions
+        .iter()
+        .map(|session| (session.id, session))
+        .collect();
+    let mut answers = Vec::with_capacity(newcomers.len());
+    for newcomer in newcomers {
+        let registration = by_id.remove(&newcomer.id).ok_or(Invariant::RowMissing)?;
+        answers.push(newcomer.answer(event, registration, &sessions, &reads.texts)?);
+    }
 
     let emails: Vec<NewEmail> = answers
         .iter()
         .map(|answer| outbox_row(answer.kind, &answer.view.registration, &answer.email))
         .collect();
-
     let records: Vec<NewRecord> = answers
         .iter()
         .filter_map(|answer| {
@@ -386,8 +428,8 @@ async fn settle(
     queued?;
     recorded?;
 
-    for (index, answer) in admitted.into_iter().zip(answers) {
-        results[index] = Some(Ok(Registered {
+    for answer in answers {
+        results[answer.index] = Some(Ok(Registered {
             view: answer.view,
             token: answer.token.as_str().to_owned(),
             replayed: false,
@@ -396,285 +438,126 @@ async fn settle(
     Ok(())
 }
 
-/// The registrations' rows, one per decision, in the batch's order.
-fn registration_rows<'a>(
-    event: &Event,
-    decisions: &'a [Decision<'_>],
-    references: &'a [Reference],
-    token_hashes: &'a [[u8; 32]],
-    queue_seqs: &[i64],
-) -> Vec<NewRegistration<'a>> {
-    decisions
-        .iter()
-        .enumerate()
-        .map(|(n, decision)| {
-            let applicant = &decision.request.applicant;
-            NewRegistration {
-                id: Uuid::now_v7(),
-                event_id: event.id,
-                reference: references[n].as_str(),
-                token_hash: &token_hashes[n],
-                given_name: applicant.given_name.as_str(),
-                family_name: applicant
-                    .family_name
-                    .as_ref()
-                    .map_or("", PersonName::as_str),
-                email: applicant.email.as_str(),
-                country_code: applicant.country.as_str(),
-                organisation: applicant
-                    .organisation
-                    .as_ref()
-                    .map_or("", Organisation::as_str),
-                language: applicant.language.code(),
-                status: if decision.confirmed {
-                    "confirmed"
-                } else {
-                    "waitlisted"
-                },
-                queue_seq: queue_seqs[n],
-            }
-        })
-        .collect()
+/// A registration the batch places, with what its row is made of.
+struct Newcomer<'r> {
+    /// Where its answer goes in the batch's results.
+    index: usize,
+    request: &'r Request,
+    id: Uuid,
+    reference: Reference,
+    token: PrivateToken,
+    token_hash: [u8; 32],
+    queue_seq: i64,
+    placement: Placement,
 }
 
-/// Each registration as its delegate will see it, with the email that
-/// announces it rendered in the delegate's language.
-fn compose_answers<'r>(
-    event: &Event,
-    decisions: Vec<Decision<'r>>,
-    registrations: Vec<Registration>,
-    tokens: Vec<PrivateToken>,
-    positions: Vec<Option<i64>>,
-    texts: &[EmailText],
-) -> Vec<Answer<'r>> {
-    let mut answers = Vec::with_capacity(decisions.len());
-    for ((decision, registration), (token, position)) in decisions
-        .into_iter()
-        .zip(registrations)
-        .zip(tokens.into_iter().zip(positions))
-    {
-        let mut choices: Vec<ChoiceView> = decision
-            .choices
-            .into_iter()
-            .map(|(session, seated)| ChoiceView {
-                session,
-                status: if seated { "confirmed" } else { "waitlisted" }.to_owned(),
-            })
-            .collect();
+impl<'r> Newcomer<'r> {
+    fn row(&self, event: &Event) -> NewRegistration<'_> {
+        let applicant = &self.request.applicant;
+        NewRegistration {
+            id: self.id,
+            event_id: event.id,
+            reference: self.reference.as_str(),
+            token_hash: &self.token_hash,
+            given_name: applicant.given_name.as_str(),
+            family_name: applicant
+                .family_name
+                .as_ref()
+                .map_or("", PersonName::as_str),
+            email: applicant.email.as_str(),
+            country_code: applicant.country.as_str(),
+            organisation: applicant
+                .organisation
+                .as_ref()
+                .map_or("", Organisation::as_str),
+            language: applicant.language.code(),
+            status: match self.placement.admission {
+                Admission::Confirmed => RegistrationStatus::Confirmed,
+                Admission::Waitlisted(_) => RegistrationStatus::Waitlisted,
+            },
+            queue_seq: self.queue_seq,
+        }
+    }
+
+    /// The registration as its delegate will see it, with the email that
+    /// announces it rendered in the delegate's language.
+    fn answer(
+        self,
+        event: &Event,
+        registration: Registration,
+        sessions: &HashMap<Uuid, &Session>,
+        texts: &[EmailText],
+    ) -> Result<Answer<'r>, RegistrationError> {
+        let mut choices = Vec::with_capacity(self.placement.seats.len());
+        for &(id, status) in &self.placement.seats {
+            let session = sessions.get(&id).ok_or(Invariant::RowMissing)?;
+            choices.push(ChoiceView {
+                session: (*session).clone(),
+                status,
+            });
+        }
         choices.sort_by(|a, b| {
             (a.session.starts_at, &a.session.code).cmp(&(b.session.starts_at, &b.session.code))
         });
         let view = RegistrationView {
             registration,
-            waitlist_position: position,
+            waitlist_position: self.placement.waitlist_position,
             choices,
         };
-        let kind = if decision.confirmed {
-            EmailKind::Confirmation
-        } else {
-            EmailKind::Waitlisted
+        let kind = match self.placement.admission {
+            Admission::Confirmed => EmailKind::Confirmation,
+            Admission::Waitlisted(_) => EmailKind::Waitlisted,
         };
-        let manage_url = format!("{}/r/{}", decision.request.public_url, token.as_str());
-        let custom = custom_text(texts, kind, &view.registration.language);
-        let email = mail::render(kind, event, &view, Some(&manage_url), custom);
-        answers.push(Answer {
-            request: decision.request,
+        let manage_url = format!("{}/r/{}", self.request.public_url, self.token.as_str());
+        let custom = texts
+            .iter()
+            .find(|text| text.kind == kind && text.language == view.registration.language);
+        let email = render_email(kind, event, &view, Some(&manage_url), custom)?;
+        Ok(Answer {
+            index: self.index,
+            request: self.request,
             kind,
             view,
-            token,
+            token: self.token,
             email,
-        });
+        })
     }
-    answers
 }
 
 /// A settled registration and the email that announces it.
 struct Answer<'r> {
+    index: usize,
     request: &'r Request,
     kind: EmailKind,
     view: RegistrationView,
     token: PrivateToken,
-    email: mail::RenderedEmail,
+    email: RenderedEmail,
 }
 
-fn custom_text<'t>(
-    texts: &'t [EmailText],
-    kind: EmailKind,
-    language: &str,
-) -> Option<&'t EmailText> {
-    texts
-        .iter()
-        .find(|text| text.kind == kind.as_str() && text.language == language)
-}
-
-/// The counters a batch reads under its locks and moves in memory.
-#[derive(Clone)]
-struct Counts {
-    event: Quota,
-    countries: HashMap<String, CountryQuota>,
-    sessions: HashMap<Uuid, Session>,
-}
-
-impl Counts {
-    fn new(event: &Event, countries: Vec<CountryQuota>, sessions: Vec<Session>) -> Counts {
-        Counts {
-            event: Quota {
-                capacity: event.capacity,
-                taken: event.taken,
-            },
-            countries: countries
-                .into_iter()
-                .map(|country| (country.country_code.clone(), country))
-                .collect(),
-            sessions: sessions
-                .into_iter()
-                .map(|session| (session.id, session))
-                .collect(),
-        }
-    }
-}
-
-/// The admission decisions of the batch, in arrival order, exactly as if
-/// each registration ran alone after the previous one: a place when the
-/// event and the country have room; a seat in each chosen session, by
-/// session id, when placed and the room has a seat left.
-fn decide<'r>(
-    before: &Counts,
-    requests: &[&'r Request],
-    admitted: &[usize],
-) -> Result<(Vec<Decision<'r>>, Counts), DieselError> {
-    let mut counts = before.clone();
-    let mut decisions = Vec::with_capacity(admitted.len());
-    for &index in admitted {
-        let request = requests[index];
-        // Every admitted country's row was created and locked by `settle`.
-        let country = counts
-            .countries
-            .get_mut(request.applicant.country.as_str())
-            .ok_or(DieselError::NotFound)?;
-        let confirmed = admit(
-            counts.event,
-            Quota {
-                capacity: country.capacity,
-                taken: country.taken,
-            },
-        ) == Admission::Confirmed;
-        if confirmed {
-            counts.event.taken += 1;
-            country.taken += 1;
-        }
-        let country_full = country.remaining() == Some(0);
-        let mut ids: Vec<Uuid> = request.sessions.iter().map(|session| session.id).collect();
-        ids.sort_unstable();
-        let mut choices = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(session) = counts.sessions.get_mut(&id) else {
-                continue;
-            };
-            // A delegate still waiting for a place in the meeting holds no
-            // seat; their choices wait too and are seated if promoted.
-            let seated = confirmed
-                && seat(Quota {
-                    capacity: session.capacity,
-                    taken: session.taken,
-                }) == SeatStatus::Confirmed;
-            if seated {
-                session.taken += 1;
-            }
-            choices.push((session.clone(), seated));
-        }
-        decisions.push(Decision {
-            request,
-            confirmed,
-            choices,
-            country_full,
-        });
-    }
-    Ok((decisions, counts))
-}
-
-/// Moves the counters from `before` to `after` with one guarded statement
+/// Moves the counters by the batch's `takes` with one guarded statement
 /// per table, pipelined. A guard that refuses means the decisions were
 /// wrong: the whole batch is rolled back.
 async fn take_places(
     conn: &AsyncPgConnection,
     event_id: Uuid,
-    before: &Counts,
-    after: &Counts,
+    takes: &Takes<'_>,
 ) -> Result<(), RegistrationError> {
-    let event_places = after.event.taken - before.event.taken;
-    let mut country_places: Vec<(&str, i32)> = after
-        .countries
-        .values()
-        .map(|country| {
-            let taken_before = before.countries[&country.country_code].taken;
-            (country.country_code.as_str(), country.taken - taken_before)
-        })
-        .filter(|(_, count)| *count > 0)
-        .collect();
-    country_places.sort_unstable();
-    let mut seats: Vec<(Uuid, i32)> = after
-        .sessions
-        .values()
-        .map(|session| {
-            (
-                session.id,
-                session.taken - before.sessions[&session.id].taken,
-            )
-        })
-        .filter(|(_, count)| *count > 0)
-        .collect();
-    seats.sort_unstable();
     let (event_took, countries_took, seats_took) = tokio::join!(
         async {
-            if event_places > 0 {
-                store::take_event_places(conn, event_id, event_places).await
+            if takes.event > 0 {
+                store::take_event_places(conn, event_id, takes.event).await
             } else {
                 Ok(true)
             }
         },
-        store::take_country_places_many(conn, event_id, &country_places),
-        store::take_seats_many(conn, &seats),
+        store::take_country_places(conn, event_id, &takes.countries),
+        store::take_seats(conn, &takes.seats),
     );
     if event_took? && countries_took? && seats_took? {
         Ok(())
     } else {
-        Err(DieselError::RollbackTransaction.into())
+        Err(Invariant::CounterRefused.into())
     }
-}
-
-/// Each waiting newcomer's 1-based place in the queue that holds it back:
-/// its country's when the country is full, the event's otherwise (as
-/// `store::waitlist_position` counts it later). Everyone already waiting
-/// is ahead of the batch.
-fn waiting_positions(
-    event: &Event,
-    before: &Counts,
-    decisions: &[Decision<'_>],
-) -> Vec<Option<i64>> {
-    let mut in_event = i64::from(event.waiting);
-    let mut in_country: HashMap<&str, i64> = before
-        .countries
-        .values()
-        .map(|country| (country.country_code.as_str(), i64::from(country.waiting)))
-        .collect();
-    decisions
-        .iter()
-        .map(|decision| {
-            if decision.confirmed {
-                return None;
-            }
-            let code = decision.request.applicant.country.as_str();
-            in_event += 1;
-            let country = in_country.entry(code).or_default();
-            *country += 1;
-            Some(if decision.country_full {
-                *country
-            } else {
-                in_event
-            })
-        })
-        .collect()
 }
 
 async fn replay(
@@ -690,7 +573,7 @@ async fn replay(
         .keys
         .open(id.as_bytes(), &used.sealed_token)
         .and_then(|token| String::from_utf8(token).ok())
-        .ok_or(DieselError::NotFound)?;
+        .ok_or(Invariant::StoredAnswer)?;
     let registration = store::find(conn, id).await?;
     let view = view_of(conn, registration).await?;
     Ok(Registered {

@@ -7,12 +7,12 @@ use diesel_async::AsyncPgConnection;
 use super::token::hash_token;
 use crate::db::events::Session;
 use crate::db::registrations::{self as store, Registration};
+use crate::domain::{RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone)]
 pub struct ChoiceView {
     pub session: Session,
-    /// "confirmed" or "waitlisted".
-    pub status: String,
+    pub status: SeatStatus,
 }
 
 #[derive(Debug, Clone)]
@@ -27,13 +27,15 @@ pub async fn view_of(
     conn: &mut AsyncPgConnection,
     registration: Registration,
 ) -> QueryResult<RegistrationView> {
-    let waitlist_position = if registration.status == "waitlisted" {
-        let country =
-            store::country_quota(conn, registration.event_id, &registration.country_code).await?;
-        let country_is_full = country.remaining() == Some(0);
-        Some(store::waitlist_position(conn, &registration, country_is_full).await?)
-    } else {
-        None
+    let waitlist_position = match registration.status {
+        RegistrationStatus::Waitlisted => {
+            let country =
+                store::country_quota(conn, registration.event_id, &registration.country_code)
+                    .await?;
+            let country_is_full = !country.quota().has_room();
+            Some(store::waitlist_position(conn, &registration, country_is_full).await?)
+        }
+        RegistrationStatus::Confirmed | RegistrationStatus::Cancelled => None,
     };
     let choices = store::choices_of(conn, registration.id)
         .await?

@@ -113,6 +113,9 @@ impl From<RegistrationError> for AppError {
             RegistrationError::Unavailable(_) | RegistrationError::Stopped => {
                 AppError::Unavailable(anyhow::anyhow!(error.to_string()))
             }
+            RegistrationError::Email(_) | RegistrationError::Invariant(_) => {
+                AppError::Internal(error.into())
+            }
             RegistrationError::Database(error) => error.into(),
         }
     }

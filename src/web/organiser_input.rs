@@ -13,7 +13,10 @@ use uuid::Uuid;
 use crate::db::attendees::{AttendeeFilter, Cursor, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
-use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCode};
+use crate::domain::{
+    EmailKind, EventSlug, FieldError, Language, ReferencePrefix, SessionCode, SessionKind,
+    Vocabulary,
+};
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::AppError;
@@ -248,7 +251,7 @@ pub struct SessionSetup<'a> {
     pub code: SessionCode,
     title: &'a str,
     titles: Map<String, Value>,
-    kind: &'a str,
+    kind: SessionKind,
     room: &'a str,
     description: &'a str,
     descriptions: Map<String, Value>,
@@ -295,10 +298,12 @@ impl<'a> SessionSetup<'a> {
             .and_then(|title| fields.at_most("title", title, MAX_NAME_CHARS, Lines::One));
         let titles =
             fields.texts_by_language("titles", Some(&event.languages), MAX_NAME_CHARS, Lines::One);
-        let kind = fields.optional_text("kind").unwrap_or("workshop");
-        if !["workshop", "plenary"].contains(&kind) {
+        let typed_kind = fields.optional_text("kind");
+        let kind = typed_kind.map_or(Some(SessionKind::Workshop), SessionKind::from_stored);
+        if kind.is_none() {
             fields.error("kind", "must be workshop or plenary");
         }
+        let kind = kind.unwrap_or(SessionKind::Workshop);
         let room = fields.optional_text("room").unwrap_or_default();
         let room = fields.at_most("room", room, MAX_NAME_CHARS, Lines::One);
         let description = fields.optional_text("description").unwrap_or_default();
@@ -379,28 +384,24 @@ impl<'a> SessionSetup<'a> {
     }
 }
 
-/// The kinds of email organisers may word themselves.
-pub const EMAIL_KINDS: [&str; 5] = [
-    "confirmation",
-    "waitlisted",
-    "promoted",
-    "sessions_changed",
-    "cancelled",
-];
-
 /// Which email a wording is for: a kind organisers may word and one of the
 /// event's languages.
-pub fn email_text_target(event: &Event, kind: &str, language: &str) -> Result<Language, AppError> {
-    if !EMAIL_KINDS.contains(&kind) {
-        return Err(AppError::field(
-            "kind",
-            format!("must be one of {}", EMAIL_KINDS.join(", ")),
-        ));
-    }
-    Language::parse(language)
+pub fn email_text_target(
+    event: &Event,
+    kind: &str,
+    language: &str,
+) -> Result<(EmailKind, Language), AppError> {
+    let kind = EmailKind::from_stored(kind)
+        .filter(|kind| kind.is_worded())
+        .ok_or_else(|| {
+            let kinds: Vec<&str> = EmailKind::worded().map(EmailKind::as_str).collect();
+            AppError::field("kind", format!("must be one of {}", kinds.join(", ")))
+        })?;
+    let language = Language::parse(language)
         .ok()
         .filter(|language| event.languages.iter().any(|code| code == language.code()))
-        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))
+        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))?;
+    Ok((kind, language))
 }
 
 /// An organiser's own wording of an email: a subject and a text, with

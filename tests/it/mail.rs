@@ -663,3 +663,100 @@ async fn a_server_that_stalls_after_greeting_times_out_and_the_row_waits_for_a_r
     assert!(sink.received().is_empty());
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_written() {
+    let app = TestApp::spawn().await;
+    let token = app.organiser_token("organiser").await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(1),
+            sessions: vec![("A1", Some(1), 0, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut first = delegate(1, "SN");
+    first["sessions"] = json!(["A1"]);
+    let first: Value = app
+        .register("lima-1997", &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["status"], "confirmed");
+
+    // Wordings that pass every check an organiser's text gets, but that
+    // this build cannot render: as if the template engine failed.
+    for kind in ["waitlisted", "cancelled"] {
+        let saved = app
+            .client
+            .put(app.url(&format!("/api/v1/events/lima-1997/email-texts/{kind}/fr")))
+            .bearer_auth(&token)
+            .json(&json!({"subject": rencontre::mail::render::FAILING_TEXT, "body": "Bonjour"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 200, "{kind}");
+    }
+    let snapshot = async || {
+        (
+            count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+            count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
+            count(
+                &app.pool,
+                "SELECT count(*) AS count FROM registration_sessions",
+            )
+            .await,
+            count(&app.pool, "SELECT taken::bigint AS count FROM events").await,
+            count(&app.pool, "SELECT waiting::bigint AS count FROM events").await,
+            count(
+                &app.pool,
+                "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'",
+            )
+            .await,
+        )
+    };
+    let before = snapshot().await;
+    assert_eq!(before, (1, 1, 1, 1, 0, 1));
+
+    // A registration whose waiting-list email cannot be written is refused
+    // whole: no row, no email, no counter moved.
+    let refused = app.register("lima-1997", &delegate(2, "SN")).await;
+    assert_eq!(refused.status(), 500);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["error"], "internal", "{problem}");
+    assert_eq!(snapshot().await, before);
+
+    // So is a cancellation: the place stays held and nothing is queued.
+    let cancelled = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/registrations/{}/cancel",
+            token_of(&first)
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 500);
+    assert_eq!(snapshot().await, before);
+
+    // The same changes go through once the wording renders again.
+    let reset = app
+        .client
+        .delete(app.url("/api/v1/events/lima-1997/email-texts/waitlisted/fr"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 204);
+    assert_eq!(
+        app.register("lima-1997", &delegate(2, "SN")).await.status(),
+        201
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM email_outbox").await,
+        2
+    );
+}

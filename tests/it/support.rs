@@ -432,7 +432,7 @@ pub async fn create_event(pool: &DbPool, spec: EventSpec) -> rencontre::db::even
                 id: uuid::Uuid::now_v7(),
                 event_id: event.id,
                 code,
-                kind: "workshop",
+                kind: rencontre::domain::SessionKind::Workshop,
                 title: code,
                 titles: serde_json::json!({}),
                 description: "",

@@ -12,13 +12,13 @@ use super::events::{inputs, parsed};
 use super::{Admin, EventChange, EventPage, Field, Frame, Problems, Section, email_kind};
 use crate::db::email_texts;
 use crate::db::events::Event;
-use crate::domain::Language;
+use crate::domain::{EmailKind, Language};
 use crate::i18n::{self, Tr};
 use crate::mail::custom_text::PLACEHOLDERS;
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
 use crate::web::AppError;
-use crate::web::organiser_input::{EMAIL_KINDS, EmailTextSetup, email_text_target};
+use crate::web::organiser_input::{EmailTextSetup, email_text_target};
 
 /// The inputs of a wording, named as the API's JSON body.
 const TEXT_FIELDS: [(&str, &str, &str, Option<&str>); 2] = [
@@ -35,7 +35,7 @@ fn list_url(event: &Event) -> String {
     format!("/admin/events/{}/email-texts", event.slug)
 }
 
-fn text_url(event: &Event, kind: &str, language: Language) -> String {
+fn text_url(event: &Event, kind: EmailKind, language: Language) -> String {
     format!("{}/{kind}/{}", list_url(event), language.code())
 }
 
@@ -65,8 +65,7 @@ pub async fn list(EventPage(admin, event, conn): EventPage) -> Result<HttpRespon
         .iter()
         .filter_map(|code| Language::parse(code).ok())
         .collect();
-    let rows = EMAIL_KINDS
-        .iter()
+    let rows = EmailKind::worded()
         .map(|kind| KindRow {
             label: tr.t(email_kind(kind)),
             cells: languages
@@ -74,7 +73,7 @@ pub async fn list(EventPage(admin, event, conn): EventPage) -> Result<HttpRespon
                 .map(|&language| {
                     let written = own
                         .iter()
-                        .any(|text| text.kind == *kind && text.language == language.code());
+                        .any(|text| text.kind == kind && text.language == language.code());
                     let status = if written {
                         "admin-email-text-own"
                     } else {
@@ -126,7 +125,7 @@ struct EmailTextPage {
 fn render_text(
     admin: &Admin,
     event: &Event,
-    (kind, language): (&str, Language),
+    (kind, language): (EmailKind, Language),
     value: impl Fn(&str) -> String,
     own: bool,
     problems: Problems,
@@ -166,14 +165,14 @@ pub async fn edit(
     path: web::Path<TextPath>,
 ) -> Result<HttpResponse, AppError> {
     admin.require_organiser()?;
-    let language = email_text_target(&event, &path.kind, &path.language)?;
-    let stored = email_texts::find(&mut conn, event.id, &path.kind, language.code()).await?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
+    let stored = email_texts::find(&mut conn, event.id, kind, language.code()).await?;
     let value = |name: &str| match (&stored, name) {
         (Some(text), "subject") => text.subject.clone(),
         (Some(text), "body") => text.body.clone(),
         _ => String::new(),
     };
-    let target = (path.kind.as_str(), language);
+    let target = (kind, language);
     let own = stored.is_some();
     render_text(
         &admin,
@@ -191,12 +190,12 @@ pub async fn save(
     EventChange(admin, form, event, mut conn): EventChange,
     path: web::Path<TextPath>,
 ) -> Result<HttpResponse, AppError> {
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let body = json!({"subject": form.text("subject"), "body": form.text("body")});
     let problems = match parsed(&admin.tr, EmailTextSetup::parse(&body), &TEXT_MESSAGES) {
         Ok(text) => {
             let change = EmailTextChange {
-                kind: &path.kind,
+                kind,
                 language: language.code(),
                 subject: text.subject,
                 body: text.body,
@@ -207,11 +206,11 @@ pub async fn save(
         }
         Err(problems) => problems,
     };
-    let own = email_texts::find(&mut conn, event.id, &path.kind, language.code())
+    let own = email_texts::find(&mut conn, event.id, kind, language.code())
         .await?
         .is_some();
     let typed = |name: &str| form.text(name).to_owned();
-    let target = (path.kind.as_str(), language);
+    let target = (kind, language);
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     render_text(&admin, &event, target, typed, own, problems, status)
 }
@@ -222,11 +221,11 @@ pub async fn reset(
     EventChange(admin, _, event, mut conn): EventChange,
     path: web::Path<TextPath>,
 ) -> Result<HttpResponse, AppError> {
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     registration::admin::reset_email_text(
         &mut conn,
         event.id,
-        &path.kind,
+        kind,
         language.code(),
         admin.organiser.id,
     )

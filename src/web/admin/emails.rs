@@ -56,7 +56,7 @@ pub async fn list(
         .iter()
         .map(|email| EmailRow {
             created: i18n::format_datetime_with_zone(language, email.created_at, zone),
-            kind: tr.t(email_kind(&email.kind)),
+            kind: tr.t(email_kind(email.kind)),
             recipient: email.recipient.clone(),
             subject: email.subject.clone().unwrap_or_default(),
             status: tr.t(email_status(&email.status)),

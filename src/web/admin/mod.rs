@@ -36,7 +36,7 @@ use super::pages::{Layout, Visitor};
 use crate::db::PooledConnection;
 use crate::db::events::Event;
 use crate::db::organisers::Organiser;
-use crate::domain::{CountryCode, FieldErrors, Language, secret};
+use crate::domain::{CountryCode, EmailKind, FieldErrors, Language, Quota, secret};
 use crate::i18n::Tr;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::json_fields::Refusal;
@@ -600,7 +600,7 @@ impl Problems {
 /// The event's time zone; UTC only for a row written by hand, and every
 /// time shown names its zone.
 fn zone(event: &Event) -> Tz {
-    event.timezone.parse().unwrap_or(chrono_tz::UTC)
+    event.time_zone()
 }
 
 /// A stored country code's name, or the code itself if it is not one we know.
@@ -643,10 +643,12 @@ impl Bar {
             capacity: capacity_text(tr, capacity),
             confirmed: confirmed.into(),
             waiting,
-            remaining: capacity.map_or_else(
-                || tr.t("event-unlimited"),
-                |capacity| (capacity - confirmed).max(0).to_string(),
-            ),
+            remaining: Quota {
+                capacity,
+                taken: confirmed,
+            }
+            .remaining()
+            .map_or_else(|| tr.t("event-unlimited"), |left| left.to_string()),
             meter_max: capacity.map(|capacity| i64::from(capacity.max(1))),
         }
     }
@@ -677,14 +679,14 @@ impl Pager {
 }
 
 /// The message naming an outbox email's kind.
-fn email_kind(kind: &str) -> &'static str {
+fn email_kind(kind: EmailKind) -> &'static str {
     match kind {
-        "confirmation" => "admin-email-confirmation",
-        "waitlisted" => "admin-email-waitlisted",
-        "promoted" => "admin-email-promoted",
-        "sessions_changed" => "admin-email-sessions-changed",
-        "cancelled" => "admin-email-cancelled",
-        _ => "admin-email-resend",
+        EmailKind::Confirmation => "admin-email-confirmation",
+        EmailKind::Waitlisted => "admin-email-waitlisted",
+        EmailKind::Promoted => "admin-email-promoted",
+        EmailKind::SessionsChanged => "admin-email-sessions-changed",
+        EmailKind::Cancelled => "admin-email-cancelled",
+        EmailKind::Resend => "admin-email-resend",
     }
 }
 

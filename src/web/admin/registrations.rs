@@ -20,7 +20,7 @@ use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Start};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
-use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::AppError;
@@ -97,8 +97,6 @@ const COLUMNS: [(&str, Option<Order>); 7] = [
     ("admin-column-registered", order("", Some("-registered"))),
 ];
 
-const STATUSES: [&str; 3] = ["confirmed", "waitlisted", "cancelled"];
-
 /// `GET /admin/events/{slug}/registrations`
 pub async fn list(
     EventPage(admin, event, mut conn): EventPage,
@@ -167,10 +165,10 @@ pub async fn list(
         search: search.to_owned(),
         sort: sort.to_owned(),
         statuses: std::iter::once(any("admin-any-status"))
-            .chain(STATUSES.iter().map(|value| Choice {
-                value: (*value).to_owned(),
-                label: tr.t(status_message(value)),
-                selected: *value == status,
+            .chain(RegistrationStatus::ALL.iter().map(|&value| Choice {
+                value: value.as_str().to_owned(),
+                label: tr.t(i18n::status_message(value)),
+                selected: value.as_str() == status,
             }))
             .collect(),
         countries: std::iter::once(any("admin-any-country"))
@@ -223,17 +221,9 @@ pub async fn list(
     admin.render(StatusCode::OK, &page_view)
 }
 
-fn status_message(status: &str) -> &'static str {
-    match status {
-        "confirmed" => "status-confirmed",
-        "waitlisted" => "status-waitlisted",
-        _ => "status-cancelled",
-    }
-}
-
 /// "on the waiting list (position 3)".
-fn status_text(tr: &Tr, status: &str, position: Option<i64>) -> String {
-    let status = tr.t(status_message(status));
+fn status_text(tr: &Tr, status: RegistrationStatus, position: Option<i64>) -> String {
+    let status = tr.t(i18n::status_message(status));
     match position {
         Some(position) => tr.t2(
             "admin-status-position",
@@ -255,7 +245,7 @@ fn row(tr: &Tr, event: &Event, attendee: &Attendee) -> Row {
         email: attendee.email.clone(),
         country: country_name(&attendee.country_code, language),
         organisation: attendee.organisation.clone(),
-        status: status_text(tr, &attendee.status, attendee.waitlist_position),
+        status: status_text(tr, attendee.status, attendee.waitlist_position),
         registered: i18n::format_datetime_with_zone(language, attendee.registered_at, zone(event)),
     }
 }
@@ -372,7 +362,7 @@ async fn render_detail(
     let details = [
         (
             "admin-column-status",
-            status_text(&tr, &registration.status, view.waitlist_position),
+            status_text(&tr, registration.status, view.waitlist_position),
         ),
         ("field-given-name", registration.given_name.clone()),
         ("field-family-name", registration.family_name.clone()),
@@ -412,16 +402,12 @@ async fn render_detail(
                     choice.session.ends_at,
                     zone,
                 ),
-                status: tr.t(if choice.status == "confirmed" {
-                    "manage-session-status-confirmed"
-                } else {
-                    "manage-session-status-waitlisted"
-                }),
+                status: tr.t(i18n::seat_status_message(choice.status)),
             })
             .collect(),
         can_change: admin.can_change(),
-        cancelled: registration.status == "cancelled",
-        waiting: registration.status == "waitlisted",
+        cancelled: registration.status == RegistrationStatus::Cancelled,
+        waiting: registration.status == RegistrationStatus::Waitlisted,
         csrf_token: admin.csrf_token(),
         action: detail_url(event, id),
         sessions: sessions
@@ -449,7 +435,7 @@ async fn render_detail(
             .iter()
             .map(|email| EmailLine {
                 at: when(email.created_at),
-                kind: tr.t(email_kind(&email.kind)),
+                kind: tr.t(email_kind(email.kind)),
                 subject: email.subject.clone().unwrap_or_default(),
                 status: tr.t(email_status(&email.status)),
                 attempts: email.attempts,

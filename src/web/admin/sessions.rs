@@ -18,7 +18,7 @@ use super::{
     zone,
 };
 use crate::db::events::{self as events_store, Event, Session};
-use crate::db::registrations as registrations_store;
+use crate::domain::SessionKind;
 use crate::i18n::{self, Tr};
 use crate::registration;
 use crate::web::AppError;
@@ -144,7 +144,7 @@ async fn render_list(
             code: session.code.clone(),
             title: session.title_in(language.code()).to_owned(),
             href: format!("/admin/events/{}/sessions/{}", event.slug, session.code),
-            kind: tr.t(&format!("session-kind-{}", session.kind)),
+            kind: tr.t(i18n::session_kind_message(session.kind)),
             room: session.room.clone(),
             slot: i18n::format_session_slot(language, session.starts_at, session.ends_at, zone),
             capacity: capacity_text(&tr, session.capacity),
@@ -168,7 +168,14 @@ fn list_url(event: &Event) -> String {
 /// `GET /admin/events/{slug}/sessions`
 pub async fn list(EventPage(admin, event, mut conn): EventPage) -> Result<HttpResponse, AppError> {
     let form = admin.can_change().then(|| {
-        let blank = |name: &str| if name == "kind" { "workshop" } else { "" }.to_owned();
+        let blank = |name: &str| {
+            if name == "kind" {
+                SessionKind::Workshop.as_str()
+            } else {
+                ""
+            }
+            .to_owned()
+        };
         SessionForm::new(
             &admin,
             &event,
@@ -246,7 +253,7 @@ async fn session_of(
     event: &Event,
     path: &SessionPath,
 ) -> Result<Session, AppError> {
-    registrations_store::sessions_by_code(conn, event.id, &[path.code.as_str()])
+    events_store::sessions_by_code(conn, event.id, &[path.code.as_str()])
         .await?
         .into_iter()
         .next()
@@ -296,7 +303,7 @@ fn stored(session: &Session, event: &Event) -> impl Fn(&str) -> String {
     let fields = [
         ("title", session.title.clone()),
         ("description", session.description.clone()),
-        ("kind", session.kind.clone()),
+        ("kind", session.kind.as_str().to_owned()),
         ("room", session.room.clone()),
         ("starts_at", local_input(session.starts_at, zone)),
         ("ends_at", local_input(session.ends_at, zone)),

@@ -71,12 +71,12 @@ pub(super) fn session_body(session: &Session) -> SessionBody<'_> {
         titles: &session.titles,
         description: &session.description,
         descriptions: &session.descriptions,
-        kind: &session.kind,
+        kind: session.kind.as_str(),
         room: &session.room,
         starts_at: session.starts_at,
         ends_at: session.ends_at,
         capacity: session.capacity,
-        remaining: session.remaining(),
+        remaining: session.quota().remaining(),
     }
 }
 
@@ -101,9 +101,7 @@ pub(crate) fn event_body<'a>(
             open: event.is_open_at(Utc::now()),
         },
         capacity: event.capacity,
-        remaining: event
-            .capacity
-            .map(|capacity| (capacity - event.taken).max(0)),
+        remaining: event.quota().remaining(),
         default_country_capacity: event.default_country_capacity,
         sessions: sessions.iter().map(session_body).collect(),
         countries: countries
@@ -111,7 +109,7 @@ pub(crate) fn event_body<'a>(
             .map(|quota| CountryBody {
                 code: &quota.country_code,
                 capacity: quota.capacity,
-                remaining: quota.remaining(),
+                remaining: quota.quota().remaining(),
             })
             .collect(),
     }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
-use crate::db::{outbox, registrations as registrations_store};
+use crate::db::outbox;
 use crate::domain::CountryCode;
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
@@ -121,7 +121,7 @@ pub async fn set_country_quota(
         "code": quota.country_code.trim(),
         "capacity": quota.capacity,
         "taken": quota.taken,
-        "remaining": quota.remaining(),
+        "remaining": quota.quota().remaining(),
     })))
 }
 
@@ -158,7 +158,7 @@ async fn session_by_code(
     event: &Event,
     code: &str,
 ) -> Result<Session, AppError> {
-    registrations_store::sessions_by_code(conn, event.id, &[code])
+    events_store::sessions_by_code(conn, event.id, &[code])
         .await?
         .into_iter()
         .next()
@@ -401,16 +401,16 @@ pub async fn put_email_text(
     let text = EmailTextSetup::parse(&body)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let change = EmailTextChange {
-        kind: &path.kind,
+        kind,
         language: language.code(),
         subject: text.subject,
         body: text.body,
     };
     registration::admin::set_email_text(&mut conn, event.id, &change, auth.organiser.id).await?;
     Ok(HttpResponse::Ok().json(json!({
-        "kind": path.kind,
+        "kind": kind,
         "language": language.code(),
         "subject": text.subject,
         "body": text.body,
@@ -427,11 +427,11 @@ pub async fn delete_email_text(
     auth.require(Role::Organiser)?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
-    let language = email_text_target(&event, &path.kind, &path.language)?;
+    let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let reset = registration::admin::reset_email_text(
         &mut conn,
         event.id,
-        &path.kind,
+        kind,
         language.code(),
         auth.organiser.id,
     )

@@ -39,14 +39,14 @@ pub fn registration_body<'a>(
     RegistrationBody {
         id: registration.id,
         reference: &registration.reference,
-        status: &registration.status,
+        status: registration.status.as_str(),
         waitlist_position: view.waitlist_position,
         sessions: view
             .choices
             .iter()
             .map(|choice| ChoiceBody {
                 code: &choice.session.code,
-                status: &choice.status,
+                status: choice.status.as_str(),
             })
             .collect(),
         manage_url,

@@ -77,7 +77,7 @@ fn render(
             let line = CountryLine {
                 name: name.clone(),
                 capacity,
-                places: places_left(&tr, quota.remaining()),
+                places: places_left(&tr, quota.quota().remaining()),
             };
             (view::collation_key(&name), line)
         })
@@ -103,12 +103,7 @@ fn render(
         ),
         open: event.is_open_at(Utc::now()),
         register_url: format!("/events/{}/register", event.slug),
-        places: places_left(
-            &tr,
-            event
-                .capacity
-                .map(|capacity| (capacity - event.taken).max(0)),
-        ),
+        places: places_left(&tr, event.quota().remaining()),
         sessions: sessions
             .iter()
             .map(|session| SessionLine::new(&tr, zone, session))

@@ -412,16 +412,5 @@ mod tests {
             }
         }
         assert!(checked > 80, "the scan found only {checked} ids");
-        // Ids built from stored values, which CHECK constraints keep to these.
-        for status in ["confirmed", "waitlisted", "cancelled"] {
-            assert!(MESSAGE_IDS.contains(&format!("status-{status}").as_str()));
-        }
-        for status in ["confirmed", "waitlisted"] {
-            assert!(MESSAGE_IDS.contains(&format!("confirm-title-{status}").as_str()));
-            assert!(MESSAGE_IDS.contains(&format!("manage-session-status-{status}").as_str()));
-        }
-        for kind in ["plenary", "workshop"] {
-            assert!(MESSAGE_IDS.contains(&format!("session-kind-{kind}").as_str()));
-        }
     }
 }

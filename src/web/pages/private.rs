@@ -15,7 +15,7 @@ use super::view::{
 };
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
-use crate::domain::{FieldErrors, Language, SessionCode};
+use crate::domain::{FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, RegistrationView};
 use crate::web::{AppError, AppState, input};
@@ -258,7 +258,7 @@ impl<'a> Private<'a> {
     }
 
     fn is_cancelled(&self) -> bool {
-        self.view.registration.status == "cancelled"
+        self.view.registration.status == RegistrationStatus::Cancelled
     }
 
     fn reply(&self) -> super::Reply<'_> {
@@ -298,16 +298,16 @@ impl<'a> Private<'a> {
                 .choices
                 .iter()
                 .find(|choice| choice.session.id == session.id)
-                .map(|choice| choice.status.as_str())
+                .map(|choice| choice.status)
         };
-        let status_text = |status: &str| tr.t(&format!("manage-session-status-{status}"));
+        let status_text = |status: SeatStatus| tr.t(i18n::seat_status_message(status));
         let chosen = self
             .view
             .choices
             .iter()
             .map(|choice| {
                 let mut line = SessionLine::new(tr, zone, &choice.session);
-                line.status = Some(status_text(&choice.status));
+                line.status = Some(status_text(choice.status));
                 line
             })
             .collect();
@@ -325,14 +325,15 @@ impl<'a> Private<'a> {
                 };
                 // A seat the delegate holds is theirs to keep, however
                 // full the room.
-                line.full &= held != Some("confirmed");
+                line.full &= held != Some(SeatStatus::Confirmed);
                 line.status = held.map(status_text);
                 line
             })
             .collect();
-        let banner = match shown {
-            Shown::JustRegistered if !self.is_cancelled() => Some(Banner {
-                title: tr.t(&format!("confirm-title-{}", registration.status)),
+        let just_registered = i18n::registered_title_message(registration.status);
+        let banner = match (&shown, just_registered) {
+            (Shown::JustRegistered, Some(title)) => Some(Banner {
+                title: tr.t(title),
                 email_sent: tr.t1("confirm-email-sent", "email", registration.email.as_str()),
                 private_link: tr.t("confirm-private-link"),
                 url: self.manage_url.clone(),

@@ -20,7 +20,7 @@ pub fn event_languages(event: &Event) -> Vec<Language> {
 /// Organisers choose the zone from the IANA list; UTC is only a fallback
 /// for a row written by hand, and the zone is printed next to every time.
 pub fn time_zone(event: &Event) -> Tz {
-    event.timezone.parse().unwrap_or(chrono_tz::UTC)
+    event.time_zone()
 }
 
 pub fn places_left(tr: &Tr, remaining: Option<i32>) -> String {
@@ -53,12 +53,12 @@ pub struct SessionLine {
 impl SessionLine {
     pub fn new(tr: &Tr, zone: Tz, session: &Session) -> SessionLine {
         let language = tr.language();
-        let mut details = tr.t(&format!("session-kind-{}", session.kind));
+        let mut details = tr.t(i18n::session_kind_message(session.kind));
         if !session.room.is_empty() {
             details.push_str(" · ");
             details.push_str(&tr.t1("session-room", "room", session.room.as_str()));
         }
-        let remaining = session.remaining();
+        let remaining = session.quota().remaining();
         SessionLine {
             code: session.code.clone(),
             title: session.title_in(language.code()).to_owned(),

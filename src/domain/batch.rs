@@ -1,0 +1,495 @@
+//! What a batch of registrations for one event decides, before anything is
+//! written: who is a duplicate, who gets a place, who waits and where, who
+//! gets a seat in each chosen room, and how far each counter moves.
+//!
+//! The registrar reads the counters under the event's lock and hands them
+//! here with the batch in arrival order; the answer must be exactly what
+//! the registrations would have got one at a time, each after the previous
+//! one committed. The property test below holds it to that.
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use super::quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
+
+/// A counter as locked, and how many places the batch takes from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub quota: Quota,
+    took: i32,
+}
+
+impl Tally {
+    pub fn new(quota: Quota) -> Tally {
+        Tally { quota, took: 0 }
+    }
+
+    fn take(&mut self) {
+        self.quota.taken += 1;
+        self.took += 1;
+    }
+}
+
+/// A country's quota and the length of its waiting list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryTally {
+    pub places: Tally,
+    pub waiting: i64,
+}
+
+/// The counters a batch reads under its locks and moves in memory.
+#[derive(Debug, Clone)]
+pub struct Counters<'k> {
+    pub event: Tally,
+    /// Registrations of the event on a waiting list.
+    pub event_waiting: i64,
+    /// By country code; every country of the batch must be here.
+    pub countries: HashMap<&'k str, CountryTally>,
+    /// By session id; a chosen session missing here is skipped.
+    pub sessions: HashMap<Uuid, Tally>,
+}
+
+/// One registration of the batch, as the decisions see it.
+#[derive(Debug, Clone)]
+pub struct Arrival<'k, R> {
+    /// Whatever the caller needs back with the decision.
+    pub request: R,
+    /// The email as the live-email index compares it.
+    pub email: &'k str,
+    /// A live registration of the event already has the email.
+    pub email_taken: bool,
+    pub country: &'k str,
+    pub sessions: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The email is already registered: by a live registration, or by an
+    /// earlier arrival of the same batch.
+    Duplicate,
+    Placed(Placement),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub admission: Admission,
+    /// 1-based place in the queue that holds the delegate back (their
+    /// country's when it is full, the event's otherwise); `None` when
+    /// confirmed.
+    pub waitlist_position: Option<i64>,
+    /// Each chosen session the batch knows, by id.
+    pub seats: Vec<(Uuid, SeatStatus)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision<R> {
+    pub request: R,
+    pub verdict: Verdict,
+}
+
+/// A country of the batch has no counter: the caller did not lock it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("country {0} of the batch has no counter")]
+pub struct MissingCountry(pub String);
+
+/// How far the batch moves each counter, for the guarded statements.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Takes<'k> {
+    pub event: i32,
+    /// By country code, sorted; only countries that move.
+    pub countries: Vec<(&'k str, i32)>,
+    /// By session id, sorted; only sessions that move.
+    pub seats: Vec<(Uuid, i32)>,
+}
+
+impl<'k> Counters<'k> {
+    /// Decides `arrivals` in order, each as if alone after the previous
+    /// one, and moves the counters accordingly. A delegate is placed when
+    /// the event and their country have room; a placed delegate gets a seat
+    /// in each chosen room that has one, by session id. A delegate still
+    /// waiting for a place holds no seat: their choices wait too.
+    pub fn decide<R>(
+        &mut self,
+        arrivals: Vec<Arrival<'k, R>>,
+    ) -> Result<Vec<Decision<R>>, MissingCountry> {
+        let mut emails: HashSet<&str> = HashSet::with_capacity(arrivals.len());
+        let mut decisions = Vec::with_capacity(arrivals.len());
+        for arrival in arrivals {
+            let verdict = if arrival.email_taken || !emails.insert(arrival.email) {
+                Verdict::Duplicate
+            } else {
+                Verdict::Placed(self.place(arrival.country, arrival.sessions)?)
+            };
+            decisions.push(Decision {
+                request: arrival.request,
+                verdict,
+            });
+        }
+        Ok(decisions)
+    }
+
+    fn place(
+        &mut self,
+        country: &str,
+        mut sessions: Vec<Uuid>,
+    ) -> Result<Placement, MissingCountry> {
+        let tally = self
+            .countries
+            .get_mut(country)
+            .ok_or_else(|| MissingCountry(country.to_owned()))?;
+        let admission = admit(self.event.quota, tally.places.quota);
+        let waitlist_position = match admission {
+            Admission::Confirmed => {
+                self.event.take();
+                tally.places.take();
+                None
+            }
+            Admission::Waitlisted(blocker) => {
+                self.event_waiting += 1;
+                tally.waiting += 1;
+                Some(match blocker {
+                    Blocker::Country => tally.waiting,
+                    Blocker::Event => self.event_waiting,
+                })
+            }
+        };
+        sessions.sort_unstable();
+        let seats = sessions
+            .into_iter()
+            .filter_map(|id| {
+                let room = self.sessions.get_mut(&id)?;
+                let status = match admission {
+                    Admission::Confirmed => seat(room.quota),
+                    Admission::Waitlisted(_) => SeatStatus::Waitlisted,
+                };
+                if status == SeatStatus::Confirmed {
+                    room.take();
+                }
+                Some((id, status))
+            })
+            .collect();
+        Ok(Placement {
+            admission,
+            waitlist_position,
+            seats,
+        })
+    }
+
+    /// The places taken since the counters were read.
+    pub fn takes(&self) -> Takes<'k> {
+        let mut countries: Vec<(&'k str, i32)> = self
+            .countries
+            .iter()
+            .filter(|(_, tally)| tally.places.took > 0)
+            .map(|(&code, tally)| (code, tally.places.took))
+            .collect();
+        countries.sort_unstable();
+        let mut seats: Vec<(Uuid, i32)> = self
+            .sessions
+            .iter()
+            .filter(|(_, tally)| tally.took > 0)
+            .map(|(&id, tally)| (id, tally.took))
+            .collect();
+        seats.sort_unstable();
+        Takes {
+            event: self.event.took,
+            countries,
+            seats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+
+    const COUNTRIES: [&str; 3] = ["BR", "FR", "SN"];
+    const EMAILS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+
+    /// The database as the one-at-a-time use case sees it: rows, not
+    /// counters. Each registration is decided from counts of the rows
+    /// written before it, then written.
+    #[derive(Debug, Clone)]
+    struct Model {
+        event_capacity: Option<i32>,
+        country_capacity: BTreeMap<&'static str, Option<i32>>,
+        /// Seats: capacity and seats already taken by earlier delegates.
+        rooms: BTreeMap<Uuid, (Option<i32>, i32)>,
+        /// (email, country, confirmed), in queue order.
+        registrations: Vec<(&'static str, &'static str, bool)>,
+        /// (registration index, session, seated).
+        choices: Vec<(usize, Uuid, bool)>,
+    }
+
+    impl Model {
+        fn confirmed(&self, country: Option<&str>) -> i32 {
+            let count = self
+                .registrations
+                .iter()
+                .filter(|(_, c, confirmed)| *confirmed && country.is_none_or(|want| want == *c))
+                .count();
+            i32::try_from(count).expect("small")
+        }
+
+        fn waiting(&self, country: Option<&str>) -> i64 {
+            let count = self
+                .registrations
+                .iter()
+                .filter(|(_, c, confirmed)| !*confirmed && country.is_none_or(|want| want == *c))
+                .count();
+            i64::try_from(count).expect("small")
+        }
+
+        fn seated(&self, session: Uuid) -> i32 {
+            let (_, before) = self.rooms[&session];
+            let count = self
+                .choices
+                .iter()
+                .filter(|(_, id, seated)| *id == session && *seated)
+                .count();
+            before + i32::try_from(count).expect("small")
+        }
+
+        fn room(capacity: Option<i32>, taken: i32) -> bool {
+            capacity.is_none_or(|capacity| taken < capacity)
+        }
+
+        /// One registration, alone: what `register` decides for it.
+        fn register(
+            &mut self,
+            email: &'static str,
+            country: &'static str,
+            sessions: &[Uuid],
+        ) -> Verdict {
+            if self.registrations.iter().any(|(e, _, _)| *e == email) {
+                return Verdict::Duplicate;
+            }
+            let country_room = Self::room(
+                self.country_capacity[country],
+                self.confirmed(Some(country)),
+            );
+            let event_room = Self::room(self.event_capacity, self.confirmed(None));
+            let confirmed = country_room && event_room;
+            let index = self.registrations.len();
+            self.registrations.push((email, country, confirmed));
+            let admission = match (country_room, event_room) {
+                (true, true) => Admission::Confirmed,
+                (false, _) => Admission::Waitlisted(Blocker::Country),
+                (true, false) => Admission::Waitlisted(Blocker::Event),
+            };
+            let waitlist_position = match admission {
+                Admission::Confirmed => None,
+                Admission::Waitlisted(Blocker::Country) => Some(self.waiting(Some(country))),
+                Admission::Waitlisted(Blocker::Event) => Some(self.waiting(None)),
+            };
+            let mut chosen: Vec<Uuid> = sessions
+                .iter()
+                .copied()
+                .filter(|id| self.rooms.contains_key(id))
+                .collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            let seats = chosen
+                .into_iter()
+                .map(|id| {
+                    let seated = confirmed && Self::room(self.rooms[&id].0, self.seated(id));
+                    self.choices.push((index, id, seated));
+                    let status = if seated {
+                        SeatStatus::Confirmed
+                    } else {
+                        SeatStatus::Waitlisted
+                    };
+                    (id, status)
+                })
+                .collect();
+            Verdict::Placed(Placement {
+                admission,
+                waitlist_position,
+                seats,
+            })
+        }
+    }
+
+    fn capacity() -> impl Strategy<Value = Option<i32>> {
+        proptest::option::weighted(0.8, 0i32..6)
+    }
+
+    /// A state the database can be in: rows already there, capacities at
+    /// or above what those rows take (the CHECK constraints), some rooms.
+    fn model() -> impl Strategy<Value = Model> {
+        let existing = vec(
+            (
+                select(EMAILS.to_vec()),
+                select(COUNTRIES.to_vec()),
+                any::<bool>(),
+            ),
+            0..6,
+        );
+        let rooms = vec((capacity(), 0i32..4), 0..4);
+        (existing, capacity(), vec(capacity(), 3), rooms).prop_map(
+            |(existing, event_extra, country_extra, rooms)| {
+                let mut registrations: Vec<(&'static str, &'static str, bool)> = Vec::new();
+                for (email, country, confirmed) in existing {
+                    if registrations.iter().all(|(e, _, _)| *e != email) {
+                        registrations.push((email, country, confirmed));
+                    }
+                }
+                let mut model = Model {
+                    event_capacity: None,
+                    country_capacity: BTreeMap::new(),
+                    rooms: rooms
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, (capacity, taken))| {
+                            let taken = capacity.map_or(taken, |capacity| taken.min(capacity));
+                            (Uuid::from_u128(n as u128 + 1), (capacity, taken))
+                        })
+                        .collect(),
+                    registrations,
+                    choices: Vec::new(),
+                };
+                let taken = model.confirmed(None);
+                model.event_capacity = event_extra.map(|extra| taken + extra);
+                for (code, extra) in COUNTRIES.into_iter().zip(country_extra) {
+                    let taken = model.confirmed(Some(code));
+                    model
+                        .country_capacity
+                        .insert(code, extra.map(|extra| taken + extra));
+                }
+                model
+            },
+        )
+    }
+
+    /// Arrivals: emails from a small set (duplicates, in the batch and
+    /// against the rows), countries, and sessions among the rooms and one
+    /// unknown id.
+    fn arrivals() -> impl Strategy<Value = Vec<(&'static str, &'static str, Vec<Uuid>)>> {
+        let session = (0u128..6).prop_map(Uuid::from_u128);
+        vec(
+            (
+                select(EMAILS.to_vec()),
+                select(COUNTRIES.to_vec()),
+                vec(session, 0..4),
+            ),
+            0..12,
+        )
+    }
+
+    fn counters(model: &Model) -> Counters<'static> {
+        Counters {
+            event: Tally::new(Quota {
+                capacity: model.event_capacity,
+                taken: model.confirmed(None),
+            }),
+            event_waiting: model.waiting(None),
+            countries: COUNTRIES
+                .into_iter()
+                .map(|code| {
+                    let tally = CountryTally {
+                        places: Tally::new(Quota {
+                            capacity: model.country_capacity[code],
+                            taken: model.confirmed(Some(code)),
+                        }),
+                        waiting: model.waiting(Some(code)),
+                    };
+                    (code, tally)
+                })
+                .collect(),
+            sessions: model
+                .rooms
+                .iter()
+                .map(|(&id, &(capacity, taken))| (id, Tally::new(Quota { capacity, taken })))
+                .collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn a_batch_decides_what_one_at_a_time_would(model in model(), batch in arrivals()) {
+            let mut counters = counters(&model);
+            let before = counters.clone();
+            let arrivals = batch
+                .iter()
+                .enumerate()
+                .map(|(n, (email, country, sessions))| Arrival {
+                    request: n,
+                    email,
+                    email_taken: model.registrations.iter().any(|(e, _, _)| e == email),
+                    country,
+                    sessions: {
+                        let mut unique = sessions.clone();
+                        unique.sort_unstable();
+                        unique.dedup();
+                        unique
+                    },
+                })
+                .collect();
+            let decisions = counters.decide(arrivals).expect("every country has a counter");
+
+            let mut alone = model.clone();
+            let expected: Vec<Verdict> = batch
+                .iter()
+                .map(|(email, country, sessions)| alone.register(email, country, sessions))
+                .collect();
+            let verdicts: Vec<Verdict> = decisions.iter().map(|d| d.verdict.clone()).collect();
+            prop_assert_eq!(&verdicts, &expected);
+            prop_assert!(decisions.iter().enumerate().all(|(n, d)| d.request == n));
+
+            // The counters moved by what the rows say, and never past a capacity.
+            let takes = counters.takes();
+            prop_assert_eq!(takes.event, alone.confirmed(None) - model.confirmed(None));
+            prop_assert_eq!(counters.event.quota.taken, alone.confirmed(None));
+            prop_assert!(counters.event.quota.capacity.is_none_or(|c| counters.event.quota.taken <= c));
+            for code in COUNTRIES {
+                let moved = takes.countries.iter().find(|(c, _)| *c == code).map_or(0, |(_, n)| *n);
+                prop_assert_eq!(moved, alone.confirmed(Some(code)) - model.confirmed(Some(code)));
+                let tally = counters.countries[code];
+                prop_assert_eq!(tally.places.quota.taken, alone.confirmed(Some(code)));
+                prop_assert_eq!(tally.waiting, alone.waiting(Some(code)));
+                prop_assert!(tally.places.quota.capacity.is_none_or(|c| tally.places.quota.taken <= c));
+            }
+            for (&id, tally) in &counters.sessions {
+                prop_assert_eq!(tally.quota.taken, alone.seated(id));
+                prop_assert_eq!(tally.quota.taken - before.sessions[&id].quota.taken,
+                    takes.seats.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n));
+                prop_assert!(tally.quota.capacity.is_none_or(|c| tally.quota.taken <= c));
+            }
+            prop_assert!(takes.countries.windows(2).all(|pair| pair[0].0 < pair[1].0));
+            prop_assert!(takes.seats.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        }
+    }
+
+    #[test]
+    fn a_country_without_a_counter_is_an_error() {
+        let mut counters = Counters {
+            event: Tally::new(Quota {
+                capacity: None,
+                taken: 0,
+            }),
+            event_waiting: 0,
+            countries: HashMap::new(),
+            sessions: HashMap::new(),
+        };
+        let arrival = Arrival {
+            request: (),
+            email: "a@example.org",
+            email_taken: false,
+            country: "SN",
+            sessions: Vec::new(),
+        };
+        assert_eq!(
+            counters.decide(vec![arrival]),
+            Err(MissingCountry("SN".to_owned()))
+        );
+    }
+}
