@@ -338,7 +338,7 @@ async fn cookies_are_secure_when_the_proxy_says_https_and_only_then() {
             .get_all("set-cookie")
             .iter()
             .filter_map(|value| value.to_str().ok())
-            .find(|value| value.starts_with("csrf="))
+            .find(|value| value.starts_with("csrf=") || value.starts_with("__Host-csrf="))
             .map(str::to_owned)
             .unwrap_or_else(|| panic!("no csrf cookie: {:?}", response.headers()))
     };
@@ -349,8 +349,10 @@ async fn cookies_are_secure_when_the_proxy_says_https_and_only_then() {
         .await
         .expect("request");
     assert_eq!(through.status(), 200);
+    // Over https the cookie is Secure, and named __Host- as well.
     assert!(
-        csrf_cookie(&through).contains("Secure"),
+        csrf_cookie(&through).contains("Secure")
+            && csrf_cookie(&through).starts_with("__Host-csrf="),
         "{}",
         csrf_cookie(&through)
     );
@@ -366,7 +368,7 @@ async fn cookies_are_secure_when_the_proxy_says_https_and_only_then() {
         .await
         .expect("request");
     assert!(
-        !csrf_cookie(&forged).contains("Secure"),
+        !csrf_cookie(&forged).contains("Secure") && csrf_cookie(&forged).starts_with("csrf="),
         "an untrusted peer's X-Forwarded-Proto is not believed"
     );
 }
