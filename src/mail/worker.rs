@@ -1,6 +1,8 @@
-//! The outbox worker: claims due rows with `FOR UPDATE SKIP LOCKED`, sends
-//! them, and records the outcome in the same transaction. Wakes on
-//! `LISTEN email_outbox`, and polls as a fallback.
+//! The outbox worker: claims due rows with a lease (committed before
+//! sending, taken with `FOR UPDATE SKIP LOCKED`), sends them side by side,
+//! and records each outcome as soon as it is known, so a crash resends at
+//! most the exchanges that were in flight. Wakes on `LISTEN email_outbox`,
+//! and polls as a fallback.
 
 use std::time::Duration;
 
@@ -17,8 +19,10 @@ use crate::config::MailSettings;
 use crate::db::outbox::{self, OutboxEmail};
 use crate::db::{DbPool, PoolError};
 
-/// Rows claimed per transaction, per SMTP connection: two rounds of sends
-/// per transaction. A crash resends at most the rows of one transaction.
+/// Rows claimed at once, per SMTP connection: the next message is ready
+/// when a connection frees up. Only the sends in flight (at most one per
+/// connection) can go out twice after a crash; the other claimed rows were
+/// either marked already or never sent.
 const ROWS_PER_CONNECTION: usize = 2;
 /// Retries never wait longer than this.
 const MAX_BACKOFF_SECS: f64 = 3600.0;
@@ -52,7 +56,8 @@ impl Worker {
         })
     }
 
-    /// Sends until `shutdown` turns true. Database outages are waited out.
+    /// Sends until `shutdown` turns true; the rows claimed when it does are
+    /// still sent and recorded. Database outages are waited out.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let mut listener = None;
@@ -60,7 +65,7 @@ impl Worker {
             if listener.is_none() {
                 listener = listen(&self.database_url).await;
             }
-            match self.drain().await {
+            match self.drain_until(&shutdown).await {
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "mail worker cannot reach the database"),
             }
@@ -77,11 +82,18 @@ impl Worker {
 
     /// Sends every due row; returns how many rows were handled.
     pub async fn drain(&self) -> Result<usize, WorkerError> {
+        let (_keep, never) = watch::channel(false);
+        self.drain_until(&never).await
+    }
+
+    /// Sends due rows batch after batch, and claims no new batch once
+    /// `shutdown` is true.
+    async fn drain_until(&self, shutdown: &watch::Receiver<bool>) -> Result<usize, WorkerError> {
         let mut handled = 0;
         loop {
             let batch = self.send_batch().await?;
             handled += batch;
-            if batch < self.batch_size() {
+            if batch < self.batch_size() || *shutdown.borrow() {
                 return Ok(handled);
             }
         }
@@ -96,35 +108,41 @@ impl Worker {
     }
 
     async fn send_batch(&self) -> Result<usize, WorkerError> {
-        let mut conn = self.pool.get().await?;
-        conn.transaction::<_, WorkerError, _>(async |conn| {
-            let rows = outbox::claim_due(conn, self.batch_size() as i64).await?;
-            let outcomes = self.send_all(&rows).await;
-            let mut sent = Vec::with_capacity(rows.len());
-            for (row, outcome) in rows.iter().zip(outcomes) {
-                match outcome {
-                    Ok(()) => sent.push(row.id),
-                    Err(failure) => self.record_failure(conn, row, failure).await?,
-                }
-            }
-            outbox::mark_sent_many(conn, &sent).await?;
-            Ok(rows.len())
-        })
-        .await
+        let lease = Duration::from_secs(self.settings.claim_lease_secs);
+        let rows = {
+            let mut conn = self.pool.get().await?;
+            outbox::claim_due(&mut conn, self.batch_size() as i64, lease).await?
+        };
+        // A row whose outcome cannot be recorded keeps its lease and is
+        // retried when the lease ends; the others are recorded regardless.
+        let recorded = self.deliver_all(&rows).await;
+        recorded.into_iter().collect::<Result<Vec<()>, _>>()?;
+        Ok(rows.len())
     }
 
     /// Sends side by side: each SMTP exchange waits on the network far more
     /// than on us, so a batch costs about as long as its slowest message.
-    fn send_all<'a>(
+    fn deliver_all<'a>(
         &'a self,
         rows: &'a [OutboxEmail],
-    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
-        let sends: Vec<BoxFuture<'a, Result<(), SendFailure>>> =
-            rows.iter().map(|row| self.send_one(row).boxed()).collect();
+    ) -> BoxFuture<'a, Vec<Result<(), WorkerError>>> {
+        let sends: Vec<BoxFuture<'a, Result<(), WorkerError>>> =
+            rows.iter().map(|row| self.deliver(row).boxed()).collect();
         futures_util::stream::iter(sends)
-            .buffered(self.connections())
+            .buffer_unordered(self.connections())
             .collect()
             .boxed()
+    }
+
+    /// Sends one row and records the outcome at once, in its own short
+    /// transaction.
+    async fn deliver(&self, row: &OutboxEmail) -> Result<(), WorkerError> {
+        let outcome = self.send_one(row).await;
+        let mut conn = self.pool.get().await?;
+        match outcome {
+            Ok(()) => Ok(outbox::mark_sent(&mut conn, row.id).await?),
+            Err(failure) => self.record_failure(&mut conn, row, failure).await,
+        }
     }
 
     async fn send_one(&self, row: &OutboxEmail) -> Result<(), SendFailure> {
