@@ -1044,9 +1044,27 @@ async fn sigterm_to_serve_under_load_answers_every_accepted_request_and_loses_no
         }));
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The event row held locked: the batch in progress and the requests
+    // behind it are in flight when the signal comes, and stay so for a
+    // second after it.
+    let mut blocker = db.connect().await;
+    for sql in ["BEGIN", "SELECT id FROM events FOR UPDATE"] {
+        diesel_async::RunQueryDsl::execute(diesel::sql_query(sql), &mut blocker)
+            .await
+            .expect(sql);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let acknowledged_before = count(&pool, "SELECT count(*) AS count FROM registrations").await;
     sigterm(&server.child);
     let signalled = tokio::time::Instant::now();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        server.child.try_wait().expect("try_wait").is_none(),
+        "serve waits for the requests in flight"
+    );
+    diesel_async::RunQueryDsl::execute(diesel::sql_query("COMMIT"), &mut blocker)
+        .await
+        .expect("COMMIT");
     let status = exit_within(&mut server.child, Duration::from_secs(15))
         .await
         .expect("serve exits after SIGTERM");
@@ -1069,6 +1087,10 @@ async fn sigterm_to_serve_under_load_answers_every_accepted_request_and_loses_no
     assert!(status.success(), "{status}");
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert!(acknowledged_before > 20, "the load ran before the signal");
+    assert!(
+        seen.acknowledged.len() as i64 > acknowledged_before,
+        "requests held in flight at the signal were answered"
+    );
     assert!(seen.cut.is_empty(), "requests cut: {:?}", seen.cut);
     assert_eq!(
         seen.refused, CLIENTS,
