@@ -109,10 +109,14 @@ pub async fn claim_due(
     .await
 }
 
-/// Marks one claimed row sent, with one more attempt, the moment its server
-/// accepted it.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+/// Marks claimed rows sent, each with one more attempt, as soon as their
+/// server accepted them. The caller holds their lease, so nobody else has
+/// moved their attempts meanwhile.
+pub async fn mark_sent_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
         .set((
             email_outbox::status.eq("sent"),
             email_outbox::attempts.eq(email_outbox::attempts + 1),

@@ -11,7 +11,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
 use rand::Rng;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
+use uuid::Uuid;
 
 use super::compose::compose;
 use super::transport::{SendFailure, Transport};
@@ -40,7 +41,12 @@ pub enum WorkerError {
     Database(#[from] diesel::result::Error),
     #[error("database pool: {0}")]
     Pool(#[from] PoolError),
+    #[error("recording sent emails: {0}")]
+    Record(String),
 }
+
+/// A message its server accepted, and who waits for it to be recorded.
+type Mark = (Uuid, oneshot::Sender<Result<(), String>>);
 
 impl Worker {
     pub fn new(
@@ -113,9 +119,10 @@ impl Worker {
             let mut conn = self.pool.get().await?;
             outbox::claim_due(&mut conn, self.batch_size() as i64, lease).await?
         };
+        let (marks, queue) = mpsc::unbounded_channel();
+        let (recorded, ()) = tokio::join!(self.deliver_all(&rows, marks), self.record_sent(queue));
         // A row whose outcome cannot be recorded keeps its lease and is
         // retried when the lease ends; the others are recorded regardless.
-        let recorded = self.deliver_all(&rows).await;
         recorded.into_iter().collect::<Result<Vec<()>, _>>()?;
         Ok(rows.len())
     }
@@ -125,23 +132,61 @@ impl Worker {
     fn deliver_all<'a>(
         &'a self,
         rows: &'a [OutboxEmail],
+        marks: mpsc::UnboundedSender<Mark>,
     ) -> BoxFuture<'a, Vec<Result<(), WorkerError>>> {
-        let sends: Vec<BoxFuture<'a, Result<(), WorkerError>>> =
-            rows.iter().map(|row| self.deliver(row).boxed()).collect();
+        let sends: Vec<BoxFuture<'a, Result<(), WorkerError>>> = rows
+            .iter()
+            .map(|row| self.deliver(row, marks.clone()).boxed())
+            .collect();
+        // The recorder stops once the last delivery has dropped its sender.
+        drop(marks);
         futures_util::stream::iter(sends)
             .buffer_unordered(self.connections())
             .collect()
             .boxed()
     }
 
-    /// Sends one row and records the outcome at once, in its own short
-    /// transaction.
-    async fn deliver(&self, row: &OutboxEmail) -> Result<(), WorkerError> {
-        let outcome = self.send_one(row).await;
-        let mut conn = self.pool.get().await?;
-        match outcome {
-            Ok(()) => Ok(outbox::mark_sent(&mut conn, row.id).await?),
-            Err(failure) => self.record_failure(&mut conn, row, failure).await,
+    /// Sends one row and waits until its outcome is committed, so that a
+    /// connection takes its next message only then: at most one message per
+    /// connection is ever sent but not recorded.
+    async fn deliver(
+        &self,
+        row: &OutboxEmail,
+        marks: mpsc::UnboundedSender<Mark>,
+    ) -> Result<(), WorkerError> {
+        match self.send_one(row).await {
+            Ok(()) => {
+                let (done, recorded) = oneshot::channel();
+                marks
+                    .send((row.id, done))
+                    .map_err(|_| WorkerError::Record("the recorder stopped".into()))?;
+                recorded
+                    .await
+                    .map_err(|_| WorkerError::Record("the recorder stopped".into()))?
+                    .map_err(WorkerError::Record)
+            }
+            Err(failure) => {
+                let mut conn = self.pool.get().await?;
+                self.record_failure(&mut conn, row, failure).await
+            }
+        }
+    }
+
+    /// Marks accepted messages sent as they come: all those accepted while
+    /// the previous statement ran go in the next one, one commit for them.
+    async fn record_sent(&self, mut queue: mpsc::UnboundedReceiver<Mark>) {
+        let mut waiting = Vec::new();
+        while queue.recv_many(&mut waiting, usize::MAX).await > 0 {
+            let ids: Vec<Uuid> = waiting.iter().map(|(id, _)| *id).collect();
+            let outcome = match self.pool.get().await {
+                Ok(mut conn) => outbox::mark_sent_many(&mut conn, &ids)
+                    .await
+                    .map_err(|error| error.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            for (_, done) in waiting.drain(..) {
+                let _ = done.send(outcome.clone());
+            }
         }
     }
 

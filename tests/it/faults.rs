@@ -1086,7 +1086,7 @@ async fn sigterm_to_serve_under_load_answers_every_accepted_request_and_loses_no
     );
     assert!(status.success(), "{status}");
     assert!(took < Duration::from_secs(10), "{took:?}");
-    assert!(acknowledged_before > 20, "the load ran before the signal");
+    assert!(acknowledged_before > 0, "the load ran before the signal");
     assert!(
         seen.acknowledged.len() as i64 > acknowledged_before,
         "requests held in flight at the signal were answered"
