@@ -7,11 +7,13 @@
 #
 # The cluster listens on 127.0.0.1 only (port RENCONTRE_PG_PORT, default
 # 54329) and trusts local connections: it is a developer's private database.
-# initdb refuses to run as root, so as root the server runs as `postgres`.
+# initdb refuses to run as root, so as root the server runs as `postgres`,
+# which must be able to enter every folder above the cluster's;
+# RENCONTRE_PG_DATA puts the cluster elsewhere when it cannot.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-data="$root/.local/pgdata"
+data="${RENCONTRE_PG_DATA:-$root/.local/pgdata}"
 port="${RENCONTRE_PG_PORT:-54329}"
 
 source "$root/scripts/pg-programs.sh"
@@ -21,6 +23,22 @@ if [ -z "$bindir" ]; then
     echo "PostgreSQL's server programs (initdb, pg_ctl) were not found: install them with 'apt-get install postgresql' and run this again." >&2
     exit 1
 fi
+
+# As root: the first folder above the cluster's that `postgres` may not
+# enter (initdb would only say "Permission denied"), or nothing.
+closed_folder() {
+    local dir="" part
+    local IFS=/
+    for part in $(dirname "$data"); do
+        [ -n "$part" ] || continue
+        dir="$dir/$part"
+        [ -d "$dir" ] || return 0
+        if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+            echo "$dir"
+            return 0
+        fi
+    done
+}
 
 psql_admin() {
     "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"
@@ -33,6 +51,20 @@ start_cluster() {
         if [ "$(id -u)" = 0 ]; then
             if ! id postgres >/dev/null 2>&1; then
                 echo "Running as root needs the 'postgres' OS user, which the postgresql package creates: install it with 'apt-get install postgresql'." >&2
+                exit 1
+            fi
+            closed=$(closed_folder)
+            if [ -n "$closed" ]; then
+                rmdir "$data" 2>/dev/null || true
+                cat >&2 <<EOF
+As root, the private PostgreSQL cluster runs as the 'postgres' user (initdb
+refuses root), and 'postgres' cannot enter $closed
+(mode $(stat -c %a "$closed"), owner $(stat -c %U "$closed")), above $data.
+Do one of these, then run the command again:
+  - let it pass through (not list) that folder:  chmod o+x $closed
+  - keep the cluster in a folder it can reach:    export RENCONTRE_PG_DATA=/var/tmp/rencontre-pgdata
+  - clone the project outside $closed, or work as a user other than root.
+EOF
                 exit 1
             fi
             chown postgres: "$data"

@@ -47,6 +47,9 @@ pub struct HttpSettings {
     /// A back-office session unused this long ends (each use restarts it).
     #[serde(default = "default_session_idle_minutes")]
     pub session_idle_minutes: u32,
+    /// On SIGTERM, in-flight requests get this long to finish.
+    #[serde(default = "default_shutdown_timeout_secs")]
+    pub shutdown_timeout_secs: u64,
 }
 
 fn default_password_check_wait_ms() -> u64 {
@@ -55,6 +58,10 @@ fn default_password_check_wait_ms() -> u64 {
 
 fn default_password_checks_at_once() -> usize {
     2
+}
+
+fn default_shutdown_timeout_secs() -> u64 {
+    30
 }
 
 fn default_event_cache_ms() -> u64 {
@@ -111,6 +118,15 @@ pub struct MailSettings {
     pub poll_interval_ms: u64,
     /// The first retry waits about this long; each further one twice as long.
     pub retry_base_ms: u64,
+    /// How long a claimed row stays the claiming worker's. Longer than any
+    /// batch can take to send (a lease that ends mid-send lets a second
+    /// worker send the row too); a crashed worker's rows wait this long.
+    #[serde(default = "default_claim_lease_secs")]
+    pub claim_lease_secs: u64,
+}
+
+fn default_claim_lease_secs() -> u64 {
+    300
 }
 
 fn default_smtp_connections() -> usize {
@@ -231,6 +247,9 @@ impl Settings {
                 "mail.from",
                 format!("`{}` is not an email address", self.mail.from),
             );
+        }
+        if self.mail.claim_lease_secs == 0 {
+            return invalid("mail.claim_lease_secs", "must be at least 1".into());
         }
         if self.mail.max_attempts == 0 {
             return invalid("mail.max_attempts", "must be at least 1".into());

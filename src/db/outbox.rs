@@ -2,8 +2,10 @@
 //! announce, rendered already, and sent later by the mail worker.
 
 use chrono::{DateTime, Utc};
+use diesel::pg::data_types::PgInterval;
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel::sql_types::Timestamptz;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::email_outbox;
@@ -68,23 +70,49 @@ pub async fn enqueue_many(
         .map(drop)
 }
 
-/// Locks up to `limit` due rows for this transaction. Rows another worker
-/// holds are skipped, so any number of workers never send one row twice.
-pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
-    email_outbox::table
-        .filter(email_outbox::status.eq("pending"))
-        .filter(email_outbox::next_attempt_at.le(diesel::dsl::now))
-        .order(email_outbox::next_attempt_at.asc())
-        .limit(limit)
-        .for_update()
-        .skip_locked()
-        .select(OutboxEmail::as_select())
-        .load(conn)
-        .await
+/// Claims up to `limit` due rows for `lease`, committed at once: until the
+/// lease ends, every other worker skips them. `SKIP LOCKED` lets workers
+/// claiming at the same moment take different rows instead of queueing.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease: std::time::Duration,
+) -> QueryResult<Vec<OutboxEmail>> {
+    let lease = PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX));
+    conn.transaction(async |conn| {
+        let due: Vec<Uuid> = email_outbox::table
+            .filter(email_outbox::status.eq("pending"))
+            .filter(email_outbox::next_attempt_at.le(diesel::dsl::now))
+            .filter(
+                email_outbox::claimed_until
+                    .is_null()
+                    .or(email_outbox::claimed_until.le(diesel::dsl::now)),
+            )
+            .order(email_outbox::next_attempt_at.asc())
+            .limit(limit)
+            .for_update()
+            .skip_locked()
+            .select(email_outbox::id)
+            .load(conn)
+            .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(&due)))
+            .set(
+                email_outbox::claimed_until
+                    .eq((diesel::dsl::now.into_sql::<Timestamptz>() + lease).nullable()),
+            )
+            .returning(OutboxEmail::as_returning())
+            .get_results(conn)
+            .await
+    })
+    .await
 }
 
-/// Marks rows sent, each with one more attempt. The caller holds them
-/// (`claim_due`), so nobody else has moved their attempts meanwhile.
+/// Marks claimed rows sent, each with one more attempt, as soon as their
+/// server accepted them. The caller holds their lease, so nobody else has
+/// moved their attempts meanwhile.
 pub async fn mark_sent_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
@@ -95,6 +123,7 @@ pub async fn mark_sent_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Query
             email_outbox::attempts.eq(email_outbox::attempts + 1),
             email_outbox::sent_at.eq(diesel::dsl::now),
             email_outbox::last_error.eq(None::<String>),
+            email_outbox::claimed_until.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
         .await
@@ -113,6 +142,7 @@ pub async fn mark_retry(
             email_outbox::attempts.eq(attempts),
             email_outbox::next_attempt_at.eq(next_attempt_at),
             email_outbox::last_error.eq(error),
+            email_outbox::claimed_until.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
         .await
@@ -130,6 +160,7 @@ pub async fn mark_failed(
             email_outbox::status.eq("failed"),
             email_outbox::attempts.eq(attempts),
             email_outbox::last_error.eq(error),
+            email_outbox::claimed_until.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
         .await

@@ -66,6 +66,7 @@ diesel::table! {
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
         attachment_ics -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamptz>,
     }
 }
 

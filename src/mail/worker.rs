@@ -1,6 +1,8 @@
-//! The outbox worker: claims due rows with `FOR UPDATE SKIP LOCKED`, sends
-//! them, and records the outcome in the same transaction. Wakes on
-//! `LISTEN email_outbox`, and polls as a fallback.
+//! The outbox worker: claims due rows with a lease (committed before
+//! sending, taken with `FOR UPDATE SKIP LOCKED`), sends them side by side,
+//! and records each outcome as soon as it is known, so a crash resends at
+//! most the exchanges that were in flight. Wakes on `LISTEN email_outbox`,
+//! and polls as a fallback.
 
 use std::time::Duration;
 
@@ -9,7 +11,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
 use rand::Rng;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
+use uuid::Uuid;
 
 use super::compose::compose;
 use super::transport::{SendFailure, Transport};
@@ -18,8 +21,10 @@ use crate::db::idempotency;
 use crate::db::outbox::{self, OutboxEmail};
 use crate::db::{DbPool, PoolError};
 
-/// Rows claimed per transaction, per SMTP connection: two rounds of sends
-/// per transaction. A crash resends at most the rows of one transaction.
+/// Rows claimed at once, per SMTP connection: the next message is ready
+/// when a connection frees up. Only the sends in flight (at most one per
+/// connection) can go out twice after a crash; the other claimed rows were
+/// either marked already or never sent.
 const ROWS_PER_CONNECTION: usize = 2;
 /// Retries never wait longer than this.
 const MAX_BACKOFF_SECS: f64 = 3600.0;
@@ -39,7 +44,12 @@ pub enum WorkerError {
     Database(#[from] diesel::result::Error),
     #[error("database pool: {0}")]
     Pool(#[from] PoolError),
+    #[error("recording sent emails: {0}")]
+    Record(String),
 }
+
+/// A message its server accepted, and who waits for it to be recorded.
+type Mark = (Uuid, oneshot::Sender<Result<(), String>>);
 
 impl Worker {
     pub fn new(
@@ -55,7 +65,8 @@ impl Worker {
         })
     }
 
-    /// Sends until `shutdown` turns true. Database outages are waited out.
+    /// Sends until `shutdown` turns true; the rows claimed when it does are
+    /// still sent and recorded. Database outages are waited out.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let mut listener = None;
@@ -68,7 +79,7 @@ impl Worker {
                 self.purge_expired_records().await;
                 next_purge += PURGE_EVERY;
             }
-            match self.drain().await {
+            match self.drain_until(&shutdown).await {
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "mail worker cannot reach the database"),
             }
@@ -103,11 +114,18 @@ impl Worker {
 
     /// Sends every due row; returns how many rows were handled.
     pub async fn drain(&self) -> Result<usize, WorkerError> {
+        let (_keep, never) = watch::channel(false);
+        self.drain_until(&never).await
+    }
+
+    /// Sends due rows batch after batch, and claims no new batch once
+    /// `shutdown` is true.
+    async fn drain_until(&self, shutdown: &watch::Receiver<bool>) -> Result<usize, WorkerError> {
         let mut handled = 0;
         loop {
             let batch = self.send_batch().await?;
             handled += batch;
-            if batch < self.batch_size() {
+            if batch < self.batch_size() || *shutdown.borrow() {
                 return Ok(handled);
             }
         }
@@ -122,35 +140,80 @@ impl Worker {
     }
 
     async fn send_batch(&self) -> Result<usize, WorkerError> {
-        let mut conn = self.pool.get().await?;
-        conn.transaction::<_, WorkerError, _>(async |conn| {
-            let rows = outbox::claim_due(conn, self.batch_size() as i64).await?;
-            let outcomes = self.send_all(&rows).await;
-            let mut sent = Vec::with_capacity(rows.len());
-            for (row, outcome) in rows.iter().zip(outcomes) {
-                match outcome {
-                    Ok(()) => sent.push(row.id),
-                    Err(failure) => self.record_failure(conn, row, failure).await?,
-                }
-            }
-            outbox::mark_sent_many(conn, &sent).await?;
-            Ok(rows.len())
-        })
-        .await
+        let lease = Duration::from_secs(self.settings.claim_lease_secs);
+        let rows = {
+            let mut conn = self.pool.get().await?;
+            outbox::claim_due(&mut conn, self.batch_size() as i64, lease).await?
+        };
+        let (marks, queue) = mpsc::unbounded_channel();
+        let (recorded, ()) = tokio::join!(self.deliver_all(&rows, marks), self.record_sent(queue));
+        // A row whose outcome cannot be recorded keeps its lease and is
+        // retried when the lease ends; the others are recorded regardless.
+        recorded.into_iter().collect::<Result<Vec<()>, _>>()?;
+        Ok(rows.len())
     }
 
     /// Sends side by side: each SMTP exchange waits on the network far more
     /// than on us, so a batch costs about as long as its slowest message.
-    fn send_all<'a>(
+    fn deliver_all<'a>(
         &'a self,
         rows: &'a [OutboxEmail],
-    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
-        let sends: Vec<BoxFuture<'a, Result<(), SendFailure>>> =
-            rows.iter().map(|row| self.send_one(row).boxed()).collect();
+        marks: mpsc::UnboundedSender<Mark>,
+    ) -> BoxFuture<'a, Vec<Result<(), WorkerError>>> {
+        let sends: Vec<BoxFuture<'a, Result<(), WorkerError>>> = rows
+            .iter()
+            .map(|row| self.deliver(row, marks.clone()).boxed())
+            .collect();
+        // The recorder stops once the last delivery has dropped its sender.
+        drop(marks);
         futures_util::stream::iter(sends)
-            .buffered(self.connections())
+            .buffer_unordered(self.connections())
             .collect()
             .boxed()
+    }
+
+    /// Sends one row and waits until its outcome is committed, so that a
+    /// connection takes its next message only then: at most one message per
+    /// connection is ever sent but not recorded.
+    async fn deliver(
+        &self,
+        row: &OutboxEmail,
+        marks: mpsc::UnboundedSender<Mark>,
+    ) -> Result<(), WorkerError> {
+        match self.send_one(row).await {
+            Ok(()) => {
+                let (done, recorded) = oneshot::channel();
+                marks
+                    .send((row.id, done))
+                    .map_err(|_| WorkerError::Record("the recorder stopped".into()))?;
+                recorded
+                    .await
+                    .map_err(|_| WorkerError::Record("the recorder stopped".into()))?
+                    .map_err(WorkerError::Record)
+            }
+            Err(failure) => {
+                let mut conn = self.pool.get().await?;
+                self.record_failure(&mut conn, row, failure).await
+            }
+        }
+    }
+
+    /// Marks accepted messages sent as they come: all those accepted while
+    /// the previous statement ran go in the next one, one commit for them.
+    async fn record_sent(&self, mut queue: mpsc::UnboundedReceiver<Mark>) {
+        let mut waiting = Vec::new();
+        while queue.recv_many(&mut waiting, usize::MAX).await > 0 {
+            let ids: Vec<Uuid> = waiting.iter().map(|(id, _)| *id).collect();
+            let outcome = match self.pool.get().await {
+                Ok(mut conn) => outbox::mark_sent_many(&mut conn, &ids)
+                    .await
+                    .map_err(|error| error.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            for (_, done) in waiting.drain(..) {
+                let _ = done.send(outcome.clone());
+            }
+        }
     }
 
     async fn send_one(&self, row: &OutboxEmail) -> Result<(), SendFailure> {

@@ -80,6 +80,7 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             workers => workers,
         };
+        let shutdown_timeout = settings.http.shutdown_timeout_secs;
         let registration_limit = Arc::new(rate_limit::RateLimiter::new(
             settings.http.registrations_per_minute,
         ));
@@ -110,7 +111,7 @@ impl Application {
                 .configure(routes)
         })
         .workers(workers)
-        .shutdown_timeout(30)
+        .shutdown_timeout(shutdown_timeout)
         .listen(listener)?
         .run();
         Ok(Application { port, server })
@@ -120,7 +121,8 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT/SIGTERM; in-flight requests are allowed to finish.
+    /// Serves until SIGINT/SIGTERM: the listener closes at once, and
+    /// in-flight requests get `http.shutdown_timeout_secs` to finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }

@@ -530,3 +530,55 @@ async fn demo_creates_its_published_password_organiser_only_where_no_real_one_wo
         "--force-demo creates it"
     );
 }
+
+/// A clone under a folder of mode 0700, as root: scripts/pg.sh names the
+/// folder the `postgres` user cannot enter and what to do, instead of
+/// initdb's bare "Permission denied". Only meaningful as root (as anyone
+/// else the cluster runs as that user), so it checks nothing otherwise.
+#[test]
+fn as_root_pg_sh_names_the_folder_postgres_cannot_enter() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id -u");
+    if String::from_utf8_lossy(&root.stdout).trim() != "0" {
+        eprintln!("not root: scripts/pg.sh runs the cluster as the current user");
+        return;
+    }
+    let closed = std::env::temp_dir().join(format!(
+        "rencontre-closed-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let scripts = closed.join("clone").join("scripts");
+    std::fs::create_dir_all(&scripts).expect("folders");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).expect("chmod 700");
+    for name in ["pg.sh", "pg-programs.sh"] {
+        std::fs::copy(
+            crate::support::manifest_dir().join("scripts").join(name),
+            scripts.join(name),
+        )
+        .expect("copy");
+    }
+    let output = std::process::Command::new(scripts.join("pg.sh"))
+        .args(["ensure", "nobody_here"])
+        .env("RENCONTRE_PG_PORT", crate::smtp::free_port().to_string())
+        .env_remove("RENCONTRE_PG_DATA")
+        .output()
+        .expect("run scripts/pg.sh");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let made_a_cluster = closed.join("clone/.local/pgdata/PG_VERSION").exists();
+    let _ = std::fs::remove_dir_all(&closed);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(!made_a_cluster);
+    assert!(
+        stderr.contains(&format!("'postgres' cannot enter {}", closed.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("chmod o+x {}", closed.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("RENCONTRE_PG_DATA="), "{stderr}");
+    assert!(!stderr.contains("Permission denied"), "{stderr}");
+}

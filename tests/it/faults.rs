@@ -842,3 +842,351 @@ async fn a_database_restart_mid_load_answers_503_loses_nothing_and_the_pool_reco
     drop(server);
     drop(cluster);
 }
+
+/// Rows the worker tests send: composed already, due now.
+const OUTBOX_ROWS: usize = 40;
+/// SMTP connections of the worker under test: at most this many exchanges
+/// are in flight at any moment.
+const WORKER_CONNECTIONS: usize = 4;
+
+async fn queue_outbox_rows(db: &TestDb) -> rencontre::db::DbPool {
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&db.url).database).expect("pool");
+    let event = create_event(&pool, EventSpec::default()).await;
+    let mut conn = db.connect().await;
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "INSERT INTO email_outbox (id, event_id, kind, recipient, language, subject, body_text, body_html) \
+             SELECT gen_random_uuid(), '{}', 'confirmation', 'delegate' || n || '@example.org', 'fr', \
+                    'Inscription ' || n, 'Bonjour ' || n, '<p>Bonjour ' || n || '</p>' \
+             FROM generate_series(1, {OUTBOX_ROWS}) AS n",
+            event.id
+        )),
+        &mut conn,
+    )
+    .await
+    .expect("queue emails");
+    pool
+}
+
+fn start_worker(database_url: &str, smtp_port: u16) -> Child {
+    rencontre(database_url)
+        .arg("worker")
+        .env("RENCONTRE__MAIL__TRANSPORT", "smtp")
+        .env("RENCONTRE__MAIL__SMTP_PORT", smtp_port.to_string())
+        .env(
+            "RENCONTRE__MAIL__SMTP_CONNECTIONS",
+            WORKER_CONNECTIONS.to_string(),
+        )
+        // A crashed worker's rows come back after this lease.
+        .env("RENCONTRE__MAIL__CLAIM_LEASE_SECS", "2")
+        .env("RENCONTRE__MAIL__POLL_INTERVAL_MS", "200")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start rencontre worker")
+}
+
+fn distinct_message_ids(sink: &SmtpSink) -> usize {
+    sink.received()
+        .iter()
+        .filter_map(|message| message.header("Message-ID"))
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// kill -9 of `rencontre worker` while messages sit accepted by the SMTP
+/// server but not yet answered: after a second worker drains the outbox,
+/// every row is sent with its own Message-ID, and the second copies are
+/// exactly the messages that were received but not recorded at the kill —
+/// at most one per SMTP connection, not the whole claimed batch.
+#[tokio::test]
+async fn killing_the_mail_worker_mid_batch_resends_at_most_the_messages_in_flight() {
+    let db = TestDb::migrated().await;
+    let pool = queue_outbox_rows(&db).await;
+    // Each message is held 300 ms before its 250, so a kill finds some of
+    // the batch accepted and some in flight.
+    let sink = SmtpSink::start(Behaviour {
+        accept_delay: Duration::from_millis(300),
+        ..Behaviour::default()
+    })
+    .await;
+    let mut worker = start_worker(&db.url, sink.port);
+    let before = sink
+        .wait_for(WORKER_CONNECTIONS + 2, Duration::from_secs(30))
+        .await
+        .len();
+    assert!(
+        before > WORKER_CONNECTIONS,
+        "the worker sent its first round"
+    );
+    worker.kill().expect("kill -9");
+    worker.wait().expect("reaped");
+    let received_at_kill = sink.received().len();
+    let recorded_at_kill = count(
+        &pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent'",
+    )
+    .await as usize;
+
+    let mut second = start_worker(&db.url, sink.port);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while distinct_message_ids(&sink) < OUTBOX_ROWS && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Time for a late second copy to arrive.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let _ = second.kill();
+    let _ = second.wait();
+
+    let total = sink.received().len();
+    let second_copies = total - distinct_message_ids(&sink);
+    println!(
+        "kill -9 of the worker: {received_at_kill} received, {recorded_at_kill} recorded sent at the kill; \
+         {second_copies} second copies of {OUTBOX_ROWS} ({WORKER_CONNECTIONS} SMTP connections)"
+    );
+    assert_eq!(
+        distinct_message_ids(&sink),
+        OUTBOX_ROWS,
+        "every row was sent"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent' AND claimed_until IS NULL"
+        )
+        .await as usize,
+        OUTBOX_ROWS
+    );
+    assert_eq!(
+        second_copies,
+        received_at_kill - recorded_at_kill,
+        "only messages received but not recorded go out twice"
+    );
+    assert!(
+        second_copies <= WORKER_CONNECTIONS,
+        "{second_copies} second copies: more than the exchanges in flight"
+    );
+}
+
+fn sigterm(child: &Child) {
+    run(ProcessCommand::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stdout(Stdio::null()));
+}
+
+/// Waits for the process to exit by itself; `None` if it is still running
+/// after `within`.
+async fn exit_within(child: &mut Child, within: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+/// SIGTERM to `rencontre worker` mid-batch: it claims nothing more, sends
+/// and records every message it holds, and exits 0. Nothing is left claimed
+/// and every message the SMTP server got is recorded sent, so a restart
+/// sends no second copy.
+#[tokio::test]
+async fn sigterm_lets_the_mail_worker_finish_the_messages_it_claimed() {
+    let db = TestDb::migrated().await;
+    let pool = queue_outbox_rows(&db).await;
+    let sink = SmtpSink::start(Behaviour {
+        accept_delay: Duration::from_millis(300),
+        ..Behaviour::default()
+    })
+    .await;
+    let mut worker = start_worker(&db.url, sink.port);
+    sink.wait_for(WORKER_CONNECTIONS + 2, Duration::from_secs(30))
+        .await;
+    sigterm(&worker);
+    let status = exit_within(&mut worker, Duration::from_secs(20))
+        .await
+        .expect("the worker exits after SIGTERM");
+    assert!(status.success(), "{status}");
+
+    let received = sink.received().len();
+    let sent = count(
+        &pool,
+        "SELECT count(*) AS count FROM email_outbox WHERE status = 'sent'",
+    )
+    .await as usize;
+    println!("SIGTERM to the worker: {received} received, {sent} recorded sent");
+    assert!(
+        received < OUTBOX_ROWS,
+        "it stopped before the end of the outbox"
+    );
+    assert_eq!(received, distinct_message_ids(&sink));
+    assert_eq!(sent, received, "every message it sent is recorded");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE claimed_until IS NOT NULL"
+        )
+        .await,
+        0,
+        "it left no row claimed"
+    );
+}
+
+/// What a client saw around a SIGTERM to `serve`.
+#[derive(Default)]
+struct AroundShutdown {
+    acknowledged: Vec<String>,
+    /// The connection was refused: the listener had closed.
+    refused: usize,
+    /// Anything else: a connection accepted, then cut (reset, closed
+    /// without an answer, timed out), or an answer other than 201.
+    cut: Vec<String>,
+}
+
+/// SIGTERM to `rencontre serve` under 16 clients, each request on a
+/// connection of its own. What we assert: every request either got a 201
+/// (and its registration is stored, with its email) or had its connection
+/// refused; no request whose connection was accepted went unanswered; and
+/// the process exits 0 well within `http.shutdown_timeout_secs`.
+#[tokio::test]
+async fn sigterm_to_serve_under_load_answers_every_accepted_request_and_loses_nothing() {
+    let db = TestDb::migrated().await;
+    let pool =
+        rencontre::db::build_pool(&crate::support::test_settings(&db.url).database).expect("pool");
+    create_event(
+        &pool,
+        EventSpec {
+            sessions: vec![("A1", Some(50), 0, 9, 11)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut server = Server::start(
+        &db.url,
+        &[("RENCONTRE__HTTP__SHUTDOWN_TIMEOUT_SECS", "10".into())],
+        &["--no-worker"],
+    )
+    .await;
+    // No pooled connections: a kept-alive connection the server closes
+    // between two requests would look like a cut request.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for worker in 0..CLIENTS {
+        let (stop, client, address) = (Arc::clone(&stop), client.clone(), server.address.clone());
+        clients.push(tokio::spawn(async move {
+            let mut seen = AroundShutdown::default();
+            for n in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let mut body = delegate(worker * 100_000 + n, ["SN", "ML", "BR"][n % 3]);
+                if n % 2 == 0 {
+                    body["sessions"] = serde_json::json!(["A1"]);
+                }
+                match client
+                    .post(format!("{address}/api/v1/events/lima-1997/registrations"))
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(response) if response.status() == 201 => {
+                        match response.json::<Value>().await {
+                            Ok(answer) => seen
+                                .acknowledged
+                                .push(answer["id"].as_str().expect("id").to_owned()),
+                            Err(error) => seen.cut.push(format!("body: {error:?}")),
+                        }
+                    }
+                    Ok(response) => seen.cut.push(format!("answer {}", response.status())),
+                    Err(error) if error.is_connect() => {
+                        seen.refused += 1;
+                        break;
+                    }
+                    Err(error) => seen.cut.push(format!("{error:?}")),
+                }
+            }
+            seen
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The event row held locked: the batch in progress and the requests
+    // behind it are in flight when the signal comes, and stay so for a
+    // second after it.
+    let mut blocker = db.connect().await;
+    for sql in ["BEGIN", "SELECT id FROM events FOR UPDATE"] {
+        diesel_async::RunQueryDsl::execute(diesel::sql_query(sql), &mut blocker)
+            .await
+            .expect(sql);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let acknowledged_before = count(&pool, "SELECT count(*) AS count FROM registrations").await;
+    sigterm(&server.child);
+    let signalled = tokio::time::Instant::now();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        server.child.try_wait().expect("try_wait").is_none(),
+        "serve waits for the requests in flight"
+    );
+    diesel_async::RunQueryDsl::execute(diesel::sql_query("COMMIT"), &mut blocker)
+        .await
+        .expect("COMMIT");
+    let status = exit_within(&mut server.child, Duration::from_secs(15))
+        .await
+        .expect("serve exits after SIGTERM");
+    let took = signalled.elapsed();
+    stop.store(true, Ordering::SeqCst);
+
+    let mut seen = AroundShutdown::default();
+    for client in clients {
+        let one = client.await.expect("client");
+        seen.acknowledged.extend(one.acknowledged);
+        seen.refused += one.refused;
+        seen.cut.extend(one.cut);
+    }
+    println!(
+        "SIGTERM to serve: exited {status} after {took:?}; {} acknowledged ({acknowledged_before} before the signal), {} clients refused, {} cut",
+        seen.acknowledged.len(),
+        seen.refused,
+        seen.cut.len()
+    );
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert!(acknowledged_before > 0, "the load ran before the signal");
+    assert!(
+        seen.acknowledged.len() as i64 > acknowledged_before,
+        "requests held in flight at the signal were answered"
+    );
+    assert!(seen.cut.is_empty(), "requests cut: {:?}", seen.cut);
+    assert_eq!(
+        seen.refused, CLIENTS,
+        "every client ends on a refused connection"
+    );
+    let ids: Vec<String> = seen
+        .acknowledged
+        .iter()
+        .map(|id| format!("'{id}'"))
+        .collect();
+    let stored = count(
+        &pool,
+        &format!(
+            "SELECT count(*) AS count FROM registrations WHERE id IN ({})",
+            ids.join(",")
+        ),
+    )
+    .await;
+    assert_eq!(
+        stored as usize,
+        seen.acknowledged.len(),
+        "an acknowledged registration is missing"
+    );
+    let with_email = count(&pool, &format!("SELECT count(DISTINCT registration_id) AS count FROM email_outbox WHERE registration_id IN ({})", ids.join(","))).await;
+    assert_eq!(with_email as usize, seen.acknowledged.len());
+    assert_invariants_hold(&pool).await;
+}

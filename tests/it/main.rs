@@ -6,6 +6,7 @@ mod smtp;
 mod support;
 
 mod admin;
+mod backup;
 mod cli;
 mod faults;
 mod health;

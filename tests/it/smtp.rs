@@ -49,6 +49,9 @@ pub struct Behaviour {
     pub busy_first: usize,
     /// Greets, then never answers anything.
     pub stall: bool,
+    /// Keeps each message (it counts as received) this long before
+    /// answering 250, so a test can catch exchanges in flight.
+    pub accept_delay: Duration,
 }
 
 pub struct SmtpSink {
@@ -211,6 +214,7 @@ async fn session(
                     to: to.clone(),
                     data,
                 });
+                tokio::time::sleep(behaviour.accept_delay).await;
                 b"250 2.0.0 queued\r\n"
             }
             "RSET" => {

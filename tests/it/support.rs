@@ -203,12 +203,7 @@ impl TestDb {
     }
 
     async fn create(template: Option<&str>) -> TestDb {
-        let name = format!(
-            "{}_t_{}_{}",
-            base_name(),
-            unix_now(),
-            &uuid::Uuid::new_v4().simple().to_string()[..10]
-        );
+        let name = Self::fresh_name();
         let mut admin = admin_connection().await;
         match template {
             Some(template) => {
@@ -227,6 +222,26 @@ impl TestDb {
             name,
             owned: true,
         }
+    }
+
+    /// A name and URL for a database the test has something else create
+    /// (a restore); dropped like the others.
+    pub fn reserved() -> TestDb {
+        let name = Self::fresh_name();
+        TestDb {
+            url: database_url(&name),
+            name,
+            owned: true,
+        }
+    }
+
+    fn fresh_name() -> String {
+        format!(
+            "{}_t_{}_{}",
+            base_name(),
+            unix_now(),
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        )
     }
 
     pub async fn connect(&self) -> AsyncPgConnection {
