@@ -20,10 +20,10 @@ use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
-use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
-use crate::web::AppError;
+use crate::web::{AppError, input};
 use crate::web::query::query_string;
 
 #[derive(Template)]
@@ -509,18 +509,15 @@ pub async fn act(
             "promoted",
         ),
         "sessions" => {
-            let codes = form
-                .all("sessions")
-                .into_iter()
-                .map(SessionCode::parse)
-                .collect::<Result<Vec<_>, _>>();
-            let outcome = match codes {
+            let outcome = match input::session_codes(&form.all("sessions")) {
                 Ok(codes) => {
                     registration::admin::change_sessions(&mut conn, &event, id, &codes, organiser)
                         .await
                         .map(drop)
                 }
-                Err(error) => Err(invalid("sessions", error.message_key())),
+                Err(error) => Err(RegistrationError::Invalid(FieldErrors::single(
+                    "sessions", error,
+                ))),
             };
             (outcome, "sessions")
         }
