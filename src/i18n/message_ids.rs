@@ -111,6 +111,17 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-unknown-field",
     "error-not-text",
     "error-not-text-list",
+    "error-unreadable",
+    "error-unchangeable",
+    "error-reference-prefix-invalid",
+    "error-not-text-map",
+    "error-email-kind-invalid",
+    "error-page-invalid",
+    "error-per-page-invalid",
+    "error-idempotency-key-invalid",
+    "error-idempotency-key-reused",
+    "error-status-invalid",
+    "error-country-code-invalid",
     // Emails: subjects and leads are `email-subject-{kind}` and
     // `email-lead-{kind}` for each outbox kind
     "email-subject-confirmation",

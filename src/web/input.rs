@@ -198,7 +198,7 @@ fn name_error(error: &crate::domain::NameError) -> FieldError {
     keyed(error.message_key(), error.max())
 }
 
-fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
+pub(crate) fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
     let error = FieldError::new(message_id);
     match max {
         Some(max) => error.with_arg("max", max.to_string()),
@@ -211,7 +211,7 @@ fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
 pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::field("body", "could not be read"))?;
+        let chunk = chunk.map_err(|_| AppError::unreadable("body", "the connection broke off"))?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }

@@ -777,7 +777,11 @@ async fn the_back_office_change_of_sessions_drops_repeats_and_caps_them_at_fifty
     let twice = browser
         .post(
             &path,
-            &[("csrf_token", &csrf), ("sessions", "B1"), ("sessions", "b1")],
+            &[
+                ("csrf_token", &csrf),
+                ("sessions", "B1"),
+                ("sessions", "b1"),
+            ],
         )
         .await;
     assert_eq!(twice.status, 303, "{}", twice.body);

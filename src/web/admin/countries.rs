@@ -151,7 +151,7 @@ pub async fn set_one(
         capacity(form.text("capacity")),
     ) {
         (Err(_), _) => admin.tr.t("error-country-invalid"),
-        (_, None) => admin.tr.t("admin-capacity-invalid"),
+        (_, None) => admin.tr.t("error-capacity-invalid"),
         (Ok(country), Some(capacity)) => {
             let set = registration::set_country_capacity(
                 &mut conn,
@@ -225,7 +225,7 @@ fn line_problems(tr: &Tr, error: RegistrationError) -> Result<Vec<String>, AppEr
         RegistrationError::Invalid(errors) => Ok(errors
             .iter()
             .map(|(line, error)| {
-                let problem = crate::web::message(tr.language(), error);
+                let problem = crate::i18n::field_message(tr.language(), error);
                 tr.t2("admin-import-line", "line", line, "problem", problem)
             })
             .collect()),
@@ -257,7 +257,7 @@ fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
         let problem = match cells[..] {
             [code, typed] => match (CountryCode::parse(code), capacity(typed)) {
                 (Err(_), _) => tr.t1("admin-import-country", "code", code),
-                (_, None) => tr.t("admin-capacity-invalid"),
+                (_, None) => tr.t("error-capacity-invalid"),
                 (Ok(country), Some(capacity)) => {
                     match lines.iter().find(|earlier| earlier.country == country) {
                         Some(earlier) => tr.t1("admin-import-twice", "first", earlier.line),

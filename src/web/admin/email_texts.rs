@@ -26,11 +26,6 @@ const TEXT_FIELDS: [(&str, &str, &str, Option<&str>); 2] = [
     ("body", "admin-email-text-body", "textarea", None),
 ];
 
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const TEXT_MESSAGES: [(&str, &str); 2] =
-    [("subject", "admin-required"), ("body", "admin-required")];
-
 fn list_url(event: &Event) -> String {
     format!("/admin/events/{}/email-texts", event.slug)
 }
@@ -193,7 +188,7 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let language = email_text_target(&event, &path.kind, &path.language)?;
     let body = json!({"subject": form.text("subject"), "body": form.text("body")});
-    let problems = match parsed(&admin.tr, EmailTextSetup::parse(&body), &TEXT_MESSAGES) {
+    let problems = match parsed(&admin.tr, EmailTextSetup::parse(&body)) {
         Ok(text) => {
             let change = EmailTextChange {
                 kind: &path.kind,

@@ -17,11 +17,10 @@ use super::{
 };
 use crate::db::admin as admin_store;
 use crate::db::events::{self as events_store, Event};
-use crate::domain::Language;
+use crate::domain::{FieldErrors, Language};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError};
 use crate::web::AppError;
-use crate::web::json_fields::Refusal;
 use crate::web::organiser_input::EventSetup;
 
 #[derive(Template)]
@@ -136,21 +135,6 @@ const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 10] = [
 const EVENT_TEXTS: [(&str, &str, &str); 2] = [
     ("names", "admin-event-name", "text"),
     ("descriptions", "admin-event-description", "textarea"),
-];
-
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const EVENT_MESSAGES: [(&str, &str); 10] = [
-    ("slug", "admin-event-slug-invalid"),
-    ("name", "admin-required"),
-    ("starts_on", "admin-date-invalid"),
-    ("ends_on", "admin-event-ends-invalid"),
-    ("timezone", "admin-event-timezone-invalid"),
-    ("languages", "admin-event-languages-invalid"),
-    ("registration_opens_at", "admin-time-invalid"),
-    ("registration_closes_at", "admin-event-closes-invalid"),
-    ("capacity", "admin-capacity-invalid"),
-    ("default_country_capacity", "admin-capacity-invalid"),
 ];
 
 /// The input of `language`'s text in the API's field `group` ("names.fr").
@@ -470,12 +454,8 @@ fn render_form(
 }
 
 /// The parser's answer: the set-up, or the problems to show on the form.
-pub(super) fn parsed<T>(
-    tr: &Tr,
-    result: Result<T, Refusal>,
-    messages: &[(&str, &str)],
-) -> Result<T, Problems> {
-    result.map_err(|refusal| Problems::of_refusal(tr, &refusal, messages))
+pub(super) fn parsed<T>(tr: &Tr, result: Result<T, FieldErrors>) -> Result<T, Problems> {
+    result.map_err(|errors| Problems::of(tr.language(), &errors))
 }
 
 /// A use case's refusal as problems to show on the form; other failures
@@ -540,11 +520,7 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let values = EventValues::of_form(form);
     let body = values.json(existing);
-    let outcome = match parsed(
-        &admin.tr,
-        EventSetup::parse(&body, existing),
-        &EVENT_MESSAGES,
-    ) {
+    let outcome = match parsed(&admin.tr, EventSetup::parse(&body, existing)) {
         Ok(setup) => store(admin, conn, &setup, existing).await?,
         Err(problems) => Err(problems),
     };

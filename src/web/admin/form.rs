@@ -27,10 +27,10 @@ impl Form {
             Some(boundary) => multipart_fields(&body, boundary)?,
             None => {
                 let text = std::str::from_utf8(&body)
-                    .map_err(|_| AppError::field("body", "is not UTF-8"))?;
+                    .map_err(|_| AppError::unreadable("body", "not UTF-8"))?;
                 // A form body is encoded as a query string is.
                 web::Query::<Vec<(String, String)>>::from_query(text)
-                    .map_err(|error| AppError::field("body", error.to_string()))?
+                    .map_err(|error| AppError::unreadable("body", error))?
                     .into_inner()
             }
         };
@@ -73,7 +73,7 @@ fn multipart_boundary(content_type: &str) -> Option<&str> {
 }
 
 fn malformed() -> AppError {
-    AppError::field("body", "is not a well-formed multipart form")
+    AppError::unreadable("body", "not a well-formed multipart form")
 }
 
 fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {

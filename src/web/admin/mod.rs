@@ -39,7 +39,6 @@ use crate::db::organisers::Organiser;
 use crate::domain::{CountryCode, FieldErrors, Language, secret};
 use crate::i18n::Tr;
 use crate::web::auth::{Authenticated, Role};
-use crate::web::json_fields::Refusal;
 use crate::web::organiser_input::{ListQuery, event_by_slug};
 use crate::web::{AppError, AppState};
 
@@ -376,7 +375,7 @@ pub struct IdPath {
 fn list_query(request: &HttpRequest) -> Result<ListQuery, AppError> {
     web::Query::<ListQuery>::from_query(request.query_string())
         .map(web::Query::into_inner)
-        .map_err(|error| AppError::field("query", error.to_string()))
+        .map_err(|error| AppError::unreadable("query", error))
 }
 
 /// The event a request's path names, and a connection to look further.
@@ -542,33 +541,11 @@ impl Problems {
         Problems(
             errors
                 .iter()
-                .map(|(field, error)| (field.to_owned(), crate::web::message(language, error)))
-                .collect(),
-        )
-    }
-
-    /// The problems the shared set-up parser found, by field. Its English
-    /// words are for API clients; an organiser reads the problem's own
-    /// message where it has one, else what the field expects as `messages`
-    /// says (`names.fr` is looked up as `names`).
-    pub fn of_refusal(tr: &Tr, refusal: &Refusal, messages: &[(&str, &str)]) -> Problems {
-        let expected = |field: &str| {
-            let group = field.split('.').next().unwrap_or(field);
-            messages
-                .iter()
-                .find_map(|(name, id)| (*name == field || *name == group).then_some(*id))
-                .unwrap_or("admin-error-invalid")
-        };
-        Problems(
-            refusal
-                .fields
-                .keys()
-                .map(|field| {
-                    let message = match refusal.worded.get(field) {
-                        Some(error) => crate::web::message(tr.language(), error),
-                        None => tr.t(expected(field)),
-                    };
-                    (field.clone(), message)
+                .map(|(field, error)| {
+                    (
+                        field.to_owned(),
+                        crate::i18n::field_message(language, error),
+                    )
                 })
                 .collect(),
         )

@@ -23,8 +23,8 @@ use crate::db::registrations as registrations_store;
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
-use crate::web::{AppError, input};
 use crate::web::query::query_string;
+use crate::web::{AppError, input};
 
 #[derive(Template)]
 #[template(path = "admin/registrations.html")]

@@ -57,17 +57,6 @@ const SESSION_TEXTS: [(&str, &str, &str); 2] = [
     ("descriptions", "admin-session-description", "textarea"),
 ];
 
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const SESSION_MESSAGES: [(&str, &str); 6] = [
-    ("code", "admin-session-code-invalid"),
-    ("title", "admin-required"),
-    ("kind", "admin-session-kind-invalid"),
-    ("starts_at", "admin-time-invalid"),
-    ("ends_at", "admin-session-ends-invalid"),
-    ("capacity", "admin-capacity-invalid"),
-];
-
 /// A session's form, new or existing.
 struct SessionForm {
     action: String,
@@ -209,7 +198,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = session_json(&form, &event, true);
     let setup = SessionSetup::parse(&body, &event, None);
-    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
+    let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let created = registration::admin::create_session(
                 &mut conn,
@@ -340,7 +329,7 @@ pub async fn update(
     let session = session_of(&mut conn, &event, &path).await?;
     let body = session_json(&form, &event, false);
     let setup = SessionSetup::parse(&body, &event, Some(&session));
-    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
+    let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let updated = registration::admin::update_session(
                 &mut conn,

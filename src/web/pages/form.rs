@@ -26,7 +26,7 @@ impl FormData {
             .map(FormData)
             .map_err(|error| match error {
                 UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
-                other => AppError::field("body", other.to_string()),
+                other => AppError::unreadable("body", other),
             })
     }
 

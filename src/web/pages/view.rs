@@ -224,7 +224,12 @@ impl Problems {
     pub fn of(language: Language, errors: &FieldErrors) -> Problems {
         let mut fields: Vec<(String, String)> = errors
             .iter()
-            .map(|(field, error)| (field.to_owned(), crate::web::message(language, error)))
+            .map(|(field, error)| {
+                (
+                    field.to_owned(),
+                    crate::i18n::field_message(language, error),
+                )
+            })
             .collect();
         fields.sort_by_key(|(field, _)| {
             FORM_FIELDS
