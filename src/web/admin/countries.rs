@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 
-use super::events::refusal;
+use super::form::refusal;
 use super::{Admin, Bar, EventChange, EventPage, Frame, Section, country_name};
 use crate::db::admin as admin_store;
 use crate::db::events::Event;

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::events::{inputs, parsed};
+use super::form::{inputs, parsed};
 use super::{Admin, EventChange, EventPage, Field, Frame, Problems, Section, email_kind};
 use crate::db::email_texts;
 use crate::db::events::Event;

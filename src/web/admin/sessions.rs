@@ -8,11 +8,10 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::events::{
-    inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
+use super::form::{
+    Form, inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
     translations,
 };
-use super::form::Form;
 use super::{
     Admin, EventChange, EventPage, Field, Frame, Problems, Section, Translation, capacity_text,
     zone,
