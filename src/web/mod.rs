@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 mod error;
 pub(crate) mod event_cache;
+mod form;
 mod health;
 pub mod input;
 mod json_fields;

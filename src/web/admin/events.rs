@@ -10,7 +10,7 @@ use diesel_async::AsyncPgConnection;
 use serde_json::{Value, json};
 
 use super::form::{
-    Form, in_event_order, inputs, instant, local_input, number, parsed, refusal, stored_texts,
+    in_event_order, inputs, instant, local_input, number, parsed, refusal, stored_texts,
     text_inputs, texts_by_language, translations,
 };
 use super::{
@@ -23,6 +23,7 @@ use crate::domain::Language;
 use crate::i18n::{self, Tr};
 use crate::registration;
 use crate::web::AppError;
+use crate::web::form::Form;
 use crate::web::organiser_input::EventSetup;
 
 #[derive(Template)]

@@ -7,7 +7,6 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
-use super::form::Form;
 use super::layout::{EventTabs, Frame, Section, SessionBar, Tab};
 use crate::db::PooledConnection;
 use crate::db::events::Event;
@@ -15,6 +14,7 @@ use crate::db::organisers::Organiser;
 use crate::domain::{Language, secret};
 use crate::i18n::Tr;
 use crate::web::auth::{Authenticated, Role};
+use crate::web::form::Form;
 use crate::web::organiser_input::{ListQuery, event_by_slug};
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;

@@ -14,13 +14,13 @@ use askama::Template;
 use chrono::Utc;
 use serde_json::json;
 
-use super::form::Form;
 use super::{Admin, Frame};
 use crate::db::admin as admin_store;
 use crate::db::organisers;
 use crate::domain::{EmailAddress, secret};
 use crate::i18n::Tr;
 use crate::web::auth::SESSION_COOKIE;
+use crate::web::form::Form;
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;
 use crate::web::{AppError, AppState};

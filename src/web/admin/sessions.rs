@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::form::{
-    Form, inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
+    inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
     translations,
 };
 use super::{
@@ -21,6 +21,7 @@ use crate::db::registrations as registrations_store;
 use crate::i18n::{self, Tr};
 use crate::registration;
 use crate::web::AppError;
+use crate::web::form::Form;
 use crate::web::organiser_input::SessionSetup;
 
 /// The inputs of the session form, named as the API's JSON body; the title
