@@ -6,6 +6,8 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, web};
 
+use crate::domain::{FieldErrors, Language};
+use crate::i18n::{self, Tr};
 use crate::web::AppError;
 use crate::web::input::read_body;
 
@@ -120,6 +122,90 @@ fn disposition_name(line: &str) -> Option<String> {
         .split(';')
         .find_map(|parameter| parameter.trim().strip_prefix("name="))
         .map(|name| name.trim_matches('"').to_owned())
+}
+
+/// What is wrong with a submitted form, in the reader's words: each
+/// field's problem, and those that belong to no field.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub fields: Vec<(String, String)>,
+    pub general: Vec<String>,
+}
+
+impl Problems {
+    /// The problems a parser or a use case found, in `language`, by field name.
+    pub fn of(language: Language, errors: &FieldErrors) -> Problems {
+        Problems {
+            fields: errors
+                .iter()
+                .map(|(field, error)| (field.to_owned(), i18n::field_message(language, error)))
+                .collect(),
+            general: Vec::new(),
+        }
+    }
+
+    /// The fields' problems in the order of the form's inputs; fields it
+    /// does not name come last.
+    pub fn in_order(mut self, inputs: &[&str]) -> Problems {
+        self.fields.sort_by_key(|(field, _)| {
+            inputs
+                .iter()
+                .position(|input| input == field)
+                .unwrap_or(inputs.len())
+        });
+        self
+    }
+
+    pub fn single(field: &str, message: String) -> Problems {
+        Problems {
+            fields: vec![(field.to_owned(), message)],
+            general: Vec::new(),
+        }
+    }
+
+    pub fn general(message: String) -> Problems {
+        Problems {
+            fields: Vec::new(),
+            general: vec![message],
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn count(&self) -> usize {
+        self.fields.len() + self.general.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// Every problem's words: the fields' first.
+    pub fn messages(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .map(|(_, message)| message.as_str())
+            .chain(self.general.iter().map(String::as_str))
+            .collect()
+    }
+
+    pub fn into_messages(self) -> Vec<String> {
+        self.fields
+            .into_iter()
+            .map(|(_, message)| message)
+            .chain(self.general)
+            .collect()
+    }
+
+    /// The heading of the error summary: "There are 2 problems…".
+    pub fn title(&self, tr: &Tr) -> String {
+        tr.t1("form-errors-title", "count", self.count())
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub(super) fn inputs(
             kind,
             value: value(name),
             hint: hint.map(|id| tr.t(id)),
-            error: problems.get(name),
+            error: problems.get(name).map(str::to_owned),
             lang: None,
         })
         .collect()
@@ -143,7 +143,7 @@ pub(super) fn translations(
                         kind,
                         value: value(&name),
                         hint: None,
-                        error: problems.get(&name),
+                        error: problems.get(&name).map(str::to_owned),
                         lang: Some(language.code()),
                         name,
                     }

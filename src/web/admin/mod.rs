@@ -30,9 +30,9 @@ use self::error_pages::error_pages;
 use self::extract::{Admin, EventChange, EventPage, IdPath, list_query};
 use self::layout::{Frame, Section};
 use self::widgets::{
-    Bar, Field, Pager, Problems, Translation, capacity_text, country_name, email_kind,
-    email_status, zone,
+    Bar, Field, Pager, Translation, capacity_text, country_name, email_kind, email_status, zone,
 };
+use crate::web::form::Problems;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

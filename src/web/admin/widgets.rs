@@ -1,12 +1,10 @@
 //! The pieces pages are built of: form inputs and their problems, bars of
 //! places, pagers, and the words for stored codes.
 
-use std::collections::BTreeMap;
-
 use chrono_tz::Tz;
 
 use crate::db::events::Event;
-use crate::domain::{CountryCode, FieldErrors, Language};
+use crate::domain::{CountryCode, Language};
 use crate::i18n::Tr;
 
 /// An input of a form, with its label, hint and problem.
@@ -28,47 +26,6 @@ pub struct Translation {
     pub code: &'static str,
     pub name: &'static str,
     pub fields: Vec<Field>,
-}
-
-/// What is wrong with a submitted form, field by field, in words.
-#[derive(Debug, Default)]
-pub struct Problems(BTreeMap<String, String>);
-
-impl Problems {
-    /// The problems a use case found, in the page's language.
-    pub fn of(language: Language, errors: &FieldErrors) -> Problems {
-        Problems(
-            errors
-                .iter()
-                .map(|(field, error)| {
-                    (
-                        field.to_owned(),
-                        crate::i18n::field_message(language, error),
-                    )
-                })
-                .collect(),
-        )
-    }
-
-    pub fn single(field: &str, message: String) -> Problems {
-        Problems(BTreeMap::from([(field.to_owned(), message)]))
-    }
-
-    pub fn get(&self, field: &str) -> Option<String> {
-        self.0.get(field).cloned()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn messages(&self) -> Vec<&str> {
-        self.0.values().map(String::as_str).collect()
-    }
-
-    pub fn into_messages(self) -> Vec<String> {
-        self.0.into_values().collect()
-    }
 }
 
 /// The event's time zone; UTC only for a row written by hand, and every
