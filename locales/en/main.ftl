@@ -147,6 +147,11 @@ error-idempotency-key-invalid = An Idempotency-Key has 1 to 255 visible ASCII ch
 error-idempotency-key-reused = This Idempotency-Key was already used for a different request.
 error-status-invalid = `{ $status }` is not one of confirmed, waitlisted and cancelled.
 error-country-code-invalid = `{ $code }` is not an ISO 3166-1 alpha-2 country code.
+error-cursor-malformed = This is not a cursor this server gave.
+error-cursor-other-event = This cursor belongs to another event's list.
+error-cursor-other-order = This cursor belongs to the list in another order.
+error-cursor-other-search = This cursor belongs to a list with a search, or without one, unlike this one.
+error-cursor-with-page = A cursor cannot be given with a page: follow next instead.
 
 ## Emails
 # Subjects start with the meeting's name: names are full titles, which do

@@ -147,6 +147,11 @@ error-idempotency-key-invalid = Una Idempotency-Key tiene de 1 a 255 caracteres 
 error-idempotency-key-reused = Esta Idempotency-Key ya se usó para otra solicitud.
 error-status-invalid = «{ $status }» no es confirmed, waitlisted ni cancelled.
 error-country-code-invalid = «{ $code }» no es un código de país ISO 3166-1 alfa-2.
+error-cursor-malformed = Este cursor no lo dio este servidor.
+error-cursor-other-event = Este cursor pertenece a la lista de otro encuentro.
+error-cursor-other-order = Este cursor pertenece a la lista en otro orden.
+error-cursor-other-search = Este cursor pertenece a una lista con búsqueda, o sin ella, al contrario que esta.
+error-cursor-with-page = Un cursor no se da con una página: siga next.
 
 ## Correos electrónicos
 

@@ -153,6 +153,11 @@ error-idempotency-key-invalid = Un Idempotency-Key compte de 1 à 255 caractère
 error-idempotency-key-reused = Cet Idempotency-Key a déjà servi pour une autre requête.
 error-status-invalid = « { $status } » n'est pas confirmed, waitlisted ou cancelled.
 error-country-code-invalid = « { $code } » n'est pas un code de pays ISO 3166-1 alpha-2.
+error-cursor-malformed = Ce curseur n'a pas été donné par ce serveur.
+error-cursor-other-event = Ce curseur appartient à la liste d'une autre rencontre.
+error-cursor-other-order = Ce curseur appartient à la liste dans un autre ordre.
+error-cursor-other-search = Ce curseur appartient à une liste avec une recherche, ou sans, au contraire de celle-ci.
+error-cursor-with-page = Un curseur ne se donne pas avec une page : suivez next.
 
 ## E-mails
 

@@ -149,6 +149,11 @@ error-idempotency-key-invalid = Uma Idempotency-Key tem de 1 a 255 caracteres AS
 error-idempotency-key-reused = Esta Idempotency-Key já foi usada para outro pedido.
 error-status-invalid = «{ $status }» não é confirmed, waitlisted nem cancelled.
 error-country-code-invalid = «{ $code }» não é um código de país ISO 3166-1 alfa-2.
+error-cursor-malformed = Este cursor não foi dado por este servidor.
+error-cursor-other-event = Este cursor pertence à lista de outro encontro.
+error-cursor-other-order = Este cursor pertence à lista em outra ordem.
+error-cursor-other-search = Este cursor pertence a uma lista com pesquisa, ou sem ela, ao contrário desta.
+error-cursor-with-page = Um cursor não é dado com uma página: siga next.
 
 ## E-mails
 

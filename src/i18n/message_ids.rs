@@ -122,6 +122,11 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-idempotency-key-reused",
     "error-status-invalid",
     "error-country-code-invalid",
+    "error-cursor-malformed",
+    "error-cursor-other-event",
+    "error-cursor-other-order",
+    "error-cursor-other-search",
+    "error-cursor-with-page",
     // Emails: subjects and leads are `email-subject-{kind}` and
     // `email-lead-{kind}` for each outbox kind
     "email-subject-confirmation",

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::db::attendees::AttendeeFilter;
+use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::{EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode};
 use crate::export::{FilterError, FilterInput, resolve_filter};
@@ -442,6 +442,9 @@ pub struct ListQuery {
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// A keyset cursor: the page starts after the row it names (the `next`
+    /// of the page before), at the same cost however deep it is.
+    pub after: Option<String>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
 }
@@ -465,6 +468,30 @@ impl ListQuery {
                 FilterError::Invalid(fields) => AppError::Validation(fields),
                 FilterError::Database(error) => error.into(),
             })
+    }
+
+    /// The order asked for (`sort`).
+    pub fn order(&self) -> Order {
+        Order::parse(self.sort.as_deref())
+    }
+
+    /// Where the page starts (after the cursor `after`, or at `page`) and
+    /// `(page, per_page)`; a cursor must belong to this event's list in
+    /// this order, with a search or none as this one.
+    pub fn start(&self, event: &Event, searching: bool) -> Result<(Start, i64, i64), AppError> {
+        let (page, per_page) = self.paging()?;
+        let Some(after) = &self.after else {
+            return Ok((Start::Offset((page - 1) * per_page), page, per_page));
+        };
+        if self.page.is_some() {
+            return Err(AppError::field(
+                "after",
+                FieldError::new("error-cursor-with-page"),
+            ));
+        }
+        let cursor = Cursor::decode(after, event.id, self.order(), searching)
+            .map_err(|error| AppError::field("after", cursor_error(error)))?;
+        Ok((Start::After(cursor), page, per_page))
     }
 
     /// `(page, per_page)`, 50 a page unless asked otherwise. The rows
@@ -491,6 +518,16 @@ impl ListQuery {
         }
         Ok((page, per_page))
     }
+}
+
+/// Why a cursor was refused, as the message that says so.
+fn cursor_error(error: CursorError) -> FieldError {
+    FieldError::new(match error {
+        CursorError::Malformed => "error-cursor-malformed",
+        CursorError::OtherEvent => "error-cursor-other-event",
+        CursorError::OtherOrder => "error-cursor-other-order",
+        CursorError::OtherSearch => "error-cursor-other-search",
+    })
 }
 
 #[cfg(test)]

@@ -95,7 +95,12 @@ fn list_filters() -> Vec<Value> {
         query_param(
             "page",
             json!({"type": "integer", "minimum": 1}),
-            "Page, from 1",
+            "Page, from 1 (each page deeper skips more index entries: for long lists follow `next` with `after`)",
+        ),
+        query_param(
+            "after",
+            json!({"type": "string"}),
+            "Keyset cursor: the page after the row it names (the `next` of the page before); not with `page`. A cursor of another event, order or search is refused",
         ),
         query_param(
             "per_page",
@@ -175,7 +180,9 @@ pub fn document() -> Value {
                     "subject": {"type": "string"}, "body": {"type": "string", "description": "Plain text with placeholders: {given_name} {family_name} {event} {reference} {status} {waitlist_position} {sessions} {manage_url}"}}},
                 "Page": {"type": "object", "properties": {
                     "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
-                    "page": {"type": "integer"}, "per_page": {"type": "integer"}}}
+                    "page": {"type": "integer", "description": "Absent when the page was asked for with `after`"},
+                    "per_page": {"type": "integer"},
+                    "next": {"type": ["string", "null"], "description": "Cursor of the next page (`after`); null on the last page"}}}
             }
         },
         "paths": {

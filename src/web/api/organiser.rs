@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::events::{event_body, session_body};
-use crate::db::attendees::{self, Attendee};
+use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::{outbox, registrations as registrations_store};
 use crate::domain::{CountryCode, FieldError};
@@ -219,26 +219,34 @@ pub async fn list_registrations(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (page, per_page) = query.paging()?;
+    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    let searching = filter.search.is_some();
+    let (start, page, per_page) = query.start(&event, searching)?;
+    let order = query.order();
     let total = attendees::total(&mut conn, event.id, &filter).await?;
-    let items = attendees::page(
-        &mut conn,
-        event.id,
-        &filter,
-        query.sort.as_deref(),
-        (page - 1) * per_page,
-        per_page,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(json!({
+    let items = attendees::page(&mut conn, event.id, &filter, order, &start, per_page).await?;
+    // A full page may have more after it; a short one is the last.
+    let next = match items.last() {
+        Some(last) if items.len() as i64 == per_page => {
+            Some(Cursor::after(event.id, order, searching, last).encode())
+        }
+        _ => None,
+    };
+    let mut answer = json!({
         "items": items.iter().map(attendee_json).collect::<Vec<_>>(),
         "total": total,
-        "page": page,
         "per_page": per_page,
-    })))
+        "next": next,
+    });
+    // A page reached by its number says which; one reached by a cursor has
+    // no number.
+    if matches!(start, Start::Offset(_)) {
+        answer["page"] = json!(page);
+    }
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 fn attachment(file_name: &str) -> (header::HeaderName, String) {
