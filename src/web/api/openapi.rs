@@ -123,7 +123,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Rencontre",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), rate_limited (429), unavailable (503)."
+            "description": "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), unsupported_media_type (415: a write whose body is not application/json), rate_limited (429), unavailable (503)."
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token from `rencontre token create EMAIL`"}},
@@ -207,7 +207,7 @@ pub fn document() -> Value {
                 "post": {"summary": "Register a delegate", "parameters": [path_param("slug", "The event's slug"),
                         {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255}}],
                     "requestBody": body("NewRegistration"),
-                    "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "422": error_response("Invalid fields")}},
+                    "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "415": error_response("Body not sent as application/json"), "422": error_response("Invalid fields")}},
                 "get": {"summary": "List registrations", "security": secured, "parameters": list_filters(), "responses": {"200": ok("A page", "Page")}}},
             "/api/v1/events/{slug}/registrations.csv": {"get": {"summary": "Export as CSV (streamed)", "security": secured,
                 "parameters": csv_parameters,
