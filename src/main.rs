@@ -418,7 +418,9 @@ async fn export_list(
     let filter = match export::resolve_filter(conn, &event, input).await {
         Ok(filter) => filter,
         Err(export::FilterError::Invalid(problems)) => {
-            for problem in problems.values() {
+            for (_, problem) in problems.iter() {
+                let problem =
+                    rencontre::i18n::field_message(rencontre::domain::Language::En, problem);
                 eprintln!("rencontre: {problem}");
             }
             return Ok(ExitCode::from(2));

@@ -138,6 +138,22 @@ error-json-object = The request body must be a JSON object.
 error-unknown-field = This field is unknown.
 error-not-text = This field must be text.
 error-not-text-list = This field must be a list of texts.
+error-unreadable = This cannot be read: { $problem }
+error-unchangeable = This cannot be changed: it stays { $code }.
+error-reference-prefix-invalid = Use 2 to 5 letters.
+error-not-text-map = This field must be an object of texts by language code.
+error-email-kind-invalid = Choose one of these kinds of email: { $name }.
+error-page-invalid = Choose a page from 1 to the last one.
+error-per-page-invalid = Choose from 1 to { $max } rows a page.
+error-idempotency-key-invalid = An Idempotency-Key has 1 to 255 visible ASCII characters.
+error-idempotency-key-reused = This Idempotency-Key was already used for a different request.
+error-status-invalid = `{ $status }` is not one of confirmed, waitlisted and cancelled.
+error-country-code-invalid = `{ $code }` is not an ISO 3166-1 alpha-2 country code.
+error-cursor-malformed = This is not a cursor this server gave.
+error-cursor-other-event = This cursor belongs to another event's list.
+error-cursor-other-order = This cursor belongs to the list in another order.
+error-cursor-other-search = This cursor belongs to a list with a search, or without one, unlike this one.
+error-cursor-with-page = A cursor cannot be given with a page: follow next instead.
 
 ## Emails
 # Subjects start with the meeting's name: names are full titles, which do

@@ -138,6 +138,22 @@ error-json-object = El cuerpo de la solicitud debe ser un objeto JSON.
 error-unknown-field = Este campo es desconocido.
 error-not-text = Este campo debe ser un texto.
 error-not-text-list = Este campo debe ser una lista de textos.
+error-unreadable = No se puede leer: { $problem }
+error-unchangeable = Esto no se puede cambiar: sigue siendo { $code }.
+error-reference-prefix-invalid = Use de 2 a 5 letras.
+error-not-text-map = Este campo debe ser un objeto de textos por código de idioma.
+error-email-kind-invalid = Elija uno de estos tipos de correo: { $name }.
+error-page-invalid = Elija una página entre 1 y la última.
+error-per-page-invalid = Elija de 1 a { $max } filas por página.
+error-idempotency-key-invalid = Una Idempotency-Key tiene de 1 a 255 caracteres ASCII visibles.
+error-idempotency-key-reused = Esta Idempotency-Key ya se usó para otra solicitud.
+error-status-invalid = «{ $status }» no es confirmed, waitlisted ni cancelled.
+error-country-code-invalid = «{ $code }» no es un código de país ISO 3166-1 alfa-2.
+error-cursor-malformed = Este cursor no lo dio este servidor.
+error-cursor-other-event = Este cursor pertenece a la lista de otro encuentro.
+error-cursor-other-order = Este cursor pertenece a la lista en otro orden.
+error-cursor-other-search = Este cursor pertenece a una lista con búsqueda, o sin ella, al contrario que esta.
+error-cursor-with-page = Un cursor no se da con una página: siga next.
 
 ## Correos electrónicos
 

@@ -144,6 +144,22 @@ error-json-object = Le corps de la requête doit être un objet JSON.
 error-unknown-field = Ce champ est inconnu.
 error-not-text = Ce champ doit être du texte.
 error-not-text-list = Ce champ doit être une liste de textes.
+error-unreadable = Illisible : { $problem }
+error-unchangeable = Ceci ne peut pas être modifié : la valeur reste { $code }.
+error-reference-prefix-invalid = Utilisez de 2 à 5 lettres.
+error-not-text-map = Ce champ doit être un objet de textes par code de langue.
+error-email-kind-invalid = Choisissez l'un de ces types d'email : { $name }.
+error-page-invalid = Choisissez une page entre 1 et la dernière.
+error-per-page-invalid = Choisissez de 1 à { $max } lignes par page.
+error-idempotency-key-invalid = Un Idempotency-Key compte de 1 à 255 caractères ASCII visibles.
+error-idempotency-key-reused = Cet Idempotency-Key a déjà servi pour une autre requête.
+error-status-invalid = « { $status } » n'est pas confirmed, waitlisted ou cancelled.
+error-country-code-invalid = « { $code } » n'est pas un code de pays ISO 3166-1 alpha-2.
+error-cursor-malformed = Ce curseur n'a pas été donné par ce serveur.
+error-cursor-other-event = Ce curseur appartient à la liste d'une autre rencontre.
+error-cursor-other-order = Ce curseur appartient à la liste dans un autre ordre.
+error-cursor-other-search = Ce curseur appartient à une liste avec une recherche, ou sans, au contraire de celle-ci.
+error-cursor-with-page = Un curseur ne se donne pas avec une page : suivez next.
 
 ## E-mails
 

@@ -140,6 +140,22 @@ error-json-object = O corpo da requisição deve ser um objeto JSON.
 error-unknown-field = Este campo é desconhecido.
 error-not-text = Este campo deve ser um texto.
 error-not-text-list = Este campo deve ser uma lista de textos.
+error-unreadable = Não é possível ler: { $problem }
+error-unchangeable = Isto não pode ser alterado: continua { $code }.
+error-reference-prefix-invalid = Use de 2 a 5 letras.
+error-not-text-map = Este campo deve ser um objeto de textos por código de idioma.
+error-email-kind-invalid = Escolha um destes tipos de e-mail: { $name }.
+error-page-invalid = Escolha uma página entre 1 e a última.
+error-per-page-invalid = Escolha de 1 a { $max } linhas por página.
+error-idempotency-key-invalid = Uma Idempotency-Key tem de 1 a 255 caracteres ASCII visíveis.
+error-idempotency-key-reused = Esta Idempotency-Key já foi usada para outro pedido.
+error-status-invalid = «{ $status }» não é confirmed, waitlisted nem cancelled.
+error-country-code-invalid = «{ $code }» não é um código de país ISO 3166-1 alfa-2.
+error-cursor-malformed = Este cursor não foi dado por este servidor.
+error-cursor-other-event = Este cursor pertence à lista de outro encontro.
+error-cursor-other-order = Este cursor pertence à lista em outra ordem.
+error-cursor-other-search = Este cursor pertence a uma lista com pesquisa, ou sem ela, ao contrário desta.
+error-cursor-with-page = Um cursor não é dado com uma página: siga next.
 
 ## E-mails
 

@@ -1,14 +1,14 @@
 //! The filters organisers give (status, country, session, search), checked
 //! against the event, the same for the API, the back office and the CLI.
 
-use std::collections::BTreeMap;
-
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
 use crate::db::events::{self, Event};
-use crate::domain::{CountryCode, RegistrationStatus, SessionCode, Vocabulary};
+use crate::domain::{
+    CountryCode, FieldError, FieldErrors, RegistrationStatus, SessionCode, Vocabulary,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct FilterInput<'a> {
@@ -21,18 +21,9 @@ pub struct FilterInput<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum FilterError {
     #[error("invalid filter")]
-    Invalid(BTreeMap<String, String>),
+    Invalid(FieldErrors),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
-}
-
-/// "a, b or c".
-fn or_list(words: &[&str]) -> String {
-    match words.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
 }
 
 fn given(value: Option<&str>) -> Option<&str> {
@@ -61,29 +52,21 @@ pub async fn resolve(
 pub(crate) fn check(
     input: &FilterInput<'_>,
     sessions: &[(Uuid, &str)],
-) -> Result<AttendeeFilter, BTreeMap<String, String>> {
-    let mut errors = BTreeMap::new();
+) -> Result<AttendeeFilter, FieldErrors> {
+    let mut errors = FieldErrors::default();
     let status = given(input.status).and_then(|status| {
         let found = RegistrationStatus::from_stored(status);
         if found.is_none() {
-            let known: Vec<&str> = RegistrationStatus::ALL
-                .iter()
-                .map(|status| status.as_str())
-                .collect();
-            errors.insert(
-                "status".to_owned(),
-                format!("`{status}` is not {}", or_list(&known)),
-            );
+            let error = FieldError::new("error-status-invalid").with_arg("status", status);
+            errors.add("status", error);
         }
         found
     });
     let country = given(input.country).and_then(|code| match CountryCode::parse(code) {
         Ok(code) => Some(code.as_str().to_owned()),
         Err(_) => {
-            errors.insert(
-                "country".to_owned(),
-                format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
-            );
+            let error = FieldError::new("error-country-code-invalid").with_arg("code", code);
+            errors.add("country", error);
             None
         }
     });
@@ -95,10 +78,8 @@ pub(crate) fn check(
                 .is_some_and(|wanted| wanted.as_str() == *session)
         });
         if found.is_none() {
-            errors.insert(
-                "session".to_owned(),
-                format!("the event has no session `{code}`"),
-            );
+            let error = FieldError::new("error-session-unknown").with_arg("code", code);
+            errors.add("session", error);
         }
         found.map(|(id, _)| *id)
     });
@@ -207,9 +188,9 @@ mod tests {
                     prop_assert_eq!(filter.search.as_deref(), blank_or(&search));
                 }
                 Err(errors) => {
-                    let fields: Vec<String> = errors.keys().cloned().collect();
+                    let fields: Vec<String> =
+                        errors.iter().map(|(field, _)| field.to_owned()).collect();
                     prop_assert_eq!(fields, refused);
-                    prop_assert!(errors.values().all(|message| !message.is_empty()));
                 }
             }
         }

@@ -6,7 +6,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-use crate::domain::Language;
+use crate::domain::{FieldError, Language};
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -32,6 +32,21 @@ pub fn t_args(language: Language, id: &str, args: &[(&str, FluentValue<'_>)]) ->
 }
 
 /// Whether `language` itself has the message, without falling back to English.
+/// A field's problem in words, in `language`: English for API clients and
+/// the command line, the reader's language on pages and in the back office.
+pub fn field_message(language: Language, error: &FieldError) -> String {
+    // Numbers stay numbers, so Fluent can choose the plural form.
+    let args: Vec<(&str, FluentValue)> = error
+        .args
+        .iter()
+        .map(|(name, value)| match value.parse::<i64>() {
+            Ok(number) => (*name, FluentValue::from(number)),
+            Err(_) => (*name, FluentValue::from(value.as_str())),
+        })
+        .collect();
+    t_args(language, error.message_id, &args)
+}
+
 pub fn has_message(language: Language, id: &str) -> bool {
     catalog().has_message(language, id)
 }

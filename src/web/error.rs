@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::domain::Language;
+use crate::domain::{FieldError, FieldErrors, Language};
 use crate::registration::RegistrationError;
 
 /// A database restart or a failover takes seconds, not minutes.
@@ -15,8 +15,10 @@ const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Rendered at the edge: in English for API clients, in the reader's
+    /// language on pages and in the back office.
     #[error("invalid input")]
-    Validation(BTreeMap<String, String>),
+    Validation(FieldErrors),
     #[error("{0}")]
     Duplicate(String),
     #[error("registration is closed")]
@@ -46,12 +48,21 @@ struct ErrorBody<'a> {
     error: &'a str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a BTreeMap<String, String>>,
+    fields: Option<BTreeMap<&'a str, String>>,
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
-        AppError::Validation(BTreeMap::from([(field.to_owned(), message.into())]))
+    pub fn field(field: &str, error: FieldError) -> AppError {
+        AppError::Validation(FieldErrors::single(field, error))
+    }
+
+    /// A part of the request that could not be read at all, and why (the
+    /// parser's own words).
+    pub fn unreadable(field: &str, problem: impl ToString) -> AppError {
+        AppError::field(
+            field,
+            FieldError::new("error-unreadable").with_arg("problem", problem.to_string()),
+        )
     }
 
     /// The `Retry-After` header's seconds: how long a refused client should
@@ -82,6 +93,12 @@ impl AppError {
     }
 }
 
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         // The database went away under us: a retry later may succeed.
@@ -101,15 +118,11 @@ impl From<RegistrationError> for AppError {
             RegistrationError::Closed => AppError::RegistrationClosed,
             RegistrationError::Duplicate => AppError::Duplicate(error.to_string()),
             RegistrationError::Cancelled => AppError::Cancelled,
-            RegistrationError::IdempotencyKeyReused => {
-                AppError::field("Idempotency-Key", error.to_string())
-            }
-            RegistrationError::Invalid(errors) => AppError::Validation(
-                errors
-                    .iter()
-                    .map(|(field, error)| (field.to_owned(), super::message(Language::En, error)))
-                    .collect(),
+            RegistrationError::IdempotencyKeyReused => AppError::field(
+                "Idempotency-Key",
+                FieldError::new("error-idempotency-key-reused"),
             ),
+            RegistrationError::Invalid(errors) => AppError::Validation(errors),
             RegistrationError::Unavailable(_) | RegistrationError::Stopped => {
                 AppError::Unavailable(anyhow::anyhow!(error.to_string()))
             }
@@ -156,8 +169,14 @@ impl ResponseError for AppError {
             AppError::Internal(_) => "an internal error occurred".to_owned(),
             other => other.to_string(),
         };
+        // API clients are programs: the fields' words are English.
         let fields = match self {
-            AppError::Validation(fields) => Some(fields),
+            AppError::Validation(errors) => Some(
+                errors
+                    .iter()
+                    .map(|(field, error)| (field, crate::i18n::field_message(Language::En, error)))
+                    .collect(),
+            ),
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());

@@ -6,6 +6,7 @@ use actix_web::web;
 use futures_util::StreamExt;
 
 use super::AppError;
+use super::form::Form;
 use crate::domain::{
     CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation, PersonName,
     SessionCode,
@@ -91,6 +92,25 @@ impl RawRegistration {
 
     /// Parses every field, reporting all problems at once. An empty
     /// language means the event's first language.
+    /// The registration form's fields; absent fields are empty, as the JSON
+    /// API reads a missing field.
+    pub fn of_form(form: &Form) -> RawRegistration {
+        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+        RawRegistration {
+            given_name: text("given_name"),
+            family_name: text("family_name"),
+            email: text("email"),
+            country: text("country"),
+            organisation: text("organisation"),
+            language: text("language"),
+            sessions: form
+                .all("sessions")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+
     pub fn parse(&self, default_language: Language) -> Result<Applicant, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut check = |field: &'static str, result: Result<(), FieldError>| {
@@ -198,7 +218,7 @@ fn name_error(error: &crate::domain::NameError) -> FieldError {
     keyed(error.message_key(), error.max())
 }
 
-fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
+pub(crate) fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
     let error = FieldError::new(message_id);
     match max {
         Some(max) => error.with_arg("max", max.to_string()),
@@ -211,7 +231,7 @@ fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError {
 pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::field("body", "could not be read"))?;
+        let chunk = chunk.map_err(|_| AppError::unreadable("body", "the connection broke off"))?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }

@@ -1,78 +1,41 @@
 //! Reading organisers' JSON bodies field by field, collecting every problem
-//! into the per-field map of a 422 (messages in English: API clients are
-//! programs; the back office words each problem in the organiser's
-//! language, by field or by the problem's own Fluent message).
-
-use std::collections::BTreeMap;
+//! as a message id into the per-field map of a 422 (worded in English for
+//! API clients, in the organiser's language by the back office).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
-use super::AppError;
 use crate::domain::text::{self, Lines, TextError};
-use crate::domain::{FieldError, FieldErrors, Language};
-
-/// Why a body was refused, field by field: the English words of the 422,
-/// and, for the problems that have one, a Fluent message the back office
-/// shows in the organiser's language instead of its own field-wide words.
-#[derive(Debug, Default)]
-pub struct Refusal {
-    pub fields: BTreeMap<String, String>,
-    pub worded: FieldErrors,
-}
-
-impl Refusal {
-    pub fn field(field: &str, message: impl Into<String>) -> Refusal {
-        Refusal {
-            fields: BTreeMap::from([(field.to_owned(), message.into())]),
-            worded: FieldErrors::default(),
-        }
-    }
-}
-
-impl From<Refusal> for AppError {
-    fn from(refusal: Refusal) -> AppError {
-        AppError::Validation(refusal.fields)
-    }
-}
+use crate::domain::{FieldError, FieldErrors};
 
 pub struct JsonFields<'a> {
     object: &'a Map<String, Value>,
-    refusal: Refusal,
+    errors: FieldErrors,
 }
 
 impl<'a> JsonFields<'a> {
     /// Refuses anything but an object, and any field not in `known`.
-    pub fn new(value: &'a Value, known: &[&str]) -> Result<JsonFields<'a>, Refusal> {
+    pub fn new(value: &'a Value, known: &[&str]) -> Result<JsonFields<'a>, FieldErrors> {
         let object = value
             .as_object()
-            .ok_or_else(|| Refusal::field("body", "must be a JSON object"))?;
-        let mut refusal = Refusal::default();
+            .ok_or_else(|| FieldErrors::single("body", FieldError::new("error-json-object")))?;
+        let mut errors = FieldErrors::default();
         for key in object.keys().filter(|key| !known.contains(&key.as_str())) {
-            refusal
-                .fields
-                .insert(key.clone(), "is not a known field".to_owned());
+            errors.add(key, FieldError::new("error-unknown-field"));
         }
-        Ok(JsonFields { object, refusal })
+        Ok(JsonFields { object, errors })
     }
 
     /// Records the first problem of `field`.
-    pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.refusal
-            .fields
-            .entry(field.to_owned())
-            .or_insert_with(|| message.into());
-    }
-
-    /// Records the first problem of `field` as a Fluent message: in English
-    /// for the API, and kept for the back office to word in its language.
     pub fn refuse(&mut self, field: &str, error: FieldError) {
-        if !self.refusal.fields.contains_key(field) {
-            self.error(field, super::message(Language::En, &error));
-            self.refusal.worded.add(field, error);
-        }
+        self.errors.add(field, error);
     }
 
+    fn refuse_with(&mut self, field: &str, message_id: &'static str) {
+        self.refuse(field, FieldError::new(message_id));
+    }
+
+    /// `text` if it has at most `max` characters; refused otherwise.
     /// `text` if it has at most `max` characters, none of them invisible
     /// and, for a one-line text, no line break; refused otherwise.
     pub fn at_most(
@@ -104,17 +67,13 @@ impl<'a> JsonFields<'a> {
 
     pub fn text(&mut self, field: &str) -> Option<&'a str> {
         match self.present(field) {
-            None => {
-                self.error(field, "is required");
-                None
-            }
             Some(Value::String(text)) if !text.trim().is_empty() => Some(text.trim()),
-            Some(Value::String(_)) => {
-                self.error(field, "must not be empty");
+            None | Some(Value::String(_)) => {
+                self.refuse_with(field, "error-required");
                 None
             }
             Some(_) => {
-                self.error(field, "must be a string");
+                self.refuse_with(field, "error-not-text");
                 None
             }
         }
@@ -125,7 +84,7 @@ impl<'a> JsonFields<'a> {
             None => None,
             Some(Value::String(text)) => Some(text.trim()),
             Some(_) => {
-                self.error(field, "must be a string");
+                self.refuse_with(field, "error-not-text");
                 None
             }
         }
@@ -134,7 +93,7 @@ impl<'a> JsonFields<'a> {
     pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
         let text = self.text(field)?;
         NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| self.error(field, "must be a date like 2027-11-22"))
+            .map_err(|_| self.refuse_with(field, "error-date-invalid"))
             .ok()
     }
 
@@ -142,7 +101,7 @@ impl<'a> JsonFields<'a> {
         let text = self.text(field)?;
         DateTime::parse_from_rfc3339(text)
             .map(|at| at.with_timezone(&Utc))
-            .map_err(|_| self.error(field, "must be an RFC 3339 time like 2027-11-22T09:00:00Z"))
+            .map_err(|_| self.refuse_with(field, "error-time-invalid"))
             .ok()
     }
 
@@ -154,10 +113,7 @@ impl<'a> JsonFields<'a> {
             Some(value) => match value.as_i64().and_then(|number| i32::try_from(number).ok()) {
                 Some(number) if number >= 0 => Ok(Some(number)),
                 _ => {
-                    self.error(
-                        field,
-                        "must be a whole number of at least 0, or null for no limit",
-                    );
+                    self.refuse_with(field, "error-capacity-invalid");
                     Err(())
                 }
             },
@@ -172,11 +128,11 @@ impl<'a> JsonFields<'a> {
                 Some(items.iter().filter_map(Value::as_str).collect())
             }
             None => {
-                self.error(field, "is required");
+                self.refuse_with(field, "error-required");
                 None
             }
             Some(_) => {
-                self.error(field, "must be a non-empty list of strings");
+                self.refuse_with(field, "error-not-text-list");
                 None
             }
         }
@@ -198,7 +154,7 @@ impl<'a> JsonFields<'a> {
             None => return Some(Map::new()),
             Some(Value::Object(texts)) if texts.values().all(Value::is_string) => texts,
             Some(_) => {
-                self.error(field, "must be an object of language code to text");
+                self.refuse_with(field, "error-not-text-map");
                 return None;
             }
         };
@@ -211,7 +167,7 @@ impl<'a> JsonFields<'a> {
             }
             let key = format!("{field}.{code}");
             if languages.is_some_and(|languages| !languages.contains(code)) {
-                self.refuse(&key, FieldError::new("error-language-not-offered"));
+                self.refuse_with(&key, "error-language-not-offered");
                 refused = true;
             } else if self.at_most(&key, text, max, lines).is_some() {
                 kept.insert(code.clone(), Value::from(text));
@@ -229,18 +185,19 @@ impl<'a> JsonFields<'a> {
             None => Some(stored),
             Some(Value::String(text)) if text.trim() == stored => Some(stored),
             Some(_) => {
-                self.error(field, format!("cannot be changed from `{stored}`"));
+                let error = FieldError::new("error-unchangeable").with_arg("code", stored);
+                self.refuse(field, error);
                 None
             }
         }
     }
 
     /// The collected problems, if any.
-    pub fn finish(self) -> Result<(), Refusal> {
-        if self.refusal.fields.is_empty() {
+    pub fn finish(self) -> Result<(), FieldErrors> {
+        if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(self.refusal)
+            Err(self.errors)
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client;
 mod error;
 pub(crate) mod event_cache;
+mod form;
 mod health;
 pub mod input;
 mod json_fields;
@@ -33,8 +34,6 @@ pub use error::AppError;
 
 use crate::config::Settings;
 use crate::db::DbPool;
-use crate::domain::{FieldError, Language};
-use crate::i18n::FluentValue;
 use crate::registration::Registrar;
 
 /// What every handler may need; cheap to clone (the pool is an `Arc`).
@@ -165,18 +164,4 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(api::routes)
         .configure(admin::routes)
         .configure(pages::routes);
-}
-
-/// A field problem in words, in `language`.
-pub fn message(language: Language, error: &FieldError) -> String {
-    // Numbers stay numbers, so Fluent can choose the plural form.
-    let args: Vec<(&str, FluentValue)> = error
-        .args
-        .iter()
-        .map(|(name, value)| match value.parse::<i64>() {
-            Ok(number) => (*name, FluentValue::from(number)),
-            Err(_) => (*name, FluentValue::from(value.as_str())),
-        })
-        .collect();
-    crate::i18n::t_args(language, error.message_id, &args)
 }

@@ -10,17 +10,17 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::db::attendees::{AttendeeFilter, Cursor, Order, Start};
+use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
 use crate::domain::{
-    EmailKind, EventSlug, FieldError, Language, ReferencePrefix, SessionCode, SessionKind,
-    Vocabulary,
+    EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode,
+    SessionKind, Vocabulary,
 };
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
-use crate::web::AppError;
-use crate::web::json_fields::{JsonFields, Refusal};
+use crate::web::json_fields::JsonFields;
+use crate::web::{AppError, input};
 
 pub const MAX_PER_PAGE: i64 = 1000;
 
@@ -59,7 +59,10 @@ impl<'a> EventSetup<'a> {
     /// A new event (`existing` is `None`), or the whole new set-up of
     /// `existing`, whose slug and reference prefix may be left out but not
     /// changed. Every problem at once, as the per-field map of a 422.
-    pub fn parse(body: &'a Value, existing: Option<&'a Event>) -> Result<EventSetup<'a>, Refusal> {
+    pub fn parse(
+        body: &'a Value,
+        existing: Option<&'a Event>,
+    ) -> Result<EventSetup<'a>, FieldErrors> {
         let mut fields = JsonFields::new(
             body,
             &[
@@ -85,8 +88,8 @@ impl<'a> EventSetup<'a> {
         };
         let slug = slug.and_then(|slug| {
             EventSlug::parse(slug)
-                .map_err(|_| {
-                    fields.error("slug", "use 1 to 64 lowercase letters, digits and hyphens")
+                .map_err(|error| {
+                    fields.refuse("slug", input::keyed(error.message_key(), error.max()))
                 })
                 .ok()
         });
@@ -104,11 +107,15 @@ impl<'a> EventSetup<'a> {
         let ends_on = fields.date("ends_on");
         let timezone = fields.text("timezone").and_then(|zone| {
             zone.parse::<chrono_tz::Tz>()
-                .map_err(|_| {
-                    fields.error("timezone", "must be an IANA time zone like Africa/Dakar")
-                })
+                .map_err(|_| fields.refuse("timezone", FieldError::new("error-timezone-invalid")))
                 .ok()
         });
+        if body
+            .get("languages")
+            .is_some_and(|codes| codes == &Value::Array(Vec::new()))
+        {
+            fields.refuse("languages", FieldError::new("error-languages-invalid"));
+        }
         let languages = fields.strings("languages").and_then(|codes| {
             let mut languages: Vec<String> = Vec::new();
             for code in codes {
@@ -118,7 +125,7 @@ impl<'a> EventSetup<'a> {
                     }
                     Ok(_) => {}
                     Err(_) => {
-                        fields.error("languages", "each must be one of en, fr, es, pt");
+                        fields.refuse("languages", FieldError::new("error-languages-invalid"));
                         return None;
                     }
                 }
@@ -143,22 +150,23 @@ impl<'a> EventSetup<'a> {
         };
         let prefix = match prefix {
             Some(prefix) => ReferencePrefix::parse(prefix)
-                .map_err(|_| fields.error("reference_prefix", "use 2 to 5 letters"))
+                .map_err(|_| {
+                    let error = FieldError::new("error-reference-prefix-invalid");
+                    fields.refuse("reference_prefix", error)
+                })
                 .ok(),
             None => slug.as_ref().map(|slug| default_prefix(slug.as_str())),
         };
         if let (Some(starts), Some(ends)) = (starts_on, ends_on)
             && ends < starts
         {
-            fields.error("ends_on", "must not be before starts_on");
+            fields.refuse("ends_on", FieldError::new("error-event-ends-invalid"));
         }
         if let (Some(opens), Some(closes)) = (opens, closes)
             && closes <= opens
         {
-            fields.error(
-                "registration_closes_at",
-                "must be after registration_opens_at",
-            );
+            let error = FieldError::new("error-event-closes-invalid");
+            fields.refuse("registration_closes_at", error);
         }
         fields.finish()?;
         let (
@@ -193,7 +201,7 @@ impl<'a> EventSetup<'a> {
             prefix,
         )
         else {
-            return Err(Refusal::field("body", "is incomplete"));
+            return Err(incomplete());
         };
         Ok(EventSetup {
             slug,
@@ -234,6 +242,12 @@ impl<'a> EventSetup<'a> {
     }
 }
 
+/// A body every field of which was read, yet not all of them kept: a bug,
+/// told as the request's fault rather than a half-made set-up.
+fn incomplete() -> FieldErrors {
+    FieldErrors::single("body", FieldError::new("admin-error-invalid"))
+}
+
 /// The first letters of the slug, as a booking-code prefix ("dakar-2005" → "DAK").
 fn default_prefix(slug: &str) -> ReferencePrefix {
     let letters: String = slug
@@ -268,7 +282,7 @@ impl<'a> SessionSetup<'a> {
         body: &'a Value,
         event: &Event,
         existing: Option<&'a Session>,
-    ) -> Result<SessionSetup<'a>, Refusal> {
+    ) -> Result<SessionSetup<'a>, FieldErrors> {
         let mut fields = JsonFields::new(
             body,
             &[
@@ -290,7 +304,9 @@ impl<'a> SessionSetup<'a> {
         };
         let code = code.and_then(|code| {
             SessionCode::parse(code)
-                .map_err(|_| fields.error("code", "use 1 to 16 letters, digits, - or _"))
+                .map_err(|error| {
+                    fields.refuse("code", input::keyed(error.message_key(), error.max()))
+                })
                 .ok()
         });
         let title = fields
@@ -301,7 +317,7 @@ impl<'a> SessionSetup<'a> {
         let typed_kind = fields.optional_text("kind");
         let kind = typed_kind.map_or(Some(SessionKind::Workshop), SessionKind::from_stored);
         if kind.is_none() {
-            fields.error("kind", "must be workshop or plenary");
+            fields.refuse("kind", FieldError::new("error-session-kind-invalid"));
         }
         let kind = kind.unwrap_or(SessionKind::Workshop);
         let room = fields.optional_text("room").unwrap_or_default();
@@ -325,7 +341,7 @@ impl<'a> SessionSetup<'a> {
         if let (Some(starts), Some(ends)) = (starts_at, ends_at)
             && ends <= starts
         {
-            fields.error("ends_at", "must be after starts_at");
+            fields.refuse("ends_at", FieldError::new("error-session-ends-invalid"));
         }
         fields.finish()?;
         let (
@@ -350,7 +366,7 @@ impl<'a> SessionSetup<'a> {
             capacity,
         )
         else {
-            return Err(Refusal::field("body", "is incomplete"));
+            return Err(incomplete());
         };
         Ok(SessionSetup {
             code,
@@ -395,12 +411,15 @@ pub fn email_text_target(
         .filter(|kind| kind.is_worded())
         .ok_or_else(|| {
             let kinds: Vec<&str> = EmailKind::worded().map(EmailKind::as_str).collect();
-            AppError::field("kind", format!("must be one of {}", kinds.join(", ")))
+            AppError::field(
+                "kind",
+                FieldError::new("error-email-kind-invalid").with_arg("name", kinds.join(", ")),
+            )
         })?;
     let language = Language::parse(language)
         .ok()
         .filter(|language| event.languages.iter().any(|code| code == language.code()))
-        .ok_or_else(|| AppError::field("language", "must be one of the event's languages"))?;
+        .ok_or_else(|| AppError::field("language", FieldError::new("error-language-invalid")))?;
     Ok((kind, language))
 }
 
@@ -412,7 +431,7 @@ pub struct EmailTextSetup<'a> {
 }
 
 impl<'a> EmailTextSetup<'a> {
-    pub fn parse(body: &'a Value) -> Result<EmailTextSetup<'a>, Refusal> {
+    pub fn parse(body: &'a Value) -> Result<EmailTextSetup<'a>, FieldErrors> {
         let mut fields = JsonFields::new(body, &["subject", "body"])?;
         let subject = fields
             .text("subject")
@@ -436,7 +455,7 @@ impl<'a> EmailTextSetup<'a> {
         fields.finish()?;
         match (subject, text) {
             (Some(subject), Some(body)) => Ok(EmailTextSetup { subject, body }),
-            _ => Err(Refusal::field("body", "is incomplete")),
+            _ => Err(incomplete()),
         }
     }
 }
@@ -495,11 +514,11 @@ impl ListQuery {
         if self.page.is_some() {
             return Err(AppError::field(
                 "after",
-                "cannot be given with page: follow `next` instead",
+                FieldError::new("error-cursor-with-page"),
             ));
         }
         let cursor = Cursor::decode(after, event.id, self.order(), searching)
-            .map_err(|error| AppError::field("after", error.to_string()))?;
+            .map_err(|error| AppError::field("after", cursor_error(error)))?;
         Ok((Start::After(cursor), page, per_page))
     }
 
@@ -509,19 +528,34 @@ impl ListQuery {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(50);
         if page < 1 {
-            return Err(AppError::field("page", "must be at least 1"));
-        }
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
             return Err(AppError::field(
-                "per_page",
-                format!("must be between 1 and {MAX_PER_PAGE}"),
+                "page",
+                FieldError::new("error-page-invalid"),
             ));
         }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            let error =
+                FieldError::new("error-per-page-invalid").with_arg("max", MAX_PER_PAGE.to_string());
+            return Err(AppError::field("per_page", error));
+        }
         if (page - 1).checked_mul(per_page).is_none() {
-            return Err(AppError::field("page", "is past the end of any list"));
+            return Err(AppError::field(
+                "page",
+                FieldError::new("error-page-invalid"),
+            ));
         }
         Ok((page, per_page))
     }
+}
+
+/// Why a cursor was refused, as the message that says so.
+fn cursor_error(error: CursorError) -> FieldError {
+    FieldError::new(match error {
+        CursorError::Malformed => "error-cursor-malformed",
+        CursorError::OtherEvent => "error-cursor-other-event",
+        CursorError::OtherOrder => "error-cursor-other-order",
+        CursorError::OtherSearch => "error-cursor-other-search",
+    })
 }
 
 #[cfg(test)]
@@ -554,7 +588,7 @@ mod tests {
                 Err(AppError::Validation(fields)) => {
                     prop_assert!(!valid);
                     prop_assert_eq!(fields.len(), 1);
-                    prop_assert!(fields.contains_key("page") || fields.contains_key("per_page"));
+                    prop_assert!(fields.get("page").is_some() || fields.get("per_page").is_some());
                 }
                 Err(other) => prop_assert!(false, "{other:?}"),
             }

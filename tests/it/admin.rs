@@ -784,6 +784,47 @@ async fn each_action_on_a_registration_writes_one_audit_row_and_its_email() {
     }
 }
 
+/// The back office reads ticked sessions as the API and the delegate's
+/// page do: a box sent twice is one choice, and more than 50 are refused
+/// before anything is written.
+#[tokio::test]
+async fn the_back_office_change_of_sessions_drops_repeats_and_caps_them_at_fifty() {
+    let app = TestApp::spawn().await;
+    let ids = small_event(&app).await;
+    let (browser, csrf) = signed_in(&app, "organiser", "Fatou Diop").await;
+    let first = &ids[0];
+    let path = format!("/admin/events/lima-1997/registrations/{first}/sessions");
+    let b1_taken = "SELECT taken::bigint AS count FROM sessions WHERE code = 'B1'";
+    let b1_choices = "SELECT count(*) AS count FROM registration_sessions rs
+          JOIN sessions s ON s.id = rs.session_id WHERE s.code = 'B1'";
+
+    let twice = browser
+        .post(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("sessions", "B1"),
+                ("sessions", "b1"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, 303, "{}", twice.body);
+    assert_eq!(count(&app.pool, b1_choices).await, 1);
+    assert_eq!(count(&app.pool, b1_taken).await, 1);
+
+    let mut too_many = vec![("csrf_token", csrf.as_str())];
+    too_many.extend(std::iter::repeat_n(("sessions", "A1"), 51));
+    let refused = browser.post(&path, &too_many).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    refused.assert_contains("Choose at most 50 sessions.");
+    assert_eq!(count(&app.pool, b1_choices).await, 1, "nothing changed");
+    assert_eq!(
+        trail(&app, first, "registration.sessions", "sessions_changed").await,
+        (1, 1)
+    );
+    assert_invariants_hold(&app.pool).await;
+}
+
 async fn sql(app: &TestApp, statement: &str) {
     use diesel_async::RunQueryDsl;
     let mut conn = app.pool.get().await.expect("connection");

@@ -8,11 +8,10 @@ use askama::Template;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 
-use super::events::refusal;
-use super::{Admin, Bar, EventChange, EventPage, Frame, Section, country_name};
+use super::{Admin, Bar, EventChange, EventPage, Frame, Problems, Section, country_name};
 use crate::db::admin as admin_store;
 use crate::db::events::Event;
-use crate::domain::{CountryCode, Language};
+use crate::domain::{CountryCode, FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::admin::QuotaLine;
 use crate::registration::{self, RegistrationError};
@@ -146,12 +145,12 @@ pub async fn set_one(
         capacity: form.text("capacity").to_owned(),
         ..Refused::default()
     };
-    let problem = match (
+    let errors = match (
         CountryCode::parse(form.text("country")),
         capacity(form.text("capacity")),
     ) {
-        (Err(_), _) => admin.tr.t("error-country-invalid"),
-        (_, None) => admin.tr.t("admin-capacity-invalid"),
+        (Err(_), _) => FieldErrors::single("country", FieldError::new("error-country-invalid")),
+        (_, None) => FieldErrors::single("capacity", FieldError::new("error-capacity-invalid")),
         (Ok(country), Some(capacity)) => {
             let set = registration::set_country_capacity(
                 &mut conn,
@@ -167,11 +166,12 @@ pub async fn set_one(
                     let done = format!("/admin/events/{}/countries?done=saved", event.slug);
                     return Ok(admin.see_other(&done));
                 }
-                Err(error) => refusal(admin.language(), error)?.messages().join(" "),
+                Err(RegistrationError::Invalid(errors)) => errors,
+                Err(other) => return Err(other.into()),
             }
         }
     };
-    refused.set_problem = Some(problem);
+    refused.set_problem = Some(Problems::of(admin.language(), &errors).messages().join(" "));
     render(&admin, &mut conn, &event, Some(refused)).await
 }
 
@@ -184,10 +184,10 @@ pub async fn import(
     let (file, typed) = (form.text("file"), form.text("lines"));
     let problems = match (file.is_empty(), typed.is_empty()) {
         // Two sources would leave line numbers ambiguous.
-        (false, false) => vec![tr.t("admin-import-both")],
+        (false, false) => FieldErrors::single("file", FieldError::new("admin-import-both")),
         (file_empty, _) => {
             let text = if file_empty { typed } else { file };
-            match quota_lines(&tr, text) {
+            match quota_lines(text) {
                 Err(problems) => problems,
                 Ok(lines) => {
                     let imported = registration::admin::import_country_quotas(
@@ -204,42 +204,49 @@ pub async fn import(
                                 format!("/admin/events/{}/countries?done=imported", event.slug);
                             return Ok(admin.see_other(&done));
                         }
-                        Err(error) => line_problems(&tr, error)?,
+                        Err(RegistrationError::Invalid(errors)) => errors,
+                        Err(other) => return Err(other.into()),
                     }
                 }
             }
         }
     };
     let refused = Refused {
-        import_problems: problems,
+        import_problems: import_problems(&tr, &problems),
         import_lines: typed.to_owned(),
         ..Refused::default()
     };
     render(&admin, &mut conn, &event, Some(refused)).await
 }
 
-/// The import's refusal by the use case: its problems are filed under the
-/// number of the line that caused them.
-fn line_problems(tr: &Tr, error: RegistrationError) -> Result<Vec<String>, AppError> {
-    match error {
-        RegistrationError::Invalid(errors) => Ok(errors
-            .iter()
-            .map(|(line, error)| {
-                let problem = crate::web::message(tr.language(), error);
-                tr.t2("admin-import-line", "line", line, "problem", problem)
-            })
-            .collect()),
-        other => Err(other.into()),
-    }
+/// An import's problems in words, line by line in the file's order: the
+/// reader's and the use case's are filed under the number of the line that
+/// caused them, those of the whole import under `file`.
+fn import_problems(tr: &Tr, errors: &FieldErrors) -> Vec<String> {
+    let mut problems: Vec<(Option<usize>, String)> = errors
+        .iter()
+        .map(|(field, error)| {
+            let problem = crate::i18n::field_message(tr.language(), error);
+            match field.parse::<usize>() {
+                Ok(line) => (
+                    Some(line),
+                    tr.t2("admin-import-line", "line", line, "problem", problem),
+                ),
+                Err(_) => (None, problem),
+            }
+        })
+        .collect();
+    problems.sort_by_key(|(line, _)| *line);
+    problems.into_iter().map(|(_, problem)| problem).collect()
 }
 
 /// The lines of an import, or the problem of every bad line. Blank lines
 /// are skipped, `;` separates like `,` (spreadsheets in French, Spanish
 /// and Portuguese save CSV so), and a first line that names its columns
 /// (no country code, no number) is a header.
-fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
+fn quota_lines(text: &str) -> Result<Vec<QuotaLine>, FieldErrors> {
     let mut lines: Vec<QuotaLine> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = FieldErrors::default();
     let mut first = true;
     for (index, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let number = index + 1;
@@ -256,11 +263,12 @@ fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
         }
         let problem = match cells[..] {
             [code, typed] => match (CountryCode::parse(code), capacity(typed)) {
-                (Err(_), _) => tr.t1("admin-import-country", "code", code),
-                (_, None) => tr.t("admin-capacity-invalid"),
+                (Err(_), _) => FieldError::new("admin-import-country").with_arg("code", code),
+                (_, None) => FieldError::new("error-capacity-invalid"),
                 (Ok(country), Some(capacity)) => {
                     match lines.iter().find(|earlier| earlier.country == country) {
-                        Some(earlier) => tr.t1("admin-import-twice", "first", earlier.line),
+                        Some(earlier) => FieldError::new("admin-import-twice")
+                            .with_arg("first", earlier.line.to_string()),
                         None => {
                             lines.push(QuotaLine {
                                 line: number,
@@ -272,12 +280,12 @@ fn quota_lines(tr: &Tr, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
                     }
                 }
             },
-            _ => tr.t("admin-import-columns"),
+            _ => FieldError::new("admin-import-columns"),
         };
-        problems.push(tr.t2("admin-import-line", "line", number, "problem", problem));
+        problems.add(&number.to_string(), problem);
     }
     if lines.is_empty() && problems.is_empty() {
-        problems.push(tr.t("admin-import-empty"));
+        problems.add("file", FieldError::new("admin-import-empty"));
     }
     if problems.is_empty() {
         Ok(lines)
@@ -298,12 +306,14 @@ mod tests {
     type Parsed = Result<Vec<(usize, &'static str, Option<i32>)>, Vec<String>>;
 
     fn parsed(text: &str) -> Parsed {
-        quota_lines(&Tr::new(Language::En), text).map(|lines| {
-            lines
-                .iter()
-                .map(|line| (line.line, line.country.as_str(), line.capacity))
-                .collect()
-        })
+        quota_lines(text)
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|line| (line.line, line.country.as_str(), line.capacity))
+                    .collect()
+            })
+            .map_err(|errors| import_problems(&Tr::new(Language::En), &errors))
     }
 
     #[test]

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::events::{inputs, parsed};
+use super::form::{inputs, parsed};
 use super::{Admin, EventChange, EventPage, Field, Frame, Problems, Section, email_kind};
 use crate::db::email_texts;
 use crate::db::events::Event;
@@ -25,11 +25,6 @@ const TEXT_FIELDS: [(&str, &str, &str, Option<&str>); 2] = [
     ("subject", "admin-column-subject", "text", None),
     ("body", "admin-email-text-body", "textarea", None),
 ];
-
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const TEXT_MESSAGES: [(&str, &str); 2] =
-    [("subject", "admin-required"), ("body", "admin-required")];
 
 fn list_url(event: &Event) -> String {
     format!("/admin/events/{}/email-texts", event.slug)
@@ -192,7 +187,7 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let body = json!({"subject": form.text("subject"), "body": form.text("body")});
-    let problems = match parsed(&admin.tr, EmailTextSetup::parse(&body), &TEXT_MESSAGES) {
+    let problems = match parsed(&admin.tr, EmailTextSetup::parse(&body)) {
         Ok(text) => {
             let change = EmailTextChange {
                 kind,

@@ -5,12 +5,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use serde_json::{Value, json};
 
-use super::form::Form;
+use super::form::{
+    in_event_order, inputs, instant, local_input, number, parsed, refusal, stored_texts,
+    text_inputs, texts_by_language, translations,
+};
 use super::{
     Admin, Bar, EventChange, EventPage, Field, Frame, Problems, Section, Translation,
     capacity_text, country_name, zone,
@@ -19,9 +21,9 @@ use crate::db::admin as admin_store;
 use crate::db::events::{self as events_store, Event};
 use crate::domain::Language;
 use crate::i18n::{self, Tr};
-use crate::registration::{self, RegistrationError};
+use crate::registration;
 use crate::web::AppError;
-use crate::web::json_fields::Refusal;
+use crate::web::form::Form;
 use crate::web::organiser_input::EventSetup;
 
 #[derive(Template)]
@@ -138,63 +140,6 @@ const EVENT_TEXTS: [(&str, &str, &str); 2] = [
     ("descriptions", "admin-event-description", "textarea"),
 ];
 
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const EVENT_MESSAGES: [(&str, &str); 10] = [
-    ("slug", "admin-event-slug-invalid"),
-    ("name", "admin-required"),
-    ("starts_on", "admin-date-invalid"),
-    ("ends_on", "admin-event-ends-invalid"),
-    ("timezone", "admin-event-timezone-invalid"),
-    ("languages", "admin-event-languages-invalid"),
-    ("registration_opens_at", "admin-time-invalid"),
-    ("registration_closes_at", "admin-event-closes-invalid"),
-    ("capacity", "admin-capacity-invalid"),
-    ("default_country_capacity", "admin-capacity-invalid"),
-];
-
-/// The input of `language`'s text in the API's field `group` ("names.fr").
-pub(super) fn text_input(group: &str, language: Language) -> String {
-    format!("{group}.{}", language.code())
-}
-
-/// The names of every input of texts by language, in each of the four
-/// languages: a form may hold one for a language the event lacks.
-fn text_inputs(groups: &[(&str, &str, &str)]) -> Vec<String> {
-    groups
-        .iter()
-        .flat_map(|(group, ..)| {
-            Language::ALL
-                .iter()
-                .map(|&language| text_input(group, language))
-        })
-        .collect()
-}
-
-/// The API's object of texts by language from the inputs of `group`,
-/// empty ones included: the parser leaves those out.
-pub(super) fn texts_by_language(group: &str, value: impl Fn(&str) -> String) -> Value {
-    Language::ALL
-        .iter()
-        .map(|&language| {
-            let text = value(&text_input(group, language));
-            (language.code().to_owned(), Value::from(text))
-        })
-        .collect::<serde_json::Map<_, _>>()
-        .into()
-}
-
-/// Stored texts by language as the inputs of `group` show them.
-pub(super) fn stored_texts(group: &str, texts: &Value) -> Vec<(String, String)> {
-    Language::ALL
-        .iter()
-        .filter_map(|&language| {
-            let text = texts.get(language.code())?.as_str()?;
-            Some((text_input(group, language), text.to_owned()))
-        })
-        .collect()
-}
-
 /// The event form as typed, or as the stored event shows it, by input name.
 struct EventValues {
     values: Vec<(String, String)>,
@@ -294,114 +239,6 @@ impl EventValues {
     }
 }
 
-/// A time as a `datetime-local` input shows it, in the event's zone.
-pub(super) fn local_input(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-/// A `datetime-local` value, read in the event's zone, as RFC 3339.
-/// Anything else goes on as typed, for the parser to refuse.
-pub(super) fn instant(text: &str, zone: Tz) -> Value {
-    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"));
-    match local
-        .ok()
-        .and_then(|local| zone.from_local_datetime(&local).earliest())
-    {
-        Some(at) => json!(at.to_rfc3339()),
-        None => json!(text),
-    }
-}
-
-/// A number input: empty is `null` (no limit); what is not a whole number
-/// goes on as text, for the parser to refuse.
-pub(super) fn number(text: &str) -> Value {
-    if text.is_empty() {
-        Value::Null
-    } else {
-        text.parse::<i64>()
-            .map_or_else(|_| json!(text), Value::from)
-    }
-}
-
-/// The inputs of `fields` with the values and problems of this form.
-pub(super) fn inputs(
-    tr: &Tr,
-    fields: &[(&'static str, &str, &'static str, Option<&str>)],
-    value: impl Fn(&str) -> String,
-    problems: &Problems,
-) -> Vec<Field> {
-    fields
-        .iter()
-        .map(|&(name, label, kind, hint)| Field {
-            name: name.to_owned(),
-            label: tr.t(label),
-            kind,
-            value: value(name),
-            hint: hint.map(|id| tr.t(id)),
-            error: problems.get(name),
-            lang: None,
-        })
-        .collect()
-}
-
-/// The event's languages in its order (the first is the one whose texts
-/// stand in for a missing one), then the four others.
-fn in_event_order(languages: &[String]) -> Vec<Language> {
-    let chosen = languages
-        .iter()
-        .filter_map(|code| Language::parse(code).ok());
-    let mut ordered: Vec<Language> = Vec::new();
-    for language in chosen.chain(Language::ALL) {
-        if !ordered.contains(&language) {
-            ordered.push(language);
-        }
-    }
-    ordered
-}
-
-/// The inputs of the texts in other languages than the event's first: one
-/// group for each of its other languages, and one for any language the
-/// form holds a text or a problem for, so that it can be seen and emptied.
-pub(super) fn translations(
-    tr: &Tr,
-    languages: &[String],
-    groups: &[(&str, &str, &'static str)],
-    value: impl Fn(&str) -> String,
-    problems: &Problems,
-) -> Vec<Translation> {
-    in_event_order(languages)
-        .into_iter()
-        .enumerate()
-        .filter_map(|(position, language)| {
-            let fields: Vec<Field> = groups
-                .iter()
-                .map(|&(group, label, kind)| {
-                    let name = text_input(group, language);
-                    Field {
-                        label: tr.t(label),
-                        kind,
-                        value: value(&name),
-                        hint: None,
-                        error: problems.get(&name),
-                        lang: Some(language.code()),
-                        name,
-                    }
-                })
-                .collect();
-            let offered = position > 0 && languages.iter().any(|code| code == language.code());
-            let held = fields
-                .iter()
-                .any(|field| !field.value.is_empty() || field.error.is_some());
-            (offered || held).then(|| Translation {
-                code: language.code(),
-                name: i18n::language_name(language),
-                fields,
-            })
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "admin/event_form.html")]
 struct EventFormPage {
@@ -469,24 +306,6 @@ fn render_form(
     admin.render(status, &page)
 }
 
-/// The parser's answer: the set-up, or the problems to show on the form.
-pub(super) fn parsed<T>(
-    tr: &Tr,
-    result: Result<T, Refusal>,
-    messages: &[(&str, &str)],
-) -> Result<T, Problems> {
-    result.map_err(|refusal| Problems::of_refusal(tr, &refusal, messages))
-}
-
-/// A use case's refusal as problems to show on the form; other failures
-/// stay failures.
-pub(super) fn refusal(language: Language, error: RegistrationError) -> Result<Problems, AppError> {
-    match error {
-        RegistrationError::Invalid(errors) => Ok(Problems::of(language, &errors)),
-        other => Err(other.into()),
-    }
-}
-
 /// `GET /admin/events/new`
 pub async fn new(admin: Admin) -> Result<HttpResponse, AppError> {
     admin.require_organiser()?;
@@ -540,11 +359,7 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let values = EventValues::of_form(form);
     let body = values.json(existing);
-    let outcome = match parsed(
-        &admin.tr,
-        EventSetup::parse(&body, existing),
-        &EVENT_MESSAGES,
-    ) {
+    let outcome = match parsed(&admin.tr, EventSetup::parse(&body, existing)) {
         Ok(setup) => store(admin, conn, &setup, existing).await?,
         Err(problems) => Err(problems),
     };

@@ -13,7 +13,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use super::form::Form;
 use super::{Admin, Frame};
 use crate::db::admin as admin_store;
 use crate::db::organisers;
@@ -21,6 +20,7 @@ use crate::domain::{EmailAddress, secret};
 use crate::i18n::Tr;
 use crate::web::auth::session_cookie_name;
 use crate::web::client::Client;
+use crate::web::form::Form;
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;
 use crate::web::{AppError, AppState};

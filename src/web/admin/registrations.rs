@@ -20,11 +20,11 @@ use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Start};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
-use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus, SessionCode};
+use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
-use crate::web::AppError;
 use crate::web::query::query_string;
+use crate::web::{AppError, input};
 
 #[derive(Template)]
 #[template(path = "admin/registrations.html")]
@@ -496,18 +496,15 @@ pub async fn act(
             "promoted",
         ),
         "sessions" => {
-            let codes = form
-                .all("sessions")
-                .into_iter()
-                .map(SessionCode::parse)
-                .collect::<Result<Vec<_>, _>>();
-            let outcome = match codes {
+            let outcome = match input::session_codes(&form.all("sessions")) {
                 Ok(codes) => {
                     registration::admin::change_sessions(&mut conn, &event, id, &codes, organiser)
                         .await
                         .map(drop)
                 }
-                Err(error) => Err(invalid("sessions", error.message_key())),
+                Err(error) => Err(RegistrationError::Invalid(FieldErrors::single(
+                    "sessions", error,
+                ))),
             };
             (outcome, "sessions")
         }

@@ -8,11 +8,10 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::events::{
+use super::form::{
     inputs, instant, local_input, number, parsed, refusal, stored_texts, texts_by_language,
     translations,
 };
-use super::form::Form;
 use super::{
     Admin, EventChange, EventPage, Field, Frame, Problems, Section, Translation, capacity_text,
     zone,
@@ -22,6 +21,7 @@ use crate::domain::SessionKind;
 use crate::i18n::{self, Tr};
 use crate::registration;
 use crate::web::AppError;
+use crate::web::form::Form;
 use crate::web::organiser_input::SessionSetup;
 
 /// The inputs of the session form, named as the API's JSON body; the title
@@ -55,17 +55,6 @@ const SESSION_FIELDS: [(&str, &str, &str, Option<&str>); 7] = [
 const SESSION_TEXTS: [(&str, &str, &str); 2] = [
     ("titles", "admin-session-title", "text"),
     ("descriptions", "admin-session-description", "textarea"),
-];
-
-/// What an organiser reads next to a field the shared parser refused,
-/// unless the parser's problem has words of its own.
-const SESSION_MESSAGES: [(&str, &str); 6] = [
-    ("code", "admin-session-code-invalid"),
-    ("title", "admin-required"),
-    ("kind", "admin-session-kind-invalid"),
-    ("starts_at", "admin-time-invalid"),
-    ("ends_at", "admin-session-ends-invalid"),
-    ("capacity", "admin-capacity-invalid"),
 ];
 
 /// A session's form, new or existing.
@@ -216,7 +205,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = session_json(&form, &event, true);
     let setup = SessionSetup::parse(&body, &event, None);
-    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
+    let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let created = registration::admin::create_session(
                 &mut conn,
@@ -347,7 +336,7 @@ pub async fn update(
     let session = session_of(&mut conn, &event, &path).await?;
     let body = session_json(&form, &event, false);
     let setup = SessionSetup::parse(&body, &event, Some(&session));
-    let problems = match parsed(&admin.tr, setup, &SESSION_MESSAGES) {
+    let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let updated = registration::admin::update_session(
                 &mut conn,

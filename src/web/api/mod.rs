@@ -24,7 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // the API's error shape, as the back office answers it.
             .app_data(
                 web::QueryConfig::default()
-                    .error_handler(|error, _| AppError::field("query", error.to_string()).into()),
+                    .error_handler(|error, _| AppError::unreadable("query", error).into()),
             )
             .route("/openapi.json", web::get().to(openapi::serve))
             .route("/events", web::post().to(organiser::create_event))

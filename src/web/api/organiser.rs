@@ -14,7 +14,7 @@ use super::events::{event_body, session_body};
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
-use crate::domain::CountryCode;
+use crate::domain::{CountryCode, FieldError};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
@@ -28,8 +28,7 @@ use crate::web::{AppError, AppState};
 
 async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
     let body = read_body(payload, state.settings.http.max_body_bytes).await?;
-    serde_json::from_slice(&body)
-        .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))
+    serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))
 }
 
 /// `POST /api/v1/events`
@@ -100,11 +99,15 @@ pub async fn set_country_quota(
     let capacity = fields.capacity("capacity");
     let country = CountryCode::parse(&path.code);
     if country.is_err() {
-        fields.error("code", "is not an ISO 3166-1 alpha-2 country code");
+        let error = FieldError::new("error-country-code-invalid").with_arg("code", &*path.code);
+        fields.refuse("code", error);
     }
     fields.finish()?;
     let (Ok(capacity), Ok(country)) = (capacity, country) else {
-        return Err(AppError::field("capacity", "is invalid"));
+        return Err(AppError::field(
+            "capacity",
+            FieldError::new("error-capacity-invalid"),
+        ));
     };
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;

@@ -74,9 +74,9 @@ pub async fn create(
     state.registration_limit.check_request(&request)?;
     let body = read_body(payload, state.settings.http.max_body_bytes).await?;
     let idempotency_key = idempotency_key(&request, &body)?;
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))?;
-    let raw = RawRegistration::from_json(&json).map_err(|errors| validation(&errors))?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))?;
+    let raw = RawRegistration::from_json(&json).map_err(AppError::Validation)?;
 
     let snapshot = state.events.get(&state.pool, &slug).await?;
     let event = &snapshot.event;
@@ -85,9 +85,7 @@ pub async fn create(
         .first()
         .and_then(|code| Language::parse(code).ok())
         .unwrap_or(Language::En);
-    let applicant = raw
-        .parse(default_language)
-        .map_err(|errors| validation(&errors))?;
+    let applicant = raw.parse(default_language).map_err(AppError::Validation)?;
     let registered = state
         .registrar
         .register(
@@ -117,7 +115,7 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
         .ok_or_else(|| {
             AppError::field(
                 "Idempotency-Key",
-                "must be 1 to 255 visible ASCII characters",
+                FieldError::new("error-idempotency-key-invalid"),
             )
         })?;
     // The client as rate limits count it (behind a trusted proxy, the
@@ -161,9 +159,9 @@ pub async fn change_sessions(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let body = read_body(payload, state.settings.http.max_body_bytes).await?;
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|error| AppError::field("body", format!("is not valid JSON: {error}")))?;
-    let codes = session_codes(&json).map_err(|errors| validation(&errors))?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))?;
+    let codes = session_codes(&json).map_err(AppError::Validation)?;
     let mut conn = state.pool.get().await?;
     let url = manage_url(&state, &token);
     let view = registration::change_sessions(&mut conn, &token, &codes, &url).await?;
@@ -184,16 +182,6 @@ fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErro
         .collect::<Option<_>>()
         .ok_or_else(not_a_list)?;
     input::session_codes(&codes).map_err(|error| FieldErrors::single("sessions", error))
-}
-
-/// A 422 whose messages are in English: API clients are programs.
-fn validation(errors: &FieldErrors) -> AppError {
-    AppError::Validation(
-        errors
-            .iter()
-            .map(|(field, error)| (field.to_owned(), crate::web::message(Language::En, error)))
-            .collect(),
-    )
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 pub mod csrf;
 mod error;
 mod event;
-mod form;
 mod home;
 mod private;
 mod register;
@@ -30,6 +29,7 @@ use self::csrf::CsrfToken;
 use crate::domain::Language;
 use crate::i18n::{self, negotiate};
 use crate::web::AppError;
+use crate::web::form::Form;
 use crate::web::query::query_string;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -138,7 +138,7 @@ impl Visitor {
         CsrfToken::for_cookie(self.csrf_cookie.as_deref())
     }
 
-    pub fn csrf_verified(&self, form: &form::FormData) -> bool {
+    pub fn csrf_verified(&self, form: &Form) -> bool {
         csrf::verify(self.csrf_cookie.as_deref(), form.get(csrf::FIELD))
     }
 

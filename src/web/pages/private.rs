@@ -9,15 +9,16 @@ use askama::Template;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 
-use super::form::FormData;
 use super::view::{
-    Problems, SessionLine, SessionsField, by_day, country_name, event_languages, time_zone,
+    Problems, SessionLine, SessionsField, by_day, country_name, event_languages, problems,
+    time_zone,
 };
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
 use crate::domain::{FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, RegistrationView};
+use crate::web::form::Form;
 use crate::web::{AppError, AppState, input};
 
 #[derive(Template)]
@@ -110,8 +111,12 @@ async fn save_sessions(
     request: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let submitted = body.all("sessions");
+    let body = Form::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let submitted: Vec<String> = body
+        .all("sessions")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut conn = state.pool.get().await?;
     let private = Private::load(&mut conn, visitor, state, token).await?;
     let refused =
@@ -127,7 +132,7 @@ async fn save_sessions(
         Err(errors) => {
             return refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Problems::of(private.language, &errors),
+                problems(private.language, &errors),
             );
         }
     };
@@ -135,7 +140,7 @@ async fn save_sessions(
         Ok(_) => Ok(private.reply().see_other(&format!("/r/{token}?saved=1"))),
         Err(RegistrationError::Invalid(errors)) => refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Problems::of(private.language, &errors),
+            problems(private.language, &errors),
         ),
         // Cancelled meanwhile (in another tab): the page now says so.
         Err(RegistrationError::Cancelled) => {
@@ -197,7 +202,7 @@ async fn cancel_registration(
     request: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let body = Form::read(request, payload, state.settings.http.max_body_bytes).await?;
     let mut conn = state.pool.get().await?;
     let private = Private::load(&mut conn, visitor, state, token).await?;
     if !visitor.csrf_verified(&body) {

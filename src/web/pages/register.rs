@@ -9,16 +9,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use super::form::FormData;
 use super::view::{
     Choice, Problems, SessionLine, SessionsField, by_day, country_choices, described_by,
-    event_languages, language_choices, time_zone,
+    event_languages, language_choices, problems, time_zone,
 };
 use super::{Layout, Visitor};
 use crate::db::events::{Event, Session};
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::RegistrationError;
+use crate::web::form::Form as FormBody;
 use crate::web::input::RawRegistration;
 use crate::web::{AppError, AppState};
 
@@ -117,8 +117,8 @@ async fn submit_form(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     state.registration_limit.check_request(request)?;
-    let body = FormData::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let raw = body.registration();
+    let body = FormBody::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let raw = RawRegistration::of_form(&body);
     let form = Form::load(state, visitor, slug).await?;
 
     // Before anything else is looked at: a forged request learns nothing
@@ -199,7 +199,7 @@ impl<'a> Form<'a> {
         raw: &RawRegistration,
         errors: &FieldErrors,
     ) -> Result<HttpResponse, AppError> {
-        let problems = Problems::of(self.language, errors);
+        let problems = problems(self.language, errors);
         self.render(StatusCode::UNPROCESSABLE_ENTITY, raw, problems)
     }
 

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use crate::db::events::{Event, Session};
 use crate::domain::{CountryCode, FieldErrors, Language};
 use crate::i18n::{self, Tr};
+pub use crate::web::form::Problems;
 
 /// The event's working languages, in the organisers' order.
 pub fn event_languages(event: &Event) -> Vec<Language> {
@@ -212,58 +213,9 @@ const FORM_FIELDS: [&str; 7] = [
     "sessions",
 ];
 
-/// What is wrong with a submitted form, in words: each field's problem, and
-/// those that belong to no field.
-#[derive(Default)]
-pub struct Problems {
-    pub fields: Vec<(String, String)>,
-    pub general: Vec<String>,
-}
-
-impl Problems {
-    pub fn of(language: Language, errors: &FieldErrors) -> Problems {
-        let mut fields: Vec<(String, String)> = errors
-            .iter()
-            .map(|(field, error)| (field.to_owned(), crate::web::message(language, error)))
-            .collect();
-        fields.sort_by_key(|(field, _)| {
-            FORM_FIELDS
-                .iter()
-                .position(|known| known == field)
-                .unwrap_or(FORM_FIELDS.len())
-        });
-        Problems {
-            fields,
-            general: Vec::new(),
-        }
-    }
-
-    pub fn general(message: String) -> Problems {
-        Problems {
-            fields: Vec::new(),
-            general: vec![message],
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, message)| message.as_str())
-    }
-
-    pub fn count(&self) -> usize {
-        self.fields.len() + self.general.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count() == 0
-    }
-
-    /// The heading of the error summary: "There are 2 problems…".
-    pub fn title(&self, tr: &Tr) -> String {
-        tr.t1("form-errors-title", "count", self.count())
-    }
+/// A submission's problems in the reader's language, in the form's order.
+pub fn problems(language: Language, errors: &FieldErrors) -> Problems {
+    Problems::of(language, errors).in_order(&FORM_FIELDS)
 }
 
 #[cfg(test)]
@@ -305,7 +257,7 @@ mod tests {
         );
         errors.add("email", FieldError::new("error-email-invalid"));
         errors.add("given_name", FieldError::new("error-required"));
-        let problems = Problems::of(Language::Fr, &errors);
+        let problems = problems(Language::Fr, &errors);
         let order: Vec<&str> = problems.fields.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(order, ["given_name", "email", "sessions"]);
         assert_eq!(
