@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::attendees::AttendeeFilter;
@@ -16,6 +17,7 @@ use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCod
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::AppError;
+use crate::web::api::openapi::schemas;
 use crate::web::json_fields::{JsonFields, Refusal};
 
 pub const MAX_PER_PAGE: i64 = 1000;
@@ -417,14 +419,30 @@ impl<'a> EmailTextSetup<'a> {
 }
 
 /// The query of an attendee list or export.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this status
+    #[param(schema_with = schemas::registration_status)]
     pub status: Option<String>,
+    /// Only delegates of this country
+    #[param(schema_with = schemas::country)]
     pub country: Option<String>,
+    /// Only delegates who chose this session (one of the event's codes)
+    #[param(schema_with = schemas::session_code)]
     pub session: Option<String>,
+    /// Part of a name, email, reference or organisation
+    #[param(schema_with = schemas::search)]
     pub q: Option<String>,
+    /// The order of the list
+    #[param(schema_with = schemas::sort)]
     pub sort: Option<String>,
+    /// The page, from 1 (at most `i64::MAX / MAX_PER_PAGE + 1`, so that
+    /// the rows skipped fit in an `i64` at any page size)
+    #[param(minimum = 1, maximum = 9_223_372_036_854_776_i64)]
     pub page: Option<i64>,
+    /// Items a page, 50 unless given
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,

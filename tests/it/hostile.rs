@@ -70,6 +70,38 @@ async fn abused_headers_and_paths_are_refused_cleanly() {
         .unwrap();
     let answer = assert_error_shape(long_key, 422).await;
     assert!(answer["fields"]["Idempotency-Key"].is_string());
+    // Outside the documented alphabet (visible ASCII and inner spaces).
+    for key in [&b"a\tb"[..], b"caf\xc3\xa9"] {
+        let refused = app
+            .client
+            .post(&url)
+            .header(
+                "Idempotency-Key",
+                reqwest::header::HeaderValue::from_bytes(key).unwrap(),
+            )
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let answer = assert_error_shape(refused, 422).await;
+        assert!(answer["fields"]["Idempotency-Key"].is_string());
+    }
+
+    // A path segment that does not read is a 404 in the error shape, not
+    // actix's plain text.
+    let organiser = app.organiser_token("organiser").await;
+    let not_an_id = app
+        .client
+        .post(app.url("/api/v1/events/lima-1997/registrations/0/resend"))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_an_id.headers()["content-type"], "application/json");
+    assert_eq!(
+        assert_error_shape(not_an_id, 404).await["error"],
+        "not_found"
+    );
 
     let bad_token = app
         .client
