@@ -107,6 +107,18 @@ for _ in $(seq 1 150); do
     sleep 0.2
 done
 
+# The event the fuzzer sets up again and again (see schemathesis.toml).
+"$venv/bin/python" - "$base" "$token" <<'PYTHON'
+import json, sys, urllib.request
+base, token = sys.argv[1:]
+event = {"slug": "fuzz-setup", "name": "Set-ups", "starts_on": "2030-01-10", "ends_on": "2030-01-12",
+         "timezone": "UTC", "languages": ["en", "fr", "es", "pt"],
+         "registration_opens_at": "2029-01-01T00:00:00Z", "registration_closes_at": "2030-01-01T00:00:00Z"}
+request = urllib.request.Request(f"{base}/api/v1/events", data=json.dumps(event).encode(), method="POST",
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+urllib.request.urlopen(request, timeout=10)
+PYTHON
+
 # --- Checks -------------------------------------------------------------------
 
 step "validating the OpenAPI document and its examples"
@@ -114,7 +126,7 @@ step "validating the OpenAPI document and its examples"
 
 step "Schemathesis"
 status=0
-RENCONTRE_FUZZ_TOKEN="$token" PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks "$venv/bin/schemathesis" --no-color \
+RENCONTRE_FUZZ_TOKEN="$token" RENCONTRE_FUZZ_BASE="$base" PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks "$venv/bin/schemathesis" --no-color \
     --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
     --max-examples "${RENCONTRE_FUZZ_EXAMPLES:-25}" --seed "${RENCONTRE_FUZZ_SEED:-20261201}" \
     || status=$?

@@ -86,6 +86,10 @@ const FILTER: &str = "
    AND ($5::text IS NULL OR r.given_name ILIKE $5 OR r.family_name ILIKE $5
         OR r.email ILIKE $5 OR r.reference ILIKE $5 OR r.organisation ILIKE $5)";
 
+/// The orders a list may be asked for; anything else is the order of
+/// registration.
+pub const SORTS: [&str; 5] = ["name", "-name", "country", "status", "-registered"];
+
 /// Columns organisers may sort by, mapped to SQL (never interpolated from input).
 pub fn sort_clause(sort: Option<&str>) -> &'static str {
     match sort {

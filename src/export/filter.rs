@@ -90,6 +90,13 @@ pub(crate) fn check(
         }
         found.map(|(id, _)| *id)
     });
+    // PostgreSQL's text cannot hold U+0000: refused here, not failed on.
+    if given(input.search).is_some_and(|search| search.contains('\0')) {
+        errors.insert(
+            "q".to_owned(),
+            "must not contain the character U+0000".to_owned(),
+        );
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -181,6 +188,9 @@ mod tests {
             }
             if matches!(session_id, Some(None)) {
                 refused.push("session".to_owned());
+            }
+            if blank_or(&search).is_some_and(|search| search.contains('\0')) {
+                refused.push("q".to_owned());
             }
             refused.sort();
 

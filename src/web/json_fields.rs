@@ -35,6 +35,21 @@ impl From<Refusal> for AppError {
     }
 }
 
+/// PostgreSQL's text cannot hold U+0000: refused as input, not failed on
+/// when stored.
+pub const NUL_REFUSED: &str = "must not contain the character U+0000";
+
+/// A JSON number that is a whole number, however it is written (`25` or
+/// `25.0`: JSON Schema's `integer` is both).
+fn whole_number(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|number| number.fract() == 0.0 && number.abs() < 2f64.powi(53))
+            .map(|number| number as i64)
+    })
+}
+
 pub struct JsonFields<'a> {
     object: &'a Map<String, Value>,
     refusal: Refusal,
@@ -93,6 +108,10 @@ impl<'a> JsonFields<'a> {
                 self.error(field, "is required");
                 None
             }
+            Some(Value::String(text)) if text.contains('\0') => {
+                self.error(field, NUL_REFUSED);
+                None
+            }
             Some(Value::String(text)) if !text.trim().is_empty() => Some(text.trim()),
             Some(Value::String(_)) => {
                 self.error(field, "must not be empty");
@@ -108,6 +127,10 @@ impl<'a> JsonFields<'a> {
     pub fn optional_text(&mut self, field: &str) -> Option<&'a str> {
         match self.present(field) {
             None => None,
+            Some(Value::String(text)) if text.contains('\0') => {
+                self.error(field, NUL_REFUSED);
+                None
+            }
             Some(Value::String(text)) => Some(text.trim()),
             Some(_) => {
                 self.error(field, "must be a string");
@@ -136,7 +159,7 @@ impl<'a> JsonFields<'a> {
     pub fn capacity(&mut self, field: &str) -> Result<Option<i32>, ()> {
         match self.present(field) {
             None => Ok(None),
-            Some(value) => match value.as_i64().and_then(|number| i32::try_from(number).ok()) {
+            Some(value) => match whole_number(value).and_then(|number| i32::try_from(number).ok()) {
                 Some(number) if number >= 0 => Ok(Some(number)),
                 _ => {
                     self.error(
@@ -189,11 +212,22 @@ impl<'a> JsonFields<'a> {
         let mut kept = Map::new();
         let mut refused = false;
         for (code, text) in texts {
-            let text = text.as_str().unwrap_or_default().trim();
+            let key = format!("{field}.{code}");
+            let text = text.as_str().unwrap_or_default();
+            if Language::parse(code).map(|language| language.code()) != Ok(code.as_str()) {
+                self.error(&key, "is not a language code: en, fr, es or pt");
+                refused = true;
+                continue;
+            }
+            if text.contains('\0') {
+                self.error(&key, NUL_REFUSED);
+                refused = true;
+                continue;
+            }
+            let text = text.trim();
             if text.is_empty() {
                 continue;
             }
-            let key = format!("{field}.{code}");
             if languages.is_some_and(|languages| !languages.contains(code)) {
                 self.refuse(&key, FieldError::new("error-language-not-offered"));
                 refused = true;

@@ -11,9 +11,11 @@ use serde_json::{Map, Value};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::db::attendees::AttendeeFilter;
+use crate::db::attendees::{AttendeeFilter, SORTS};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
-use crate::domain::{EventSlug, FieldError, Language, ReferencePrefix, SessionCode};
+use crate::domain::{
+    CountryCode, EventSlug, FieldError, Language, ReferencePrefix, RegistrationStatus, SessionCode,
+};
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::AppError;
@@ -21,8 +23,15 @@ use crate::web::api::openapi::schemas;
 use crate::web::json_fields::{JsonFields, Refusal};
 
 pub const MAX_PER_PAGE: i64 = 1000;
+/// The last page a list takes: the rows skipped before it fit in an `i64`
+/// at any page size, so the bound is the same whatever `per_page` is.
+pub const MAX_PAGE: i64 = i64::MAX / MAX_PER_PAGE + 1;
 
 pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
+    // No slug holds U+0000, which PostgreSQL's text cannot even compare.
+    if slug.contains('\0') {
+        return Err(AppError::NotFound("event"));
+    }
     store::find_by_slug(conn, slug)
         .await?
         .ok_or(AppError::NotFound("event"))
@@ -423,13 +432,13 @@ impl<'a> EmailTextSetup<'a> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this status
-    #[param(schema_with = schemas::registration_status)]
+    #[param(value_type = Option<RegistrationStatus>, inline)]
     pub status: Option<String>,
     /// Only delegates of this country
-    #[param(schema_with = schemas::country)]
+    #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Only delegates who chose this session (one of the event's codes)
-    #[param(schema_with = schemas::session_code)]
+    #[param(value_type = Option<SessionCode>, inline)]
     pub session: Option<String>,
     /// Part of a name, email, reference or organisation
     #[param(schema_with = schemas::search)]
@@ -455,6 +464,14 @@ impl ListQuery {
         conn: &mut AsyncPgConnection,
         event: &Event,
     ) -> Result<AttendeeFilter, AppError> {
+        if let Some(sort) = self.sort.as_deref().filter(|sort| !sort.is_empty())
+            && !SORTS.contains(&sort)
+        {
+            return Err(AppError::field(
+                "sort",
+                format!("must be one of {}", SORTS.join(", ")),
+            ));
+        }
         let input = FilterInput {
             status: self.status.as_deref(),
             country: self.country.as_deref(),
@@ -476,6 +493,9 @@ impl ListQuery {
         let per_page = self.per_page.unwrap_or(50);
         if page < 1 {
             return Err(AppError::field("page", "must be at least 1"));
+        }
+        if page > MAX_PAGE {
+            return Err(AppError::field("page", "is past the end of any list"));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             return Err(AppError::field(
@@ -509,7 +529,7 @@ mod tests {
         ) {
             let query = ListQuery { page, per_page, ..ListQuery::default() };
             let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(50));
-            let valid = page >= 1
+            let valid = (1..=MAX_PAGE).contains(&page)
                 && (1..=MAX_PER_PAGE).contains(&per_page)
                 && (page - 1).checked_mul(per_page).is_some();
             match query.paging() {

@@ -84,6 +84,7 @@ struct CountryBody<'a> {
 #[utoipa::path(
     get,
     path = "/api/v1/events/{slug}",
+    operation_id = "show_event",
     params(("slug" = String, Path, description = "The event's slug")),
     responses(
         (status = 200, description = "The event", body = EventBody),

@@ -17,7 +17,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr, Required};
 use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
 
-use crate::domain::{CountryCode, Language, RegistrationStatus};
+use crate::domain::{CountryCode, Language, RegistrationStatus, SessionCode};
+use crate::web::error::ErrorBody;
 use crate::web::organiser_input::{EMAIL_KINDS, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
 
 #[derive(OpenApi)]
@@ -26,7 +27,7 @@ use crate::web::organiser_input::{EMAIL_KINDS, MAX_DESCRIPTION_CHARS, MAX_NAME_C
         title = "Rencontre",
         description = "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), rate_limited (429), unavailable (503)."
     ),
-    components(responses(
+    components(schemas(ErrorBody), responses(
         Unauthorized,
         Forbidden,
         NotFound,
@@ -78,6 +79,7 @@ static SERVED: LazyLock<String> = LazyLock::new(|| {
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",
+    operation_id = "openapi",
     responses((status = 200, description = "The OpenAPI 3.1 description of the API", content_type = "application/json", body = Object)),
 )]
 pub async fn serve() -> HttpResponse {
@@ -136,6 +138,33 @@ error_responses! {
     Unavailable: "The database cannot be reached for now (error `unavailable`)", retry_after = true;
 }
 
+/// The kinds of email organisers may word themselves, as a path names them.
+pub struct EmailTextKind;
+
+/// The domain's types as a parameter states them
+/// (`#[param(value_type = …, inline)]`).
+macro_rules! parameter_types {
+    ($($type:ty => $schema:path;)+) => {
+        $(
+            impl utoipa::PartialSchema for $type {
+                fn schema() -> RefOr<Schema> {
+                    RefOr::T($schema())
+                }
+            }
+
+            impl utoipa::ToSchema for $type {}
+        )+
+    };
+}
+
+parameter_types! {
+    CountryCode => schemas::country;
+    Language => schemas::language;
+    RegistrationStatus => schemas::registration_status;
+    SessionCode => schemas::session_code;
+    EmailTextKind => schemas::email_kind;
+}
+
 /// Schemas the domain's parsers and vocabularies define, for
 /// `#[schema(schema_with = …)]` and `params(…)`.
 pub mod schemas {
@@ -153,8 +182,22 @@ pub mod schemas {
         builder.schema_type(SchemaType::from_iter([kind, Type::Null]))
     }
 
-    /// What `JsonFields::text` takes: not blank once trimmed.
-    const NOT_BLANK: &str = r"\S";
+    /// One of `values`, or null (which an `enum` must list itself).
+    fn one_of_or_null(values: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
+        let values = values
+            .into_iter()
+            .map(serde_json::Value::from)
+            .chain([serde_json::Value::Null]);
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .enum_values(Some(values))
+    }
+
+    /// What `JsonFields::text` takes: not blank once trimmed, and no
+    /// U+0000 (`json_fields::NUL_REFUSED`).
+    const NOT_BLANK: &str = r"^[^\x00]*[^\s\x00][^\x00]*$";
+    /// What `JsonFields::optional_text` takes.
+    const NO_NUL: &str = r"^[^\x00]*$";
 
     fn language_code() -> ObjectBuilder {
         one_of(Language::ALL.map(|language| language.code()))
@@ -165,11 +208,7 @@ pub mod schemas {
     }
 
     pub fn optional_language() -> Schema {
-        nullable(
-            one_of(Language::ALL.map(|language| language.code())),
-            Type::String,
-        )
-        .into()
+        one_of_or_null(Language::ALL.map(|language| language.code())).into()
     }
 
     pub fn languages() -> Schema {
@@ -215,7 +254,7 @@ pub mod schemas {
     }
 
     pub fn optional_session_kind() -> Schema {
-        nullable(one_of(SESSION_KINDS), Type::String)
+        one_of_or_null(SESSION_KINDS)
             .description(Some("workshop unless given"))
             .into()
     }
@@ -241,8 +280,8 @@ pub mod schemas {
             .into()
     }
 
-    pub fn optional_text(max: usize) -> ObjectBuilder {
-        nullable(text().max_length(Some(max)), Type::String)
+    fn optional_text(max: usize) -> ObjectBuilder {
+        nullable(text().max_length(Some(max)).pattern(Some(NO_NUL)), Type::String)
     }
 
     pub fn description() -> Schema {
@@ -259,7 +298,7 @@ pub mod schemas {
     fn texts_by_language(max: usize) -> Schema {
         nullable(ObjectBuilder::new(), Type::Object)
             .property_names(Some(language()))
-            .additional_properties(Some(text().max_length(Some(max))))
+            .additional_properties(Some(text().max_length(Some(max)).pattern(Some(NO_NUL))))
             .description(Some(
                 "By language code, each one of the event's languages; a language without a text (or with an empty one, which is not stored) shows the text of the event's first language",
             ))
@@ -290,12 +329,6 @@ pub mod schemas {
             .into()
     }
 
-    pub fn unchanged_slug() -> Schema {
-        nullable(text(), Type::String)
-            .description(Some("The event's slug, which cannot change"))
-            .into()
-    }
-
     pub fn queued() -> Schema {
         one_of(["queued"]).into()
     }
@@ -306,7 +339,7 @@ pub mod schemas {
         let placeholders = crate::mail::custom_text::PLACEHOLDERS.join("|");
         text()
             .pattern(Some(format!(
-                r"^(?=[\s\S]*\S)[^{{]*(?:\{{\s*(?:{placeholders})\s*\}}[^{{]*)*$"
+                r"^(?=[\s\S]*\S)[^{{\x00]*(?:\{{\s*(?:{placeholders})\s*\}}[^{{\x00]*)*$"
             )))
             .description(Some(format!(
                 "Plain text with placeholders: {}",
@@ -319,25 +352,19 @@ pub mod schemas {
             .into()
     }
 
-    pub fn search() -> Schema {
-        text().into()
+    pub fn sort() -> Schema {
+        one_of(crate::db::attendees::SORTS).into()
     }
 
-    /// The orders of `db::attendees::sort_clause`.
-    pub fn sort() -> Schema {
-        one_of(["name", "-name", "country", "status", "-registered"]).into()
+    /// Any text but U+0000, which PostgreSQL's text cannot hold.
+    pub fn search() -> Schema {
+        text().pattern(Some(NO_NUL)).into()
     }
 
     /// `domain::ReferencePrefix`: two to five letters.
     pub fn reference_prefix() -> Schema {
         nullable(text().pattern(Some("^[A-Za-z]{2,5}$")), Type::String)
             .description(Some("The letters before the booking codes; from the slug unless given"))
-            .into()
-    }
-
-    pub fn unchanged_reference_prefix() -> Schema {
-        nullable(text(), Type::String)
-            .description(Some("The event's reference prefix, which cannot change"))
             .into()
     }
 
@@ -348,12 +375,6 @@ pub mod schemas {
 
     pub fn session_code() -> Schema {
         session_code_text().into()
-    }
-
-    pub fn unchanged_session_code() -> Schema {
-        nullable(text(), Type::String)
-            .description(Some("The session's code, which cannot change"))
-            .into()
     }
 
     /// As `web::input::session_codes` reads them: at most 50, a repeated
@@ -427,13 +448,16 @@ pub mod schemas {
     );
     const OPTIONAL_NAME: &str = concat!("^[^", forbidden!(), "]*$");
 
-    /// The addresses `domain::EmailAddress` takes, in ASCII: a dot-atom of
-    /// at most 64 characters, `@`, and two or more labels of a host name.
+    /// Addresses `domain::EmailAddress` takes, kept simple enough to
+    /// generate from: one to four ASCII atoms of at most 15 characters
+    /// joined by dots (at most 63 in all), `@`, and two to four labels of a
+    /// host name. (The server takes more: longer atoms and labels,
+    /// non-ASCII labels.)
     pub fn email() -> Schema {
         text()
             .max_length(Some(254))
             .pattern(Some(
-                r"^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$",
+                r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}){0,3}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?\.){1,3}[A-Za-z]{2,24}$",
             ))
             .into()
     }
@@ -458,5 +482,61 @@ pub mod schemas {
             ))
             .schema(Some(text().pattern(Some("^[!-~](?:[ -~]{0,253}[!-~])?$"))))
             .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::web::api::organiser::{EmailTextRequest, NewEventRequest};
+    use crate::web::api::registrations::NewRegistrationRequest;
+    use crate::web::input::RawRegistration;
+    use crate::web::organiser_input::{EmailTextSetup, EventSetup, MAX_PAGE};
+
+    fn served() -> Value {
+        serde_json::from_str(&SERVED).expect("the document is JSON")
+    }
+
+    #[test]
+    fn the_documented_last_page_is_the_one_paging_takes() {
+        let document = served();
+        let parameters = document["paths"]["/api/v1/events/{slug}/registrations"]["get"]
+            ["parameters"]
+            .as_array()
+            .expect("parameters");
+        let page = parameters
+            .iter()
+            .find(|parameter| parameter["name"] == "page")
+            .expect("a page parameter");
+        assert_eq!(page["schema"]["maximum"], json!(MAX_PAGE));
+    }
+
+    #[test]
+    fn the_request_examples_are_read_by_the_parsers_the_handlers_use() {
+        let event = serde_json::to_value(NewEventRequest::example()).expect("JSON");
+        assert!(EventSetup::parse(&event, None).is_ok());
+        let text = serde_json::to_value(EmailTextRequest::example()).expect("JSON");
+        assert!(EmailTextSetup::parse(&text).is_ok());
+        let registration = serde_json::to_value(NewRegistrationRequest::example()).expect("JSON");
+        let raw = RawRegistration::from_json(&registration).expect("read");
+        assert!(raw.parse(Language::Fr).is_ok());
+    }
+
+    #[test]
+    fn every_vocabulary_is_the_domains() {
+        let document = served();
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(
+            schemas["Registration"]["properties"]["country"]["enum"]
+                .as_array()
+                .map(Vec::len),
+            Some(CountryCode::all().count())
+        );
+        assert_eq!(
+            schemas["NewRegistration"]["properties"]["language"]["enum"],
+            json!(["en", "fr", "es", "pt", null])
+        );
     }
 }

@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use super::events::{EventBody, SessionBody, event_body, session_body};
 use super::openapi::{
-    Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized, Unavailable, schemas,
+    Conflict, EmailTextKind, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized,
+    Unavailable, schemas,
 };
 use crate::db::attendees::{self, Attendee};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::{outbox, registrations as registrations_store};
-use crate::domain::CountryCode;
+use crate::domain::{CountryCode, Language};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
@@ -106,14 +107,12 @@ impl NewEventRequest {
 }
 
 /// An event's whole set-up, as `PUT /api/v1/events/{slug}` takes it: as it
-/// is created, but the slug and the reference prefix may be left out, not
-/// changed.
+/// is created, without the slug and the reference prefix, which cannot
+/// change (they are also taken when they are the stored ones).
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = EventSetup)]
 pub struct EventSetupRequest {
-    #[schema(schema_with = schemas::unchanged_slug)]
-    slug: Option<&'static str>,
     #[schema(schema_with = schemas::name)]
     name: &'static str,
     #[schema(schema_with = schemas::names)]
@@ -137,8 +136,6 @@ pub struct EventSetupRequest {
     capacity: Option<i32>,
     #[schema(schema_with = schemas::capacity)]
     default_country_capacity: Option<i32>,
-    #[schema(schema_with = schemas::unchanged_reference_prefix)]
-    reference_prefix: Option<&'static str>,
 }
 
 impl EventSetupRequest {
@@ -158,7 +155,6 @@ impl EventSetupRequest {
             ..
         } = NewEventRequest::example();
         EventSetupRequest {
-            slug: None,
             name,
             names,
             description,
@@ -171,7 +167,6 @@ impl EventSetupRequest {
             registration_closes_at,
             capacity: None,
             default_country_capacity,
-            reference_prefix: None,
         }
     }
 }
@@ -264,7 +259,7 @@ pub struct CountryPath {
     /// The event's slug
     slug: String,
     /// The country
-    #[param(schema_with = schemas::country)]
+    #[param(value_type = CountryCode, inline)]
     code: String,
 }
 
@@ -398,13 +393,12 @@ impl NewSessionRequest {
 }
 
 /// A session's whole set-up, as `PUT …/sessions/{code}` takes it: as it is
-/// created, but the code may be left out, not changed.
+/// created, without the code, which cannot change (it is also taken when it
+/// is the stored one).
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = SessionSetup)]
 pub struct SessionSetupRequest {
-    #[schema(schema_with = schemas::unchanged_session_code)]
-    code: Option<&'static str>,
     #[schema(schema_with = schemas::name)]
     title: &'static str,
     #[schema(schema_with = schemas::names)]
@@ -439,7 +433,6 @@ impl SessionSetupRequest {
             ..
         } = NewSessionRequest::example();
         SessionSetupRequest {
-            code: None,
             title,
             titles,
             description,
@@ -893,10 +886,10 @@ pub struct EmailTextPath {
     /// The event's slug
     slug: String,
     /// Which email
-    #[param(schema_with = schemas::email_kind)]
+    #[param(value_type = EmailTextKind, inline)]
     kind: String,
     /// One of the event's languages
-    #[param(schema_with = schemas::language)]
+    #[param(value_type = Language, inline)]
     language: String,
 }
 

@@ -141,6 +141,7 @@ fn manage_url(state: &AppState, token: &str) -> String {
 #[utoipa::path(
     post,
     path = "/api/v1/events/{slug}/registrations",
+    operation_id = "register",
     params(
         ("slug" = String, Path, description = "The event's slug"),
         schemas::IdempotencyKeyHeader,
@@ -224,6 +225,7 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
 #[utoipa::path(
     get,
     path = "/api/v1/registrations/{token}",
+    operation_id = "show_registration",
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     responses(
         (status = 200, description = "The registration", body = RegistrationBody),
@@ -251,6 +253,7 @@ pub async fn show(
 #[utoipa::path(
     post,
     path = "/api/v1/registrations/{token}/cancel",
+    operation_id = "cancel_registration",
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     responses(
         (status = 200, description = "The cancelled registration", body = RegistrationBody),
