@@ -16,7 +16,7 @@
 # Schemathesis and the validator are installed, at the versions of
 # scripts/fuzz-api/requirements.txt, into .local/fuzz-venv when missing.
 #
-# RENCONTRE_FUZZ_EXAMPLES (default 25) bounds the requests per operation and
+# RENCONTRE_FUZZ_EXAMPLES (default 15) bounds the requests per operation and
 # phase; RENCONTRE_FUZZ_SEED (default fixed) makes runs repeatable.
 set -euo pipefail
 
@@ -128,7 +128,7 @@ step "Schemathesis"
 status=0
 RENCONTRE_FUZZ_TOKEN="$token" RENCONTRE_FUZZ_BASE="$base" PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks "$venv/bin/schemathesis" --no-color \
     --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
-    --max-examples "${RENCONTRE_FUZZ_EXAMPLES:-25}" --seed "${RENCONTRE_FUZZ_SEED:-20261201}" \
+    --max-examples "${RENCONTRE_FUZZ_EXAMPLES:-15}" --seed "${RENCONTRE_FUZZ_SEED:-20261201}" \
     || status=$?
 if [ "$status" -ne 0 ]; then
     tail -n 20 "$log" >&2

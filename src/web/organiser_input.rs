@@ -438,7 +438,7 @@ pub struct ListQuery {
     #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Only delegates who chose this session (one of the event's codes)
-    #[param(value_type = Option<SessionCode>, inline)]
+    #[param(schema_with = schemas::session_filter)]
     pub session: Option<String>,
     /// Part of a name, email, reference or organisation
     #[param(schema_with = schemas::search)]

@@ -17,7 +17,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr, Required};
 use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
 
-use crate::domain::{CountryCode, Language, RegistrationStatus, SessionCode};
+use crate::domain::{CountryCode, Language, RegistrationStatus};
 use crate::web::error::ErrorBody;
 use crate::web::organiser_input::{EMAIL_KINDS, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
 
@@ -161,7 +161,6 @@ parameter_types! {
     CountryCode => schemas::country;
     Language => schemas::language;
     RegistrationStatus => schemas::registration_status;
-    SessionCode => schemas::session_code;
     EmailTextKind => schemas::email_kind;
 }
 
@@ -375,6 +374,13 @@ pub mod schemas {
 
     pub fn session_code() -> Schema {
         session_code_text().into()
+    }
+
+    /// A session code as a list filter reads it: trimmed, blank for none.
+    pub fn session_filter() -> Schema {
+        text()
+            .pattern(Some(r"^\s*(?:[A-Za-z0-9_-]{1,16}\s*)?$"))
+            .into()
     }
 
     /// As `web::input::session_codes` reads them: at most 50, a repeated

@@ -676,6 +676,8 @@ pub async fn export_csv(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
+    // An export has no pages, but its query is read as a list's is.
+    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
@@ -742,6 +744,7 @@ pub async fn export_xlsx(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
+    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
