@@ -17,7 +17,8 @@ nothing else is changed. Negative cases are left as generated.
   * a registration's language and an email text's are the event's
     (read from the server: set-ups change them);
   * chosen sessions and the `session` filter name the event's sessions
-    (sessions exist per event, the document is for every event).
+    (sessions exist per event, the document is for every event);
+  * an `after` cursor is a `next` the server answered for that list.
 """
 
 import hashlib
@@ -126,5 +127,7 @@ def map_case(context, case):
         if languages and case.path_parameters.get("language") not in languages:
             case.path_parameters["language"] = languages[0]
     if isinstance(case.query, dict):
-        case.query.pop("session", None)
+        # A cursor is one the server answered (`next`), for the same list.
+        for parameter in ("session", "after"):
+            case.query.pop(parameter, None)
     return case

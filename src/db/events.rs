@@ -90,6 +90,8 @@ pub struct Session {
     pub ends_at: DateTime<Utc>,
     pub capacity: Option<i32>,
     pub taken: i32,
+    /// Choices of this session on its waiting list, kept by a trigger.
+    pub waiting: i32,
 }
 
 impl Session {

@@ -63,13 +63,33 @@ pub struct Choice {
 /// Locks the event row for the rest of the transaction. Every use case takes
 /// this lock first, which is what orders all later locks (country, then
 /// sessions by id) and makes deadlocks between use cases impossible.
-pub async fn lock_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<Event> {
+pub async fn lock_event(mut conn: &AsyncPgConnection, event_id: Uuid) -> QueryResult<Event> {
     events::table
         .find(event_id)
         .for_no_key_update()
         .select(Event::as_select())
-        .get_result(conn)
+        .get_result(&mut conn)
         .await
+}
+
+/// Plans the rest of the transaction's statements without looking at the
+/// values of their parameters (a generic plan), so that each statement of a
+/// batch gets the same plan whatever the statistics say of the event at
+/// hand. A custom plan for an event that ANALYZE has not seen yet (the
+/// platform's next meeting) estimates it at one row, and may then probe the
+/// live emails through `registrations_event_country_idx`, reading every
+/// registration the event already has: a rush quadratic in the event's
+/// size. A generic plan takes `event_id = $1` for an average event, and
+/// only the unique email index answers that probe in a few rows.
+///
+/// What a partial index's predicate tests must therefore stay a literal of
+/// the statement's text (`status <> 'cancelled'`): a generic plan cannot
+/// prove a bound parameter implies it.
+pub async fn plan_generically(mut conn: &AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
+        .execute(&mut conn)
+        .await
+        .map(drop)
 }
 
 /// Creates the quota row of a country on its first registration, with the
@@ -420,6 +440,14 @@ pub struct EmailCheck {
     pub taken: bool,
 }
 
+/// The batch's duplicate-email probe: `$1` the event, `$2` the emails.
+const EMAIL_PROBE: &str = "SELECT lower(b.email) AS folded, t.found IS NOT NULL AS taken \
+     FROM unnest($2::text[]) WITH ORDINALITY AS b(email, i) \
+     LEFT JOIN LATERAL (SELECT 1 AS found FROM registrations r \
+                        WHERE r.event_id = $1 AND r.status <> 'cancelled' \
+                          AND lower(r.email) = lower(b.email) LIMIT 1) t ON true \
+     ORDER BY b.i";
+
 /// For each of `emails`, in order: its folded form and whether a live
 /// registration of the event already uses it. Folding is PostgreSQL's own
 /// `lower`, so two emails of one batch collide exactly when the index
@@ -431,19 +459,14 @@ pub async fn check_emails(
 ) -> QueryResult<Vec<EmailCheck>> {
     // One index probe per email (LATERAL … LIMIT 1): a correlated EXISTS
     // may be planned as a hash of every live registration of the event,
-    // which grows with the event during the rush.
-    diesel::sql_query(
-        "SELECT lower(b.email) AS folded, t.found IS NOT NULL AS taken \
-         FROM unnest($2::text[]) WITH ORDINALITY AS b(email, i) \
-         LEFT JOIN LATERAL (SELECT 1 AS found FROM registrations r \
-                            WHERE r.event_id = $1 AND r.status <> 'cancelled' \
-                              AND lower(r.email) = lower(b.email) LIMIT 1) t ON true \
-         ORDER BY b.i",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(event_id)
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(emails)
-    .load(&mut conn)
-    .await
+    // which grows with the event during the rush. Under the batch's generic
+    // plans (`plan_generically`) the probe is served by
+    // `registrations_live_email_key`, whose predicate is the literal below.
+    diesel::sql_query(EMAIL_PROBE)
+        .bind::<diesel::sql_types::Uuid, _>(event_id)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(emails)
+        .load(&mut conn)
+        .await
 }
 
 /// Creates the missing quota rows of these countries with the event's

@@ -63,6 +63,30 @@ const CHECKS: &[(&str, &str)] = &[
          HAVING s.taken <> count(c.registration_id) OR s.taken > coalesce(s.capacity, s.taken)",
     ),
     (
+        "session waiting-list counters equal their waiting choices",
+        "SELECT format('session %s: waiting %s, waitlisted %s', s.code, s.waiting,
+                       count(c.registration_id)) AS line
+           FROM sessions s
+           LEFT JOIN registration_sessions c ON c.session_id = s.id AND c.status = 'waitlisted'
+          GROUP BY s.id
+         HAVING s.waiting <> count(c.registration_id)",
+    ),
+    (
+        "registrations per quarter hour equal the registrations made in it",
+        "SELECT format('event %s, quarter hour from %s: registrations %s, counted %s', e.slug,
+                       coalesce(q.starts_at, c.starts_at), coalesce(q.registrations, 0),
+                       coalesce(c.registrations, 0)) AS line
+           FROM registration_quarters q
+           FULL JOIN (SELECT event_id,
+                             date_bin('15 minutes', created_at, timestamptz '2000-01-01 00:00+00')
+                                 AS starts_at,
+                             count(*) AS registrations
+                        FROM registrations GROUP BY 1, 2) c
+             ON c.event_id = q.event_id AND c.starts_at = q.starts_at
+           JOIN events e ON e.id = coalesce(q.event_id, c.event_id)
+          WHERE coalesce(q.registrations, 0) <> coalesce(c.registrations, 0)",
+    ),
+    (
         "only confirmed delegates hold seats, and cancelled ones hold no choices",
         "SELECT format('registration %s (%s) has a %s choice', r.reference, r.status, c.status)
                 AS line

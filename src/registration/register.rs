@@ -130,7 +130,12 @@ pub(super) async fn register_all(
     event_id: Uuid,
     requests: &[&Request],
 ) -> Result<Vec<Result<Registered, RegistrationError>>, RegistrationError> {
-    let event = store::lock_event(conn, event_id).await?;
+    let (generic, event) = tokio::join!(
+        store::plan_generically(conn),
+        store::lock_event(conn, event_id)
+    );
+    generic?;
+    let event = event?;
     let mut results: Vec<Option<Result<Registered, RegistrationError>>> =
         requests.iter().map(|_| None).collect();
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::db::attendees::{AttendeeFilter, SORTS};
+use crate::db::attendees::{AttendeeFilter, Cursor, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::{
     CountryCode, EventSlug, FieldError, Language, ReferencePrefix, RegistrationStatus, SessionCode,
@@ -446,13 +446,19 @@ pub struct ListQuery {
     /// The order of the list
     #[param(schema_with = schemas::sort)]
     pub sort: Option<String>,
-    /// The page, from 1 (at most `i64::MAX / MAX_PER_PAGE + 1`, so that
-    /// the rows skipped fit in an `i64` at any page size)
+    /// The page, from 1 (at most `i64::MAX / MAX_PER_PAGE + 1`); each page
+    /// deeper skips more index entries: for long lists follow `next` with
+    /// `after`
     #[param(minimum = 1, maximum = 9_223_372_036_854_776_i64)]
     pub page: Option<i64>,
     /// Items a page, 50 unless given
     #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
+    /// A keyset cursor: the page starts after the row it names (the `next`
+    /// of the page before), at the same cost however deep it is. Not with
+    /// `page`; a cursor of another event, order or search is refused.
+    #[param(schema_with = schemas::search)]
+    pub after: Option<String>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
 }
@@ -464,12 +470,17 @@ impl ListQuery {
         conn: &mut AsyncPgConnection,
         event: &Event,
     ) -> Result<AttendeeFilter, AppError> {
-        if let Some(sort) = self.sort.as_deref().filter(|sort| !sort.is_empty())
-            && !SORTS.contains(&sort)
+        if let Some(sort) = self.sort.as_deref()
+            && !Order::ALL.iter().any(|order| order.as_str() == sort)
         {
+            let orders: Vec<&str> = Order::ALL
+                .iter()
+                .map(|order| order.as_str())
+                .filter(|order| !order.is_empty())
+                .collect();
             return Err(AppError::field(
                 "sort",
-                format!("must be one of {}", SORTS.join(", ")),
+                format!("must be one of {} (or empty)", orders.join(", ")),
             ));
         }
         let input = FilterInput {
@@ -484,6 +495,30 @@ impl ListQuery {
                 FilterError::Invalid(fields) => AppError::Validation(fields),
                 FilterError::Database(error) => error.into(),
             })
+    }
+
+    /// The order asked for (`sort`).
+    pub fn order(&self) -> Order {
+        Order::parse(self.sort.as_deref())
+    }
+
+    /// Where the page starts (after the cursor `after`, or at `page`) and
+    /// `(page, per_page)`; a cursor must belong to this event's list in
+    /// this order, with a search or none as this one.
+    pub fn start(&self, event: &Event, searching: bool) -> Result<(Start, i64, i64), AppError> {
+        let (page, per_page) = self.paging()?;
+        let Some(after) = &self.after else {
+            return Ok((Start::Offset((page - 1) * per_page), page, per_page));
+        };
+        if self.page.is_some() {
+            return Err(AppError::field(
+                "after",
+                "cannot be given with page: follow `next` instead",
+            ));
+        }
+        let cursor = Cursor::decode(after, event.id, self.order(), searching)
+            .map_err(|error| AppError::field("after", error.to_string()))?;
+        Ok((Start::After(cursor), page, per_page))
     }
 
     /// `(page, per_page)`, 50 a page unless asked otherwise. The rows

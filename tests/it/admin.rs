@@ -829,6 +829,12 @@ async fn registrations_are_searched_filtered_sorted_and_paged() {
     list("?q=delegate3%40example")
         .await
         .assert_contains("One registration");
+    // As organisers type names they heard: no accents, any case.
+    list("?q=traore").await.assert_contains("4 registrations");
+    list("?q=DELEGUE").await.assert_contains("4 registrations");
+    list("?q=traore&country=ml")
+        .await
+        .assert_contains("One registration");
     list("?session=A1").await.assert_contains("4 registrations");
     let sorted = list("?sort=-name&per_page=2&page=2").await;
     sorted.assert_contains("Page 2 of 2");

@@ -609,7 +609,6 @@ pub async fn dashboard(
 ) -> Result<HttpResponse, AppError> {
     let countries = admin_store::country_counts(&mut conn, event.id).await?;
     let sessions = events_store::sessions_of(&mut conn, event.id).await?;
-    let waiting_choices = admin_store::waiting_choices(&mut conn, event.id).await?;
     let zone = zone(&event);
     let days = admin_store::registrations_per_day(&mut conn, event.id, zone.name()).await?;
     let tr = admin.tr;
@@ -655,17 +654,13 @@ pub async fn dashboard(
         sessions: sessions
             .iter()
             .map(|session| {
-                let waiting = waiting_choices
-                    .iter()
-                    .find_map(|(id, count)| (*id == session.id).then_some(*count))
-                    .unwrap_or(0);
                 Bar::new(
                     &tr,
                     format!("session-{}", session.code),
                     format!("{} {}", session.code, session.title_in(language.code())),
                     session.capacity,
                     session.taken,
-                    waiting,
+                    session.waiting.into(),
                 )
             })
             .collect(),

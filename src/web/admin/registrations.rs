@@ -17,7 +17,7 @@ use super::{
     email_kind, email_status, list_query, zone,
 };
 use crate::db::admin as admin_store;
-use crate::db::attendees::{self, Attendee};
+use crate::db::attendees::{self, Attendee, Start};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
@@ -71,7 +71,7 @@ struct Row {
     registered: String,
 }
 
-/// The orders of `db::attendees::sort_clause` a column sorts by:
+/// The orders (`db::attendees::Order`, by their `sort` value) a column sorts by:
 /// ascending, then descending on a second click where there is one.
 #[derive(Clone, Copy)]
 struct Order {
@@ -108,13 +108,14 @@ pub async fn list(
     let (page, per_page) = query.paging()?;
     let filter = query.filter(&mut conn, &event).await?;
     let total = attendees::total(&mut conn, event.id, &filter).await?;
-    let sort = query.sort.as_deref().unwrap_or_default();
+    let order = query.order();
+    let sort = order.as_str();
     let found = attendees::page(
         &mut conn,
         event.id,
         &filter,
-        Some(sort),
-        (page - 1) * per_page,
+        order,
+        &Start::Offset((page - 1) * per_page),
         per_page,
     )
     .await?;

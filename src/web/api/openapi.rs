@@ -351,8 +351,10 @@ pub mod schemas {
             .into()
     }
 
+    /// `db::attendees::Order`'s values (the empty one is the order of
+    /// registration).
     pub fn sort() -> Schema {
-        one_of(crate::db::attendees::SORTS).into()
+        one_of(crate::db::attendees::Order::ALL.map(|order| order.as_str())).into()
     }
 
     /// Any text but U+0000, which PostgreSQL's text cannot hold.

@@ -17,7 +17,7 @@ use super::openapi::{
     Conflict, EmailTextKind, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized,
     Unavailable, schemas,
 };
-use crate::db::attendees::{self, Attendee};
+use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::{outbox, registrations as registrations_store};
 use crate::domain::{CountryCode, Language};
@@ -559,6 +559,21 @@ pub struct Page<T> {
     per_page: i64,
 }
 
+/// A page of the attendee list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AttendeePage)]
+struct AttendeePage<'a> {
+    items: Vec<AttendeeBody<'a>>,
+    total: i64,
+    /// Absent when the page was asked for with `after`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<i64>,
+    per_page: i64,
+    /// Cursor of the next page (`after`); null on the last page
+    #[schema(required = true)]
+    next: Option<String>,
+}
+
 /// A registration as the organisers' list shows it.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Attendee)]
@@ -607,7 +622,7 @@ fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The event's slug"), ListQuery),
     responses(
-        (status = 200, description = "A page", body = Page<AttendeeBody>),
+        (status = 200, description = "A page", body = AttendeePage),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -622,25 +637,31 @@ pub async fn list_registrations(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (page, per_page) = query.paging()?;
+    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    let searching = filter.search.is_some();
+    let (start, page, per_page) = query.start(&event, searching)?;
+    let order = query.order();
     let total = attendees::total(&mut conn, event.id, &filter).await?;
-    let items = attendees::page(
-        &mut conn,
-        event.id,
-        &filter,
-        query.sort.as_deref(),
-        (page - 1) * per_page,
-        per_page,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(Page {
+    let items = attendees::page(&mut conn, event.id, &filter, order, &start, per_page).await?;
+    // A full page may have more after it; a short one is the last.
+    let next = match items.last() {
+        Some(last) if items.len() as i64 == per_page => {
+            Some(Cursor::after(event.id, order, searching, last).encode())
+        }
+        _ => None,
+    };
+    // A page reached by its number says which; one reached by a cursor has
+    // no number.
+    let page = matches!(start, Start::Offset(_)).then_some(page);
+    Ok(HttpResponse::Ok().json(AttendeePage {
         items: items.iter().map(attendee_body).collect(),
         total,
         page,
         per_page,
+        next,
     }))
 }
 
