@@ -159,16 +159,18 @@ impl<'a> JsonFields<'a> {
     pub fn capacity(&mut self, field: &str) -> Result<Option<i32>, ()> {
         match self.present(field) {
             None => Ok(None),
-            Some(value) => match whole_number(value).and_then(|number| i32::try_from(number).ok()) {
-                Some(number) if number >= 0 => Ok(Some(number)),
-                _ => {
-                    self.error(
-                        field,
-                        "must be a whole number of at least 0, or null for no limit",
-                    );
-                    Err(())
+            Some(value) => {
+                match whole_number(value).and_then(|number| i32::try_from(number).ok()) {
+                    Some(number) if number >= 0 => Ok(Some(number)),
+                    _ => {
+                        self.error(
+                            field,
+                            "must be a whole number of at least 0, or null for no limit",
+                        );
+                        Err(())
+                    }
                 }
-            },
+            }
         }
     }
 

@@ -94,12 +94,18 @@ async fn the_openapi_document_describes_every_route_of_the_route_table() {
         let responses = operation["responses"].as_object().expect("responses");
         if !public {
             for status in ["401", "403"] {
-                assert!(responses.contains_key(status), "{method} {path}: no {status}");
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: no {status}"
+                );
             }
         }
         if operation["requestBody"].is_object() {
             for status in ["413", "422"] {
-                assert!(responses.contains_key(status), "{method} {path}: no {status}");
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: no {status}"
+                );
             }
         }
     }
@@ -149,7 +155,10 @@ async fn a_method_a_path_does_not_have_is_answered_405_with_the_ones_it_has() {
     let event = create_event(&app.pool, EventSpec::default()).await;
     let mut methods: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
     for (method, path, _) in api_routes() {
-        methods.entry(path).or_default().insert(method.to_uppercase());
+        methods
+            .entry(path)
+            .or_default()
+            .insert(method.to_uppercase());
     }
     for (path, allowed) in &methods {
         let url = app.url(
@@ -166,7 +175,12 @@ async fn a_method_a_path_does_not_have_is_answered_405_with_the_ones_it_has() {
                 continue;
             }
             let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-            let response = app.client.request(method.clone(), &url).send().await.unwrap();
+            let response = app
+                .client
+                .request(method.clone(), &url)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(response.status(), 405, "{method} {path}");
             let allow: BTreeSet<String> = response.headers()["allow"]
                 .to_str()

@@ -69,8 +69,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // A path segment that does not read (a registration id that is
             // no UUID) names nothing: a 404 in the API's error shape.
             .app_data(
-                web::PathConfig::default()
-                    .error_handler(|_, _| AppError::NotFound("path").into()),
+                web::PathConfig::default().error_handler(|_, _| AppError::NotFound("path").into()),
             )
             .configure(resources),
     );

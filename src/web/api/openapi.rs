@@ -51,9 +51,7 @@ impl Modify for BearerToken {
                 SecurityScheme::Http(
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
-                        .description(Some(
-                            "An API token from `rencontre token create EMAIL`",
-                        ))
+                        .description(Some("An API token from `rencontre token create EMAIL`"))
                         .build(),
                 ),
             );
@@ -240,8 +238,11 @@ pub mod schemas {
     /// cancelled, with its registration.
     pub fn choice_status() -> Schema {
         one_of(
-            [RegistrationStatus::Confirmed, RegistrationStatus::Waitlisted]
-                .map(|status| status.as_str()),
+            [
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]
+            .map(|status| status.as_str()),
         )
         .into()
     }
@@ -269,7 +270,10 @@ pub mod schemas {
     }
 
     fn bounded_text(max: usize) -> ObjectBuilder {
-        text().min_length(Some(1)).max_length(Some(max)).pattern(Some(NOT_BLANK))
+        text()
+            .min_length(Some(1))
+            .max_length(Some(max))
+            .pattern(Some(NOT_BLANK))
     }
 
     /// A name or title: not blank, at most [`MAX_NAME_CHARS`] characters.
@@ -280,7 +284,10 @@ pub mod schemas {
     }
 
     fn optional_text(max: usize) -> ObjectBuilder {
-        nullable(text().max_length(Some(max)).pattern(Some(NO_NUL)), Type::String)
+        nullable(
+            text().max_length(Some(max)).pattern(Some(NO_NUL)),
+            Type::String,
+        )
     }
 
     pub fn description() -> Schema {
@@ -365,7 +372,9 @@ pub mod schemas {
     /// `domain::ReferencePrefix`: two to five letters.
     pub fn reference_prefix() -> Schema {
         nullable(text().pattern(Some("^[A-Za-z]{2,5}$")), Type::String)
-            .description(Some("The letters before the booking codes; from the slug unless given"))
+            .description(Some(
+                "The letters before the booking codes; from the slug unless given",
+            ))
             .into()
     }
 
@@ -391,7 +400,9 @@ pub mod schemas {
         ArrayBuilder::new()
             .items(session_code_text().build())
             .max_items(Some(crate::web::input::MAX_SESSIONS))
-            .description(Some("Codes of the event's sessions, none overlapping another in time"))
+            .description(Some(
+                "Codes of the event's sessions, none overlapping another in time",
+            ))
             .into()
     }
 
@@ -400,7 +411,9 @@ pub mod schemas {
             .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
             .items(session_code_text().build())
             .max_items(Some(crate::web::input::MAX_SESSIONS))
-            .description(Some("Codes of the event's sessions, none overlapping another in time"))
+            .description(Some(
+                "Codes of the event's sessions, none overlapping another in time",
+            ))
             .into()
     }
 
@@ -510,10 +523,10 @@ mod tests {
     #[test]
     fn the_documented_last_page_is_the_one_paging_takes() {
         let document = served();
-        let parameters = document["paths"]["/api/v1/events/{slug}/registrations"]["get"]
-            ["parameters"]
-            .as_array()
-            .expect("parameters");
+        let parameters =
+            document["paths"]["/api/v1/events/{slug}/registrations"]["get"]["parameters"]
+                .as_array()
+                .expect("parameters");
         let page = parameters
             .iter()
             .find(|parameter| parameter["name"] == "page")
