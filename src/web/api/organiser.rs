@@ -697,11 +697,12 @@ pub async fn export_csv(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    // An export has no pages, but its query is read as a list's is.
-    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    // An export has no pages, but its query is read as a list's is: a bad
+    // page or cursor is refused, not ignored.
+    query.start(&event, filter.search.is_some())?;
     let mut writer = CsvWriter::new(ExportStyle::of(&event), query.bom.unwrap_or(false));
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
     let event_id = event.id;
@@ -765,10 +766,10 @@ pub async fn export_xlsx(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    query.paging()?;
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    query.start(&event, filter.search.is_some())?;
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
     let workbook = write_xlsx(rows, ExportStyle::of(&event), |_| {})
         .await
