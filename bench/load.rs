@@ -7,6 +7,7 @@
 //!                  optionally with readers of the public event alongside
 //! bench read       public reads only
 //! bench smtp-sink  a local SMTP server that counts what it receives
+//! bench backoffice organisers' pages of a large event, alone or during a rush
 //! bench report     turn a run's results into BENCHMARKS.md
 //! ```
 //!
@@ -14,6 +15,7 @@
 //! requests and in time. Latencies go into HDR histograms (microseconds,
 //! three significant digits), one per client, merged at the end.
 
+mod backoffice;
 mod report;
 
 use std::collections::BTreeMap;
@@ -47,6 +49,7 @@ enum Command {
     Register(RegisterArgs),
     Read(ReadArgs),
     SmtpSink(SinkArgs),
+    Backoffice(backoffice::BackOfficeArgs),
     Report(report::ReportArgs),
 }
 
@@ -146,6 +149,7 @@ fn main() -> anyhow::Result<()> {
             Command::Register(args) => register(args).await,
             Command::Read(args) => read(args).await,
             Command::SmtpSink(args) => smtp_sink(args).await,
+            Command::Backoffice(args) => backoffice::run(args).await,
             Command::Report(args) => report::write(&args),
         }
     })
@@ -655,10 +659,21 @@ fn read_successes(paths: &[String]) -> Vec<String> {
 }
 
 async fn register(args: RegisterArgs) -> anyhow::Result<()> {
+    let result = rush(&args).await?;
+    std::fs::write(&args.out, serde_json::to_vec_pretty(&result)?)?;
+    eprintln!(
+        "{} attempts in {:.1} s: {:.0}/s, errors {}",
+        result["requests"], result["elapsed_s"], result["throughput"], result["errors"]
+    );
+    Ok(())
+}
+
+/// The registration attempts of `args` (and its readers), as a result.
+async fn rush(args: &RegisterArgs) -> anyhow::Result<Value> {
     let base = loopback_base(&args.base)?;
     let client = http_client(args.clients + args.readers)?;
     let offer = offer(&client, &base, &args.slug).await?;
-    let bodies = Arc::new(bodies(&args, &offer)?);
+    let bodies = Arc::new(bodies(args, &offer)?);
     let url = Arc::new(format!("{base}/api/v1/events/{}/registrations", args.slug));
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
     let stop = Arc::new(AtomicBool::new(false));
@@ -725,12 +740,7 @@ async fn register(args: RegisterArgs) -> anyhow::Result<()> {
         result["readers"] = read;
     }
     result["load_cpu_s"] = json!(own_cpu_seconds() - cpu_before);
-    std::fs::write(&args.out, serde_json::to_vec_pretty(&result)?)?;
-    eprintln!(
-        "{} attempts in {:.1} s: {:.0}/s, errors {}",
-        result["requests"], result["elapsed_s"], result["throughput"], result["errors"]
-    );
-    Ok(())
+    Ok(result)
 }
 
 async fn read(args: ReadArgs) -> anyhow::Result<()> {

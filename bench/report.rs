@@ -11,6 +11,8 @@ use anyhow::Context;
 use hdrhistogram::Histogram;
 use serde_json::Value;
 
+mod scale;
+
 #[derive(clap::Args)]
 pub struct ReportArgs {
     /// The run's results folder.
@@ -318,6 +320,7 @@ pub fn write(args: &ReportArgs) -> anyhow::Result<()> {
 fn render(run: &Run, findings: Option<&str>) -> String {
     let mut md = String::new();
     let s1 = run.json("s1.json").unwrap_or(Value::Null);
+    let s1b = run.json("s1b.json");
     let s2 = run.json("s2.json").unwrap_or(Value::Null);
     let s3 = run.json("s3_during.json").unwrap_or(Value::Null);
     let s3_api = run.json("s3_alone_api.json");
@@ -407,8 +410,9 @@ fn render(run: &Run, findings: Option<&str>) -> String {
     let http_csv = http_runs(run, "csv");
     let http_xlsx = http_runs(run, "xlsx");
     let mail_rate = ratio(run.number("s5.rows"), run.number("s5.drain_s"));
+    let http_csv_median = median(http_csv.iter().map(|r| r.total).collect());
 
-    let targets = vec![
+    let mut targets = vec![
         at_least(
             "Opening rush: ≥ 1,500 registrations/s at 64 clients",
             rush_tput,
@@ -494,6 +498,12 @@ fn render(run: &Run, findings: Option<&str>) -> String {
             rate(mail_rate),
         ),
     ];
+    targets.extend(scale::targets(
+        run,
+        &s1,
+        s1b.as_ref().unwrap_or(&Value::Null),
+        http_csv_median,
+    ));
     let _ = writeln!(md, "## Targets of the issue\n");
     let _ = writeln!(md, "| target | measured | verdict | margin |");
     let _ = writeln!(md, "|---|---|---|---|");
@@ -510,10 +520,15 @@ fn render(run: &Run, findings: Option<&str>) -> String {
     let _ = writeln!(md);
 
     rush_section(&mut md, run, &s1, pgb_rush.as_ref(), &clients);
+    if let Some(s1b) = &s1b {
+        scale::second_event_section(&mut md, run, &s1, s1b);
+    }
     hot_section(&mut md, run, &s2, pgb_hot_row.as_ref());
     reads_section(&mut md, run, &s3, s3_api.as_ref(), s3_page.as_ref(), &s1);
     export_section(&mut md, run, &http_csv, &http_xlsx);
+    scale::copy_rows(&mut md, run, http_csv_median);
     mail_section(&mut md, run);
+    scale::backoffice_section(&mut md, run);
     profile_section(&mut md, run, &s1);
 
     if let Some(findings) = findings {
@@ -1324,7 +1339,10 @@ fn how_to_run(md: &mut String, run: &Run) {
          raw results (JSON, pgbench logs, samples, perf data) in `.local/bench/run/`. Sizes can be changed \
          through `BENCH_CLIENTS`, `BENCH_RUSH_ATTEMPTS`, `BENCH_HOT_ATTEMPTS`, `BENCH_READS_RUSH_ATTEMPTS`, \
          `BENCH_READ_SECONDS`, `BENCH_EXPORT_ROWS`, `BENCH_EXPORT_REPEATS`, `BENCH_MAIL_ROWS`, \
-         `BENCH_PROFILE_ATTEMPTS`, `BENCH_POOL_SIZE` and `BENCH_LOAD_THREADS`. This run's sizes: {}.\n",
+         `BENCH_PROFILE_ATTEMPTS`, `BENCH_POOL_SIZE`, `BENCH_LOAD_THREADS`, `BENCH_PREVIOUS_ROWS` (the previous \
+         event of scenario 1b), `BENCH_BACKOFFICE_ROWS`, `BENCH_BACKOFFICE_RUSH_ATTEMPTS`, \
+         `BENCH_BACKOFFICE_ORGANISERS`, `BENCH_BACKOFFICE_REQUESTS` (per page) and `BENCH_BACKOFFICE_EXPORTS` \
+         (scenario 6). This run's sizes: {}.\n",
         run.number("build_s")
             .map_or("?".into(), |s| format!("{s:.0}")),
         run.number("total_s").unwrap_or(0.0) / 60.0,

@@ -26,6 +26,12 @@ POOL_SIZE=${BENCH_POOL_SIZE:-16}
 HTTP_PORT=${BENCH_HTTP_PORT:-18089}
 SMTP_PORT=${BENCH_SMTP_PORT:-12589}
 LOAD_THREADS=${BENCH_LOAD_THREADS:-1}
+PREVIOUS_ROWS=${BENCH_PREVIOUS_ROWS:-100000}
+BACKOFFICE_ROWS=${BENCH_BACKOFFICE_ROWS:-150000}
+BACKOFFICE_RUSH_ATTEMPTS=${BENCH_BACKOFFICE_RUSH_ATTEMPTS:-5000}
+BACKOFFICE_ORGANISERS=${BENCH_BACKOFFICE_ORGANISERS:-8}
+BACKOFFICE_REQUESTS=${BENCH_BACKOFFICE_REQUESTS:-24}
+BACKOFFICE_EXPORTS=${BENCH_BACKOFFICE_EXPORTS:-4}
 
 out="$root/.local/bench/run"
 bin="$out/bin"
@@ -95,7 +101,9 @@ fact rustc "$(rustc --version)"
 fact commit "$(git describe --always --dirty 2>/dev/null || echo unknown)"
 fact loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
 for name in CLIENTS RUSH_ATTEMPTS HOT_ATTEMPTS READS_RUSH_ATTEMPTS READ_SECONDS EXPORT_ROWS \
-            EXPORT_REPEATS MAIL_ROWS PROFILE_ATTEMPTS POOL_SIZE LOAD_THREADS; do
+            EXPORT_REPEATS MAIL_ROWS PROFILE_ATTEMPTS POOL_SIZE LOAD_THREADS PREVIOUS_ROWS \
+            BACKOFFICE_ROWS BACKOFFICE_RUSH_ATTEMPTS BACKOFFICE_ORGANISERS BACKOFFICE_REQUESTS \
+            BACKOFFICE_EXPORTS; do
     fact "param.$name" "${!name}"
 done
 
@@ -134,7 +142,8 @@ export RENCONTRE_CONFIG_DIR="$root/config"
 psql_in postgres -c 'CREATE DATABASE bench_template'
 DATABASE_URL=$(url bench_template) "$rencontre" migrate >>"$out/cli.log" 2>&1
 psql_in bench_template -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements'
-echo bench-password | DATABASE_URL=$(url bench_template) \
+export BENCH_PASSWORD=bench-password
+echo "$BENCH_PASSWORD" | DATABASE_URL=$(url bench_template) \
     "$rencontre" organiser add bench@bench.example.org --name Benchmark --password-stdin >>"$out/cli.log"
 token=$(DATABASE_URL=$(url bench_template) "$rencontre" token create bench@bench.example.org)
 export BENCH_TOKEN="$token"
@@ -217,6 +226,21 @@ stats_collect() {
     # MultiXact traffic: rows locked or updated by more than one (sub)transaction.
     fact "$prefix.multixact" "$(value "$db" "SELECT string_agg(name || ' ' || (blks_zeroed + blks_hit + blks_read) || ' ' || blks_zeroed || ' ' || blks_read, '|' ORDER BY name) FROM pg_stat_slru WHERE name IN ('MultiXactMember', 'MultiXactOffset')")"
     fact "$prefix.wal" "$(value "$db" "SELECT wal_records || '|' || wal_bytes || '|' || wal_write || '|' || wal_sync || '|' || round(wal_sync_time::numeric, 1) FROM pg_stat_wal")"
+}
+
+# Rows of `registrations` PostgreSQL read (through indexes and sequential
+# scans) per attempt, and which of its indexes served them. Read once the
+# server's connections are gone: a backend's table counters reach the
+# shared statistics when its transactions end or it exits.
+rows_fetched() {
+    local db=$1 prefix=$2 attempts=$3
+    for _ in $(seq 1 50); do
+        [ "$(value postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db' AND backend_type = 'client backend'")" = 0 ] && break
+        sleep 0.1
+    done
+    fact "$prefix.rows_read" "$(value "$db" "SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) FROM pg_stat_user_tables WHERE relname = 'registrations'")"
+    fact "$prefix.rows_fetched_per_attempt" "$(value "$db" "SELECT round((coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0))::numeric / $attempts, 2) FROM pg_stat_user_tables WHERE relname = 'registrations'")"
+    fact "$prefix.registration_indexes" "$(value "$db" "SELECT coalesce(string_agg(indexrelname || ' ' || idx_scan || ' ' || idx_tup_fetch, '|' ORDER BY idx_tup_fetch DESC, indexrelname), '') FROM pg_stat_user_indexes WHERE relname = 'registrations' AND idx_scan > 0")"
 }
 
 # -------------------------------------------------------------- serving ----
@@ -323,6 +347,7 @@ cpu_stop s1
 sampler_stop
 stats_collect bench_s1 s1 "$RUSH_ATTEMPTS"
 stop_serve
+rows_fetched bench_s1 s1 "$RUSH_ATTEMPTS"
 check bench_s1 s1
 fact s1.email_bytes "$(value bench_s1 "SELECT round(avg(octet_length(subject) + octet_length(body_text) + octet_length(body_html) + coalesce(octet_length(attachment_ics), 0))) FROM email_outbox")"
 
@@ -341,6 +366,32 @@ if [ "$POOL_SIZE" != "$CLIENTS" ]; then
     CLIENTS=$CLIENTS_SAVED
     check bench_pgb_rush_pool pgb_rush_pool
 fi
+
+# ------------------------------------ 1b. the rush as a second event ----
+
+# Real platforms open their tenth meeting on the database of the first
+# nine: the same rush on a new event, once a previous event of
+# PREVIOUS_ROWS registrations is in the table and in its statistics.
+log "scenario 1b: the same rush on a new event, after one of $PREVIOUS_ROWS registrations and ANALYZE"
+clone bench_layout_rush bench_s1b
+load_started=$(date +%s.%N)
+psql_in bench_s1b -v rows="$PREVIOUS_ROWS" -f bench/sql/export_load.sql >/dev/null
+fact s1b.load_s "$(calc "$(date +%s.%N) - $load_started")"
+fact s1b.previous_rows "$(value bench_s1b "SELECT count(*) FROM registrations")"
+fact s1b.analyzed "$(value bench_s1b "SELECT coalesce(greatest(last_analyze, last_autoanalyze)::text, 'never') FROM pg_stat_user_tables WHERE relname = 'registrations'")"
+start_serve bench_s1b
+fact layout.second "$(load setup --base "$base" --slug second --layout rush)"
+stats_reset bench_s1b
+sampler_start bench_s1b "$out/s1b.waits"
+cpu_start
+load register --base "$base" --slug second --clients "$CLIENTS" --requests "$RUSH_ATTEMPTS" \
+    --max-seconds 240 --hot-countries 3 --hot-share 0.3 --tag s1b --out "$out/s1b.json"
+cpu_stop s1b
+sampler_stop
+stats_collect bench_s1b s1b "$RUSH_ATTEMPTS"
+stop_serve
+rows_fetched bench_s1b s1b "$RUSH_ATTEMPTS"
+check bench_s1b s1b
 
 # ----------------------------------------------- 2. a single hot quota ----
 
@@ -442,6 +493,46 @@ for format in csv xlsx; do
 done
 stop_serve
 
+# PostgreSQL's own speed for the same rows: the export's statement with the
+# binds it was sent with, as the server logged them during one more
+# `rencontre export` (log_min_duration_statement on this database only),
+# run through COPY by psql.
+log_from=$(stat -c %s "$pg_data/server.log")
+psql_in postgres -c "ALTER DATABASE bench_s4 SET log_min_duration_statement = 0" >/dev/null
+DATABASE_URL=$(url bench_s4) "$rencontre" export rush --format csv -o "$out/export_logged.csv" >/dev/null 2>>"$out/cli.log"
+psql_in postgres -c "ALTER DATABASE bench_s4 RESET log_min_duration_statement" >/dev/null
+# Log entries begin with a timestamp; a statement's binds are the DETAIL
+# entry after it. The export's statement is the one without LIMIT that
+# numbers the waiting lists.
+tail -c +"$((log_from + 1))" "$pg_data/server.log" | perl -0ne '
+    my @entries = split /\n(?=\d{4}-\d\d-\d\d )/;
+    for my $i (0 .. $#entries) {
+        next unless $entries[$i] =~ /duration: [\d.]+ ms\s+(?:execute|statement)[^:]*:\s(.*)/s;
+        my $query = $1;
+        next unless $query =~ /with waiting/i && $query !~ /\blimit\b/i;
+        my %binds;
+        if ($i < $#entries && $entries[$i + 1] =~ /DETAIL:\s+parameters: (.*)/s) {
+            my $list = $1;
+            $binds{$1} = $2 while $list =~ /\$(\d+) = (NULL|\x27(?:[^\x27]|\x27\x27)*\x27)/g;
+        }
+        $query =~ s/\$(\d+)\b/exists $binds{$1} ? $binds{$1} : "\$$1"/ge;
+        print $query;
+        last;
+    }' >"$out/s4.copy_query.sql"
+if [ -s "$out/s4.copy_query.sql" ] && ! grep -q '\$[0-9]' "$out/s4.copy_query.sql"; then
+    copy_query=$(cat "$out/s4.copy_query.sql")
+    for run in $(seq 1 "$EXPORT_REPEATS"); do
+        log "scenario 4: COPY of the export's query, run $run of $EXPORT_REPEATS"
+        copy_started=$(date +%s.%N)
+        psql_in bench_s4 -c "COPY ($copy_query) TO STDOUT WITH CSV" >"$out/copy.csv"
+        fact "s4.copy.$run.wall_s" "$(calc "$(date +%s.%N) - $copy_started")"
+    done
+    fact s4.copy.bytes "$(stat -c %s "$out/copy.csv")"
+    fact s4.copy.lines "$(wc -l <"$out/copy.csv")"
+else
+    fact s4.copy "the export's statement and its binds were not found in the server's log"
+fi
+
 # -------------------------------------------------------- 5. mail drain ----
 
 log "scenario 5: mail drain of $MAIL_ROWS outbox rows to a local SMTP sink"
@@ -494,6 +585,76 @@ fact s5.retried "$(value bench_s1 "SELECT count(*) FROM email_outbox WHERE attem
 fact s5.sent_span_s "$(value bench_s1 "SELECT round(extract(epoch FROM max(sent_at) - min(sent_at))::numeric, 3) FROM email_outbox WHERE sent_at >= '$drain_db_start'")"
 stats_collect bench_s1 s5 "$pending"
 check bench_s1 s5
+
+# ------------------------------------------- 6. back office at scale ----
+
+log "scenario 6: back office, loading $BACKOFFICE_ROWS registrations with SQL"
+clone bench_layout_rush bench_s6
+load_started=$(date +%s.%N)
+psql_in bench_s6 -v rows="$BACKOFFICE_ROWS" -f bench/sql/export_load.sql >/dev/null
+fact s6.load_s "$(calc "$(date +%s.%N) - $load_started")"
+fact s6.rows "$(value bench_s6 "SELECT count(*) FROM registrations")"
+fact s6.traore_rows "$(value bench_s6 "SELECT count(*) FROM registrations WHERE family_name = 'Traoré'")"
+registration_s6=$(value bench_s6 "SELECT id FROM registrations ORDER BY queue_seq OFFSET $((BACKOFFICE_ROWS / 2)) LIMIT 1")
+backoffice() {
+    load backoffice --base "$base" --slug rush --email bench@bench.example.org \
+        --organisers "$BACKOFFICE_ORGANISERS" --registration "$registration_s6" --max-seconds 600 "$@"
+}
+
+start_serve bench_s6
+log "scenario 6: $BACKOFFICE_ORGANISERS organisers, every page $BACKOFFICE_REQUESTS times, alone"
+stats_reset bench_s6
+cpu_start
+backoffice --requests "$BACKOFFICE_REQUESTS" --exports "$BACKOFFICE_EXPORTS" --out "$out/s6_alone.json"
+cpu_stop s6_alone
+psql_in bench_s6 -P pager=off -P footer=off -c "
+    SELECT calls, round(mean_exec_time::numeric, 2) AS mean_ms, round(max_exec_time::numeric, 2) AS max_ms,
+           round((shared_blks_hit + shared_blks_read)::numeric / calls) AS buffers_per_call,
+           left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS statement
+      FROM pg_stat_statements
+     WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND query !~* 'pg_stat'
+     ORDER BY mean_exec_time DESC LIMIT 12" >"$out/s6.statements.txt"
+stop_serve
+
+# The plans, with the binds the pages really send: auto_explain on this
+# database only, for one visit of each page (the CSV export aside), then off
+# again before the rush.
+log "scenario 6: EXPLAIN (ANALYZE, BUFFERS) of each page's statements (auto_explain, one visit each)"
+psql_in postgres -c "ALTER DATABASE bench_s6 SET session_preload_libraries = 'auto_explain'" \
+    -c "ALTER DATABASE bench_s6 SET auto_explain.log_min_duration = 0" \
+    -c "ALTER DATABASE bench_s6 SET auto_explain.log_analyze = on" \
+    -c "ALTER DATABASE bench_s6 SET auto_explain.log_buffers = on" >/dev/null
+log_from=$(stat -c %s "$pg_data/server.log")
+start_serve bench_s6
+backoffice --organisers 1 --requests 1 --exports 0 --cursors-from "$out/s6_alone.json" --out "$out/s6_explain.json" 2>/dev/null
+stop_serve
+psql_in postgres -c "ALTER DATABASE bench_s6 RESET ALL" >/dev/null
+# Each plan is one log entry: a "duration: … ms  plan:" line and the lines
+# after it up to the next log line; the slowest one is kept.
+tail -c +"$((log_from + 1))" "$pg_data/server.log" | awk '
+    function keep() { if (entry != "" && duration > best) { best = duration; plan = entry } }
+    /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / {
+        keep(); entry = ""; duration = -1
+        if (match($0, /duration: [0-9.]+ ms +plan:/)) {
+            duration = substr($0, RSTART + 10, RLENGTH - 10) + 0
+            entry = substr($0, RSTART) "\n"
+        }
+        next
+    }
+    entry != "" { entry = entry $0 "\n" }
+    END { keep(); printf "%s", plan }' >"$out/s6.explain.txt"
+fact s6.explained "$(grep -c 'duration: .* plan:' <(tail -c +"$((log_from + 1))" "$pg_data/server.log") || true)"
+
+start_serve bench_s6
+log "scenario 6: the same pages during a rush of $BACKOFFICE_RUSH_ATTEMPTS attempts on the same event"
+stats_reset bench_s6
+cpu_start
+backoffice --rush "$BACKOFFICE_RUSH_ATTEMPTS" --rush-clients "$CLIENTS" --tag s6 \
+    --cursors-from "$out/s6_alone.json" --out "$out/s6_rush.json"
+cpu_stop s6_rush
+stop_serve
+check bench_s6 s6
 
 # -------------------------------------------------------------- profile ----
 

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::web::client::TrustedProxies;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -31,6 +33,25 @@ pub struct HttpSettings {
     /// (0 = read on every request).
     #[serde(default = "default_event_cache_ms")]
     pub event_cache_ms: u64,
+    /// Peers (addresses or networks) whose `X-Forwarded-For`, `Forwarded`
+    /// and `X-Forwarded-Proto` are believed: the reverse proxies in front.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    /// Password checks (argon2, 19 MiB each) running at once; further
+    /// logins wait briefly, then are answered 503.
+    #[serde(default = "default_password_checks_at_once")]
+    pub password_checks_at_once: usize,
+    /// How long a login waits for a password check slot before its 503.
+    #[serde(default = "default_password_check_wait_ms")]
+    pub password_check_wait_ms: u64,
+}
+
+fn default_password_check_wait_ms() -> u64 {
+    5000
+}
+
+fn default_password_checks_at_once() -> usize {
+    2
 }
 
 fn default_event_cache_ms() -> u64 {
@@ -147,6 +168,8 @@ impl Settings {
                 .prefix_separator("__")
                 .separator("__")
                 .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("http.trusted_proxies")
                 .source(Some(overrides)),
         );
         if let Some(url) = lookup("DATABASE_URL").filter(|url| !url.is_empty()) {
@@ -175,6 +198,12 @@ impl Settings {
                     self.http.public_url
                 ),
             );
+        }
+        if let Err(message) = TrustedProxies::parse(&self.http.trusted_proxies) {
+            return invalid("http.trusted_proxies", message);
+        }
+        if self.http.password_checks_at_once == 0 {
+            return invalid("http.password_checks_at_once", "must be at least 1".into());
         }
         if self.http.max_body_bytes < 1024 {
             return invalid("http.max_body_bytes", "must be at least 1024".into());
@@ -281,5 +310,26 @@ mod tests {
         assert!(message.contains("smtp_port"), "{message}");
         let message = error_text(&[("RENCONTRE__HTTP__PUBLIC_URL", "example.org")]);
         assert!(message.contains("http.public_url"), "{message}");
+        let message = error_text(&[("RENCONTRE__HTTP__TRUSTED_PROXIES", "10.0.0.1,proxy")]);
+        assert!(
+            message.contains("http.trusted_proxies") && message.contains("proxy"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_a_comma_separated_variable() {
+        let settings = load(&[(
+            "RENCONTRE__HTTP__TRUSTED_PROXIES",
+            "127.0.0.1,10.0.0.0/8, fd00::/8",
+        )])
+        .expect("valid");
+        assert_eq!(
+            settings.http.trusted_proxies,
+            ["127.0.0.1", "10.0.0.0/8", " fd00::/8"]
+        );
+        let one = load(&[("RENCONTRE__HTTP__TRUSTED_PROXIES", "::1")]).expect("valid");
+        assert_eq!(one.http.trusted_proxies, ["::1"]);
+        assert!(load(&[]).expect("valid").http.trusted_proxies.is_empty());
     }
 }

@@ -132,29 +132,84 @@ const SESSIONS: &[DemoSession] = &[
 ];
 
 pub enum Outcome {
-    Loaded,
+    Loaded(DemoOrganiser),
+    AlreadyThere(DemoOrganiser),
+}
+
+/// Whether the demo may create its organiser, an admin whose password is
+/// published in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganiserPolicy {
+    /// On a database of its own: no account other than the demo's exists.
+    UnlessOthersExist,
+    /// `--force-demo`.
+    Always,
+    /// `RENCONTRE_ENV=production`, whatever the flags.
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOrganiser {
+    Created,
     AlreadyThere,
+    /// Not created: real accounts exist, or this is production.
+    Withheld,
 }
 
 /// Loads the demo meeting unless it is already there. The first day is
 /// 22 November of the coming year; registration opens now.
-pub async fn load(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
+pub async fn load(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    policy: OrganiserPolicy,
+) -> anyhow::Result<Outcome> {
     if events::find_by_slug(conn, SLUG).await?.is_some() {
-        return Ok(Outcome::AlreadyThere);
+        let organiser = insert_organiser(conn, policy).await?;
+        return Ok(Outcome::AlreadyThere(organiser));
     }
     let first_day = NaiveDate::from_ymd_opt(now.year() + 1, 11, 22)
         .ok_or_else(|| anyhow::anyhow!("no 22 November next year"))?;
     let outcome = conn
         .transaction::<_, anyhow::Error, _>(async |conn| {
             insert_demo(conn, first_day, now).await?;
-            Ok(Outcome::Loaded)
+            let organiser = insert_organiser(conn, policy).await?;
+            Ok(Outcome::Loaded(organiser))
         })
         .await;
     match outcome {
         // Two `demo` commands racing: the loser hits the unique slug.
-        Err(error) if events_exists_error(&error) => Ok(Outcome::AlreadyThere),
+        Err(error) if events_exists_error(&error) => {
+            Ok(Outcome::AlreadyThere(DemoOrganiser::AlreadyThere))
+        }
         other => other,
     }
+}
+
+/// Anyone who reads the README knows the demo organiser's password: on a
+/// database where real organisers work, it would be an open door.
+async fn insert_organiser(
+    conn: &mut AsyncPgConnection,
+    policy: OrganiserPolicy,
+) -> anyhow::Result<DemoOrganiser> {
+    if organisers::find_by_email(conn, ORGANISER_EMAIL)
+        .await?
+        .is_some()
+    {
+        return Ok(DemoOrganiser::AlreadyThere);
+    }
+    let allowed = match policy {
+        OrganiserPolicy::Always => true,
+        OrganiserPolicy::Never => false,
+        OrganiserPolicy::UnlessOthersExist => {
+            !organisers::any_other_than(conn, ORGANISER_EMAIL).await?
+        }
+    };
+    if !allowed {
+        return Ok(DemoOrganiser::Withheld);
+    }
+    let hash = secret::hash_password(ORGANISER_PASSWORD)?;
+    organisers::insert(conn, ORGANISER_EMAIL, "Démo", "admin", Some(&hash)).await?;
+    Ok(DemoOrganiser::Created)
 }
 
 fn events_exists_error(error: &anyhow::Error) -> bool {
@@ -202,13 +257,6 @@ async fn insert_demo(
         },
     )
     .await?;
-    if organisers::find_by_email(conn, ORGANISER_EMAIL)
-        .await?
-        .is_none()
-    {
-        let hash = secret::hash_password(ORGANISER_PASSWORD)?;
-        organisers::insert(conn, ORGANISER_EMAIL, "Démo", "admin", Some(&hash)).await?;
-    }
     for (code, capacity) in COUNTRY_QUOTAS {
         events::set_country_capacity(conn, event.id, code, Some(*capacity)).await?;
     }

@@ -44,8 +44,14 @@ enum Command {
     Migrate,
     /// Run only the outbox mail sender.
     Worker,
-    /// Load the Dakar 2005 demo event (idempotent).
-    Demo,
+    /// Load the Dakar 2005 demo event (idempotent). Its organiser, whose
+    /// password is published, is created only on a database without other
+    /// organisers, and never under RENCONTRE_ENV=production.
+    Demo {
+        /// Create the demo organiser even though other organisers exist.
+        #[arg(long)]
+        force_demo: bool,
+    },
     /// Verify the invariants of DESIGN.md; exit 1 listing violations.
     Check,
     /// Manage organiser accounts.
@@ -164,14 +170,36 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             migrate(&settings).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo { force_demo } => {
+            let production = std::env::var("RENCONTRE_ENV").is_ok_and(|env| env == "production");
+            let policy = match (production, force_demo) {
+                (true, _) => demo::OrganiserPolicy::Never,
+                (false, true) => demo::OrganiserPolicy::Always,
+                (false, false) => demo::OrganiserPolicy::UnlessOthersExist,
+            };
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
-            match demo::load(&mut conn, chrono::Utc::now()).await? {
-                demo::Outcome::Loaded => println!("Loaded the demo event `{}`.", demo::SLUG),
-                demo::Outcome::AlreadyThere => {
-                    println!("The demo event `{}` is already loaded.", demo::SLUG)
+            let organiser = match demo::load(&mut conn, chrono::Utc::now(), policy).await? {
+                demo::Outcome::Loaded(organiser) => {
+                    println!("Loaded the demo event `{}`.", demo::SLUG);
+                    organiser
                 }
+                demo::Outcome::AlreadyThere(organiser) => {
+                    println!("The demo event `{}` is already loaded.", demo::SLUG);
+                    organiser
+                }
+            };
+            match organiser {
+                demo::DemoOrganiser::Created | demo::DemoOrganiser::AlreadyThere => {}
+                demo::DemoOrganiser::Withheld if production => println!(
+                    "The demo organiser `{}` was not created: never in production.",
+                    demo::ORGANISER_EMAIL
+                ),
+                demo::DemoOrganiser::Withheld => println!(
+                    "The demo organiser `{}` was not created: this database has \
+                     organisers of its own (--force-demo creates it anyway).",
+                    demo::ORGANISER_EMAIL
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }

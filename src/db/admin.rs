@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Bool, Date, Double, Int4, Nullable, Text, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::events::{Event, NewEvent, NewSession};
@@ -48,37 +48,120 @@ struct BlockedUntil {
     until: Option<DateTime<Utc>>,
 }
 
-/// When a login for `email` from `address` may be tried again: `None`
-/// unless the account or the address has `limit` failures (audit rows
-/// `login.failed`) within `window`. Each is free again once the
-/// `limit`-th latest of its failures leaves the window.
-pub async fn login_blocked_until(
+/// How many failed logins (audit rows `login.failed`) within `window`
+/// stop further attempts: by one client at one account, at one account
+/// from every client, and by one client at every account.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub per_account_and_client: i64,
+    pub per_account: i64,
+    pub per_client: i64,
+    pub window: Duration,
+}
+
+/// A login attempt, counted before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginReservation {
+    /// Counted as a failure (row `id`) until [`login_succeeded`] or
+    /// [`login_not_checked`] says otherwise.
+    Reserved { id: i64 },
+    /// A limit is reached: no attempt before then.
+    Blocked { until: DateTime<Utc> },
+}
+
+/// Counts the failures of `email` and `client` and, when no limit is
+/// reached, records this attempt as one more failure, as one step: the
+/// transaction holds an advisory lock on the account and one on the
+/// client, so parallel attempts are counted one after the other and no
+/// more than the limit ever reach the password check. (Locks are always
+/// taken account first, so two attempts cannot wait on each other.)
+pub async fn reserve_login_attempt(
     conn: &mut AsyncPgConnection,
     email: &str,
-    address: &str,
-    limit: i64,
-    window: Duration,
-) -> QueryResult<Option<DateTime<Utc>>> {
-    let rows: Vec<BlockedUntil> = diesel::sql_query(
-        "SELECT max(at) + make_interval(secs => $4) AS until FROM (
-            (SELECT at FROM audit_log
-              WHERE action = 'login.failed' AND detail->>'email' = $1
-                AND at > now() - make_interval(secs => $4)
-              ORDER BY at DESC OFFSET $3 - 1 LIMIT 1)
-            UNION ALL
-            (SELECT at FROM audit_log
-              WHERE action = 'login.failed' AND detail->>'address' = $2
-                AND at > now() - make_interval(secs => $4)
-              ORDER BY at DESC OFFSET $3 - 1 LIMIT 1)
-         ) AS blocking",
-    )
-    .bind::<Text, _>(email)
-    .bind::<Text, _>(address)
-    .bind::<BigInt, _>(limit)
-    .bind::<Double, _>(window.as_secs_f64())
-    .load(conn)
-    .await?;
-    Ok(rows.into_iter().next().and_then(|row| row.until))
+    client: &str,
+    organiser_id: Option<Uuid>,
+    limits: LoginLimits,
+) -> QueryResult<LoginReservation> {
+    let (email, client) = (email.to_owned(), client.to_owned());
+    conn.transaction(async |tx| {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7101, hashtext($1))")
+            .bind::<Text, _>(&email)
+            .execute(tx)
+            .await?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7102, hashtext($1))")
+            .bind::<Text, _>(&client)
+            .execute(tx)
+            .await?;
+        let blocked: Vec<BlockedUntil> = diesel::sql_query(
+            "SELECT max(at) + make_interval(secs => $6) AS until FROM (
+                (SELECT at FROM audit_log
+                  WHERE action = 'login.failed' AND detail->>'email' = $1
+                    AND detail->>'address' = $2
+                    AND at > now() - make_interval(secs => $6)
+                  ORDER BY at DESC OFFSET $3 - 1 LIMIT 1)
+                UNION ALL
+                (SELECT at FROM audit_log
+                  WHERE action = 'login.failed' AND detail->>'email' = $1
+                    AND at > now() - make_interval(secs => $6)
+                  ORDER BY at DESC OFFSET $4 - 1 LIMIT 1)
+                UNION ALL
+                (SELECT at FROM audit_log
+                  WHERE action = 'login.failed' AND detail->>'address' = $2
+                    AND at > now() - make_interval(secs => $6)
+                  ORDER BY at DESC OFFSET $5 - 1 LIMIT 1)
+             ) AS blocking",
+        )
+        .bind::<Text, _>(&email)
+        .bind::<Text, _>(&client)
+        .bind::<BigInt, _>(limits.per_account_and_client)
+        .bind::<BigInt, _>(limits.per_account)
+        .bind::<BigInt, _>(limits.per_client)
+        .bind::<Double, _>(limits.window.as_secs_f64())
+        .load(tx)
+        .await?;
+        if let Some(until) = blocked.into_iter().next().and_then(|row| row.until) {
+            return Ok(LoginReservation::Blocked { until });
+        }
+        let id = diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::organiser_id.eq(organiser_id),
+                audit_log::action.eq("login.failed"),
+                audit_log::detail.eq(serde_json::json!({"email": email, "address": client})),
+            ))
+            .returning(audit_log::id)
+            .get_result::<i64>(tx)
+            .await?;
+        Ok(LoginReservation::Reserved { id })
+    })
+    .await
+}
+
+/// The reserved attempt was the right password: its row becomes the
+/// audit row of the login, and counts as a failure no more.
+pub async fn login_succeeded(
+    conn: &mut AsyncPgConnection,
+    reserved: i64,
+    organiser_id: Uuid,
+    client: &str,
+) -> QueryResult<()> {
+    diesel::update(audit_log::table.find(reserved))
+        .set((
+            audit_log::action.eq("login"),
+            audit_log::organiser_id.eq(Some(organiser_id)),
+            audit_log::detail.eq(serde_json::json!({"address": client})),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The reserved attempt never reached the password check (the server was
+/// too busy): it does not count against anyone.
+pub async fn login_not_checked(conn: &mut AsyncPgConnection, reserved: i64) -> QueryResult<()> {
+    diesel::delete(audit_log::table.find(reserved))
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// A country's quota with the delegates it holds and keeps waiting.

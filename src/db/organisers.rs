@@ -53,6 +53,15 @@ pub async fn find_by_email(
         .optional()
 }
 
+/// Whether any account other than `email`'s exists.
+pub async fn any_other_than(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        organisers::table.filter(lower(organisers::email).ne(email.to_lowercase())),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn insert_api_token(
     conn: &mut AsyncPgConnection,
     organiser_id: Uuid,

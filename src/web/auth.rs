@@ -3,7 +3,7 @@
 //! their role lets them do.
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::{AppError, AppState};
@@ -11,6 +11,17 @@ use crate::db::organisers::{self, Organiser};
 use crate::domain::secret;
 
 pub const SESSION_COOKIE: &str = "rencontre_session";
+
+/// Scope data of the JSON API. The router has decoded and matched the path
+/// when a handler's extractors run, so this says "an API route" however
+/// the path was spelled (`/%61pi/v1/…` matches the API too).
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRoute;
+
+/// Left in the request's extensions once an organiser is authenticated:
+/// only their changes drop the event copies (`event_cache`).
+#[derive(Debug, Clone, Copy)]
+pub struct OrganiserRequest;
 
 /// What a role may do; each role can do everything the one before can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,15 +78,18 @@ impl FromRequest for Authenticated {
             .map(|token| token.trim().to_owned());
         // The back office's cookie opens the API for reading (its export
         // links); a change through the API needs a token, since API calls
-        // carry no CSRF token.
+        // carry no CSRF token. Decided on the matched route, not the raw
+        // path, which a client may spell as it likes.
         let reads = matches!(
             *request.method(),
             actix_web::http::Method::GET | actix_web::http::Method::HEAD
         );
+        let api = request.app_data::<ApiRoute>().is_some();
         let session = request
             .cookie(SESSION_COOKIE)
-            .filter(|_| reads || !request.path().starts_with("/api/"))
+            .filter(|_| reads || !api)
             .map(|cookie| cookie.value().to_owned());
+        let request = request.clone();
         Box::pin(async move {
             let state = state.ok_or(AppError::Unauthorized)?;
             let mut conn = state.pool.get().await?;
@@ -92,6 +106,7 @@ impl FromRequest for Authenticated {
                 return Err(AppError::Unauthorized);
             };
             let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
+            request.extensions_mut().insert(OrganiserRequest);
             Ok(Authenticated {
                 organiser,
                 role,

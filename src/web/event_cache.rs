@@ -14,12 +14,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 
+use super::auth::OrganiserRequest;
 use super::{AppError, AppState};
 use crate::db::DbPool;
 use crate::db::events::{self as store, CountryQuota, Event, Session};
@@ -107,21 +109,26 @@ impl EventCache {
     }
 }
 
-/// Middleware of the organisers' API and the back office: after a change
-/// that succeeded, the copies are dropped, so that the organiser (and every
-/// reader of this process) sees it on the next request. A delegate's
-/// registration is not such a change: the places left may lag, as above.
+/// Middleware of the organisers' API and the back office: after an
+/// organiser's change that succeeded, the copies are dropped, so that the
+/// organiser (and every reader of this process) sees it on the next
+/// request. Nobody else's request drops them: an anonymous client posting
+/// in a loop would otherwise send every reader to the database. A
+/// delegate's registration is not such a change: the places left may lag,
+/// as above.
 pub async fn forget_after_changes(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let reads = matches!(*request.method(), Method::GET | Method::HEAD);
     let response = next.call(request).await?;
-    let registration = response.request().match_pattern().as_deref()
-        == Some("/api/v1/events/{slug}/registrations");
+    let by_organiser = response
+        .request()
+        .extensions()
+        .contains::<OrganiserRequest>();
     let succeeded = response.status().is_success() || response.status().is_redirection();
     if !reads
-        && !registration
+        && by_organiser
         && succeeded
         && let Some(state) = response.request().app_data::<web::Data<AppState>>()
     {

@@ -5,6 +5,7 @@
 mod admin;
 pub mod api;
 pub mod auth;
+pub mod client;
 mod error;
 pub(crate) mod event_cache;
 mod health;
@@ -45,6 +46,10 @@ pub struct AppState {
     /// What the public pages show of each event, re-read at most every
     /// `http.event_cache_ms`.
     pub events: Arc<event_cache::EventCache>,
+    /// `http.trusted_proxies`, read once.
+    pub trusted_proxies: client::TrustedProxies,
+    /// Admits `http.password_checks_at_once` argon2 checks at a time.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// A bound, not yet running server: the port is known before it serves,
@@ -79,12 +84,19 @@ impl Application {
         let events = Arc::new(event_cache::EventCache::new(Duration::from_millis(
             settings.http.event_cache_ms,
         )));
+        let trusted_proxies = client::TrustedProxies::parse(&settings.http.trusted_proxies)
+            .map_err(|message| anyhow::anyhow!("http.trusted_proxies: {message}"))?;
+        let password_checks = Arc::new(tokio::sync::Semaphore::new(
+            settings.http.password_checks_at_once,
+        ));
         let state = AppState {
             pool,
             settings,
             registration_limit,
             registrar,
             events,
+            trusted_proxies,
+            password_checks,
         };
         let server = HttpServer::new(move || {
             App::new()

@@ -1,23 +1,23 @@
-//! Per-address limits on costly requests (registrations, logins): a token
-//! bucket per client address, refilled continuously. Kept in the process:
+//! Per-client limits on costly requests (registrations, logins): a token
+//! bucket per client (`client::ClientKey`), refilled continuously. Kept in the process:
 //! each `serve` process limits on its own, which bounds abuse while adding
 //! nothing to the database's load.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use actix_web::HttpRequest;
 
 use super::AppError;
+use super::client::{Client, ClientKey};
 
 /// Beyond this many addresses, full buckets are forgotten.
 const MAX_TRACKED: usize = 50_000;
 
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<ClientKey, Bucket>>,
 }
 
 #[derive(Clone, Copy)]
@@ -36,9 +36,9 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one request from the address's bucket, or says how many
+    /// Takes one request from the client's bucket, or says how many
     /// seconds to wait.
-    pub fn check(&self, address: IpAddr, now: Instant) -> Result<(), u64> {
+    pub fn check(&self, client: ClientKey, now: Instant) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
@@ -54,7 +54,7 @@ impl RateLimiter {
                     < capacity
             });
         }
-        let bucket = buckets.entry(address).or_insert(Bucket {
+        let bucket = buckets.entry(client).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -70,12 +70,9 @@ impl RateLimiter {
         }
     }
 
-    /// The same for an HTTP request, as the error to answer with.
+    /// The same for an HTTP request's client, as the error to answer with.
     pub fn check_request(&self, request: &HttpRequest) -> Result<(), AppError> {
-        let Some(address) = request.peer_addr().map(|peer| peer.ip()) else {
-            return Ok(());
-        };
-        self.check(address, Instant::now())
+        self.check(Client::of(request).key(), Instant::now())
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
     }
 }
@@ -84,12 +81,18 @@ impl RateLimiter {
 mod tests {
     use std::time::Duration;
 
+    use std::net::IpAddr;
+
     use super::*;
+
+    fn key(octets: [u8; 4]) -> ClientKey {
+        ClientKey::of(IpAddr::from(octets))
+    }
 
     #[test]
     fn a_burst_is_allowed_then_requests_wait_for_the_refill() {
         let limiter = RateLimiter::new(6);
-        let (address, start) = (IpAddr::from([10, 0, 0, 1]), Instant::now());
+        let (address, start) = (key([10, 0, 0, 1]), Instant::now());
         for _ in 0..6 {
             assert_eq!(limiter.check(address, start), Ok(()));
         }
@@ -99,7 +102,7 @@ mod tests {
             "one token every 10 s"
         );
         assert_eq!(
-            limiter.check(IpAddr::from([10, 0, 0, 2]), start),
+            limiter.check(key([10, 0, 0, 2]), start),
             Ok(()),
             "addresses are separate"
         );
@@ -118,10 +121,7 @@ mod tests {
     fn zero_means_no_limit() {
         let limiter = RateLimiter::new(0);
         for _ in 0..1000 {
-            assert_eq!(
-                limiter.check(IpAddr::from([10, 0, 0, 1]), Instant::now()),
-                Ok(())
-            );
+            assert_eq!(limiter.check(key([10, 0, 0, 1]), Instant::now()), Ok(()));
         }
     }
 }

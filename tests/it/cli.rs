@@ -295,3 +295,65 @@ async fn anonymising_a_finished_event_removes_personal_data_and_keeps_the_counts
         .unwrap();
     assert_eq!(link.status(), 404, "private links stop working");
 }
+
+#[tokio::test]
+async fn demo_creates_its_published_password_organiser_only_where_no_real_one_works() {
+    let db = TestDb::empty().await;
+    assert!(
+        rencontre(&db.url)
+            .arg("migrate")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut conn = db.connect().await;
+    diesel::sql_query(
+        "INSERT INTO organisers (id, email, name, role)
+         VALUES (gen_random_uuid(), 'fatou@example.org', 'Fatou', 'admin')",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("a real organiser");
+    let demo_accounts = "SELECT count(*) AS count FROM organisers WHERE email = 'demo@example.org'";
+    let run = |command: &mut std::process::Command| {
+        let output = command.output().expect("run demo");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+
+    let stdout = run(rencontre(&db.url).arg("demo"));
+    assert!(stdout.contains("Loaded the demo event"), "{stdout}");
+    assert!(stdout.contains("was not created"), "{stdout}");
+    assert_eq!(count(&db, demo_accounts).await, 0);
+    assert_eq!(count(&db, "SELECT count(*) AS count FROM events").await, 1);
+
+    // Production: never, even when forced.
+    let config = std::env::temp_dir().join(format!("rencontre-prod-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::copy(
+        crate::support::manifest_dir().join("config/default.toml"),
+        config.join("default.toml"),
+    )
+    .unwrap();
+    std::fs::write(config.join("production.toml"), "[log]\nfilter = \"warn\"\n").unwrap();
+    let stdout = run(rencontre(&db.url)
+        .env("RENCONTRE_ENV", "production")
+        .arg("--config-dir")
+        .arg(&config)
+        .args(["demo", "--force-demo"]));
+    std::fs::remove_dir_all(&config).unwrap();
+    assert!(stdout.contains("never in production"), "{stdout}");
+    assert_eq!(count(&db, demo_accounts).await, 0);
+
+    let stdout = run(rencontre(&db.url).args(["demo", "--force-demo"]));
+    assert!(stdout.contains("already loaded"), "{stdout}");
+    assert_eq!(
+        count(&db, demo_accounts).await,
+        1,
+        "--force-demo creates it"
+    );
+}

@@ -16,5 +16,7 @@ mod migrations;
 mod organiser;
 mod pages;
 mod plans;
+mod proxy;
 mod registration;
 mod registration_concurrency;
+mod trust;

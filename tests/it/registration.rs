@@ -602,6 +602,7 @@ async fn each_bad_input_gets_its_error_and_field_and_leaves_nothing_behind() {
         .client
         .post(app.url("/api/v1/events/lima-1997/registrations"))
         .body(vec![b' '; 200_000])
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap();

@@ -12,7 +12,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use serde_json::json;
 
 use super::form::Form;
 use super::{Admin, Frame};
@@ -21,15 +20,27 @@ use crate::db::organisers;
 use crate::domain::{EmailAddress, secret};
 use crate::i18n::Tr;
 use crate::web::auth::SESSION_COOKIE;
+use crate::web::client::Client;
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;
 use crate::web::{AppError, AppState};
 
 /// How long a back-office session lasts: a working day.
 const SESSION_HOURS: i64 = 12;
-/// Failed logins an account or an address may have within the window.
-const FAILURES_ALLOWED: i64 = 5;
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failed logins allowed within 15 minutes (SECURITY.md says why these).
+/// One client guessing at one account is stopped after 5; many clients
+/// together at one account after 20, which takes at least four clients,
+/// so that no single client can lock an organiser out; one client at
+/// every account together after 20, so that trying 4 guesses at each of
+/// many accounts stops too.
+const LIMITS: admin_store::LoginLimits = admin_store::LoginLimits {
+    per_account_and_client: 5,
+    per_account: 20,
+    per_client: 20,
+    window: Duration::from_secs(15 * 60),
+};
+/// The `Retry-After` of that 503.
+const BUSY_RETRY_AFTER_SECS: u32 = 2;
 
 /// Checked when an email matches no account (or one without a password),
 /// so that the argon2 work, and the time it takes, is the same either way.
@@ -99,62 +110,77 @@ pub async fn submit(
     }
     let account = EmailAddress::parse(email)
         .map_or_else(|_| email.to_lowercase(), |address| address.normalised());
-    // The connection's own peer: any client can write an X-Forwarded-For.
-    let address = request
-        .peer_addr()
-        .map(|peer| peer.ip().to_string())
-        .unwrap_or_default();
+    let client = Client::of(&request);
+    let client_key = client.key().to_string();
     let mut conn = state.pool.get().await?;
+    let organiser = organisers::find_by_email(&mut conn, &account).await?;
 
-    // Before the password is even looked at, so that guessing on stops.
-    let blocked = admin_store::login_blocked_until(
+    // Counted before the password is even looked at, in one step with the
+    // count, so that parallel guesses cannot slip past the limit.
+    let reserved = match admin_store::reserve_login_attempt(
         &mut conn,
         &account,
-        &address,
-        FAILURES_ALLOWED,
-        FAILURE_WINDOW,
+        &client_key,
+        organiser.as_ref().map(|organiser| organiser.id),
+        LIMITS,
     )
-    .await?;
-    if let Some(until) = blocked {
-        let wait = (until - Utc::now()).num_seconds().max(1);
-        let mut response = render(
-            &visitor,
-            StatusCode::TOO_MANY_REQUESTS,
-            email,
-            Some("admin-login-too-many"),
-        )?;
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Ok(response);
-    }
+    .await?
+    {
+        admin_store::LoginReservation::Reserved { id } => id,
+        admin_store::LoginReservation::Blocked { until } => {
+            let wait = (until - Utc::now()).num_seconds().max(1);
+            return refused(
+                &visitor,
+                StatusCode::TOO_MANY_REQUESTS,
+                email,
+                "admin-login-too-many",
+                wait,
+            );
+        }
+    };
 
-    let organiser = organisers::find_by_email(&mut conn, &account).await?;
+    // No connection is held while waiting: a crowd of logins must not
+    // take the pool from registrations.
+    drop(conn);
+    // argon2 takes 19 MiB for each check: a few at a time, whatever the
+    // number of logins.
+    let permit = tokio::time::timeout(
+        Duration::from_millis(state.settings.http.password_check_wait_ms),
+        state.password_checks.clone().acquire_owned(),
+    )
+    .await;
+    let Ok(Ok(permit)) = permit else {
+        let mut conn = state.pool.get().await?;
+        admin_store::login_not_checked(&mut conn, reserved).await?;
+        return refused(
+            &visitor,
+            StatusCode::SERVICE_UNAVAILABLE,
+            email,
+            "error-busy",
+            BUSY_RETRY_AFTER_SECS.into(),
+        );
+    };
     let stored = organiser
         .as_ref()
         .and_then(|organiser| organiser.password_hash.clone());
     let has_password = stored.is_some();
     let password = form.get("password").unwrap_or_default().to_owned();
-    // argon2 is slow on purpose: off the server's event loop.
+    // Off the server's event loop; the permit goes with the check, so it
+    // is held until argon2 is done even if the client hangs up.
     let verified = web::block(move || {
-        secret::verify_password(&password, stored.as_deref().unwrap_or(&STAND_IN_HASH))
+        let verified =
+            secret::verify_password(&password, stored.as_deref().unwrap_or(&STAND_IN_HASH));
+        drop(permit);
+        verified
     })
     .await
     .map_err(|error| AppError::Internal(error.into()))?;
     let organiser = match organiser {
         Some(organiser) if verified && has_password => organiser,
-        other => {
-            organisers::audit(
-                &mut conn,
-                other.map(|organiser| organiser.id),
-                None,
-                None,
-                "login.failed",
-                json!({"email": account, "address": address}),
-            )
-            .await?;
-            // One message whatever was wrong: it must not tell which
-            // addresses have an account.
+        _ => {
+            // The reserved row stays: it is this failure's audit row. One
+            // message whatever was wrong: it must not tell which addresses
+            // have an account.
             return render(
                 &visitor,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -163,6 +189,8 @@ pub async fn submit(
             );
         }
     };
+    let mut conn = state.pool.get().await?;
+    admin_store::login_succeeded(&mut conn, reserved, organiser.id, &client_key).await?;
 
     if let Some(previous) = request.cookie(SESSION_COOKIE) {
         organisers::delete_session(&mut conn, &secret::sha256(previous.value())).await?;
@@ -178,20 +206,11 @@ pub async fn submit(
         Utc::now() + chrono::Duration::hours(SESSION_HOURS),
     )
     .await?;
-    organisers::audit(
-        &mut conn,
-        Some(organiser.id),
-        None,
-        None,
-        "login",
-        json!({"address": address}),
-    )
-    .await?;
     let cookie = Cookie::build(SESSION_COOKIE, session_id)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.settings.http.public_url.starts_with("https://"))
+        .secure(client.https)
         .max_age(time::Duration::hours(SESSION_HOURS))
         .finish();
     let mut response = visitor
@@ -201,6 +220,21 @@ pub async fn submit(
     response
         .add_cookie(&cookie)
         .map_err(|error| AppError::Internal(error.into()))?;
+    Ok(response)
+}
+
+/// The login form again, with `problem` and a `Retry-After`.
+fn refused(
+    visitor: &Visitor,
+    status: StatusCode,
+    email: &str,
+    problem: &str,
+    retry_after_secs: i64,
+) -> Result<HttpResponse, AppError> {
+    let mut response = render(visitor, status, email, Some(problem))?;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     Ok(response)
 }
 

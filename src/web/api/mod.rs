@@ -12,10 +12,14 @@ pub mod openapi;
 mod organiser;
 mod registrations;
 
-use actix_web::middleware::from_fn;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
 use crate::web::AppError;
+use crate::web::auth::ApiRoute;
 
 /// Each path once, with the handler of each of its methods: one actix
 /// resource per path, so that another method is answered 405 with `Allow`.
@@ -59,7 +63,9 @@ route_table! {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .app_data(ApiRoute)
             .wrap(from_fn(super::event_cache::forget_after_changes))
+            .wrap(from_fn(json_writes))
             // A query string that does not read (`?page=abc`) is a 422 in
             // the API's error shape, as the back office answers it.
             .app_data(
@@ -73,4 +79,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .configure(resources),
     );
+}
+
+/// A change through the API sends JSON or nothing. A web page can make a
+/// browser post `text/plain` or a form anywhere without asking; JSON it
+/// cannot, so such a body never reaches a handler.
+async fn json_writes(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let reads = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !reads && !is_json_or_empty(request.headers()) {
+        return Err(AppError::UnsupportedMediaType.into());
+    }
+    next.call(request).await
+}
+
+fn is_json_or_empty(headers: &header::HeaderMap) -> bool {
+    match headers.get(header::CONTENT_TYPE) {
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json")),
+        None => {
+            let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+            let length = headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|value| value.to_str().ok())
+                .map(str::trim);
+            !chunked && length.is_none_or(|length| length == "0")
+        }
+    }
 }

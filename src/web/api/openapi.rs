@@ -33,6 +33,7 @@ use crate::web::organiser_input::{EMAIL_KINDS, MAX_DESCRIPTION_CHARS, MAX_NAME_C
         NotFound,
         Conflict,
         PayloadTooLarge,
+        UnsupportedMediaType,
         Invalid,
         RateLimited,
         Unavailable
@@ -131,6 +132,7 @@ error_responses! {
     NotFound: "No such event, session, registration or text (error `not_found`)", retry_after = false;
     Conflict: "The request conflicts with what exists (errors `duplicate`, `registration_closed`, `cancelled`)", retry_after = false;
     PayloadTooLarge: "The body is larger than the server takes (error `payload_too_large`)", retry_after = false;
+    UnsupportedMediaType: "A change sent a body that is not `application/json` (error `unsupported_media_type`)", retry_after = false;
     Invalid: "A field, parameter or header is invalid: `fields` names each one (error `validation`)", retry_after = false;
     RateLimited: "Too many registrations from this address (error `rate_limited`)", retry_after = true;
     Unavailable: "The database cannot be reached for now (error `unavailable`)", retry_after = true;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::events::{EventBody, SessionBody, event_body, session_body};
 use super::openapi::{
     Conflict, EmailTextKind, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized,
-    Unavailable, schemas,
+    Unavailable, UnsupportedMediaType, schemas,
 };
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
@@ -178,6 +178,7 @@ impl EventSetupRequest {
     security(("bearer" = [])),
     request_body(content = NewEventRequest, example = json!(NewEventRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 201, description = "The event", body = EventBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -219,6 +220,7 @@ pub async fn create_event(
     params(("slug" = String, Path, description = "The event's slug")),
     request_body(content = EventSetupRequest, example = json!(EventSetupRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "The event", body = EventBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -302,6 +304,7 @@ struct QuotaBody<'a> {
     params(CountryPath),
     request_body(content = CapacityRequest, example = json!(CapacityRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "The quota", body = QuotaBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -454,6 +457,7 @@ impl SessionSetupRequest {
     params(("slug" = String, Path, description = "The event's slug")),
     request_body(content = NewSessionRequest, example = json!(NewSessionRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 201, description = "The session", body = SessionBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -517,6 +521,7 @@ async fn session_by_code(
     params(SessionPath),
     request_body(content = SessionSetupRequest, example = json!(SessionSetupRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "The session", body = SessionBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -886,6 +891,7 @@ struct QueuedBody {
     security(("bearer" = [])),
     params(RegistrationPath),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 202, description = "Queued", body = QueuedBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -962,6 +968,7 @@ struct EmailTextBody<'a> {
     params(EmailTextPath),
     request_body(content = EmailTextRequest, example = json!(EmailTextRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "Saved", body = EmailTextBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -1005,6 +1012,7 @@ pub async fn put_email_text(
     security(("bearer" = [])),
     params(EmailTextPath),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 204, description = "Removed"),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),

@@ -5,7 +5,8 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::openapi::{
-    Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable, schemas,
+    Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable, UnsupportedMediaType,
+    schemas,
 };
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
@@ -148,6 +149,7 @@ fn manage_url(state: &AppState, token: &str) -> String {
     ),
     request_body(content = NewRegistrationRequest, example = json!(NewRegistrationRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 201, description = "Confirmed or waitlisted", body = RegistrationBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -256,6 +258,7 @@ pub async fn show(
     operation_id = "cancel_registration",
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "The cancelled registration", body = RegistrationBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -279,6 +282,7 @@ pub async fn cancel(
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     request_body(content = SessionChoicesRequest, example = json!(SessionChoicesRequest::example())),
     responses(
+        (status = 415, response = UnsupportedMediaType),
         (status = 200, description = "The registration", body = RegistrationBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),

@@ -29,8 +29,8 @@ use sha2::{Digest, Sha256};
 use self::csrf::CsrfToken;
 use crate::domain::Language;
 use crate::i18n::{self, negotiate};
+use crate::web::AppError;
 use crate::web::query::query_string;
-use crate::web::{AppError, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
@@ -86,9 +86,7 @@ impl FromRequest for Visitor {
         let query = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
             .map(web::Query::into_inner)
             .unwrap_or_default();
-        let secure = request
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.settings.http.public_url.starts_with("https://"));
+        let secure = crate::web::client::is_https(request);
         ready(Ok(Visitor {
             path: request.path().to_owned(),
             query,
