@@ -42,18 +42,8 @@ fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/pg-programs.sh"
-program() {
-    if command -v "$1" >/dev/null 2>&1; then
-        command -v "$1"
-    elif [ -n "$(pg_bindir "$1")" ]; then
-        echo "$(pg_bindir "$1")/$1"
-    else
-        echo "backup.sh: $1 was not found: install it with 'apt-get install postgresql-client'." >&2
-        exit 1
-    fi
-}
-pg_dump=$(program pg_dump)
-pg_restore=$(program pg_restore)
+pg_dump=$(pg_program pg_dump)
+pg_restore=$(pg_program pg_restore)
 
 # The database's name, from the URL's path (without any ?query).
 name="${url%%\?*}"

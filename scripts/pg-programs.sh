@@ -1,4 +1,5 @@
-# Sourced by scripts/pg.sh and bench/pg.sh: where PostgreSQL's programs are,
+# Sourced by scripts/pg.sh, scripts/backup.sh, scripts/restore.sh and bench/pg.sh:
+# where PostgreSQL's programs are,
 # and how to run them as the cluster's owner.
 
 # pg_bindir PROGRAM...: the newest folder that has initdb, pg_ctl and every
@@ -25,5 +26,19 @@ as_owner() {
         runuser -u postgres -- "$@"
     else
         "$@"
+    fi
+}
+
+# pg_program NAME: the path of one of PostgreSQL's client programs (pg_dump,
+# pg_restore, psql), from the PATH or the server's folder; says what to
+# install and exits when there is none.
+pg_program() {
+    if command -v "$1" >/dev/null 2>&1; then
+        command -v "$1"
+    elif [ -n "$(pg_bindir "$1")" ]; then
+        echo "$(pg_bindir "$1")/$1"
+    else
+        echo "$(basename "$0"): $1 was not found: install it with 'apt-get install postgresql-client'." >&2
+        exit 1
     fi
 }

@@ -26,18 +26,8 @@ fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/pg-programs.sh"
-program() {
-    if command -v "$1" >/dev/null 2>&1; then
-        command -v "$1"
-    elif [ -n "$(pg_bindir "$1")" ]; then
-        echo "$(pg_bindir "$1")/$1"
-    else
-        echo "restore.sh: $1 was not found: install it with 'apt-get install postgresql-client'." >&2
-        exit 1
-    fi
-}
-psql=$(program psql)
-pg_restore=$(program pg_restore)
+psql=$(pg_program psql)
+pg_restore=$(pg_program pg_restore)
 
 base="${url%%\?*}"
 query=""
