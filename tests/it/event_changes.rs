@@ -107,8 +107,10 @@ async fn an_organisers_change_through_one_process_shows_at_once_on_the_other() {
     change_quietly(&db, 11).await;
     assert_eq!(country_capacity(&client, &other, "SN").await, 10);
 
+    // The first change is not timed: it finds each process's first
+    // miss after start-up.
     let mut waits = Vec::new();
-    for capacity in [25, 30, 35, 40, 45] {
+    for capacity in [20, 25, 30, 35, 40, 45] {
         let answer = client
             .put(format!(
                 "{}/api/v1/events/lima-1997/countries/SN",
@@ -130,7 +132,9 @@ async fn an_organisers_change_through_one_process_shows_at_once_on_the_other() {
                 "the other process still shows the old quota"
             );
         }
-        waits.push(changed.elapsed());
+        if capacity != 20 {
+            waits.push(changed.elapsed());
+        }
     }
     let slowest = waits.iter().max().copied().unwrap_or_default();
     eprintln!("the other process showed each change after {waits:?}");
