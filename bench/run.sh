@@ -326,7 +326,7 @@ run_pgbench() {
     /usr/bin/time -f '%U %S' -o "$out/$prefix.time" \
         "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared \
         -c "$CLIENTS" -j 2 -t "$per_client" -f "$script" -l --log-prefix="$out/$prefix.log" \
-        "$@" "$db" >"$out/$prefix.out" 2>&1 || log "pgbench $prefix reported errors (see $out/$prefix.out)"
+        -D mail=0 "$@" "$db" >"$out/$prefix.out" 2>&1 || log "pgbench $prefix reported errors (see $out/$prefix.out)"
     cpu_stop "$prefix"
     sampler_stop
     fact "$prefix.cpu_pgbench_s" "$(awk '{print $1 + $2}' "$out/$prefix.time")"
