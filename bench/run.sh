@@ -509,7 +509,7 @@ tail -c +"$((log_from + 1))" "$pg_data/server.log" | perl -0ne '
     for my $i (0 .. $#entries) {
         next unless $entries[$i] =~ /duration: [\d.]+ ms\s+(?:execute|statement)[^:]*:\s(.*)/s;
         my $query = $1;
-        next unless $query =~ /with waiting/i && $query !~ /\blimit\b/i;
+        next unless $query =~ /with\s+waiting/i && $query !~ /\blimit\b/i;
         my %binds;
         if ($i < $#entries && $entries[$i + 1] =~ /DETAIL:\s+parameters: (.*)/s) {
             my $list = $1;
@@ -596,16 +596,20 @@ fact s6.load_s "$(calc "$(date +%s.%N) - $load_started")"
 fact s6.rows "$(value bench_s6 "SELECT count(*) FROM registrations")"
 fact s6.traore_rows "$(value bench_s6 "SELECT count(*) FROM registrations WHERE family_name = 'Traoré'")"
 registration_s6=$(value bench_s6 "SELECT id FROM registrations ORDER BY queue_seq OFFSET $((BACKOFFICE_ROWS / 2)) LIMIT 1")
+# backoffice ORGANISERS ARGS...: the organisers' side with that many
+# organisers (clap refuses an option given twice).
 backoffice() {
+    local organisers=$1
+    shift
     load backoffice --base "$base" --slug rush --email bench@bench.example.org \
-        --organisers "$BACKOFFICE_ORGANISERS" --registration "$registration_s6" --max-seconds 600 "$@"
+        --organisers "$organisers" --registration "$registration_s6" --max-seconds 600 "$@"
 }
 
 start_serve bench_s6
 log "scenario 6: $BACKOFFICE_ORGANISERS organisers, every page $BACKOFFICE_REQUESTS times, alone"
 stats_reset bench_s6
 cpu_start
-backoffice --requests "$BACKOFFICE_REQUESTS" --exports "$BACKOFFICE_EXPORTS" --out "$out/s6_alone.json"
+backoffice "$BACKOFFICE_ORGANISERS" --requests "$BACKOFFICE_REQUESTS" --exports "$BACKOFFICE_EXPORTS" --out "$out/s6_alone.json"
 cpu_stop s6_alone
 psql_in bench_s6 -P pager=off -P footer=off -c "
     SELECT calls, round(mean_exec_time::numeric, 2) AS mean_ms, round(max_exec_time::numeric, 2) AS max_ms,
@@ -629,7 +633,7 @@ log_from=$(stat -c %s "$pg_data/server.log")
 start_serve bench_s6
 # A failed visit costs only the plans: the rush and the report still run,
 # and its error is kept in s6_explain.log.
-backoffice --organisers 1 --requests 1 --exports 0 --cursors-from "$out/s6_alone.json" \
+backoffice 1 --requests 1 --exports 0 --cursors-from "$out/s6_alone.json" \
     --out "$out/s6_explain.json" 2>>"$out/s6_explain.log" ||
     log "scenario 6: the explain visit failed with status $? (see $out/s6_explain.log)"
 stop_serve
@@ -654,7 +658,7 @@ start_serve bench_s6
 log "scenario 6: the same pages during a rush of $BACKOFFICE_RUSH_ATTEMPTS attempts on the same event"
 stats_reset bench_s6
 cpu_start
-backoffice --rush "$BACKOFFICE_RUSH_ATTEMPTS" --rush-clients "$CLIENTS" --tag s6 \
+backoffice "$BACKOFFICE_ORGANISERS" --rush "$BACKOFFICE_RUSH_ATTEMPTS" --rush-clients "$CLIENTS" --tag s6 \
     --cursors-from "$out/s6_alone.json" --out "$out/s6_rush.json"
 cpu_stop s6_rush
 stop_serve
