@@ -421,17 +421,56 @@ fn after_condition(order: Order, cursor: &Cursor, next: usize) -> (String, Vec<K
     }
 }
 
-/// One page of the list: `limit` rows from `start` in `order`, a search
-/// ranked first. The page's ids are found first from the order's index
-/// (`page`), then only those rows are read in full.
-pub async fn page(
+/// A page of the list and how many rows the whole list has.
+#[derive(Debug)]
+pub struct Listing {
+    pub attendees: Vec<Attendee>,
+    pub total: i64,
+}
+
+/// One page of the list — `limit` rows from `start` in `order`, a search
+/// ranked first — and the list's total.
+pub async fn list(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     filter: &AttendeeFilter,
     order: Order,
     start: &Start,
     limit: i64,
-) -> diesel::QueryResult<Vec<Attendee>> {
+) -> diesel::QueryResult<Listing> {
+    let rows = page(conn, event_id, filter, order, start, limit).await?;
+    let counted = rows.as_slice().first().and_then(|row| row.matched);
+    let total = match counted {
+        Some(total) => total,
+        None => total(conn, event_id, filter).await?,
+    };
+    Ok(Listing {
+        attendees: rows.into_iter().map(|row| row.attendee).collect(),
+        total,
+    })
+}
+
+#[derive(QueryableByName)]
+struct Listed {
+    #[diesel(embed)]
+    attendee: Attendee,
+    /// Every row the search matched, when the page counted them.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    matched: Option<i64>,
+}
+
+/// The page's ids are found first from the order's index, then only those
+/// rows are read in full. A search by page number counts its matches in
+/// the same pass: ranking has read every match already, and a second
+/// statement would read them all again.
+async fn page(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    filter: &AttendeeFilter,
+    order: Order,
+    start: &Start,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Listed>> {
     let rank = if filter.search.is_some() { RANK } else { "0" };
     let (after, binds, offset) = match start {
         Start::Offset(offset) => (String::new(), Vec::new(), *offset),
@@ -440,10 +479,16 @@ pub async fn page(
             (format!("AND {condition}"), binds, 0)
         }
     };
-    let head = format!("WITH page AS (SELECT r.id, {rank} AS rank FROM registrations r");
+    let matched = match (start, &filter.search) {
+        (Start::Offset(_), Some(_)) => "count(*) OVER ()",
+        (Start::Offset(_), None) | (Start::After(_), _) => "NULL::bigint",
+    };
+    let head = format!(
+        "WITH page AS (SELECT r.id, {rank} AS rank, {matched} AS matched FROM registrations r"
+    );
     let tail = format!(
         "{after} ORDER BY {inner} LIMIT $7 OFFSET $8) \
-         {columns}, p.rank FROM page p JOIN registrations r ON r.id = p.id {QUOTA} \
+         {columns}, p.rank, p.matched FROM page p JOIN registrations r ON r.id = p.id {QUOTA} \
          ORDER BY {outer}",
         columns = columns(POSITION_COUNTED),
         inner = order.clause("rank"),

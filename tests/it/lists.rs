@@ -509,6 +509,16 @@ async fn totals_and_waiting_places_match_the_rows_and_the_export_for_every_statu
             );
         }
     }
+    // A search counts its matches with its page, or apart past the last one.
+    let email = items[3]["email"].as_str().unwrap().to_owned();
+    let domain = email.rsplit('@').next().unwrap();
+    for (page, shown) in [(1, 10), (2, 4), (5, 0)] {
+        let query = format!("?q={domain}&per_page=10&page={page}");
+        let (code, answer) = lister.get("lima-1997", &query).await;
+        assert_eq!(code, 200, "{query}: {answer}");
+        assert_eq!(answer["items"].as_array().unwrap().len(), shown, "{query}");
+        assert_eq!(answer["total"], 14, "{query}");
+    }
     let kinds: BTreeSet<&str> = items
         .iter()
         .map(|item| item["status"].as_str().unwrap())
