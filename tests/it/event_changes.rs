@@ -8,7 +8,9 @@ use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
 use crate::faults::Server;
-use crate::support::{EventSpec, TestDb, count, create_event, test_settings};
+use crate::support::{
+    EventSpec, TestDb, count, create_event, test_settings, wait_for_event_listeners,
+};
 use rencontre::db::DbPool;
 
 /// Far longer than any test: a copy that changes did not expire.
@@ -22,23 +24,6 @@ async fn start(db: &TestDb) -> Server {
         &["--no-worker"],
     )
     .await
-}
-
-/// Waits until `processes` connections listen for event changes on this
-/// database, so that a test's change is not announced to nobody.
-async fn wait_for_listeners(pool: &DbPool, processes: i64) {
-    let sql = format!(
-        "SELECT count(*) AS count FROM pg_stat_activity \
-         WHERE datname = current_database() AND application_name = '{}'",
-        rencontre::web::event_cache::LISTENER_NAME
-    );
-    for _ in 0..200 {
-        if count(pool, &sql).await == processes {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("{processes} processes never listened for event changes");
 }
 
 async fn country_capacity(client: &reqwest::Client, server: &Server, code: &str) -> Value {
@@ -99,7 +84,7 @@ async fn an_organisers_change_through_one_process_shows_at_once_on_the_other() {
     .await;
     let token = admin_token(&pool).await;
     let (through, other) = (start(&db).await, start(&db).await);
-    wait_for_listeners(&pool, 2).await;
+    wait_for_event_listeners(&pool, 2).await;
     let client = reqwest::Client::new();
     assert_eq!(country_capacity(&client, &other, "SN").await, 10);
     // The other process really serves its copy: a change nobody announced
@@ -157,7 +142,7 @@ async fn a_process_whose_listening_connection_dies_drops_its_copies_on_reconnect
     )
     .await;
     let server = start(&db).await;
-    wait_for_listeners(&pool, 1).await;
+    wait_for_event_listeners(&pool, 1).await;
     let client = reqwest::Client::new();
     assert_eq!(country_capacity(&client, &server, "SN").await, 10);
     change_quietly(&db, 12).await;
@@ -181,5 +166,5 @@ async fn a_process_whose_listening_connection_dies_drops_its_copies_on_reconnect
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    wait_for_listeners(&pool, 1).await;
+    wait_for_event_listeners(&pool, 1).await;
 }
