@@ -156,10 +156,11 @@ impl EventCache {
     /// The copy, if it is young enough; else the generation its reader
     /// must find unchanged to keep what it reads.
     fn fresh(&self, slug: &str) -> Result<Arc<EventSnapshot>, u64> {
-        let copies = self.lock();
         if !self.keeps_copies() {
-            return Err(copies.generation);
+            // Nothing is kept, so the generation is never compared.
+            return Err(0);
         }
+        let copies = self.lock();
         copies
             .snapshots
             .get(slug)
