@@ -522,10 +522,11 @@ pub async fn total(
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<i64> {
-    if filter.search.is_none()
-        && filter.session_id.is_none()
-        && let Some(counter) = counter_of(filter.status, filter.country.is_some())
-    {
+    let counter = match (&filter.search, filter.session_id) {
+        (None, None) => counter_of(filter.status, filter.country.is_some()),
+        _ => None,
+    };
+    if let Some(counter) = counter {
         let rows: Vec<Total> = diesel::sql_query(counter)
             .bind::<SqlUuid, _>(event_id)
             .bind::<Nullable<Text>, _>(filter.country.clone())
