@@ -83,6 +83,10 @@ pub(crate) fn check(
         }
         found.map(|(id, _)| *id)
     });
+    // PostgreSQL's text cannot hold U+0000: refused here, not failed on.
+    if given(input.search).is_some_and(|search| search.contains('\0')) {
+        errors.add("q", FieldError::new("error-invalid-character"));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -173,6 +177,9 @@ mod tests {
             }
             if matches!(session_id, Some(None)) {
                 refused.push("session".to_owned());
+            }
+            if blank_or(&search).is_some_and(|search| search.contains('\0')) {
+                refused.push("q".to_owned());
             }
             refused.sort();
 
