@@ -16,8 +16,10 @@
 # Schemathesis and the validator are installed, at the versions of
 # scripts/fuzz-api/requirements.txt, into .local/fuzz-venv when missing.
 #
-# RENCONTRE_FUZZ_EXAMPLES (default 15) bounds the requests per operation and
-# phase; RENCONTRE_FUZZ_SEED (default fixed) makes runs repeatable.
+# RENCONTRE_FUZZ_EXAMPLES (default 8) bounds the generated requests per
+# operation in the fuzzing phase (the coverage phase sends each boundary of
+# the document once); RENCONTRE_FUZZ_SEED (default fixed) makes runs
+# repeatable; RENCONTRE_FUZZ_TIME_LIMIT (default 300 s) stops a stuck run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,17 +109,28 @@ for _ in $(seq 1 150); do
     sleep 0.2
 done
 
-# The event the fuzzer sets up again and again (see schemathesis.toml).
-"$venv/bin/python" - "$base" "$token" <<'PYTHON'
+# The event the fuzzer sets up again and again (see schemathesis.toml), and
+# two registrations of the demo event: one for the fuzzer to cancel, one to
+# read and change.
+registrations=$("$venv/bin/python" - "$base" "$token" <<'PYTHON'
 import json, sys, urllib.request
 base, token = sys.argv[1:]
+def post(path, body, headers):
+    request = urllib.request.Request(f"{base}{path}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
 event = {"slug": "fuzz-setup", "name": "Set-ups", "starts_on": "2030-01-10", "ends_on": "2030-01-12",
          "timezone": "UTC", "languages": ["en", "fr", "es", "pt"],
          "registration_opens_at": "2029-01-01T00:00:00Z", "registration_closes_at": "2030-01-01T00:00:00Z"}
-request = urllib.request.Request(f"{base}/api/v1/events", data=json.dumps(event).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-urllib.request.urlopen(request, timeout=10)
+post("/api/v1/events", event, {"Authorization": f"Bearer {token}"})
+for name in ("Cancel", "Change"):
+    delegate = {"given_name": name, "family_name": "Fuzz", "email": f"{name.lower()}@fuzz.example.org",
+                "country": "SN", "sessions": []}
+    print(post("/api/v1/events/dakar-2005/registrations", delegate, {})["manage_url"].rsplit("/", 1)[1])
 PYTHON
+)
+{ read -r cancelled; read -r registration; } <<<"$registrations"
 
 # --- Checks -------------------------------------------------------------------
 
@@ -125,11 +138,20 @@ step "validating the OpenAPI document and its examples"
 "$venv/bin/python" "$here/check_document.py" "$base/api/v1/openapi.json"
 
 step "Schemathesis"
+# A bound on the whole run, far above its usual minute, so that a server
+# that stops answering fails the run instead of holding it.
 status=0
-RENCONTRE_FUZZ_TOKEN="$token" RENCONTRE_FUZZ_BASE="$base" PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks "$venv/bin/schemathesis" --no-color \
-    --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
-    --max-examples "${RENCONTRE_FUZZ_EXAMPLES:-15}" --seed "${RENCONTRE_FUZZ_SEED:-20261201}" \
+RENCONTRE_FUZZ_TOKEN="$token" RENCONTRE_FUZZ_BASE="$base" \
+    RENCONTRE_FUZZ_CANCELLED="$cancelled" RENCONTRE_FUZZ_REGISTRATION="$registration" \
+    PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks \
+    timeout --signal=INT --kill-after=10 "${RENCONTRE_FUZZ_TIME_LIMIT:-300}" \
+    "$venv/bin/schemathesis" --no-color --config-file "$here/schemathesis.toml" \
+    run "$base/api/v1/openapi.json" \
+    --max-examples "${RENCONTRE_FUZZ_EXAMPLES:-8}" --seed "${RENCONTRE_FUZZ_SEED:-20261201}" \
     || status=$?
+if [ "$status" -eq 124 ]; then
+    echo "Schemathesis ran past ${RENCONTRE_FUZZ_TIME_LIMIT:-300} s and was stopped." >&2
+fi
 if [ "$status" -ne 0 ]; then
     tail -n 20 "$log" >&2
 fi
