@@ -257,7 +257,7 @@ pub mod schemas {
     /// A text as `JsonFields` reads it: trimmed, then at most `max`
     /// characters with none that `domain::text::check` refuses; blank only
     /// where it is `optional` (a blank optional text is none).
-    fn text_pattern(max: usize, lines: Lines, optional: bool) -> String {
+    pub(super) fn text_pattern(max: usize, lines: Lines, optional: bool) -> String {
         let TextClasses {
             space,
             refused_in_line,
@@ -581,6 +581,8 @@ pub mod schemas {
 mod tests {
     use serde_json::{Value, json};
 
+    use proptest::strategy::Strategy;
+
     use super::*;
     use crate::web::api::organiser::{EmailTextRequest, NewEventRequest};
     use crate::web::api::registrations::NewRegistrationRequest;
@@ -614,6 +616,35 @@ mod tests {
         let registration = serde_json::to_value(NewRegistrationRequest::example()).expect("JSON");
         let raw = RawRegistration::from_json(&registration).expect("read");
         assert!(raw.parse(Language::Fr).is_ok());
+    }
+
+    proptest::proptest! {
+        /// A text pattern of the document takes exactly what the parsers
+        /// take (trimmed, not blank unless optional, at most `max`
+        /// characters, none `domain::text::check` refuses), so a request
+        /// valid by the document is taken and an invalid one refused. (It
+        /// never takes a joiner, which a text takes after a virama: no
+        /// virama is drawn here.)
+        #[test]
+        fn a_text_pattern_takes_exactly_what_the_parsers_take(
+            typed in proptest::collection::vec(proptest::prop_oneof![
+                6 => proptest::sample::select(vec!['a', 'é', '😀', ' ', '\u{a0}', '\u{3000}']),
+                1 => proptest::sample::select(vec!['\t', '\n', '\r', '\u{85}', '\u{2028}']),
+                1 => proptest::sample::select(vec!['\0', '\u{7f}', '\u{200b}', '\u{200d}', '\u{e0041}']),
+            ], 0..9).prop_map(String::from_iter),
+            optional in proptest::bool::ANY,
+            many in proptest::bool::ANY,
+        ) {
+            let lines = if many { Lines::Many } else { Lines::One };
+            let max = 6;
+            let pattern = regex_lite::Regex::new(&schemas::text_pattern(max, lines, optional))
+                .expect("the pattern compiles");
+            let trimmed = typed.trim();
+            let taken = (optional || !trimmed.is_empty())
+                && text::check(trimmed, lines).is_ok()
+                && trimmed.chars().count() <= max;
+            proptest::prop_assert_eq!(pattern.is_match(&typed), taken, "{:?}", typed);
+        }
     }
 
     #[test]
