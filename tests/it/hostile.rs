@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{EventSpec, TestApp, count, create_event};
+use crate::support::{EventSpec, TestApp, count, create_event, delegate};
 
 async fn assert_error_shape(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(response.status(), status);
@@ -190,4 +190,52 @@ async fn a_nul_character_in_a_text_or_a_search_is_a_422_on_that_field() {
         .unwrap();
     let answer = assert_error_shape(searched, 422).await;
     assert!(answer["fields"]["q"].is_string(), "{answer}");
+}
+
+/// A change of sessions takes an object of `sessions` alone, as the
+/// document says: another field is refused on its name and nothing changes
+/// (the API fuzzer found it taken and ignored).
+#[tokio::test]
+async fn a_change_of_sessions_refuses_a_field_it_does_not_know() {
+    let app = TestApp::spawn().await;
+    let spec = EventSpec {
+        sessions: vec![("A1", Some(10), 0, 9, 11)],
+        ..EventSpec::default()
+    };
+    create_event(&app.pool, spec).await;
+    let mut body = delegate(1, "PE");
+    body["sessions"] = json!(["A1"]);
+    let registered: Value = app.register("lima-1997", &body).await.json().await.unwrap();
+    let token = registered["manage_url"]
+        .as_str()
+        .and_then(|url| url.rsplit('/').next())
+        .expect("a private token")
+        .to_owned();
+    let changed = app
+        .client
+        .put(app.url(&format!("/api/v1/registrations/{token}/sessions")))
+        .json(&json!({"sessions": [], "keep": true}))
+        .send()
+        .await
+        .unwrap();
+    let answer = assert_error_shape(changed, 422).await;
+    let refused: Vec<&String> = answer["fields"]
+        .as_object()
+        .expect("fields")
+        .keys()
+        .collect();
+    assert_eq!(refused, ["keep"], "{answer}");
+    let shown: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/registrations/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown["sessions"],
+        json!([{"code": "A1", "status": "confirmed"}])
+    );
 }

@@ -11,6 +11,7 @@ use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::client::{Client, ClientKey};
 use crate::web::input::{self, RawRegistration, read_body};
+use crate::web::json_fields::JsonFields;
 use crate::web::{AppError, AppState};
 
 /// A registration, as the delegate and their private page see it.
@@ -308,6 +309,9 @@ pub async fn change_sessions(
 /// The `sessions` list of a change of sessions, read as the registration
 /// reads it.
 fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErrors> {
+    // An object of `sessions` alone, as the document says: another field is
+    // refused, not ignored.
+    JsonFields::new(json, &["sessions"])?.finish()?;
     let not_a_list = || FieldErrors::single("sessions", FieldError::new("error-not-text-list"));
     let items = json
         .get("sessions")
@@ -335,6 +339,23 @@ mod tests {
         fn any_body_of_a_change_of_sessions_is_read_or_refused_on_the_sessions_field(
             body in any_json()
         ) {
+            // Anything but an object is refused as the body, and every field
+            // but `sessions` as unknown, before the list is read.
+            let Some(object) = body.as_object() else {
+                let errors = session_codes(&body).expect_err("not an object");
+                prop_assert_eq!(errors.len(), 1);
+                prop_assert_eq!(errors.get("body").map(|error| error.message_id), Some("error-json-object"));
+                return Ok(());
+            };
+            let unknown: Vec<&String> = object.keys().filter(|key| *key != "sessions").collect();
+            if !unknown.is_empty() {
+                let errors = session_codes(&body).expect_err("unknown fields");
+                prop_assert_eq!(errors.len(), unknown.len());
+                for key in unknown {
+                    prop_assert_eq!(errors.get(key).map(|error| error.message_id), Some("error-unknown-field"));
+                }
+                return Ok(());
+            }
             let texts: Option<Vec<String>> = body
                 .get("sessions")
                 .and_then(Value::as_array)
