@@ -1,11 +1,10 @@
 //! The JSON API of API.md under `/api/v1`.
 //!
-//! A route is added in two places that sit side by side: its handler, with
-//! a `#[utoipa::path]` annotation giving its method, path, parameters, body
-//! and every answer it can give, and one line of the route table below.
-//! The table registers the handler with actix and the annotation with the
-//! OpenAPI document; a test holds the annotation's method and path to the
-//! table's.
+//! A route is its handler, written with a `#[utoipa::path]` annotation
+//! giving its method, path, parameters, body and every answer it can give,
+//! plus one line of the route table below: that one line registers the
+//! handler with actix and its annotation with the OpenAPI document. A test
+//! holds the annotation's method and path to the table's.
 
 pub(super) mod events;
 pub mod openapi;
