@@ -15,8 +15,8 @@ use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
 use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
 use crate::domain::{
-    CountryCode, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix,
-    RegistrationStatus, SessionCode, SessionKind, Vocabulary,
+    EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode,
+    SessionKind, Vocabulary,
 };
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
@@ -474,10 +474,10 @@ impl<'a> EmailTextSetup<'a> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this status
-    #[param(value_type = Option<RegistrationStatus>, inline)]
+    #[param(schema_with = schemas::status_filter)]
     pub status: Option<String>,
     /// Only delegates of this country
-    #[param(value_type = Option<CountryCode>, inline)]
+    #[param(schema_with = schemas::country_filter)]
     pub country: Option<String>,
     /// Only delegates who chose this session (one of the event's codes)
     #[param(schema_with = schemas::session_filter)]

@@ -161,9 +161,6 @@ macro_rules! parameter_types {
 }
 
 parameter_types! {
-    CountryCode => schemas::country;
-    Language => schemas::language;
-    RegistrationStatus => schemas::registration_status;
     EmailTextKind => schemas::worded_email_kind;
 }
 
@@ -182,17 +179,6 @@ pub mod schemas {
 
     fn nullable(builder: ObjectBuilder, kind: Type) -> ObjectBuilder {
         builder.schema_type(SchemaType::from_iter([kind, Type::Null]))
-    }
-
-    /// One of `values`, or null (which an `enum` must list itself).
-    fn one_of_or_null(values: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
-        let values = values
-            .into_iter()
-            .map(serde_json::Value::from)
-            .chain([serde_json::Value::Null]);
-        ObjectBuilder::new()
-            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-            .enum_values(Some(values))
     }
 
     /// Any text but U+0000, which PostgreSQL's text cannot hold.
@@ -286,8 +272,50 @@ pub mod schemas {
         language_code().into()
     }
 
+    /// A word of `words` as a parser reads it: surrounding whitespace
+    /// trimmed and, where `any_case`, in any case.
+    fn typed_words(words: impl IntoIterator<Item = &'static str>, any_case: bool) -> String {
+        let spelled = |word: &str| -> String {
+            word.chars()
+                .map(|c| match c {
+                    c if any_case && c.is_ascii_alphabetic() => {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    }
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let words: Vec<String> = words.into_iter().map(spelled).collect();
+        format!("(?:{})", words.join("|"))
+    }
+
+    /// Whole, between any whitespace (what the parsers trim), or blank
+    /// where `blank` (none).
+    fn trimmed(inner: &str, blank: bool) -> String {
+        let space = &CLASSES.space;
+        let optional = if blank { "?" } else { "" };
+        format!("^[{space}]*(?:{inner}){optional}[{space}]*$")
+    }
+
+    /// A language as `domain::Language::parse` reads it: a code in any
+    /// case, with a region or other subtags after `-` or `_` ignored.
+    fn language_tag() -> String {
+        let codes = typed_words(Language::ALL.map(|language| language.code()), true);
+        format!("{codes}(?:[-_][\\s\\S]*)?")
+    }
+
+    /// A delegate's language: one of the event's, its first unless given.
     pub fn optional_language() -> Schema {
-        one_of_or_null(Language::ALL.map(|language| language.code())).into()
+        nullable(
+            text().pattern(Some(trimmed(&language_tag(), true))),
+            Type::String,
+        )
+        .into()
+    }
+
+    /// A language a path names.
+    pub fn language_in_path() -> Schema {
+        text().pattern(Some(trimmed(&language_tag(), false))).into()
     }
 
     pub fn languages() -> Schema {
@@ -302,6 +330,31 @@ pub mod schemas {
         one_of(CountryCode::all().map(|code| code.as_str()))
             .description(Some("ISO 3166-1 alpha-2 code"))
             .into()
+    }
+
+    /// A country as `domain::CountryCode::parse` reads it: a code in any
+    /// case.
+    pub fn typed_country() -> Schema {
+        let codes = typed_words(CountryCode::all().map(|code| code.as_str()), true);
+        text()
+            .pattern(Some(trimmed(&codes, false)))
+            .description(Some("ISO 3166-1 alpha-2 code"))
+            .into()
+    }
+
+    /// A list's country filter: a code in any case, blank for none.
+    pub fn country_filter() -> Schema {
+        let codes = typed_words(CountryCode::all().map(|code| code.as_str()), true);
+        text().pattern(Some(trimmed(&codes, true))).into()
+    }
+
+    /// A list's status filter: a status, blank for none.
+    pub fn status_filter() -> Schema {
+        let statuses = typed_words(
+            RegistrationStatus::ALL.iter().map(|status| status.as_str()),
+            false,
+        );
+        text().pattern(Some(trimmed(&statuses, true))).into()
     }
 
     pub fn registration_status() -> Schema {
@@ -323,9 +376,12 @@ pub mod schemas {
     }
 
     pub fn optional_session_kind() -> Schema {
-        one_of_or_null(session_kinds())
-            .description(Some("workshop unless given"))
-            .into()
+        nullable(
+            text().pattern(Some(trimmed(&typed_words(session_kinds(), false), false))),
+            Type::String,
+        )
+        .description(Some("workshop unless given"))
+        .into()
     }
 
     /// Every kind of email the outbox holds.
@@ -657,9 +713,22 @@ mod tests {
                 .map(Vec::len),
             Some(CountryCode::all().count())
         );
-        assert_eq!(
-            schemas["NewRegistration"]["properties"]["language"]["enum"],
-            json!(["en", "fr", "es", "pt", null])
-        );
+        // A delegate's language is read as `Language::parse` reads it.
+        let language = schemas["NewRegistration"]["properties"]["language"]["pattern"]
+            .as_str()
+            .map(regex_lite::Regex::new)
+            .expect("a pattern")
+            .expect("the pattern compiles");
+        for typed in ["fr", " PT ", "en-GB", "es_419", ""] {
+            assert!(language.is_match(typed), "{typed:?}");
+            assert!(
+                typed.is_empty() || Language::parse(typed).is_ok(),
+                "{typed:?}"
+            );
+        }
+        for typed in ["de", "f r", "fra"] {
+            assert!(!language.is_match(typed), "{typed:?}");
+            assert!(Language::parse(typed).is_err(), "{typed:?}");
+        }
     }
 }

@@ -20,7 +20,7 @@ use super::openapi::{
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
-use crate::domain::{CountryCode, FieldError, Language};
+use crate::domain::{CountryCode, FieldError};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
@@ -260,7 +260,7 @@ pub struct CountryPath {
     /// The event's slug
     slug: String,
     /// The country
-    #[param(value_type = CountryCode, inline)]
+    #[param(schema_with = schemas::typed_country)]
     code: String,
 }
 
@@ -925,7 +925,7 @@ pub struct EmailTextPath {
     #[param(value_type = EmailTextKind, inline)]
     kind: String,
     /// One of the event's languages
-    #[param(value_type = Language, inline)]
+    #[param(schema_with = schemas::language_in_path)]
     language: String,
 }
 

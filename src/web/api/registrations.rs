@@ -61,7 +61,7 @@ pub struct NewRegistrationRequest {
     family_name: Option<&'static str>,
     #[schema(schema_with = schemas::email)]
     email: &'static str,
-    #[schema(schema_with = schemas::country)]
+    #[schema(schema_with = schemas::typed_country)]
     country: &'static str,
     #[schema(schema_with = schemas::optional_person_name_200)]
     organisation: Option<&'static str>,
