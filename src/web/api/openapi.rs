@@ -144,8 +144,8 @@ error_responses! {
 /// The kinds of email organisers may word themselves, as a path names them.
 pub struct EmailTextKind;
 
-/// The domain's types as a parameter states them
-/// (`#[param(value_type = …, inline)]`).
+/// What a path parameter holds, as it states it (`#[param(value_type = …,
+/// inline)]`: `schema_with` would drop the parameter's `required`).
 macro_rules! parameter_types {
     ($($type:ty => $schema:path;)+) => {
         $(
@@ -160,8 +160,16 @@ macro_rules! parameter_types {
     };
 }
 
+/// A country a path names, in any case.
+pub struct CountryInPath;
+
+/// A language a path names.
+pub struct LanguageInPath;
+
 parameter_types! {
     EmailTextKind => schemas::worded_email_kind;
+    CountryInPath => schemas::typed_country;
+    LanguageInPath => schemas::language_in_path;
 }
 
 /// Schemas the domain's parsers and vocabularies define, for

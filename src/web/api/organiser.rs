@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::events::{EventBody, SessionBody, event_body, session_body};
 use super::openapi::{
-    Conflict, EmailTextKind, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized,
-    Unavailable, UnsupportedMediaType, schemas,
+    Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath, NotFound,
+    PayloadTooLarge, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
 };
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
@@ -260,7 +260,7 @@ pub struct CountryPath {
     /// The event's slug
     slug: String,
     /// The country
-    #[param(schema_with = schemas::typed_country)]
+    #[param(value_type = CountryInPath, inline)]
     code: String,
 }
 
@@ -925,7 +925,7 @@ pub struct EmailTextPath {
     #[param(value_type = EmailTextKind, inline)]
     kind: String,
     /// One of the event's languages
-    #[param(schema_with = schemas::language_in_path)]
+    #[param(value_type = LanguageInPath, inline)]
     language: String,
 }
 
