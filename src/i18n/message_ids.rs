@@ -146,4 +146,16 @@ pub const MESSAGE_IDS: &[&str] = &[
     "email-lead-resend",
     "email-private-link-earlier",
     "email-signature",
+    // Questions of the organisers
+    "error-question-unknown",
+    "error-answer-yes-no",
+    "error-choice-unknown",
+    "error-choices-not-list",
+    "error-answer-number",
+    "error-answer-below-min",
+    "error-answer-above-max",
+    "error-answer-date",
+    "error-answer-date-before",
+    "error-answer-date-after",
+    "error-choice-full",
 ];

@@ -16,9 +16,11 @@ use tokio::sync::{mpsc, oneshot};
 use super::RegistrationError;
 use super::register::{
     Applicant, IdempotencyKey, Registered, Request, chosen_sessions, register_all, register_one,
+    stored_answers,
 };
 use crate::db::DbPool;
 use crate::db::events::{Event, Session};
+use crate::db::questions::AskedQuestion;
 
 /// At most this many registrations share a transaction: enough to amortise
 /// the lock and the flush, few enough that the first of a batch does not
@@ -55,6 +57,7 @@ impl Registrar {
         &self,
         event: Event,
         offered: &[Session],
+        questions: &[AskedQuestion],
         applicant: Applicant,
         idempotency_key: Option<IdempotencyKey>,
         public_url: &str,
@@ -63,12 +66,16 @@ impl Registrar {
         // Checked before queueing: it needs no lock. A session deleted since
         // `offered` was read is skipped when the batch locks the sessions.
         let sessions = chosen_sessions(&event, offered, &applicant)?;
+        let (answers, choices, question_codes) = stored_answers(questions, &applicant.answers);
         let (reply, answer) = oneshot::channel();
         let job = Job {
             event,
             request: Request {
                 applicant,
                 sessions,
+                answers,
+                choices,
+                question_codes,
                 idempotency_key,
                 public_url: public_url.to_owned(),
                 now,

@@ -16,6 +16,7 @@ mod change_sessions;
 pub mod check;
 mod choices;
 mod promote;
+pub mod questions;
 mod register;
 mod token;
 mod view;

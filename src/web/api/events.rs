@@ -2,7 +2,10 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 
+use super::question_bodies::{PublicQuestionBody, public_question_body};
 use crate::db::events::{CountryQuota, Event, Session};
+use crate::db::questions::AskedQuestion;
+use crate::domain::Language;
 use crate::web::{AppError, AppState};
 
 #[derive(Serialize)]
@@ -53,15 +56,64 @@ struct CountryBody<'a> {
     remaining: Option<i32>,
 }
 
-/// `GET /api/v1/events/{slug}`: the event with the places left everywhere.
+/// The public event JSON: the event, and the questions of its registration
+/// form with their texts in `language`.
+#[derive(Serialize)]
+pub(crate) struct PublicEventBody<'a> {
+    #[serde(flatten)]
+    event: EventBody<'a>,
+    questions: Vec<PublicQuestionBody<'a>>,
+}
+
+pub(crate) fn public_event_body<'a>(
+    event: &'a Event,
+    sessions: &'a [Session],
+    countries: &'a [CountryQuota],
+    questions: &'a [AskedQuestion],
+    language: &str,
+) -> PublicEventBody<'a> {
+    let fallback = event.first_language().code();
+    PublicEventBody {
+        event: event_body(event, sessions, countries),
+        questions: questions
+            .iter()
+            .map(|question| public_question_body(question, language, fallback))
+            .collect(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    lang: Option<String>,
+}
+
+/// `GET /api/v1/events/{slug}[?lang=xx]`: the event with the places left
+/// everywhere, and its questions in `lang` (else its first language).
 pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let snapshot = state.events.get(&state.pool, &slug).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(actix_web::http::header::ContentType::json())
-        .body(snapshot.api_body.clone()))
+    let language = query
+        .lang
+        .as_deref()
+        .and_then(|code| Language::parse(code).ok())
+        .filter(|language| *language != snapshot.event.first_language());
+    let mut response = HttpResponse::Ok();
+    response.content_type(actix_web::http::header::ContentType::json());
+    let Some(language) = language else {
+        return Ok(response.body(snapshot.api_body.clone()));
+    };
+    let body = public_event_body(
+        &snapshot.event,
+        &snapshot.sessions,
+        &snapshot.countries,
+        &snapshot.questions,
+        language.code(),
+    );
+    let bytes = serde_json::to_vec(&body).map_err(|error| AppError::Internal(error.into()))?;
+    Ok(response.body(bytes))
 }
 
 pub(super) fn session_body(session: &Session) -> SessionBody<'_> {

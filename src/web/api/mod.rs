@@ -3,6 +3,8 @@
 pub(super) mod events;
 pub mod openapi;
 mod organiser;
+pub mod question_bodies;
+mod questions;
 mod registrations;
 
 use actix_web::body::MessageBody;
@@ -42,6 +44,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/events/{slug}/sessions/{code}",
                 web::put().to(organiser::update_session),
             )
+            .route("/events/{slug}/questions", web::get().to(questions::list))
+            .route(
+                "/events/{slug}/questions",
+                web::post().to(questions::create),
+            )
+            .route(
+                "/events/{slug}/questions/{code}",
+                web::get().to(questions::show),
+            )
+            .route(
+                "/events/{slug}/questions/{code}",
+                web::put().to(questions::update),
+            )
+            .route(
+                "/events/{slug}/questions/{code}",
+                web::delete().to(questions::delete),
+            )
+            .route(
+                "/events/{slug}/questions/{code}/summary",
+                web::get().to(questions::summary),
+            )
             .route(
                 "/events/{slug}/registrations",
                 web::post().to(registrations::create),
@@ -79,6 +102,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/registrations/{token}/sessions",
                 web::put().to(registrations::change_sessions),
+            )
+            .route(
+                "/registrations/{token}/answers",
+                web::get().to(questions::answers),
+            )
+            .route(
+                "/registrations/{token}/answers",
+                web::put().to(questions::change_answers),
             ),
     );
 }

@@ -23,6 +23,7 @@ pub struct RegistrationBody<'a> {
     organisation: &'a str,
     language: &'a str,
     registered_at: chrono::DateTime<Utc>,
+    answers: &'a crate::domain::Answers,
 }
 
 #[derive(Serialize)]
@@ -57,6 +58,7 @@ pub fn registration_body<'a>(
         organisation: &registration.organisation,
         language: &registration.language,
         registered_at: registration.created_at,
+        answers: &view.answers,
     }
 }
 
@@ -85,12 +87,16 @@ pub async fn create(
         .first()
         .and_then(|code| Language::parse(code).ok())
         .unwrap_or(Language::En);
-    let applicant = raw.parse(default_language).map_err(AppError::Validation)?;
+    let rules: Vec<_> = snapshot.questions.iter().map(|q| q.rule()).collect();
+    let applicant = raw
+        .parse(default_language, &rules)
+        .map_err(AppError::Validation)?;
     let registered = state
         .registrar
         .register(
             event.clone(),
             &snapshot.sessions,
+            &snapshot.questions,
             applicant,
             idempotency_key,
             state.settings.public_url(),

@@ -15,6 +15,7 @@ use super::view::{
 };
 use super::{Layout, Visitor};
 use crate::db::events::{Event, Session};
+use crate::db::questions::AskedQuestion;
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::RegistrationError;
@@ -128,7 +129,8 @@ async fn submit_form(
         let problems = Problems::general(form.tr.t("error-csrf"));
         return form.render(StatusCode::FORBIDDEN, &raw, problems);
     }
-    let applicant = match raw.parse(form.language) {
+    let rules: Vec<_> = form.questions.iter().map(AskedQuestion::rule).collect();
+    let applicant = match raw.parse(form.language, &rules) {
         Ok(applicant) => applicant,
         Err(errors) => return form.refuse(&raw, &errors),
     };
@@ -137,6 +139,7 @@ async fn submit_form(
         .register(
             form.event.clone(),
             &form.sessions,
+            &form.questions,
             applicant,
             None,
             state.settings.public_url(),
@@ -168,6 +171,7 @@ struct Form<'a> {
     visitor: &'a Visitor,
     event: Event,
     sessions: Vec<Session>,
+    questions: Vec<AskedQuestion>,
     offered: Vec<Language>,
     language: Language,
     tr: Tr,
@@ -181,12 +185,14 @@ impl<'a> Form<'a> {
     ) -> Result<Form<'a>, AppError> {
         let snapshot = state.events.get(&state.pool, slug).await?;
         let (event, sessions) = (snapshot.event.clone(), snapshot.sessions.clone());
+        let questions = snapshot.questions.clone();
         let offered = event_languages(&event);
         let language = visitor.language(&offered);
         Ok(Form {
             visitor,
             event,
             sessions,
+            questions,
             offered,
             language,
             tr: Tr::new(language),
