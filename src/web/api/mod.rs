@@ -105,11 +105,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route(
                 "/registrations/{token}/answers",
-                web::get().to(questions::answers),
+                web::get().to(registrations::answers),
             )
             .route(
                 "/registrations/{token}/answers",
-                web::put().to(questions::change_answers),
+                web::put().to(registrations::change_answers),
             ),
     );
 }

@@ -110,7 +110,73 @@ fn list_filters() -> Vec<Value> {
     ]
 }
 
+/// The questions' schemas and routes (API.md, "Next wave — Questions").
+fn add_questions(document: &mut Value) {
+    let secured = json!([{"bearer": []}]);
+    let texts = texts_by_language(300);
+    let question_properties = json!({
+        "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
+        "type": {"enum": ["text", "long_text", "yes_no", "single_choice", "multiple_choice", "number", "date", "country"]},
+        "labels": texts, "help": texts_by_language(1000),
+        "required": {"type": "boolean"}, "position": {"type": "integer"}, "sensitive": {"type": "boolean"},
+        "stage": {"enum": ["registration", "after_approval"]},
+        "choices": {"type": "array", "maxItems": 100, "items": {"type": "object", "additionalProperties": false, "required": ["code", "labels"], "properties": {
+            "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,31}$"}, "labels": texts_by_language(300),
+            "capacity": {"type": ["integer", "null"], "minimum": 0}}}},
+        "condition": {"type": ["object", "null"], "properties": {"question": {"type": "string"}, "any_of": {"type": "array", "items": {"type": "string"}}},
+            "description": "Ask only if the earlier yes/no or choice question was answered with one of these words (choice codes, or yes / no)"},
+        "min": {"type": ["integer", "string", "null"], "description": "A whole number for a number question, a YYYY-MM-DD date for a date question"},
+        "max": {"type": ["integer", "string", "null"]}});
+    let schemas = &mut document["components"]["schemas"];
+    schemas["Question"] = json!({"type": "object", "properties": question_properties});
+    schemas["NewQuestion"] = json!({"type": "object", "additionalProperties": false, "required": ["code", "type", "labels"], "properties": question_properties});
+    schemas["QuestionSetup"] = json!({"type": "object", "additionalProperties": false, "required": ["labels"],
+        "description": "A question's whole set-up, as it is created; the code and the type may be left out, not changed. A choice that registrations hold cannot be left out",
+        "properties": question_properties});
+    schemas["QuestionSummary"] = json!({"type": "object", "properties": {
+        "code": {"type": "string"}, "answered": {"type": "integer"},
+        "choices": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "count": {"type": "integer"},
+            "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}}}}});
+    schemas["Answers"] = json!({"type": "object", "required": ["answers"], "properties": {"answers": {"type": "object",
+        "description": "By question code: a text, a boolean (yes/no), a choice code, a list of choice codes, a whole number, a YYYY-MM-DD date or a country code. Errors name answers.<code>"}}});
+    schemas["NewRegistration"]["properties"]["answers"] =
+        json!({"type": "object", "description": "Answers to the event's questions, by code"});
+    schemas["Registration"]["properties"]["answers"] = json!({"type": "object"});
+    schemas["Event"]["properties"]["questions"] = json!({"type": "array", "description": "The questions of the registration form, texts in ?lang= or the event's first language", "items": {"type": "object"}});
+    let slug = path_param("slug", "The event's slug");
+    let code = path_param("code", "The question's code");
+    let paths = &mut document["paths"];
+    paths["/api/v1/events/{slug}/questions"] = json!({
+        "get": {"summary": "The event's questions, in their order", "security": secured, "parameters": [slug],
+            "responses": {"200": {"description": "{\"items\": [Question]}"}, "404": error_response("No such event")}},
+        "post": {"summary": "Add a question", "security": secured, "parameters": [slug], "requestBody": body("NewQuestion"),
+            "responses": {"201": ok("The question", "Question"), "409": error_response("Code taken"), "422": error_response("Invalid fields")}}});
+    paths["/api/v1/events/{slug}/questions/{code}"] = json!({
+        "get": {"summary": "A question", "security": secured, "parameters": [slug, code],
+            "responses": {"200": ok("The question", "Question"), "404": error_response("No such event or question")}},
+        "put": {"summary": "Set a question up again", "security": secured, "parameters": [slug, code], "requestBody": body("QuestionSetup"),
+            "responses": {"200": ok("The question", "Question"), "404": error_response("No such event or question"), "422": error_response("Invalid fields, a held choice left out, or a capacity below the places held")}},
+        "delete": {"summary": "Delete a question and its answers", "security": secured,
+            "parameters": [slug, code, query_param("confirm", json!({"type": "boolean"}), "Needed once registrations answered it")],
+            "responses": {"204": {"description": "Deleted"}, "404": error_response("No such event or question"), "422": error_response("Answered and not confirmed, or named by another question's condition")}}});
+    paths["/api/v1/events/{slug}/questions/{code}/summary"] = json!({
+        "get": {"summary": "Counts per choice among live registrations", "security": secured, "parameters": [slug, code],
+            "responses": {"200": ok("The counts", "QuestionSummary"), "404": error_response("No such event or question")}}});
+    let token = path_param("token", "The private token");
+    paths["/api/v1/registrations/{token}/answers"] = json!({
+        "get": {"summary": "A registration's answers", "parameters": [token], "responses": {"200": ok("The answers", "Answers"), "404": error_response("Unknown token")}},
+        "put": {"summary": "Replace a registration's answers (the whole map)", "parameters": [token], "requestBody": body("Answers"),
+            "responses": {"200": ok("The answers", "Answers"), "404": error_response("Unknown token"), "409": error_response("Cancelled"), "422": error_response("Invalid answers, or a full choice")}}});
+}
+
 pub fn document() -> Value {
+    let mut document = described();
+    add_questions(&mut document);
+    document
+}
+
+fn described() -> Value {
     let secured = json!([{"bearer": []}]);
     let mut csv_parameters = list_filters();
     csv_parameters.push(query_param(

@@ -6,9 +6,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::question_bodies::{AnswersBody, question_body, summary_body};
+use super::question_bodies::{question_body, summary_body};
 use crate::db::questions::{self as store, AskedQuestion};
-use crate::domain::{FieldError, FieldErrors};
 use crate::registration::questions as use_case;
 use crate::web::auth::{Authenticated, Role};
 use crate::web::input::read_body;
@@ -165,51 +164,4 @@ pub async fn summary(
     let mut conn = state.pool.get().await?;
     let answered = store::live_answer_count(&mut conn, question.question.id).await?;
     Ok(HttpResponse::Ok().json(summary_body(&question, answered)))
-}
-
-/// `GET /api/v1/registrations/{token}/answers`
-pub async fn answers(
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let view = crate::registration::find_by_token(&mut conn, &token)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .json(AnswersBody {
-            answers: &view.answers,
-        }))
-}
-
-/// `PUT /api/v1/registrations/{token}/answers` with `{"answers": {…}}`: the
-/// whole map.
-pub async fn change_answers(
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let body = json_body(&state, payload).await?;
-    let given = match body.as_object() {
-        Some(object) if object.keys().all(|key| key == "answers") => object
-            .get("answers")
-            .and_then(serde_json::Value::as_object)
-            .cloned()
-            .ok_or_else(|| FieldErrors::single("answers", FieldError::new("error-json-object")))?,
-        Some(object) => {
-            let mut errors = FieldErrors::default();
-            for key in object.keys().filter(|key| *key != "answers") {
-                errors.add(key, FieldError::new("error-unknown-field"));
-            }
-            return Err(errors.into());
-        }
-        None => {
-            return Err(FieldErrors::single("body", FieldError::new("error-json-object")).into());
-        }
-    };
-    let mut conn = state.pool.get().await?;
-    let answers = use_case::change_answers(&mut conn, &token, &given).await?;
-    Ok(HttpResponse::Ok().json(AnswersBody { answers: &answers }))
 }

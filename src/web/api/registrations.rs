@@ -2,6 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 
+use super::question_bodies::AnswersBody;
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::client::{Client, ClientKey};
@@ -188,6 +189,55 @@ fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErro
         .collect::<Option<_>>()
         .ok_or_else(not_a_list)?;
     input::session_codes(&codes).map_err(|error| FieldErrors::single("sessions", error))
+}
+
+/// `GET /api/v1/registrations/{token}/answers`
+pub async fn answers(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let view = registration::find_by_token(&mut conn, &token)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .json(AnswersBody {
+            answers: &view.answers,
+        }))
+}
+
+/// `PUT /api/v1/registrations/{token}/answers` with `{"answers": {…}}`: the
+/// whole map.
+pub async fn change_answers(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = read_body(payload, state.settings.http.max_body_bytes).await?;
+    let body: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))?;
+    let given = match body.as_object() {
+        Some(object) if object.keys().all(|key| key == "answers") => object
+            .get("answers")
+            .and_then(serde_json::Value::as_object)
+            .cloned()
+            .ok_or_else(|| FieldErrors::single("answers", FieldError::new("error-json-object")))?,
+        Some(object) => {
+            let mut errors = FieldErrors::default();
+            for key in object.keys().filter(|key| *key != "answers") {
+                errors.add(key, FieldError::new("error-unknown-field"));
+            }
+            return Err(errors.into());
+        }
+        None => {
+            return Err(FieldErrors::single("body", FieldError::new("error-json-object")).into());
+        }
+    };
+    let mut conn = state.pool.get().await?;
+    let answers = registration::questions::change_answers(&mut conn, &token, &given).await?;
+    Ok(HttpResponse::Ok().json(AnswersBody { answers: &answers }))
 }
 
 #[cfg(test)]
