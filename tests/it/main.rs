@@ -19,6 +19,7 @@ mod pages;
 mod plans;
 mod privacy;
 mod proxy;
+mod questions;
 mod registration;
 mod registration_concurrency;
 mod trust;
