@@ -188,3 +188,7 @@ error-answer-date = Enter a date, for example 2027-11-22.
 error-answer-date-before = Enter a date on or after { $min }.
 error-answer-date-after = Enter a date on or before { $max }.
 error-choice-full = This choice is full: choose another one.
+answer-yes = Yes
+answer-no = No
+answer-choice-full = (full)
+answer-only-if = Answer only if you answered “{ $question }” with: { $answers }.

@@ -186,3 +186,7 @@ error-answer-date = Escriba una fecha, por ejemplo 2027-11-22.
 error-answer-date-before = Escriba una fecha a partir del { $min }.
 error-answer-date-after = Escriba una fecha hasta el { $max }.
 error-choice-full = Esta opción está completa: elija otra.
+answer-yes = Sí
+answer-no = No
+answer-choice-full = (completo)
+answer-only-if = Responda solo si contestó «{ $question }» con: { $answers }.

@@ -192,3 +192,7 @@ error-answer-date = Saisissez une date, par exemple 2027-11-22.
 error-answer-date-before = Saisissez une date à partir du { $min }.
 error-answer-date-after = Saisissez une date jusqu'au { $max }.
 error-choice-full = Ce choix est complet : choisissez-en un autre.
+answer-yes = Oui
+answer-no = Non
+answer-choice-full = (complet)
+answer-only-if = À remplir seulement si vous avez répondu « { $question } » par : { $answers }.

@@ -188,3 +188,7 @@ error-answer-date = Digite uma data, por exemplo 2027-11-22.
 error-answer-date-before = Digite uma data a partir de { $min }.
 error-answer-date-after = Digite uma data até { $max }.
 error-choice-full = Esta opção está esgotada: escolha outra.
+answer-yes = Sim
+answer-no = Não
+answer-choice-full = (esgotado)
+answer-only-if = Responda somente se respondeu “{ $question }” com: { $answers }.

@@ -158,4 +158,8 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-answer-date-before",
     "error-answer-date-after",
     "error-choice-full",
+    "answer-yes",
+    "answer-no",
+    "answer-choice-full",
+    "answer-only-if",
 ];

@@ -576,3 +576,129 @@ async fn an_answered_question_is_deleted_only_when_confirmed_and_a_held_choice_s
     assert_eq!(status, 404);
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn the_french_form_asks_the_questions_keeps_the_answers_on_error_and_stores_them() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let organiser = app.organiser_token("organiser").await;
+    set_questions_up(&app, &organiser).await;
+    let more = [
+        json!({"code": "needs", "type": "long_text", "labels": {"fr": "Besoins d'accessibilité"}, "position": 5, "sensitive": true,
+               "help": {"fr": "Tout ce qui vous aide à participer."}}),
+        json!({"code": "langs", "type": "multiple_choice", "labels": {"fr": "Interprétation"}, "position": 6,
+               "choices": [{"code": "fr", "labels": {"fr": "Français"}}, {"code": "pt", "labels": {"fr": "Portugais"}}]}),
+        json!({"code": "passport", "type": "country", "labels": {"fr": "Nationalité du passeport"}, "position": 7}),
+    ];
+    for question in &more {
+        let (status, body) = app
+            .organiser_send(
+                reqwest::Method::POST,
+                &organiser,
+                "/api/v1/events/lima-1997/questions",
+                Some(question),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    let page = |response: reqwest::Response| async move {
+        (
+            response.status().as_u16(),
+            response.text().await.expect("page"),
+        )
+    };
+    let (status, form) = page(
+        app.client
+            .get(app.url("/events/lima-1997/register?lang=fr"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for expected in [
+        r#"<legend>Hôtel ?</legend>"#,
+        r#"<label for="answers.nights">Nuits</label>"#,
+        "À remplir seulement si vous avez répondu « Hôtel ? » par : Oui.",
+        r#"<input id="answers.arrival" name="answers.arrival" type="date" value="" min="2027-11-20" max="2027-11-23">"#,
+        r#"<textarea id="answers.needs" name="answers.needs" rows="4""#,
+        r#"<label for="answers.langs-pt">Portugais</label>"#,
+        r#"<option value="SN">Sénégal</option>"#,
+        r#"<label for="answers.diet-veg">Végétarien</label>"#,
+    ] {
+        assert!(form.contains(expected), "{expected:?} not in:\n{form}");
+    }
+    let marker = r#"name="csrf_token" value=""#;
+    let start = form.find(marker).expect("csrf") + marker.len();
+    let csrf = form[start..start + 64].to_owned();
+
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("given_name", "Aminata"),
+        ("email", "a.traore@example.org"),
+        ("country", "ML"),
+        ("language", "fr"),
+        ("answers.hotel", "yes"),
+        ("answers.nights", "40"),
+        ("answers.arrival", "2027-11-21"),
+        ("answers.needs", "Rampe d'accès"),
+        ("answers.langs", "pt"),
+        ("answers.diet", "veg"),
+        ("answers.passport", "SN"),
+    ];
+    let (status, refused) = page(
+        app.client
+            .post(app.url("/events/lima-1997/register"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    for expected in [
+        r#"<p id="answers.nights-error" class="error">Saisissez un nombre d&#39;au plus 10.</p>"#,
+        r#"value="40""#,
+        r#"value="2027-11-21""#,
+        "Rampe d&#39;accès</textarea>",
+        r#"id="answers.langs-pt" name="answers.langs" value="pt" checked"#,
+        r#"id="answers.diet-veg" name="answers.diet" value="veg" checked"#,
+        r#"id="answers.hotel-yes" name="answers.hotel" value="yes" checked"#,
+        r#"<option value="SN" selected>Sénégal</option>"#,
+    ] {
+        assert!(
+            refused.contains(expected),
+            "{expected:?} not in:\n{refused}"
+        );
+    }
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        0
+    );
+
+    fields[6] = ("answers.nights", "4");
+    let response = app
+        .client
+        .post(app.url("/events/lima-1997/register"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registration_answers a JOIN questions q ON q.id = a.question_id \
+                           WHERE (q.code = 'nights' AND a.value = '4') OR (q.code = 'hotel' AND a.value = 'true') \
+                              OR (q.code = 'langs' AND a.value = '[\"pt\"]') OR (q.code = 'passport' AND a.value = '\"SN\"')").await,
+        4
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registration_answers"
+        )
+        .await,
+        7
+    );
+    assert_invariants_hold(&app.pool).await;
+}

@@ -11,6 +11,7 @@ mod error;
 mod event;
 mod home;
 mod private;
+mod questions;
 mod register;
 mod view;
 

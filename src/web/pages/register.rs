@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::questions::{QuestionField, answers_of_form, question_fields};
 use super::view::{
     Choice, Problems, SessionLine, SessionsField, by_day, country_choices, described_by,
     event_languages, language_choices, problems, time_zone,
@@ -43,6 +44,9 @@ struct RegisterPage {
     organisation: TextField,
     language: SelectField,
     sessions: SessionsField,
+    questions: Vec<QuestionField>,
+    country_prompt: String,
+    full_note: String,
 }
 
 /// A text input with its label, hint and problem.
@@ -119,8 +123,9 @@ async fn submit_form(
 ) -> Result<HttpResponse, AppError> {
     state.registration_limit.check_request(request)?;
     let body = FormBody::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let raw = RawRegistration::of_form(&body);
     let form = Form::load(state, visitor, slug).await?;
+    let mut raw = RawRegistration::of_form(&body);
+    raw.answers = answers_of_form(&body, &form.questions);
 
     // Before anything else is looked at: a forged request learns nothing
     // about which addresses are registered. The delegate's answers are
@@ -305,6 +310,15 @@ impl<'a> Form<'a> {
                 options: language_choices(&self.offered, language),
             },
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
+            questions: question_fields(
+                tr,
+                self.event.first_language(),
+                &self.questions,
+                &raw.answers,
+                &problems,
+            ),
+            country_prompt: tr.t("field-country-choose"),
+            full_note: tr.t("answer-choice-full"),
             problems,
             tr: *tr,
         };
