@@ -702,3 +702,94 @@ async fn the_french_form_asks_the_questions_keeps_the_answers_on_error_and_store
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn exports_have_a_column_per_question_with_choice_labels_neutralised_and_no_sensitive_answers()
+ {
+    use std::io::Cursor;
+
+    use calamine::{Reader, Xlsx};
+
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let organiser = app.organiser_token("organiser").await;
+    let questions = [
+        json!({"code": "diet", "type": "multiple_choice", "labels": {"es": "Dieta"}, "position": 1,
+               "choices": [{"code": "veg", "labels": {"es": "Vegetariana", "fr": "Végétarien"}}, {"code": "halal", "labels": {"es": "Halal"}}]}),
+        json!({"code": "note", "type": "text", "labels": {"es": "Nota"}, "position": 2}),
+        json!({"code": "wheelchair", "type": "yes_no", "labels": {"es": "Silla de ruedas"}, "position": 3, "sensitive": true}),
+        json!({"code": "guests", "type": "number", "labels": {"es": "Invitados"}, "position": 4}),
+    ];
+    for question in &questions {
+        let (status, body) = app
+            .organiser_send(
+                reqwest::Method::POST,
+                &organiser,
+                "/api/v1/events/lima-1997/questions",
+                Some(question),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let mut body = delegate(1, "PE");
+    body["answers"] = json!({"diet": ["halal", "veg"], "note": "=HYPERLINK(\"http://x\",\"y\")", "wheelchair": true, "guests": 2});
+    assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+    assert_eq!(
+        app.register("lima-1997", &delegate(2, "PE")).await.status(),
+        201
+    );
+
+    let csv = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.csv"))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        &header[12..],
+        ["diet", "note", "guests"],
+        "sensitive answers stay out"
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        &rows[0].iter().skip(12).collect::<Vec<_>>(),
+        &["Vegetariana, Halal", "'=HYPERLINK(\"http://x\",\"y\")", "2"]
+    );
+    assert_eq!(&rows[1].iter().skip(12).collect::<Vec<_>>(), &["", "", ""]);
+    assert!(!csv.contains("wheelchair"));
+
+    let xlsx = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.xlsx"))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = workbook.worksheet_range("Attendees").unwrap();
+    let cell = |row: usize, column: usize| {
+        sheet
+            .get((row, column))
+            .map(|data| data.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        [cell(0, 12), cell(0, 13), cell(0, 14), cell(0, 15)],
+        ["diet", "note", "guests", ""]
+    );
+    assert_eq!(cell(1, 12), "Vegetariana, Halal");
+    assert_eq!(cell(1, 13), "'=HYPERLINK(\"http://x\",\"y\")");
+}
