@@ -48,6 +48,14 @@ pub struct Applicant {
     pub answers: Answers,
 }
 
+/// What the event offers, as the caller read it: its sessions and the
+/// questions its form asks.
+#[derive(Clone, Copy)]
+pub struct Offer<'a> {
+    pub sessions: &'a [Session],
+    pub questions: &'a [AskedQuestion],
+}
+
 /// An `Idempotency-Key` as the client that sent it: another client's copy
 /// of the key is another key.
 pub struct IdempotencyKey {
@@ -626,16 +634,16 @@ fn choice_full(choices: &[QuestionChoice], request: &Request, id: Uuid) -> Regis
     ))
 }
 
-/// What a request stores of `answers`: the rows, the choices they hold and
-/// the question each of those choices belongs to.
-pub(super) fn stored_answers(
-    questions: &[AskedQuestion],
-    answers: &Answers,
-) -> (
+/// The rows of a request's answers (question id, value), the choices they
+/// hold by id, and the question code of each of those choices.
+type StoredAnswers = (
     Vec<(Uuid, serde_json::Value)>,
     Vec<Uuid>,
     Vec<(Uuid, String)>,
-) {
+);
+
+/// What a request stores of `answers`.
+pub(super) fn stored_answers(questions: &[AskedQuestion], answers: &Answers) -> StoredAnswers {
     let mut rows = Vec::new();
     let mut choices = Vec::new();
     let mut codes = Vec::new();

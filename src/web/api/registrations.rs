@@ -96,8 +96,10 @@ pub async fn create(
         .registrar
         .register(
             event.clone(),
-            &snapshot.sessions,
-            &snapshot.questions,
+            registration::Offer {
+                sessions: &snapshot.sessions,
+                questions: &snapshot.questions,
+            },
             applicant,
             idempotency_key,
             state.settings.public_url(),

@@ -143,8 +143,10 @@ async fn submit_form(
         .registrar
         .register(
             form.event.clone(),
-            &form.sessions,
-            &form.questions,
+            crate::registration::Offer {
+                sessions: &form.sessions,
+                questions: &form.questions,
+            },
             applicant,
             None,
             state.settings.public_url(),
