@@ -793,3 +793,60 @@ async fn exports_have_a_column_per_question_with_choice_labels_neutralised_and_n
     assert_eq!(cell(1, 12), "Vegetariana, Halal");
     assert_eq!(cell(1, 13), "'=HYPERLINK(\"http://x\",\"y\")");
 }
+
+#[tokio::test]
+async fn anonymising_deletes_typed_and_sensitive_answers_and_keeps_the_choices_counted() {
+    let app = TestApp::spawn().await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    let organiser = app.organiser_token("organiser").await;
+    let questions = [
+        diet(),
+        json!({"code": "needs", "type": "long_text", "labels": {"fr": "Besoins"}, "sensitive": true}),
+        json!({"code": "nickname", "type": "text", "labels": {"fr": "Surnom"}}),
+        json!({"code": "birth", "type": "date", "labels": {"fr": "Naissance"}, "sensitive": true}),
+        json!({"code": "guests", "type": "number", "labels": {"fr": "Invités"}}),
+    ];
+    for question in &questions {
+        let (status, body) = app
+            .organiser_send(
+                reqwest::Method::POST,
+                &organiser,
+                "/api/v1/events/lima-1997/questions",
+                Some(question),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let mut body = delegate(1, "SN");
+    body["answers"] = json!({"diet": "halal", "needs": "Fauteuil", "nickname": "Mimi", "birth": "1990-01-01", "guests": 1});
+    assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+
+    let mut conn = app.pool.get().await.unwrap();
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query(
+            "UPDATE events SET starts_on = current_date - 10, ends_on = current_date - 7",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    let event = rencontre::db::events::find_by_slug(&mut conn, &event.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    rencontre::registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now())
+        .await
+        .unwrap();
+    let kept = "SELECT count(*) AS count FROM registration_answers a JOIN questions q ON q.id = a.question_id \
+                WHERE q.code IN ('diet', 'guests')";
+    assert_eq!(count(&app.pool, kept).await, 2);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM registration_answers"
+        )
+        .await,
+        2
+    );
+    assert_invariants_hold(&app.pool).await;
+}
