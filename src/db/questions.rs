@@ -415,3 +415,37 @@ pub async fn live_answer_count(
         .get_result(conn)
         .await
 }
+
+/// How many live registrations of each country hold each choice of the
+/// question: (country code, choice code, count), by country then choice.
+pub async fn choice_counts_by_country(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        country: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        choice: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT r.country_code::text AS country, c.code AS choice, count(*) AS count \
+           FROM question_choices c \
+           JOIN registration_answers a ON a.question_id = c.question_id \
+                AND (a.value = to_jsonb(c.code) OR a.value @> jsonb_build_array(c.code)) \
+           JOIN registrations r ON r.id = a.registration_id AND r.status <> 'cancelled' \
+          WHERE c.question_id = $1 \
+          GROUP BY r.country_code, c.code, c.position \
+          ORDER BY r.country_code, c.position, c.code",
+    )
+    .bind::<SqlUuid, _>(question_id)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.country, row.choice, row.count))
+        .collect())
+}

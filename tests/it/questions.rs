@@ -411,6 +411,17 @@ async fn a_hundred_parallel_registrations_for_a_choice_of_ten_places_give_it_to_
     );
     assert_invariants_hold(&app.pool).await;
 
+    let brazilians = answers
+        .iter()
+        .filter(|(status, body)| *status == 201 && body["country"] == "BR")
+        .count() as i64;
+    let per_country: Vec<Value> = [("BR", brazilians), ("SN", 10 - brazilians)]
+        .into_iter()
+        .filter(|(_, held)| *held > 0)
+        .map(|(country, held)| {
+            json!({"country": country, "choices": [{"code": "goree", "count": held}, {"code": "lac-rose", "count": held}]})
+        })
+        .collect();
     let summary: Value = app
         .organiser_send(
             reqwest::Method::GET,
@@ -425,7 +436,7 @@ async fn a_hundred_parallel_registrations_for_a_choice_of_ten_places_give_it_to_
         json!({"code": "excursion", "answered": 10, "choices": [
             {"code": "goree", "count": 10, "capacity": 10, "remaining": 0},
             {"code": "lac-rose", "count": 10, "capacity": null, "remaining": null}
-        ]})
+        ], "countries": per_country})
     );
 
     // A cancellation frees its place, which the next delegate takes.

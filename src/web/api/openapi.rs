@@ -137,7 +137,10 @@ fn add_questions(document: &mut Value) {
         "code": {"type": "string"}, "answered": {"type": "integer"},
         "choices": {"type": "array", "items": {"type": "object", "properties": {
             "code": {"type": "string"}, "count": {"type": "integer"},
-            "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}}}}});
+            "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}}},
+        "countries": {"type": "array", "description": "The counts per country of the delegates", "items": {"type": "object", "properties": {
+            "country": {"type": "string"},
+            "choices": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "count": {"type": "integer"}}}}}}}}});
     schemas["Answers"] = json!({"type": "object", "required": ["answers"], "properties": {"answers": {"type": "object",
         "description": "By question code: a text, a boolean (yes/no), a choice code, a list of choice codes, a whole number, a YYYY-MM-DD date or a country code. Errors name answers.<code>"}}});
     schemas["NewRegistration"]["properties"]["answers"] =

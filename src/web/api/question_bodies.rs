@@ -89,6 +89,21 @@ pub struct SummaryBody<'a> {
     /// Live registrations that answered.
     pub answered: i64,
     pub choices: Vec<ChoiceCountBody<'a>>,
+    /// The same counts per country of the delegates (countries without
+    /// any left out).
+    pub countries: Vec<CountryCountsBody>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountryCountsBody {
+    pub country: String,
+    pub choices: Vec<CountryChoiceCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountryChoiceCount {
+    pub code: String,
+    pub count: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,8 +114,24 @@ pub struct ChoiceCountBody<'a> {
     pub remaining: Option<i32>,
 }
 
-pub fn summary_body(asked: &AskedQuestion, answered: i64) -> SummaryBody<'_> {
+pub fn summary_body(
+    asked: &AskedQuestion,
+    answered: i64,
+    by_country: Vec<(String, String, i64)>,
+) -> SummaryBody<'_> {
+    let mut countries: Vec<CountryCountsBody> = Vec::new();
+    for (country, code, count) in by_country {
+        let choice = CountryChoiceCount { code, count };
+        match countries.last_mut() {
+            Some(last) if last.country == country => last.choices.push(choice),
+            _ => countries.push(CountryCountsBody {
+                country,
+                choices: vec![choice],
+            }),
+        }
+    }
     SummaryBody {
+        countries,
         code: &asked.question.code,
         answered,
         choices: asked

@@ -163,5 +163,6 @@ pub async fn summary(
     let (_, question) = question_of(&state, &path).await?;
     let mut conn = state.pool.get().await?;
     let answered = store::live_answer_count(&mut conn, question.question.id).await?;
-    Ok(HttpResponse::Ok().json(summary_body(&question, answered)))
+    let by_country = store::choice_counts_by_country(&mut conn, question.question.id).await?;
+    Ok(HttpResponse::Ok().json(summary_body(&question, answered, by_country)))
 }
