@@ -192,3 +192,6 @@ answer-yes = Yes
 answer-no = No
 answer-choice-full = (full)
 answer-only-if = Answer only if you answered “{ $question }” with: { $answers }.
+manage-change-answers = Change your answers
+manage-save-answers = Save answers
+manage-answers-saved = Your answers have been saved.

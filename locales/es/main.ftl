@@ -190,3 +190,6 @@ answer-yes = Sí
 answer-no = No
 answer-choice-full = (completo)
 answer-only-if = Responda solo si contestó «{ $question }» con: { $answers }.
+manage-change-answers = Cambiar sus respuestas
+manage-save-answers = Guardar las respuestas
+manage-answers-saved = Sus respuestas se han guardado.

@@ -196,3 +196,6 @@ answer-yes = Oui
 answer-no = Non
 answer-choice-full = (complet)
 answer-only-if = À remplir seulement si vous avez répondu « { $question } » par : { $answers }.
+manage-change-answers = Modifier vos réponses
+manage-save-answers = Enregistrer les réponses
+manage-answers-saved = Vos réponses ont été enregistrées.

@@ -192,3 +192,6 @@ answer-yes = Sim
 answer-no = Não
 answer-choice-full = (esgotado)
 answer-only-if = Responda somente se respondeu “{ $question }” com: { $answers }.
+manage-change-answers = Alterar suas respostas
+manage-save-answers = Salvar as respostas
+manage-answers-saved = Suas respostas foram salvas.

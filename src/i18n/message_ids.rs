@@ -162,4 +162,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "answer-no",
     "answer-choice-full",
     "answer-only-if",
+    "manage-change-answers",
+    "manage-save-answers",
+    "manage-answers-saved",
 ];

@@ -861,3 +861,104 @@ async fn anonymising_deletes_typed_and_sensitive_answers_and_keeps_the_choices_c
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn the_private_page_changes_the_answers_with_errors_next_to_their_field() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let organiser = app.organiser_token("organiser").await;
+    set_questions_up(&app, &organiser).await;
+    let mut body = delegate(1, "SN");
+    body["answers"] = json!({"hotel": false, "diet": "veg"});
+    let registered: Value = app.register("lima-1997", &body).await.json().await.unwrap();
+    let private = format!(
+        "/r/{}",
+        registered["manage_url"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+    );
+    let page = app
+        .client
+        .get(app.url(&format!("{private}?lang=fr")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    for expected in [
+        "Modifier vos réponses",
+        r#"id="answers.hotel-no" name="answers.hotel" value="no" checked"#,
+        r#"id="answers.diet-veg" name="answers.diet" value="veg" checked"#,
+    ] {
+        assert!(page.contains(expected), "{expected:?} not in:\n{page}");
+    }
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("csrf") + marker.len();
+    let csrf = page[start..start + 64].to_owned();
+    let action = app.url(&format!("{private}/answers"));
+
+    let forged = app
+        .client
+        .post(&action)
+        .form(&[
+            ("answers.hotel", "yes"),
+            ("answers.nights", "2"),
+            ("answers.diet", "halal"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("answers.hotel", "yes"),
+        ("answers.nights", "deux"),
+        ("answers.diet", "halal"),
+    ];
+    let refused = app.client.post(&action).form(&fields).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    for expected in [
+        r#"<p id="answers.nights-error" class="error">Saisissez un nombre entier.</p>"#,
+        r#"value="deux""#,
+        r#"id="answers.diet-halal" name="answers.diet" value="halal" checked"#,
+    ] {
+        assert!(
+            refused.contains(expected),
+            "{expected:?} not in:\n{refused}"
+        );
+    }
+    let held = "SELECT taken::bigint AS count FROM question_choices WHERE code = 'halal'";
+    assert_eq!(
+        count(&app.pool, held).await,
+        0,
+        "a refused change moves nothing"
+    );
+
+    fields[2] = ("answers.nights", "2");
+    let saved = app.client.post(&action).form(&fields).send().await.unwrap();
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        saved.headers()["location"].to_str().unwrap(),
+        format!("{private}?answered=1")
+    );
+    assert_eq!(count(&app.pool, held).await, 1);
+    let read: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/registrations/{}/answers", &private[3..])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        read["answers"],
+        json!({"hotel": true, "nights": 2, "diet": "halal"})
+    );
+    assert_invariants_hold(&app.pool).await;
+}

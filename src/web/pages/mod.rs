@@ -44,6 +44,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/r/{token}/sessions",
             web::post().to(private::change_sessions),
         )
+        .route(
+            "/r/{token}/answers",
+            web::post().to(private::change_answers),
+        )
         .route("/r/{token}/cancel", web::get().to(private::confirm_cancel))
         .route("/r/{token}/cancel", web::post().to(private::cancel));
 }
