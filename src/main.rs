@@ -158,6 +158,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             };
             let application = web::Application::build(settings.clone(), pool)?;
             tracing::info!(url = %settings.public_url(), port = application.port(), "serving");
+            if let Some(port) = application.metrics_port() {
+                tracing::info!(port, "metrics on http.metrics_bind, GET /metrics");
+            }
             // Returns on SIGINT/SIGTERM once in-flight requests have finished.
             application.run_until_stopped().await?;
             let _ = stop_worker.send(true);
