@@ -430,7 +430,8 @@ async fn export_list(
         }
         Err(export::FilterError::Database(error)) => return Err(error.into()),
     };
-    let style = export::ExportStyle::of(&event);
+    let questions = db::questions::of_event(conn, event.id, None).await?;
+    let style = export::ExportStyle::of(&event, &questions);
     let total = db::attendees::total(conn, event.id, &filter).await?;
     let progress = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(total.max(0) as u64)

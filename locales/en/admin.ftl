@@ -220,3 +220,21 @@ admin-email-text-placeholders = These placeholders, written with their braces, a
 admin-email-text-reset = Back to the built-in wording
 error-placeholder-unknown = { $name } is not one of the known placeholders.
 error-placeholder-unclosed = A { "{" } is not closed by a { "}" }.
+
+## Questions
+
+error-not-boolean = This field must be true or false.
+error-question-code-invalid = A code is a lower-case letter, then up to 31 lower-case letters, digits or underscores.
+error-question-type-invalid = Choose one of these types: { $name }.
+error-question-stage-invalid = Choose registration or after_approval.
+error-choices-not-offered = Only single and multiple choice questions have choices.
+error-too-many-choices = Offer at most { $max } choices.
+error-choice-code-invalid = A choice code is a lower-case letter or digit, then up to 31 lower-case letters, digits, hyphens or underscores.
+error-choice-repeated = This choice code is used twice.
+error-choice-held = The choice { $code } is held by { $taken } registrations: keep it.
+error-bounds-not-offered = Only number and date questions have a minimum and a maximum.
+error-bounds-crossed = The maximum must not be below the minimum.
+error-condition-question-invalid = A condition names an earlier yes/no or choice question.
+error-choice-unknown-code = { $code } is not one of that question's answers.
+error-question-is-condition = The question { $code } is asked only after this one: change its condition first.
+error-question-has-answers = { $count } registrations answered this question. Delete with confirm=true to delete their answers too.

@@ -175,3 +175,24 @@ email-lead-cancelled = Your registration has been cancelled. If you change your 
 email-lead-resend = As requested, here are the details of your registration again.
 email-private-link-earlier = Your private link, in the email we sent when you registered, lets you view, change or cancel your registration.
 email-signature = The organising team
+
+## Questions of the organisers
+
+error-question-unknown = This meeting asks no such question.
+error-answer-yes-no = Answer yes or no.
+error-choice-unknown = Choose one of the answers offered.
+error-choices-not-list = Choose answers from the list.
+error-answer-number = Enter a whole number.
+error-answer-below-min = Enter a number of at least { $min }.
+error-answer-above-max = Enter a number of at most { $max }.
+error-answer-date = Enter a date, for example 2027-11-22.
+error-answer-date-before = Enter a date on or after { $min }.
+error-answer-date-after = Enter a date on or before { $max }.
+error-choice-full = This choice is full: choose another one.
+answer-yes = Yes
+answer-no = No
+answer-choice-full = (full)
+answer-only-if = Answer only if you answered “{ $question }” with: { $answers }.
+manage-change-answers = Change your answers
+manage-save-answers = Save answers
+manage-answers-saved = Your answers have been saved.

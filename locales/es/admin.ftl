@@ -220,3 +220,21 @@ admin-email-text-placeholders = Estas variables, escritas con sus llaves, se sus
 admin-email-text-reset = Volver al texto predeterminado
 error-placeholder-unknown = { $name } no es una de las variables conocidas.
 error-placeholder-unclosed = Una llave { "{" } no está cerrada con { "}" }.
+
+## Preguntas
+
+error-not-boolean = Este campo debe ser true o false.
+error-question-code-invalid = Un código es una letra minúscula, seguida de hasta 31 letras minúsculas, cifras o guiones bajos.
+error-question-type-invalid = Elija uno de estos tipos: { $name }.
+error-question-stage-invalid = Elija registration o after_approval.
+error-choices-not-offered = Solo las preguntas de opción única o múltiple tienen opciones.
+error-too-many-choices = Ofrezca como máximo { $max } opciones.
+error-choice-code-invalid = Un código de opción es una letra minúscula o una cifra, seguida de hasta 31 letras minúsculas, cifras, guiones o guiones bajos.
+error-choice-repeated = Este código de opción aparece dos veces.
+error-choice-held = La opción { $code } la tienen { $taken } inscripciones: consérvela.
+error-bounds-not-offered = Solo las preguntas de número y de fecha tienen un mínimo y un máximo.
+error-bounds-crossed = El máximo no debe ser inferior al mínimo.
+error-condition-question-invalid = Una condición nombra una pregunta anterior de sí/no o de opciones.
+error-choice-unknown-code = { $code } no es una de las respuestas de esa pregunta.
+error-question-is-condition = La pregunta { $code } solo se hace después de esta: cambie primero su condición.
+error-question-has-answers = { $count } inscripciones respondieron a esta pregunta. Elimínela con confirm=true para eliminar también sus respuestas.

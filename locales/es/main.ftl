@@ -173,3 +173,24 @@ email-lead-cancelled = Su inscripción ha sido cancelada. Si cambia de opinión,
 email-lead-resend = Como ha solicitado, le enviamos de nuevo los datos de su inscripción.
 email-private-link-earlier = Su enlace personal, incluido en el correo que le enviamos al inscribirse, le permite ver, modificar o cancelar su inscripción.
 email-signature = El equipo organizador
+
+## Preguntas de los organizadores
+
+error-question-unknown = Este encuentro no hace esta pregunta.
+error-answer-yes-no = Responda sí o no.
+error-choice-unknown = Elija una de las respuestas propuestas.
+error-choices-not-list = Elija respuestas de la lista.
+error-answer-number = Escriba un número entero.
+error-answer-below-min = Escriba un número de al menos { $min }.
+error-answer-above-max = Escriba un número de como máximo { $max }.
+error-answer-date = Escriba una fecha, por ejemplo 2027-11-22.
+error-answer-date-before = Escriba una fecha a partir del { $min }.
+error-answer-date-after = Escriba una fecha hasta el { $max }.
+error-choice-full = Esta opción está completa: elija otra.
+answer-yes = Sí
+answer-no = No
+answer-choice-full = (completo)
+answer-only-if = Responda solo si contestó «{ $question }» con: { $answers }.
+manage-change-answers = Cambiar sus respuestas
+manage-save-answers = Guardar las respuestas
+manage-answers-saved = Sus respuestas se han guardado.

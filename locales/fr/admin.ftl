@@ -224,3 +224,21 @@ admin-email-text-placeholders = Ces variables, écrites avec leurs accolades, so
 admin-email-text-reset = Revenir au texte par défaut
 error-placeholder-unknown = { $name } ne fait pas partie des variables connues.
 error-placeholder-unclosed = Une accolade { "{" } n'est pas fermée par { "}" }.
+
+## Questions
+
+error-not-boolean = Ce champ doit valoir true ou false.
+error-question-code-invalid = Un code est une lettre minuscule, suivie d'au plus 31 lettres minuscules, chiffres ou tirets bas.
+error-question-type-invalid = Choisissez l'un de ces types : { $name }.
+error-question-stage-invalid = Choisissez registration ou after_approval.
+error-choices-not-offered = Seules les questions à choix unique ou multiple ont des choix.
+error-too-many-choices = Proposez au plus { $max } choix.
+error-choice-code-invalid = Un code de choix est une lettre minuscule ou un chiffre, suivi d'au plus 31 lettres minuscules, chiffres, traits d'union ou tirets bas.
+error-choice-repeated = Ce code de choix figure deux fois.
+error-choice-held = Le choix { $code } est retenu par { $taken } inscriptions : gardez-le.
+error-bounds-not-offered = Seules les questions de nombre et de date ont un minimum et un maximum.
+error-bounds-crossed = Le maximum ne doit pas être inférieur au minimum.
+error-condition-question-invalid = Une condition nomme une question oui/non ou à choix placée avant celle-ci.
+error-choice-unknown-code = { $code } ne fait pas partie des réponses de cette question.
+error-question-is-condition = La question { $code } n'est posée qu'après celle-ci : changez d'abord sa condition.
+error-question-has-answers = { $count } inscriptions ont répondu à cette question. Supprimez avec confirm=true pour supprimer aussi leurs réponses.

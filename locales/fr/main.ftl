@@ -179,3 +179,24 @@ email-lead-cancelled = Votre inscription a été annulée. Si vous changez d'avi
 email-lead-resend = Comme demandé, voici à nouveau le détail de votre inscription.
 email-private-link-earlier = Votre lien personnel, dans l'e-mail envoyé lors de votre inscription, vous permet de consulter, modifier ou annuler votre inscription.
 email-signature = L'équipe d'organisation
+
+## Questions des organisateur·rice·s
+
+error-question-unknown = Cette rencontre ne pose pas cette question.
+error-answer-yes-no = Répondez oui ou non.
+error-choice-unknown = Choisissez l'une des réponses proposées.
+error-choices-not-list = Choisissez des réponses dans la liste.
+error-answer-number = Saisissez un nombre entier.
+error-answer-below-min = Saisissez un nombre d'au moins { $min }.
+error-answer-above-max = Saisissez un nombre d'au plus { $max }.
+error-answer-date = Saisissez une date, par exemple 2027-11-22.
+error-answer-date-before = Saisissez une date à partir du { $min }.
+error-answer-date-after = Saisissez une date jusqu'au { $max }.
+error-choice-full = Ce choix est complet : choisissez-en un autre.
+answer-yes = Oui
+answer-no = Non
+answer-choice-full = (complet)
+answer-only-if = À remplir seulement si vous avez répondu « { $question } » par : { $answers }.
+manage-change-answers = Modifier vos réponses
+manage-save-answers = Enregistrer les réponses
+manage-answers-saved = Vos réponses ont été enregistrées.

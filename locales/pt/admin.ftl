@@ -220,3 +220,21 @@ admin-email-text-placeholders = Estas variáveis, escritas com suas chaves, são
 admin-email-text-reset = Voltar ao texto padrão
 error-placeholder-unknown = { $name } não é uma das variáveis conhecidas.
 error-placeholder-unclosed = Uma chave { "{" } não está fechada com { "}" }.
+
+## Perguntas
+
+error-not-boolean = Este campo deve ser true ou false.
+error-question-code-invalid = Um código é uma letra minúscula, seguida de até 31 letras minúsculas, algarismos ou sublinhados.
+error-question-type-invalid = Escolha um destes tipos: { $name }.
+error-question-stage-invalid = Escolha registration ou after_approval.
+error-choices-not-offered = Só as perguntas de escolha única ou múltipla têm opções.
+error-too-many-choices = Ofereça no máximo { $max } opções.
+error-choice-code-invalid = Um código de opção é uma letra minúscula ou um algarismo, seguido de até 31 letras minúsculas, algarismos, hífens ou sublinhados.
+error-choice-repeated = Este código de opção aparece duas vezes.
+error-choice-held = A opção { $code } está com { $taken } inscrições: mantenha-a.
+error-bounds-not-offered = Só as perguntas de número e de data têm um mínimo e um máximo.
+error-bounds-crossed = O máximo não deve ser inferior ao mínimo.
+error-condition-question-invalid = Uma condição nomeia uma pergunta anterior de sim/não ou de escolha.
+error-choice-unknown-code = { $code } não é uma das respostas dessa pergunta.
+error-question-is-condition = A pergunta { $code } só é feita depois desta: mude primeiro a condição dela.
+error-question-has-answers = { $count } inscrições responderam a esta pergunta. Apague com confirm=true para apagar também as respostas.

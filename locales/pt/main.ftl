@@ -175,3 +175,24 @@ email-lead-cancelled = Sua inscrição foi cancelada. Se mudar de ideia, você p
 email-lead-resend = Conforme solicitado, enviamos novamente os dados da sua inscrição.
 email-private-link-earlier = Seu link pessoal, no e-mail que enviamos quando você se inscreveu, permite ver, alterar ou cancelar sua inscrição.
 email-signature = A equipe organizadora
+
+## Perguntas dos organizadores
+
+error-question-unknown = Este encontro não faz esta pergunta.
+error-answer-yes-no = Responda sim ou não.
+error-choice-unknown = Escolha uma das respostas propostas.
+error-choices-not-list = Escolha respostas da lista.
+error-answer-number = Digite um número inteiro.
+error-answer-below-min = Digite um número de pelo menos { $min }.
+error-answer-above-max = Digite um número de no máximo { $max }.
+error-answer-date = Digite uma data, por exemplo 2027-11-22.
+error-answer-date-before = Digite uma data a partir de { $min }.
+error-answer-date-after = Digite uma data até { $max }.
+error-choice-full = Esta opção está esgotada: escolha outra.
+answer-yes = Sim
+answer-no = Não
+answer-choice-full = (esgotado)
+answer-only-if = Responda somente se respondeu “{ $question }” com: { $answers }.
+manage-change-answers = Alterar suas respostas
+manage-save-answers = Salvar as respostas
+manage-answers-saved = Suas respostas foram salvas.

@@ -56,6 +56,9 @@ pub struct Attendee {
     /// "A3, P1 (waiting)" — codes by start time; waiting choices marked.
     #[diesel(sql_type = Text)]
     pub sessions: String,
+    /// Answers by question code (`{}` without any).
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub answers: serde_json::Value,
     #[diesel(sql_type = Timestamptz)]
     pub registered_at: DateTime<Utc>,
     /// The place in the queue of registrations (every order's tie-breaker).
@@ -310,6 +313,9 @@ SELECT r.id, r.reference, r.status,
                                    ', ' ORDER BY s.starts_at, s.code)
                    FROM registration_sessions c JOIN sessions s ON s.id = c.session_id
                   WHERE c.registration_id = r.id), '') AS sessions,
+       coalesce((SELECT jsonb_object_agg(qq.code, a.value)
+                   FROM registration_answers a JOIN questions qq ON qq.id = a.question_id
+                  WHERE a.registration_id = r.id), '{{}}'::jsonb) AS answers,
        r.created_at AS registered_at, r.queue_seq"
     )
 }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod idempotency;
 pub mod organisers;
 pub mod outbox;
+pub mod questions;
 pub mod registrations;
 pub mod schema;
 mod words;

@@ -187,11 +187,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    questions (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        code -> Text,
+        kind -> Text,
+        labels -> Jsonb,
+        help -> Jsonb,
+        required -> Bool,
+        position -> Int4,
+        sensitive -> Bool,
+        stage -> Text,
+        condition -> Nullable<Jsonb>,
+        min_number -> Nullable<Int8>,
+        max_number -> Nullable<Int8>,
+        min_date -> Nullable<Date>,
+        max_date -> Nullable<Date>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    question_choices (id) {
+        id -> Uuid,
+        question_id -> Uuid,
+        code -> Text,
+        labels -> Jsonb,
+        position -> Int4,
+        capacity -> Nullable<Int4>,
+        taken -> Int4,
+    }
+}
+
+diesel::table! {
+    registration_answers (registration_id, question_id) {
+        registration_id -> Uuid,
+        question_id -> Uuid,
+        value -> Jsonb,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(api_tokens -> organisers (organiser_id));
 diesel::joinable!(country_quotas -> events (event_id));
 diesel::joinable!(email_outbox -> events (event_id));
 diesel::joinable!(email_outbox -> registrations (registration_id));
+diesel::joinable!(question_choices -> questions (question_id));
+diesel::joinable!(questions -> events (event_id));
+diesel::joinable!(registration_answers -> questions (question_id));
+diesel::joinable!(registration_answers -> registrations (registration_id));
 diesel::joinable!(registration_sessions -> registrations (registration_id));
 diesel::joinable!(registration_sessions -> sessions (session_id));
 diesel::joinable!(registration_quarters -> events (event_id));
@@ -208,6 +253,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     idempotency_keys,
     organisers,
+    question_choices,
+    questions,
+    registration_answers,
     registration_quarters,
     registration_sessions,
     registrations,

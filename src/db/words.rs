@@ -8,7 +8,9 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 
-use crate::domain::{EmailKind, RegistrationStatus, SeatStatus, SessionKind, Vocabulary};
+use crate::domain::{
+    EmailKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus, SessionKind, Vocabulary,
+};
 
 macro_rules! stored_as_text {
     ($($word:ty),+ $(,)?) => {$(
@@ -30,4 +32,11 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(RegistrationStatus, SeatStatus, SessionKind, EmailKind);
+stored_as_text!(
+    RegistrationStatus,
+    SeatStatus,
+    SessionKind,
+    EmailKind,
+    QuestionType,
+    QuestionStage
+);

@@ -48,6 +48,9 @@ pub struct Counters<'k> {
     pub countries: HashMap<&'k str, CountryTally>,
     /// By session id; a chosen session missing here is skipped.
     pub sessions: HashMap<Uuid, Tally>,
+    /// Question choices with places, by choice id; one missing here is
+    /// skipped.
+    pub choices: HashMap<Uuid, Tally>,
 }
 
 /// One registration of the batch, as the decisions see it.
@@ -61,6 +64,8 @@ pub struct Arrival<'k, R> {
     pub email_taken: bool,
     pub country: &'k str,
     pub sessions: Vec<Uuid>,
+    /// The question choices the answers hold, by id.
+    pub choices: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +73,9 @@ pub enum Verdict {
     /// The email is already registered: by a live registration, or by an
     /// earlier arrival of the same batch.
     Duplicate,
+    /// A chosen question choice has no place left (the first such, by
+    /// id): the registration is refused and takes nothing.
+    ChoiceFull(Uuid),
     Placed(Placement),
 }
 
@@ -101,6 +109,8 @@ pub struct Takes<'k> {
     pub countries: Vec<(&'k str, i32)>,
     /// By session id, sorted; only sessions that move.
     pub seats: Vec<(Uuid, i32)>,
+    /// By choice id, sorted; only choices that move.
+    pub choices: Vec<(Uuid, i32)>,
 }
 
 impl<'k> Counters<'k> {
@@ -116,9 +126,13 @@ impl<'k> Counters<'k> {
         let mut emails: HashSet<&str> = HashSet::with_capacity(arrivals.len());
         let mut decisions = Vec::with_capacity(arrivals.len());
         for arrival in arrivals {
-            let verdict = if arrival.email_taken || !emails.insert(arrival.email) {
+            let verdict = if arrival.email_taken || emails.contains(arrival.email) {
                 Verdict::Duplicate
+            } else if let Some(full) = self.first_full_choice(&arrival.choices) {
+                Verdict::ChoiceFull(full)
             } else {
+                emails.insert(arrival.email);
+                self.hold_choices(&arrival.choices);
                 Verdict::Placed(self.place(arrival.country, arrival.sessions)?)
             };
             decisions.push(Decision {
@@ -127,6 +141,26 @@ impl<'k> Counters<'k> {
             });
         }
         Ok(decisions)
+    }
+
+    fn first_full_choice(&self, chosen: &[Uuid]) -> Option<Uuid> {
+        let mut chosen = chosen.to_vec();
+        chosen.sort_unstable();
+        chosen.into_iter().find(|id| {
+            self.choices
+                .get(id)
+                .is_some_and(|tally| !tally.quota.has_room())
+        })
+    }
+
+    /// A registration holds its choices' places whatever its status: a
+    /// choice is refused when full, so it can never hold up a promotion.
+    fn hold_choices(&mut self, chosen: &[Uuid]) {
+        for id in chosen {
+            if let Some(tally) = self.choices.get_mut(id) {
+                tally.take();
+            }
+        }
     }
 
     fn place(
@@ -192,10 +226,18 @@ impl<'k> Counters<'k> {
             .map(|(&id, tally)| (id, tally.took))
             .collect();
         seats.sort_unstable();
+        let mut choices: Vec<(Uuid, i32)> = self
+            .choices
+            .iter()
+            .filter(|(_, tally)| tally.took > 0)
+            .map(|(&id, tally)| (id, tally.took))
+            .collect();
+        choices.sort_unstable();
         Takes {
             event: self.event.took,
             countries,
             seats,
+            choices,
         }
     }
 }
@@ -226,6 +268,10 @@ mod tests {
         registrations: Vec<(&'static str, &'static str, bool)>,
         /// (registration index, session, seated).
         choices: Vec<(usize, Uuid, bool)>,
+        /// Question choices: capacity, and places held by earlier rows.
+        options: BTreeMap<Uuid, (Option<i32>, i32)>,
+        /// Question choices held by the registrations written here.
+        held: Vec<Uuid>,
     }
 
     impl Model {
@@ -257,6 +303,13 @@ mod tests {
             before + i32::try_from(count).expect("small")
         }
 
+        fn held(&self, option: Uuid) -> i32 {
+            let (_, before) = self.options[&option];
+            before
+                + i32::try_from(self.held.iter().filter(|id| **id == option).count())
+                    .expect("small")
+        }
+
         fn room(capacity: Option<i32>, taken: i32) -> bool {
             capacity.is_none_or(|capacity| taken < capacity)
         }
@@ -267,10 +320,24 @@ mod tests {
             email: &'static str,
             country: &'static str,
             sessions: &[Uuid],
+            options: &[Uuid],
         ) -> Verdict {
             if self.registrations.iter().any(|(e, _, _)| *e == email) {
                 return Verdict::Duplicate;
             }
+            let mut wanted: Vec<Uuid> = options
+                .iter()
+                .copied()
+                .filter(|id| self.options.contains_key(id))
+                .collect();
+            wanted.sort_unstable();
+            if let Some(full) = wanted
+                .iter()
+                .find(|id| !Self::room(self.options[id].0, self.held(**id)))
+            {
+                return Verdict::ChoiceFull(*full);
+            }
+            self.held.extend(wanted);
             let country_room = Self::room(
                 self.country_capacity[country],
                 self.confirmed(Some(country)),
@@ -333,8 +400,9 @@ mod tests {
             0..6,
         );
         let rooms = vec((capacity(), 0i32..4), 0..4);
-        (existing, capacity(), vec(capacity(), 3), rooms).prop_map(
-            |(existing, event_extra, country_extra, rooms)| {
+        let options = vec((proptest::option::weighted(0.8, 0i32..3), 0i32..3), 0..3);
+        (existing, capacity(), vec(capacity(), 3), rooms, options).prop_map(
+            |(existing, event_extra, country_extra, rooms, options)| {
                 let mut registrations: Vec<(&'static str, &'static str, bool)> = Vec::new();
                 for (email, country, confirmed) in existing {
                     if registrations.iter().all(|(e, _, _)| *e != email) {
@@ -354,6 +422,15 @@ mod tests {
                         .collect(),
                     registrations,
                     choices: Vec::new(),
+                    options: options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, (capacity, held))| {
+                            let held = capacity.map_or(held, |capacity| held.min(capacity));
+                            (Uuid::from_u128(n as u128 + 101), (capacity, held))
+                        })
+                        .collect(),
+                    held: Vec::new(),
                 };
                 let taken = model.confirmed(None);
                 model.event_capacity = event_extra.map(|extra| taken + extra);
@@ -368,16 +445,24 @@ mod tests {
         )
     }
 
+    type Drawn = (&'static str, &'static str, Vec<Uuid>, Vec<Uuid>);
+
     /// Arrivals: emails from a small set (duplicates, in the batch and
-    /// against the rows), countries, and sessions among the rooms and one
-    /// unknown id.
-    fn arrivals() -> impl Strategy<Value = Vec<(&'static str, &'static str, Vec<Uuid>)>> {
+    /// against the rows), countries, sessions among the rooms and one
+    /// unknown id, question choices among the known and one unknown.
+    fn arrivals() -> impl Strategy<Value = Vec<Drawn>> {
         let session = (0u128..6).prop_map(Uuid::from_u128);
+        let option = (101u128..105).prop_map(Uuid::from_u128);
         vec(
             (
                 select(EMAILS.to_vec()),
                 select(COUNTRIES.to_vec()),
                 vec(session, 0..4),
+                vec(option, 0..3).prop_map(|mut options| {
+                    options.sort_unstable();
+                    options.dedup();
+                    options
+                }),
             ),
             0..12,
         )
@@ -408,6 +493,11 @@ mod tests {
                 .iter()
                 .map(|(&id, &(capacity, taken))| (id, Tally::new(Quota { capacity, taken })))
                 .collect(),
+            choices: model
+                .options
+                .iter()
+                .map(|(&id, &(capacity, taken))| (id, Tally::new(Quota { capacity, taken })))
+                .collect(),
         }
     }
 
@@ -421,7 +511,7 @@ mod tests {
             let arrivals = batch
                 .iter()
                 .enumerate()
-                .map(|(n, (email, country, sessions))| Arrival {
+                .map(|(n, (email, country, sessions, options))| Arrival {
                     request: n,
                     email,
                     email_taken: model.registrations.iter().any(|(e, _, _)| e == email),
@@ -432,6 +522,7 @@ mod tests {
                         unique.dedup();
                         unique
                     },
+                    choices: options.clone(),
                 })
                 .collect();
             let decisions = counters.decide(arrivals).expect("every country has a counter");
@@ -439,7 +530,7 @@ mod tests {
             let mut alone = model.clone();
             let expected: Vec<Verdict> = batch
                 .iter()
-                .map(|(email, country, sessions)| alone.register(email, country, sessions))
+                .map(|(email, country, sessions, options)| alone.register(email, country, sessions, options))
                 .collect();
             let verdicts: Vec<Verdict> = decisions.iter().map(|d| d.verdict.clone()).collect();
             prop_assert_eq!(&verdicts, &expected);
@@ -466,6 +557,13 @@ mod tests {
             }
             prop_assert!(takes.countries.windows(2).all(|pair| pair[0].0 < pair[1].0));
             prop_assert!(takes.seats.windows(2).all(|pair| pair[0].0 < pair[1].0));
+            for (&id, tally) in &counters.choices {
+                prop_assert_eq!(tally.quota.taken, alone.held(id));
+                prop_assert_eq!(tally.quota.taken - before.choices[&id].quota.taken,
+                    takes.choices.iter().find(|(c, _)| *c == id).map_or(0, |(_, n)| *n));
+                prop_assert!(tally.quota.capacity.is_none_or(|c| tally.quota.taken <= c));
+            }
+            prop_assert!(takes.choices.windows(2).all(|pair| pair[0].0 < pair[1].0));
         }
     }
 
@@ -479,6 +577,7 @@ mod tests {
             event_waiting: 0,
             countries: HashMap::new(),
             sessions: HashMap::new(),
+            choices: HashMap::new(),
         };
         let arrival = Arrival {
             request: (),
@@ -486,6 +585,7 @@ mod tests {
             email_taken: false,
             country: "SN",
             sessions: Vec::new(),
+            choices: Vec::new(),
         };
         assert_eq!(
             counters.decide(vec![arrival]),

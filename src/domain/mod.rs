@@ -8,6 +8,7 @@ mod email;
 mod field_errors;
 mod language;
 mod name;
+mod question;
 mod quota;
 mod registration;
 pub mod secret;
@@ -23,6 +24,11 @@ pub use email::{EmailAddress, EmailError};
 pub use field_errors::{FieldError, FieldErrors};
 pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
+pub use question::{
+    Answers, Condition, LONG_TEXT_MAX, QuestionCode, QuestionCodeError, QuestionRule,
+    QuestionStage, QuestionType, SHORT_TEXT_MAX, answer_field, chosen_codes, condition_met,
+    parse_answers,
+};
 pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
 pub use registration::{
     Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationStatus,

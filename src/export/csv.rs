@@ -1,4 +1,4 @@
-use super::{COLUMNS, ExportStyle, cells, neutralise};
+use super::{ExportStyle, cells, neutralise};
 use crate::db::attendees::Attendee;
 
 /// Writes CSV a batch of rows at a time and hands back each batch's bytes,
@@ -17,7 +17,11 @@ impl CsvWriter {
         } else {
             Vec::new()
         };
-        let quoted: Vec<String> = COLUMNS.iter().map(|title| format!("\"{title}\"")).collect();
+        let quoted: Vec<String> = style
+            .header()
+            .iter()
+            .map(|title| format!("\"{title}\""))
+            .collect();
         header.extend_from_slice(quoted.join(",").as_bytes());
         header.extend_from_slice(b"\r\n");
         CsvWriter {
@@ -39,7 +43,7 @@ impl CsvWriter {
             .quote_style(::csv::QuoteStyle::Always)
             .from_writer(buffer);
         for attendee in attendees {
-            let cells = cells(attendee, self.style);
+            let cells = cells(attendee, &self.style);
             writer.write_record(cells.iter().map(|cell| neutralise(cell).into_owned()))?;
         }
         writer.into_inner().map_err(|error| error.into_error())

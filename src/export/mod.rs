@@ -14,7 +14,8 @@ use std::borrow::Cow;
 use chrono_tz::Tz;
 
 use crate::db::attendees::Attendee;
-use crate::domain::{CountryCode, Language};
+use crate::db::questions::AskedQuestion;
+use crate::domain::{CountryCode, Language, QuestionType};
 
 pub const COLUMNS: [&str; 12] = [
     "reference",
@@ -31,29 +32,99 @@ pub const COLUMNS: [&str; 12] = [
     "registered_at",
 ];
 
-/// How the event wants its lists: times in its zone, country names in its
-/// first language.
-#[derive(Debug, Clone, Copy)]
+/// How the event wants its lists: times in its zone, country names and
+/// answers in its first language, and one column per question after
+/// [`COLUMNS`].
+#[derive(Debug, Clone)]
 pub struct ExportStyle {
     pub timezone: Tz,
     pub language: Language,
+    pub questions: Vec<AnswerColumn>,
+}
+
+/// A question's column: headed by its code, a choice shown by its label.
+#[derive(Debug, Clone)]
+pub struct AnswerColumn {
+    pub code: String,
+    pub kind: QuestionType,
+    /// (code, label) of each choice.
+    pub choices: Vec<(String, String)>,
 }
 
 impl ExportStyle {
-    pub fn of(event: &crate::db::events::Event) -> ExportStyle {
+    /// The style of `event`'s lists, with a column for each of `questions`
+    /// that is not sensitive: sensitive answers stay out of exports.
+    pub fn of(event: &crate::db::events::Event, questions: &[AskedQuestion]) -> ExportStyle {
+        let language = event.first_language();
+        let texts = |labels: &serde_json::Value| {
+            crate::web::api::question_bodies::text_in(labels, language.code(), language.code())
+                .to_owned()
+        };
         ExportStyle {
             timezone: event.time_zone(),
-            language: event.first_language(),
+            language,
+            questions: questions
+                .iter()
+                .filter(|asked| !asked.question.sensitive)
+                .map(|asked| AnswerColumn {
+                    code: asked.question.code.clone(),
+                    kind: asked.question.kind,
+                    choices: asked
+                        .choices
+                        .iter()
+                        .map(|choice| (choice.code.clone(), texts(&choice.labels)))
+                        .collect(),
+                })
+                .collect(),
         }
+    }
+
+    /// The header: [`COLUMNS`], then the questions' codes.
+    pub fn header(&self) -> Vec<&str> {
+        COLUMNS
+            .iter()
+            .copied()
+            .chain(self.questions.iter().map(|column| column.code.as_str()))
+            .collect()
     }
 }
 
-/// One attendee as the twelve cells of [`COLUMNS`].
-pub fn cells(attendee: &Attendee, style: ExportStyle) -> [String; 12] {
+/// An answer as its cell shows it.
+fn answer_cell(
+    column: &AnswerColumn,
+    value: Option<&serde_json::Value>,
+    language: Language,
+) -> String {
+    use serde_json::Value;
+    let label = |code: &str| {
+        column
+            .choices
+            .iter()
+            .find(|(choice, _)| choice == code)
+            .map_or_else(|| code.to_owned(), |(_, label)| label.clone())
+    };
+    match (column.kind, value) {
+        (_, None | Some(Value::Null)) => String::new(),
+        (QuestionType::YesNo, Some(Value::Bool(true))) => crate::i18n::t(language, "answer-yes"),
+        (QuestionType::YesNo, Some(Value::Bool(false))) => crate::i18n::t(language, "answer-no"),
+        (QuestionType::SingleChoice, Some(Value::String(code))) => label(code),
+        (QuestionType::MultipleChoice, Some(Value::Array(codes))) => codes
+            .iter()
+            .filter_map(Value::as_str)
+            .map(label)
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, Some(Value::String(text))) => text.clone(),
+        (_, Some(other)) => other.to_string(),
+    }
+}
+
+/// One attendee as the cells of [`ExportStyle::header`].
+pub fn cells(attendee: &Attendee, style: &ExportStyle) -> Vec<String> {
     let country_name = CountryCode::parse(&attendee.country_code)
         .map(|code| code.name(style.language).to_owned())
         .unwrap_or_default();
-    [
+    let mut cells = vec![
         attendee.reference.clone(),
         attendee.status.as_str().to_owned(),
         attendee
@@ -73,7 +144,14 @@ pub fn cells(attendee: &Attendee, style: ExportStyle) -> [String; 12] {
             .with_timezone(&style.timezone)
             .format("%Y-%m-%d %H:%M")
             .to_string(),
-    ]
+    ];
+    cells.extend(
+        style
+            .questions
+            .iter()
+            .map(|column| answer_cell(column, attendee.answers.get(&column.code), style.language)),
+    );
+    cells
 }
 
 /// What a spreadsheet may split a line into cells on: the comma, the
@@ -165,6 +243,7 @@ mod tests {
             organisation,
             language: "es".into(),
             sessions: "A1, P1".into(),
+            answers: serde_json::json!({}),
             registered_at: chrono::DateTime::UNIX_EPOCH,
             queue_seq: 1,
             rank: 0,
@@ -203,6 +282,7 @@ mod tests {
         ExportStyle {
             timezone: chrono_tz::UTC,
             language: Language::Es,
+            questions: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 use futures_util::{Stream, StreamExt};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::{COLUMNS, ExportStyle, cells, neutralise};
+use super::{ExportStyle, cells, neutralise};
 use crate::db::attendees::Attendee;
 
 /// Rows handed to the writing thread at a time.
@@ -25,7 +25,7 @@ impl XlsxWriter {
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name("Attendees")?;
         let bold = Format::new().set_bold();
-        for (column, title) in COLUMNS.iter().enumerate() {
+        for (column, title) in style.header().iter().enumerate() {
             sheet.write_string_with_format(0, column as u16, *title, &bold)?;
         }
         Ok(XlsxWriter {
@@ -39,7 +39,7 @@ impl XlsxWriter {
         let sheet = self.workbook.worksheet_from_index(0)?;
         for attendee in attendees {
             self.rows += 1;
-            for (column, cell) in cells(attendee, self.style).iter().enumerate() {
+            for (column, cell) in cells(attendee, &self.style).iter().enumerate() {
                 if !cell.is_empty() {
                     sheet.write_string(self.rows, column as u16, neutralise(cell))?;
                 }
@@ -52,7 +52,8 @@ impl XlsxWriter {
     pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
         let sheet = self.workbook.worksheet_from_index(0)?;
         sheet.set_freeze_panes(1, 0)?;
-        sheet.autofilter(0, 0, self.rows, COLUMNS.len() as u16 - 1)?;
+        let last = self.style.header().len().saturating_sub(1);
+        sheet.autofilter(0, 0, self.rows, u16::try_from(last).unwrap_or(u16::MAX))?;
         self.workbook.save_to_buffer()
     }
 }

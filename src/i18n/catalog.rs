@@ -266,8 +266,11 @@ mod tests {
     /// Distinct values, so that the output shows which arguments a
     /// translation actually prints.
     fn sample_args() -> FluentArgs<'static> {
-        let args: [(&str, FluentValue); 22] = [
+        let args: [(&str, FluentValue); 25] = [
             ("count", 37.into()),
+            ("question", "<question>".into()),
+            ("answers", "<answers>".into()),
+            ("min", 47.into()),
             ("max", 93.into()),
             ("position", 58.into()),
             ("start", "<start>".into()),

@@ -1,6 +1,7 @@
 //! After a meeting, personal data has no reason to stay: `anonymise`
 //! replaces every personal field with a placeholder while keeping what the
-//! statistics need (countries, statuses, sessions, counts and quotas).
+//! statistics need (countries, statuses, sessions, counts and quotas, the
+//! answers to choice and yes/no questions).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -74,6 +75,18 @@ pub async fn anonymise(
                 .returning(email_outbox::id)
                 .get_results(tx)
                 .await?;
+        // Texts typed by delegates, and sensitive answers, are personal;
+        // choices and yes/no answers stay for the counts (and the choice
+        // counters that `check` compares with them).
+        diesel::sql_query(
+            "DELETE FROM registration_answers a USING questions q \
+              WHERE q.id = a.question_id AND q.event_id = $1 \
+                AND (q.kind IN ('text', 'long_text') \
+                     OR (q.sensitive AND q.kind NOT IN ('single_choice', 'multiple_choice', 'yes_no')))",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(event.id)
+        .execute(tx)
+        .await?;
         // Stored answers to retried requests carry private links.
         diesel::delete(idempotency_keys::table.filter(idempotency_keys::event_id.eq(event.id)))
             .execute(tx)

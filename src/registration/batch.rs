@@ -17,10 +17,11 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::RegistrationError;
 use super::register::{
-    Applicant, IdempotencyKey, Registered, Request, chosen_sessions, register_all, register_one,
+    Applicant, IdempotencyKey, Offer, Registered, Request, chosen_sessions, register_all,
+    register_one, stored_answers,
 };
 use crate::db::DbPool;
-use crate::db::events::{Event, Session};
+use crate::db::events::Event;
 
 /// At most this many registrations share a transaction: enough to amortise
 /// the lock and the flush, few enough that the first of a batch does not
@@ -48,15 +49,15 @@ impl Registrar {
         Registrar { jobs }
     }
 
-    /// Registers a delegate for `event`, whose sessions are `offered` as the
-    /// caller read them: a place if the event and the country both have
+    /// Registers a delegate for `event`, whose sessions and questions are
+    /// `offered` as the caller read them: a place if the event and the country both have
     /// room, the waiting list otherwise; a seat or a waiting-list place in
     /// each chosen session; and the email announcing it. Answers once the
     /// registration is committed.
     pub async fn register(
         &self,
         event: Event,
-        offered: &[Session],
+        offered: Offer<'_>,
         applicant: Applicant,
         idempotency_key: Option<IdempotencyKey>,
         public_url: &str,
@@ -72,7 +73,7 @@ impl Registrar {
     async fn settle(
         &self,
         event: Event,
-        offered: &[Session],
+        offered: Offer<'_>,
         applicant: Applicant,
         idempotency_key: Option<IdempotencyKey>,
         public_url: &str,
@@ -80,13 +81,18 @@ impl Registrar {
     ) -> Result<Registered, RegistrationError> {
         // Checked before queueing: it needs no lock. A session deleted since
         // `offered` was read is skipped when the batch locks the sessions.
-        let sessions = chosen_sessions(&event, offered, &applicant)?;
+        let sessions = chosen_sessions(&event, offered.sessions, &applicant)?;
+        let (answers, choices, question_codes) =
+            stored_answers(offered.questions, &applicant.answers);
         let (reply, answer) = oneshot::channel();
         let job = Job {
             event,
             request: Request {
                 applicant,
                 sessions,
+                answers,
+                choices,
+                question_codes,
                 idempotency_key,
                 public_url: public_url.to_owned(),
                 now,

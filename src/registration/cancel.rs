@@ -3,12 +3,14 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::promote::{fill_free_places, fill_free_seats, notify};
+use super::questions::held_places;
 use super::token::hash_token;
 use super::view::{RegistrationView, view_of};
-use super::{RegistrationError, with_retries};
+use super::{Invariant, RegistrationError, with_retries};
 use crate::db::events::{self, Event};
+use crate::db::questions as questions_store;
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{RegistrationStatus, SeatStatus};
+use crate::domain::{Answers, RegistrationStatus, SeatStatus};
 use crate::mail::EmailKind;
 
 /// Cancels the registration behind a private token and, in the same
@@ -41,6 +43,31 @@ async fn cancel_once(
         RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
     }
     cancel_locked(conn, event, registration, Some(manage_url), now).await
+}
+
+/// Gives back the question choice places a registration's answers hold
+/// (locked last, in id order). The answers stay, for the organisers' record.
+async fn release_question_choices(
+    conn: &mut AsyncPgConnection,
+    registration: &Registration,
+) -> Result<(), RegistrationError> {
+    let questions = questions_store::of_event(conn, registration.event_id, None).await?;
+    let answers: Answers = questions_store::answers_by_code(conn, registration.id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut released: Vec<(Uuid, i32)> = held_places(&questions, &answers)
+        .into_iter()
+        .map(|(id, count)| (id, -count))
+        .collect();
+    released.sort_unstable();
+    let ids: Vec<Uuid> = released.iter().map(|(id, _)| *id).collect();
+    questions_store::lock_choices(conn, &ids).await?;
+    if questions_store::move_choice_places(conn, &released).await? {
+        Ok(())
+    } else {
+        Err(Invariant::CounterRefused.into())
+    }
 }
 
 /// Cancels a live registration whose event row and own row the caller has
@@ -76,6 +103,7 @@ pub(super) async fn cancel_locked(
         }
         store::delete_choice(conn, registration.id, session.id).await?;
     }
+    release_question_choices(conn, &registration).await?;
 
     let registration =
         store::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;

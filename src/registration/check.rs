@@ -72,6 +72,18 @@ const CHECKS: &[(&str, &str)] = &[
          HAVING s.waiting <> count(c.registration_id)",
     ),
     (
+        "question choice counters equal the live answers that hold them and fit the capacity",
+        "SELECT format('question %s, choice %s: taken %s, held %s, capacity %s', q.code, c.code,
+                       c.taken, count(r.id), coalesce(c.capacity::text, 'unlimited')) AS line
+           FROM question_choices c
+           JOIN questions q ON q.id = c.question_id
+           LEFT JOIN registration_answers a ON a.question_id = c.question_id
+                AND (a.value = to_jsonb(c.code) OR a.value @> jsonb_build_array(c.code))
+           LEFT JOIN registrations r ON r.id = a.registration_id AND r.status <> 'cancelled'
+          GROUP BY c.id, q.code
+         HAVING c.taken <> count(r.id) OR c.taken > coalesce(c.capacity, c.taken)",
+    ),
+    (
         "registrations per quarter hour equal the registrations made in it",
         "SELECT format('event %s, quarter hour from %s: registrations %s, counted %s', e.slug,
                        coalesce(q.starts_at, c.starts_at), coalesce(q.registrations, 0),

@@ -16,6 +16,7 @@ mod change_sessions;
 pub mod check;
 mod choices;
 mod promote;
+pub mod questions;
 mod register;
 mod token;
 mod view;
@@ -26,7 +27,7 @@ pub use admin::{resend, set_country_capacity};
 pub use batch::Registrar;
 pub use cancel::cancel;
 pub use change_sessions::change_sessions;
-pub use register::{Applicant, IdempotencyKey, Registered};
+pub use register::{Applicant, IdempotencyKey, Offer, Registered};
 pub use token::{PrivateToken, hash_token};
 pub use view::{ChoiceView, RegistrationView, find_by_token, view_of};
 

@@ -24,12 +24,13 @@ use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, CountryQuota, Event, Session};
 use crate::db::idempotency::{self, NewRecord, UsedKey};
 use crate::db::outbox::{self, NewEmail};
+use crate::db::questions::{self as questions_store, AskedQuestion, NewAnswer, QuestionChoice};
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
 use crate::domain::secret::ReplayKeys;
 use crate::domain::{
-    Admission, Arrival, Counters, CountryCode, CountryTally, EmailAddress, FieldError, FieldErrors,
-    Language, Organisation, PersonName, Placement, Reference, ReferencePrefix, RegistrationStatus,
-    SessionCode, Takes, Tally, Verdict,
+    Admission, Answers, Arrival, Counters, CountryCode, CountryTally, EmailAddress, FieldError,
+    FieldErrors, Language, Organisation, PersonName, Placement, Reference, ReferencePrefix,
+    RegistrationStatus, SessionCode, Takes, Tally, Verdict, answer_field,
 };
 use crate::mail::{EmailKind, RenderedEmail};
 
@@ -43,6 +44,16 @@ pub struct Applicant {
     pub organisation: Option<Organisation>,
     pub language: Language,
     pub sessions: Vec<SessionCode>,
+    /// Answers to the event's questions, by code (`domain::parse_answers`).
+    pub answers: Answers,
+}
+
+/// What the event offers, as the caller read it: its sessions and the
+/// questions its form asks.
+#[derive(Clone, Copy)]
+pub struct Offer<'a> {
+    pub sessions: &'a [Session],
+    pub questions: &'a [AskedQuestion],
 }
 
 /// An `Idempotency-Key` as the client that sent it: another client's copy
@@ -81,6 +92,12 @@ pub(super) struct Request {
     pub applicant: Applicant,
     /// The chosen sessions, from [`chosen_sessions`].
     pub sessions: Vec<Session>,
+    /// The answers to store: (question id, value).
+    pub answers: Vec<(Uuid, serde_json::Value)>,
+    /// The question choices those answers hold, by id.
+    pub choices: Vec<Uuid>,
+    /// The question code of each of those choices, for a refusal.
+    pub question_codes: Vec<(Uuid, String)>,
     pub idempotency_key: Option<IdempotencyKey>,
     pub public_url: String,
     pub now: DateTime<Utc>,
@@ -212,6 +229,7 @@ struct Reads {
     emails: Vec<store::EmailCheck>,
     countries: Vec<CountryQuota>,
     sessions: Vec<Session>,
+    choices: Vec<QuestionChoice>,
     texts: Vec<EmailText>,
     queue_seqs: Vec<i64>,
 }
@@ -243,13 +261,21 @@ async fn read_for_batch(
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
+    let mut choice_ids: Vec<Uuid> = open
+        .iter()
+        .flat_map(|&index| requests[index].choices.iter().copied())
+        .collect();
+    choice_ids.sort_unstable();
+    choice_ids.dedup();
     let newcomers = i32::try_from(open.len()).map_err(|_| Invariant::BatchTooLarge)?;
-    // The locks keep DESIGN.md's order (countries, then sessions) by waiting
-    // for each other; the other reads go alongside.
+    // The locks keep DESIGN.md's order (countries, then sessions, then
+    // question choices) by waiting for each other; the other reads go
+    // alongside.
     let locks = async {
         let countries = store::lock_country_quotas(conn, event, &codes).await?;
         let sessions = events::lock_sessions(conn, &session_ids).await?;
-        Ok::<_, DieselError>((countries, sessions))
+        let choices = questions_store::lock_choices(conn, &choice_ids).await?;
+        Ok::<_, DieselError>((countries, sessions, choices))
     };
     let (emails, locked, texts, queue_seqs) = tokio::join!(
         store::check_emails(conn, event.id, &emails),
@@ -257,11 +283,12 @@ async fn read_for_batch(
         email_texts::of_event(conn, event.id),
         store::next_queue_seqs(conn, newcomers),
     );
-    let (countries, sessions) = locked?;
+    let (countries, sessions, choices) = locked?;
     Ok(Reads {
         emails: emails?,
         countries,
         sessions,
+        choices,
         texts: texts?,
         queue_seqs: queue_seqs?,
     })
@@ -299,6 +326,11 @@ async fn settle(
             .iter()
             .map(|session| (session.id, Tally::new(session.quota())))
             .collect(),
+        choices: reads
+            .choices
+            .iter()
+            .map(|choice| (choice.id, Tally::new(choice.quota())))
+            .collect(),
     };
     let arrivals = open
         .iter()
@@ -315,6 +347,7 @@ async fn settle(
                     .iter()
                     .map(|session| session.id)
                     .collect(),
+                choices: requests[index].choices.clone(),
             }
         })
         .collect();
@@ -331,6 +364,10 @@ async fn settle(
         match decision.verdict {
             Verdict::Duplicate => {
                 results[decision.request] = Some(Err(RegistrationError::Duplicate));
+            }
+            Verdict::ChoiceFull(id) => {
+                let error = choice_full(&reads.choices, requests[decision.request], id);
+                results[decision.request] = Some(Err(error));
             }
             Verdict::Placed(placement) => {
                 let queue_seq = queue_seqs.next().ok_or(Invariant::Unanswered)?;
@@ -419,12 +456,29 @@ async fn settle(
             })
         })
         .collect();
-    let (chosen, queued, recorded) = tokio::join!(
+    let answer_rows: Vec<NewAnswer> = answers
+        .iter()
+        .flat_map(|answer| {
+            let registration_id = answer.view.registration.id;
+            answer
+                .request
+                .answers
+                .iter()
+                .map(move |(question_id, value)| NewAnswer {
+                    registration_id,
+                    question_id: *question_id,
+                    value: value.clone(),
+                })
+        })
+        .collect();
+    let (chosen, answered, queued, recorded) = tokio::join!(
         store::insert_choices(conn, &choices),
+        questions_store::insert_answers(conn, &answer_rows),
         outbox::enqueue_many(conn, &emails),
         idempotency::record_many(conn, event.id, records),
     );
     chosen?;
+    answered?;
     queued?;
     recorded?;
 
@@ -503,6 +557,7 @@ impl<'r> Newcomer<'r> {
             registration,
             waitlist_position: self.placement.waitlist_position,
             choices,
+            answers: self.request.applicant.answers.clone(),
         };
         let kind = match self.placement.admission {
             Admission::Confirmed => EmailKind::Confirmation,
@@ -542,7 +597,7 @@ async fn take_places(
     event_id: Uuid,
     takes: &Takes<'_>,
 ) -> Result<(), RegistrationError> {
-    let (event_took, countries_took, seats_took) = tokio::join!(
+    let (event_took, countries_took, seats_took, choices_took) = tokio::join!(
         async {
             if takes.event > 0 {
                 store::take_event_places(conn, event_id, takes.event).await
@@ -552,12 +607,58 @@ async fn take_places(
         },
         store::take_country_places(conn, event_id, &takes.countries),
         store::take_seats(conn, &takes.seats),
+        questions_store::move_choice_places(conn, &takes.choices),
     );
-    if event_took? && countries_took? && seats_took? {
+    if event_took? && countries_took? && seats_took? && choices_took? {
         Ok(())
     } else {
         Err(Invariant::CounterRefused.into())
     }
+}
+
+/// The refusal of a registration whose choice `id` is full, under the
+/// answer that holds it.
+fn choice_full(choices: &[QuestionChoice], request: &Request, id: Uuid) -> RegistrationError {
+    let code = choices
+        .iter()
+        .find(|choice| choice.id == id)
+        .map_or("", |choice| choice.code.as_str());
+    let question = request
+        .question_codes
+        .iter()
+        .find(|(choice, _)| *choice == id)
+        .map_or("", |(_, question)| question.as_str());
+    RegistrationError::Invalid(FieldErrors::single(
+        &answer_field(question),
+        FieldError::new("error-choice-full").with_arg("code", code),
+    ))
+}
+
+/// The rows of a request's answers (question id, value), the choices they
+/// hold by id, and the question code of each of those choices.
+type StoredAnswers = (
+    Vec<(Uuid, serde_json::Value)>,
+    Vec<Uuid>,
+    Vec<(Uuid, String)>,
+);
+
+/// What a request stores of `answers`.
+pub(super) fn stored_answers(questions: &[AskedQuestion], answers: &Answers) -> StoredAnswers {
+    let mut rows = Vec::new();
+    let mut choices = Vec::new();
+    let mut codes = Vec::new();
+    for question in questions {
+        let Some(value) = answers.get(&question.question.code) else {
+            continue;
+        };
+        rows.push((question.question.id, value.clone()));
+        for choice in question.chosen(value) {
+            choices.push(choice.id);
+            codes.push((choice.id, question.question.code.clone()));
+        }
+    }
+    choices.sort_unstable();
+    (rows, choices, codes)
 }
 
 async fn replay(

@@ -6,8 +6,9 @@ use diesel_async::AsyncPgConnection;
 
 use super::token::hash_token;
 use crate::db::events::Session;
+use crate::db::questions as questions_store;
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{RegistrationStatus, SeatStatus};
+use crate::domain::{Answers, RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone)]
 pub struct ChoiceView {
@@ -21,6 +22,8 @@ pub struct RegistrationView {
     /// 1 = the next to be offered a place; `None` unless waitlisted.
     pub waitlist_position: Option<i64>,
     pub choices: Vec<ChoiceView>,
+    /// Answers to the event's questions, by question code.
+    pub answers: Answers,
 }
 
 pub async fn view_of(
@@ -45,10 +48,15 @@ pub async fn view_of(
             status: choice.status,
         })
         .collect();
+    let answers = questions_store::answers_by_code(conn, registration.id)
+        .await?
+        .into_iter()
+        .collect();
     Ok(RegistrationView {
         registration,
         waitlist_position,
         choices,
+        answers,
     })
 }
 

@@ -34,7 +34,9 @@ use super::auth::OrganiserRequest;
 use super::{AppError, AppState};
 use crate::db::DbPool;
 use crate::db::events::{self as store, CountryQuota, Event, Session};
+use crate::db::questions::{self as questions_store, AskedQuestion};
 use crate::domain::Language;
+use crate::domain::QuestionStage;
 use crate::metrics::{self, CopiesDropped};
 
 /// The channel of migration `event_changes_and_outbox_gauges`: its payload
@@ -51,6 +53,8 @@ pub struct EventSnapshot {
     pub event: Event,
     pub sessions: Vec<Session>,
     pub countries: Vec<CountryQuota>,
+    /// The questions of the registration form, in their order.
+    pub questions: Vec<AskedQuestion>,
     /// `GET /api/v1/events/{slug}`'s body.
     pub api_body: Bytes,
     /// The event page in each language, rendered by its first reader.
@@ -256,8 +260,17 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
         .ok_or(AppError::NotFound("event"))?;
     let sessions = store::sessions_of(&mut conn, event.id).await?;
     let countries = store::country_quotas_of(&mut conn, event.id).await?;
+    let questions =
+        questions_store::of_event(&mut conn, event.id, Some(QuestionStage::Registration)).await?;
     drop(conn);
-    let body = super::api::events::event_body(&event, &sessions, &countries);
+    let first = event.first_language();
+    let body = super::api::events::public_event_body(
+        &event,
+        &sessions,
+        &countries,
+        &questions,
+        first.code(),
+    );
     let api_body =
         Bytes::from(serde_json::to_vec(&body).map_err(|error| AppError::Internal(error.into()))?);
     Ok(EventSnapshot {
@@ -265,6 +278,7 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
         event,
         sessions,
         countries,
+        questions,
         api_body,
         pages: Default::default(),
     })

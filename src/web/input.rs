@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use super::AppError;
 use super::form::Form;
 use crate::domain::{
-    CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation, PersonName,
-    SessionCode,
+    Answers, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
+    PersonName, QuestionRule, SessionCode, parse_answers,
 };
 use crate::registration::Applicant;
 
@@ -24,6 +24,8 @@ pub struct RawRegistration {
     pub organisation: String,
     pub language: String,
     pub sessions: Vec<String>,
+    /// Answers to the event's questions, by question code.
+    pub answers: serde_json::Map<String, serde_json::Value>,
 }
 
 const FIELDS: &[&str] = &[
@@ -34,6 +36,7 @@ const FIELDS: &[&str] = &[
     "organisation",
     "language",
     "sessions",
+    "answers",
 ];
 
 /// At most this many session choices: far above any real programme, low
@@ -72,7 +75,13 @@ impl RawRegistration {
             organisation: text("organisation"),
             language: text("language"),
             sessions: Vec::new(),
+            answers: serde_json::Map::new(),
         };
+        match object.get("answers") {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::Object(answers)) => raw.answers = answers.clone(),
+            Some(_) => errors.add("answers", FieldError::new("error-json-object")),
+        }
         match object.get("sessions") {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::Array(items)) if items.iter().all(|item| item.is_string()) => {
@@ -108,11 +117,27 @@ impl RawRegistration {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            answers: serde_json::Map::new(),
         }
     }
 
-    pub fn parse(&self, default_language: Language) -> Result<Applicant, FieldErrors> {
+    /// Parses every field and the answers to `questions`, reporting all
+    /// problems at once.
+    pub fn parse(
+        &self,
+        default_language: Language,
+        questions: &[QuestionRule],
+    ) -> Result<Applicant, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let answers = match parse_answers(questions, &self.answers) {
+            Ok(answers) => answers,
+            Err(problems) => {
+                for (field, error) in problems.iter() {
+                    errors.add(field, error.clone());
+                }
+                Answers::new()
+            }
+        };
         let mut check = |field: &'static str, result: Result<(), FieldError>| {
             if let Err(error) = result {
                 errors.add(field, error);
@@ -188,6 +213,7 @@ impl RawRegistration {
                 organisation,
                 language,
                 sessions,
+                answers,
             }),
             _ => Err(errors),
         }
@@ -348,7 +374,7 @@ pub(crate) mod tests {
                         prop_assert!(exists_in_every_language(error), "{}", error.message_id);
                     }
                 }
-                Ok(raw) => match raw.parse(default_language) {
+                Ok(raw) => match raw.parse(default_language, &[]) {
                     Ok(applicant) => {
                         let expected = expected_session_codes(&raw.sessions);
                         prop_assert_eq!(Ok(applicant.sessions), expected);
@@ -356,7 +382,11 @@ pub(crate) mod tests {
                     Err(errors) => {
                         prop_assert!(!errors.is_empty());
                         for (field, error) in errors.iter() {
-                            prop_assert!(FIELDS.contains(&field), "{}", field);
+                            prop_assert!(
+                                FIELDS.contains(&field) || field.starts_with("answers."),
+                                "{}",
+                                field
+                            );
                             prop_assert!(exists_in_every_language(error), "{}", error.message_id);
                         }
                     }
@@ -381,7 +411,7 @@ pub(crate) mod tests {
             prop_assert_eq!(&raw.given_name, &given_name);
             prop_assert_eq!(&raw.email, &email);
             prop_assert_eq!(&raw.sessions, &sessions);
-            let errors = raw.parse(Language::Fr).err().unwrap_or_default();
+            let errors = raw.parse(Language::Fr, &[]).err().unwrap_or_default();
             prop_assert_eq!(
                 errors.get("country").is_none(),
                 CountryCode::parse(&country).is_ok()

@@ -16,6 +16,7 @@ mod logging;
 mod organiser_input;
 mod pages;
 mod query;
+mod question_input;
 pub mod rate_limit;
 
 use std::net::TcpListener;

@@ -21,6 +21,7 @@ mod pages;
 mod plans;
 mod privacy;
 mod proxy;
+mod questions;
 mod registration;
 mod registration_concurrency;
 mod trust;

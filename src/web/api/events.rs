@@ -4,7 +4,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::openapi::{NotFound, Unavailable, schemas};
+use super::question_bodies::{PublicQuestionBody, public_question_body};
 use crate::db::events::{CountryQuota, Event, Session};
+use crate::db::questions::AskedQuestion;
+use crate::domain::Language;
 use crate::web::{AppError, AppState};
 
 /// An event with the places left (`capacity` and `remaining` are null
@@ -77,6 +80,40 @@ struct CountryBody<'a> {
     remaining: Option<i32>,
 }
 
+/// The public event JSON: the event, and the questions of its registration
+/// form with their texts in `language`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = PublicEvent)]
+pub(crate) struct PublicEventBody<'a> {
+    #[serde(flatten)]
+    event: EventBody<'a>,
+    questions: Vec<PublicQuestionBody<'a>>,
+}
+
+pub(crate) fn public_event_body<'a>(
+    event: &'a Event,
+    sessions: &'a [Session],
+    countries: &'a [CountryQuota],
+    questions: &'a [AskedQuestion],
+    language: &str,
+) -> PublicEventBody<'a> {
+    let fallback = event.first_language().code();
+    PublicEventBody {
+        event: event_body(event, sessions, countries),
+        questions: questions
+            .iter()
+            .map(|question| public_question_body(question, language, fallback))
+            .collect(),
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ShowQuery {
+    /// The language of the questions' texts (else the event's first).
+    lang: Option<String>,
+}
+
 /// An event with the places left
 ///
 /// The event, its sessions and its countries' quotas, with the places left
@@ -85,9 +122,9 @@ struct CountryBody<'a> {
     get,
     path = "/api/v1/events/{slug}",
     operation_id = "show_event",
-    params(("slug" = String, Path, description = "The event's slug")),
+    params(("slug" = String, Path, description = "The event's slug"), ShowQuery),
     responses(
-        (status = 200, description = "The event", body = EventBody),
+        (status = 200, description = "The event and its registration form's questions, their texts in `lang` (else the event's first language)", body = PublicEventBody),
         (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     ),
@@ -95,11 +132,28 @@ struct CountryBody<'a> {
 pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let snapshot = state.events.get(&state.pool, &slug).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(actix_web::http::header::ContentType::json())
-        .body(snapshot.api_body.clone()))
+    let language = query
+        .lang
+        .as_deref()
+        .and_then(|code| Language::parse(code).ok())
+        .filter(|language| *language != snapshot.event.first_language());
+    let mut response = HttpResponse::Ok();
+    response.content_type(actix_web::http::header::ContentType::json());
+    let Some(language) = language else {
+        return Ok(response.body(snapshot.api_body.clone()));
+    };
+    let body = public_event_body(
+        &snapshot.event,
+        &snapshot.sessions,
+        &snapshot.countries,
+        &snapshot.questions,
+        language.code(),
+    );
+    let bytes = serde_json::to_vec(&body).map_err(|error| AppError::Internal(error.into()))?;
+    Ok(response.body(bytes))
 }
 
 pub(super) fn session_body(session: &Session) -> SessionBody<'_> {

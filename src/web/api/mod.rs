@@ -9,6 +9,8 @@
 pub(super) mod events;
 pub mod openapi;
 mod organiser;
+pub mod question_bodies;
+mod questions;
 mod registrations;
 
 use actix_web::body::MessageBody;
@@ -42,6 +44,13 @@ route_table! {
     "/events/{slug}/countries/{code}" => { put: organiser::set_country_quota },
     "/events/{slug}/sessions" => { post: organiser::create_session },
     "/events/{slug}/sessions/{code}" => { put: organiser::update_session },
+    "/events/{slug}/questions" => { get: questions::list, post: questions::create },
+    "/events/{slug}/questions/{code}" => {
+        get: questions::show,
+        put: questions::update,
+        delete: questions::delete,
+    },
+    "/events/{slug}/questions/{code}/summary" => { get: questions::summary },
     "/events/{slug}/registrations" => {
         post: registrations::create,
         get: organiser::list_registrations,
@@ -57,6 +66,10 @@ route_table! {
     "/registrations/{token}" => { get: registrations::show },
     "/registrations/{token}/cancel" => { post: registrations::cancel },
     "/registrations/{token}/sessions" => { put: registrations::change_sessions },
+    "/registrations/{token}/answers" => {
+        get: registrations::answers,
+        put: registrations::change_answers,
+    },
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -383,6 +383,26 @@ pub mod schemas {
         one_of(session_kinds()).into()
     }
 
+    /// `domain::QuestionType`'s words.
+    pub fn question_type() -> Schema {
+        one_of(
+            crate::domain::QuestionType::ALL
+                .iter()
+                .map(|kind| kind.as_str()),
+        )
+        .into()
+    }
+
+    /// `domain::QuestionStage`'s words.
+    pub fn question_stage() -> Schema {
+        one_of(
+            crate::domain::QuestionStage::ALL
+                .iter()
+                .map(|stage| stage.as_str()),
+        )
+        .into()
+    }
+
     pub fn optional_session_kind() -> Schema {
         nullable(
             text().pattern(Some(trimmed(&typed_words(session_kinds(), false), false))),
@@ -679,7 +699,7 @@ mod tests {
         assert!(EmailTextSetup::parse(&text).is_ok());
         let registration = serde_json::to_value(NewRegistrationRequest::example()).expect("JSON");
         let raw = RawRegistration::from_json(&registration).expect("read");
-        assert!(raw.parse(Language::Fr).is_ok());
+        assert!(raw.parse(Language::Fr, &[]).is_ok());
     }
 
     proptest::proptest! {

@@ -20,6 +20,7 @@ use super::openapi::{
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
+use crate::db::questions as questions_store;
 use crate::domain::{CountryCode, FieldError};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
@@ -713,7 +714,11 @@ pub async fn export_csv(
     // An export has no pages, but its query is read as a list's is: a bad
     // page or cursor is refused, not ignored.
     query.start(&event, filter.search.is_some())?;
-    let mut writer = CsvWriter::new(ExportStyle::of(&event), query.bom.unwrap_or(false));
+    let questions = questions_store::of_event(&mut conn, event.id, None).await?;
+    let mut writer = CsvWriter::new(
+        ExportStyle::of(&event, &questions),
+        query.bom.unwrap_or(false),
+    );
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
     let event_id = event.id;
     // The connection moves into the task that feeds the response body.
@@ -780,8 +785,10 @@ pub async fn export_xlsx(
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
+    let questions = questions_store::of_event(&mut conn, event.id, None).await?;
+    let style = ExportStyle::of(&event, &questions);
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
-    let workbook = write_xlsx(rows, ExportStyle::of(&event), |_| {})
+    let workbook = write_xlsx(rows, style, |_| {})
         .await
         .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()

@@ -7,6 +7,7 @@ use super::openapi::{
     Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable, UnsupportedMediaType,
     schemas,
 };
+use super::question_bodies::AnswersBody;
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::client::{Client, ClientKey};
@@ -38,6 +39,9 @@ pub struct RegistrationBody<'a> {
     #[schema(schema_with = schemas::language)]
     language: &'a str,
     registered_at: chrono::DateTime<Utc>,
+    /// The answers to the event's questions, by question code.
+    #[schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)]
+    answers: &'a crate::domain::Answers,
 }
 
 /// A chosen session: confirmed, or on its waiting list.
@@ -70,6 +74,10 @@ pub struct NewRegistrationRequest {
     language: Option<&'static str>,
     #[schema(schema_with = schemas::optional_session_codes)]
     sessions: Option<Vec<&'static str>>,
+    /// Answers to the event's questions, by question code (see the event's
+    /// `questions`).
+    #[schema(value_type = Option<std::collections::BTreeMap<String, serde_json::Value>>)]
+    answers: Option<serde_json::Value>,
 }
 
 impl NewRegistrationRequest {
@@ -82,6 +90,7 @@ impl NewRegistrationRequest {
             organisation: Some("Réseau des femmes rurales"),
             language: Some("fr"),
             sessions: Some(Vec::new()),
+            answers: None,
         }
     }
 }
@@ -129,6 +138,7 @@ pub fn registration_body<'a>(
         organisation: &registration.organisation,
         language: &registration.language,
         registered_at: registration.created_at,
+        answers: &view.answers,
     }
 }
 
@@ -180,12 +190,18 @@ pub async fn create(
         .first()
         .and_then(|code| Language::parse(code).ok())
         .unwrap_or(Language::En);
-    let applicant = raw.parse(default_language).map_err(AppError::Validation)?;
+    let rules: Vec<_> = snapshot.questions.iter().map(|q| q.rule()).collect();
+    let applicant = raw
+        .parse(default_language, &rules)
+        .map_err(AppError::Validation)?;
     let registered = state
         .registrar
         .register(
             event.clone(),
-            &snapshot.sessions,
+            registration::Offer {
+                sessions: &snapshot.sessions,
+                questions: &snapshot.questions,
+            },
             applicant,
             idempotency_key,
             state.settings.public_url(),
@@ -323,6 +339,102 @@ fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErro
         .collect::<Option<_>>()
         .ok_or_else(not_a_list)?;
     input::session_codes(&codes).map_err(|error| FieldErrors::single("sessions", error))
+}
+
+/// A delegate's answers to the event's questions, as `PUT …/answers` takes
+/// them: the whole map, by question code.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = AnswersChange)]
+pub struct AnswersRequest {
+    #[schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)]
+    answers: serde_json::Value,
+}
+
+impl AnswersRequest {
+    pub fn example() -> AnswersRequest {
+        AnswersRequest {
+            answers: serde_json::json!({}),
+        }
+    }
+}
+
+/// A delegate's answers
+#[utoipa::path(
+    get,
+    path = "/api/v1/registrations/{token}/answers",
+    operation_id = "show_answers",
+    params(("token" = String, Path, description = "The private token of the delegate's page")),
+    responses(
+        (status = 200, description = "The answers, by question code", body = AnswersBody),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub async fn answers(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let view = registration::find_by_token(&mut conn, &token)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .json(AnswersBody {
+            answers: &view.answers,
+        }))
+}
+
+/// Change a delegate's answers
+///
+/// The whole map: a question left out is no longer answered. Errors name
+/// `answers.<code>`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/registrations/{token}/answers",
+    operation_id = "change_answers",
+    params(("token" = String, Path, description = "The private token of the delegate's page")),
+    request_body(content = AnswersRequest, example = json!(AnswersRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The answers, by question code", body = AnswersBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub async fn change_answers(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = read_body(payload, state.settings.http.max_body_bytes).await?;
+    let body: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))?;
+    let given = match body.as_object() {
+        Some(object) if object.keys().all(|key| key == "answers") => object
+            .get("answers")
+            .and_then(serde_json::Value::as_object)
+            .cloned()
+            .ok_or_else(|| FieldErrors::single("answers", FieldError::new("error-json-object")))?,
+        Some(object) => {
+            let mut errors = FieldErrors::default();
+            for key in object.keys().filter(|key| *key != "answers") {
+                errors.add(key, FieldError::new("error-unknown-field"));
+            }
+            return Err(errors.into());
+        }
+        None => {
+            return Err(FieldErrors::single("body", FieldError::new("error-json-object")).into());
+        }
+    };
+    let mut conn = state.pool.get().await?;
+    let answers = registration::questions::change_answers(&mut conn, &token, &given).await?;
+    Ok(HttpResponse::Ok().json(AnswersBody { answers: &answers }))
 }
 
 #[cfg(test)]

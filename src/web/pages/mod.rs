@@ -11,6 +11,7 @@ mod error;
 mod event;
 mod home;
 mod private;
+mod questions;
 mod register;
 mod view;
 
@@ -42,6 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/r/{token}/sessions",
             web::post().to(private::change_sessions),
+        )
+        .route(
+            "/r/{token}/answers",
+            web::post().to(private::change_answers),
         )
         .route("/r/{token}/cancel", web::get().to(private::confirm_cancel))
         .route("/r/{token}/cancel", web::post().to(private::cancel));

@@ -8,13 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
+use serde_json::{Map, Value};
 
+use super::questions::{QuestionField, answers_of_form, question_fields};
 use super::view::{
     Problems, SessionLine, SessionsField, by_day, country_name, event_languages, problems,
     time_zone,
 };
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
+use crate::db::questions::{self as questions_store, AskedQuestion};
 use crate::domain::{FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, RegistrationView};
@@ -39,6 +42,10 @@ struct PrivatePage {
     csrf_token: String,
     sessions_action: String,
     sessions: SessionsField,
+    answers_action: String,
+    questions: Vec<QuestionField>,
+    country_prompt: String,
+    full_note: String,
     cancel_url: String,
     /// The delegate's own data as JSON (the API's view of the registration).
     data_url: String,
@@ -86,12 +93,65 @@ async fn show_page(
         Shown::JustRegistered
     } else if flag("saved") {
         Shown::Notice(private.tr.t("manage-sessions-saved"))
+    } else if flag("answered") {
+        Shown::Notice(private.tr.t("manage-answers-saved"))
     } else if flag("cancelled") {
         Shown::Notice(private.tr.t("manage-cancelled-notice"))
     } else {
         Shown::Plain
     };
-    private.render(StatusCode::OK, shown, Problems::default(), None)
+    private.render(StatusCode::OK, shown, Problems::default(), None, None)
+}
+
+pub async fn change_answers(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    visitor.respond(save_answers(&visitor, &state, &token, &request, payload).await)
+}
+
+/// `POST /r/{token}/answers`: the answers form, read as the registration
+/// form reads it and changed as the API changes them.
+async fn save_answers(
+    visitor: &Visitor,
+    state: &AppState,
+    token: &str,
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = Form::read(request, payload, state.settings.http.max_body_bytes).await?;
+    let mut conn = state.pool.get().await?;
+    let private = Private::load(&mut conn, visitor, state, token).await?;
+    let submitted = answers_of_form(&body, &private.questions);
+    let refused =
+        |status, problems| private.render(status, Shown::Plain, problems, None, Some(&submitted));
+    if !visitor.csrf_verified(&body) {
+        return refused(
+            StatusCode::FORBIDDEN,
+            Problems::general(private.tr.t("error-csrf")),
+        );
+    }
+    match registration::questions::change_answers(&mut conn, token, &submitted).await {
+        Ok(_) => Ok(private.reply().see_other(&format!("/r/{token}?answered=1"))),
+        Err(RegistrationError::Invalid(errors)) => refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems(private.language, &errors),
+        ),
+        Err(RegistrationError::Cancelled) => {
+            let private = Private::load(&mut conn, visitor, state, token).await?;
+            private.render(
+                StatusCode::CONFLICT,
+                Shown::Plain,
+                Problems::default(),
+                None,
+                None,
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn change_sessions(
@@ -120,7 +180,7 @@ async fn save_sessions(
     let mut conn = state.pool.get().await?;
     let private = Private::load(&mut conn, visitor, state, token).await?;
     let refused =
-        |status, problems| private.render(status, Shown::Plain, problems, Some(&submitted));
+        |status, problems| private.render(status, Shown::Plain, problems, Some(&submitted), None);
     if !visitor.csrf_verified(&body) {
         return refused(
             StatusCode::FORBIDDEN,
@@ -149,6 +209,7 @@ async fn save_sessions(
                 StatusCode::CONFLICT,
                 Shown::Plain,
                 Problems::default(),
+                None,
                 None,
             )
         }
@@ -228,6 +289,8 @@ struct Private<'a> {
     view: RegistrationView,
     event: Event,
     sessions: Vec<Session>,
+    /// Every question of the event, whatever its stage.
+    questions: Vec<AskedQuestion>,
     offered: Vec<Language>,
     language: Language,
     tr: Tr,
@@ -247,6 +310,7 @@ impl<'a> Private<'a> {
             .ok_or(AppError::NotFound("registration"))?;
         let event = store::find(conn, view.registration.event_id).await?;
         let sessions = store::sessions_of(conn, event.id).await?;
+        let questions = questions_store::of_event(conn, event.id, None).await?;
         let offered = event_languages(&event);
         let language = visitor.language_preferring(&view.registration.language, &offered);
         Ok(Private {
@@ -254,6 +318,7 @@ impl<'a> Private<'a> {
             view,
             event,
             sessions,
+            questions,
             offered,
             language,
             tr: Tr::new(language),
@@ -286,15 +351,18 @@ impl<'a> Private<'a> {
         )
     }
 
-    /// The page; `submitted` are the boxes ticked in a refused form, shown
-    /// again as they were sent.
+    /// The page; `submitted` are the boxes ticked in a refused form, and
+    /// `answers` the answers of a refused one, shown again as they were sent.
     fn render(
         &self,
         status: StatusCode,
         shown: Shown,
         problems: Problems,
         submitted: Option<&[String]>,
+        answers: Option<&Map<String, Value>>,
     ) -> Result<HttpResponse, AppError> {
+        let stored: Map<String, Value> = self.view.answers.clone().into_iter().collect();
+        let answers = answers.unwrap_or(&stored);
         let tr = &self.tr;
         let registration = &self.view.registration;
         let zone = time_zone(&self.event);
@@ -396,6 +464,16 @@ impl<'a> Private<'a> {
             csrf_token: csrf.value().to_owned(),
             sessions_action: format!("/r/{}/sessions", self.token),
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
+            answers_action: format!("/r/{}/answers", self.token),
+            questions: question_fields(
+                tr,
+                self.event.first_language(),
+                &self.questions,
+                answers,
+                &problems,
+            ),
+            country_prompt: tr.t("field-country-choose"),
+            full_note: tr.t("answer-choice-full"),
             problems,
             cancel_url: format!("/r/{}/cancel", self.token),
             data_url: format!("/api/v1/registrations/{}", self.token),

@@ -9,12 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::questions::{QuestionField, answers_of_form, question_fields};
 use super::view::{
     Choice, Problems, SessionLine, SessionsField, by_day, country_choices, described_by,
     event_languages, language_choices, problems, time_zone,
 };
 use super::{Layout, Visitor};
 use crate::db::events::{Event, Session};
+use crate::db::questions::AskedQuestion;
 use crate::domain::{FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::RegistrationError;
@@ -42,6 +44,9 @@ struct RegisterPage {
     organisation: TextField,
     language: SelectField,
     sessions: SessionsField,
+    questions: Vec<QuestionField>,
+    country_prompt: String,
+    full_note: String,
 }
 
 /// A text input with its label, hint and problem.
@@ -118,8 +123,9 @@ async fn submit_form(
 ) -> Result<HttpResponse, AppError> {
     state.registration_limit.check_request(request)?;
     let body = FormBody::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let raw = RawRegistration::of_form(&body);
     let form = Form::load(state, visitor, slug).await?;
+    let mut raw = RawRegistration::of_form(&body);
+    raw.answers = answers_of_form(&body, &form.questions);
 
     // Before anything else is looked at: a forged request learns nothing
     // about which addresses are registered. The delegate's answers are
@@ -128,7 +134,8 @@ async fn submit_form(
         let problems = Problems::general(form.tr.t("error-csrf"));
         return form.render(StatusCode::FORBIDDEN, &raw, problems);
     }
-    let applicant = match raw.parse(form.language) {
+    let rules: Vec<_> = form.questions.iter().map(AskedQuestion::rule).collect();
+    let applicant = match raw.parse(form.language, &rules) {
         Ok(applicant) => applicant,
         Err(errors) => return form.refuse(&raw, &errors),
     };
@@ -136,7 +143,10 @@ async fn submit_form(
         .registrar
         .register(
             form.event.clone(),
-            &form.sessions,
+            crate::registration::Offer {
+                sessions: &form.sessions,
+                questions: &form.questions,
+            },
             applicant,
             None,
             state.settings.public_url(),
@@ -168,6 +178,7 @@ struct Form<'a> {
     visitor: &'a Visitor,
     event: Event,
     sessions: Vec<Session>,
+    questions: Vec<AskedQuestion>,
     offered: Vec<Language>,
     language: Language,
     tr: Tr,
@@ -181,12 +192,14 @@ impl<'a> Form<'a> {
     ) -> Result<Form<'a>, AppError> {
         let snapshot = state.events.get(&state.pool, slug).await?;
         let (event, sessions) = (snapshot.event.clone(), snapshot.sessions.clone());
+        let questions = snapshot.questions.clone();
         let offered = event_languages(&event);
         let language = visitor.language(&offered);
         Ok(Form {
             visitor,
             event,
             sessions,
+            questions,
             offered,
             language,
             tr: Tr::new(language),
@@ -299,6 +312,15 @@ impl<'a> Form<'a> {
                 options: language_choices(&self.offered, language),
             },
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
+            questions: question_fields(
+                tr,
+                self.event.first_language(),
+                &self.questions,
+                &raw.answers,
+                &problems,
+            ),
+            country_prompt: tr.t("field-country-choose"),
+            full_note: tr.t("answer-choice-full"),
             problems,
             tr: *tr,
         };

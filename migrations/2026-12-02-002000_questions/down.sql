@@ -1,0 +1,3 @@
+DROP TABLE registration_answers;
+DROP TABLE question_choices;
+DROP TABLE questions;

@@ -1,0 +1,451 @@
+//! The organisers' questions, their choices and the delegates' answers.
+//! A choice's `taken` moves only through the guarded statements here,
+//! called by `registration` inside its transactions, after the locks of
+//! DESIGN.md's order (choices come last, by id).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Integer, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{question_choices, questions, registration_answers, registrations};
+use crate::domain::{
+    Condition, QuestionRule, QuestionStage, QuestionType, Quota, RegistrationStatus, chosen_codes,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = questions, check_for_backend(diesel::pg::Pg))]
+pub struct Question {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub code: String,
+    pub kind: QuestionType,
+    pub labels: serde_json::Value,
+    pub help: serde_json::Value,
+    pub required: bool,
+    pub position: i32,
+    pub sensitive: bool,
+    pub stage: QuestionStage,
+    pub condition: Option<serde_json::Value>,
+    pub min_number: Option<i64>,
+    pub max_number: Option<i64>,
+    pub min_date: Option<NaiveDate>,
+    pub max_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = question_choices, check_for_backend(diesel::pg::Pg))]
+pub struct QuestionChoice {
+    pub id: Uuid,
+    pub question_id: Uuid,
+    pub code: String,
+    pub labels: serde_json::Value,
+    pub position: i32,
+    pub capacity: Option<i32>,
+    pub taken: i32,
+}
+
+impl QuestionChoice {
+    pub fn quota(&self) -> Quota {
+        Quota {
+            capacity: self.capacity,
+            taken: self.taken,
+        }
+    }
+}
+
+/// A question with its choices in their order.
+#[derive(Debug, Clone)]
+pub struct AskedQuestion {
+    pub question: Question,
+    pub choices: Vec<QuestionChoice>,
+}
+
+impl AskedQuestion {
+    /// The condition as stored: `{"question": code, "any_of": [words]}`.
+    pub fn condition(&self) -> Option<Condition> {
+        let stored = self.question.condition.as_ref()?;
+        Some(Condition {
+            question: stored.get("question")?.as_str()?.to_owned(),
+            any_of: stored
+                .get("any_of")?
+                .as_array()?
+                .iter()
+                .filter_map(|word| word.as_str().map(str::to_owned))
+                .collect(),
+        })
+    }
+
+    pub fn rule(&self) -> QuestionRule {
+        QuestionRule {
+            code: self.question.code.clone(),
+            kind: self.question.kind,
+            required: self.question.required,
+            condition: self.condition(),
+            min_number: self.question.min_number,
+            max_number: self.question.max_number,
+            min_date: self.question.min_date,
+            max_date: self.question.max_date,
+            choices: self
+                .choices
+                .iter()
+                .map(|choice| choice.code.clone())
+                .collect(),
+        }
+    }
+
+    /// The choices a stored answer to this question holds.
+    pub fn chosen(&self, value: &serde_json::Value) -> Vec<&QuestionChoice> {
+        if !self.question.kind.has_choices() {
+            return Vec::new();
+        }
+        let codes = chosen_codes(value);
+        self.choices
+            .iter()
+            .filter(|choice| codes.contains(&choice.code.as_str()))
+            .collect()
+    }
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = questions, treat_none_as_null = true)]
+pub struct NewQuestion<'a> {
+    pub event_id: Uuid,
+    pub code: &'a str,
+    pub kind: QuestionType,
+    pub labels: &'a serde_json::Value,
+    pub help: &'a serde_json::Value,
+    pub required: bool,
+    pub position: i32,
+    pub sensitive: bool,
+    pub stage: QuestionStage,
+    pub condition: Option<&'a serde_json::Value>,
+    pub min_number: Option<i64>,
+    pub max_number: Option<i64>,
+    pub min_date: Option<NaiveDate>,
+    pub max_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewQuestionChoice<'a> {
+    pub code: &'a str,
+    pub labels: &'a serde_json::Value,
+    pub capacity: Option<i32>,
+}
+
+/// The questions of an event in their order (position, then code), with
+/// their choices; `stage` keeps only those asked then.
+pub async fn of_event(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    stage: Option<QuestionStage>,
+) -> QueryResult<Vec<AskedQuestion>> {
+    let mut query = questions::table
+        .filter(questions::event_id.eq(event_id))
+        .into_boxed();
+    if let Some(stage) = stage {
+        query = query.filter(questions::stage.eq(stage));
+    }
+    let found: Vec<Question> = query
+        .order((questions::position.asc(), questions::code.asc()))
+        .select(Question::as_select())
+        .load(conn)
+        .await?;
+    with_choices(conn, found).await
+}
+
+async fn with_choices(
+    conn: &mut AsyncPgConnection,
+    found: Vec<Question>,
+) -> QueryResult<Vec<AskedQuestion>> {
+    let ids: Vec<Uuid> = found.iter().map(|question| question.id).collect();
+    let mut choices: Vec<QuestionChoice> = question_choices::table
+        .filter(question_choices::question_id.eq_any(&ids))
+        .order((
+            question_choices::position.asc(),
+            question_choices::code.asc(),
+        ))
+        .select(QuestionChoice::as_select())
+        .load(conn)
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|question| {
+            let (mine, others) = choices
+                .drain(..)
+                .partition(|choice| choice.question_id == question.id);
+            choices = others;
+            AskedQuestion {
+                question,
+                choices: mine,
+            }
+        })
+        .collect())
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    code: &str,
+) -> QueryResult<Option<AskedQuestion>> {
+    let found: Vec<Question> = questions::table
+        .filter(questions::event_id.eq(event_id))
+        .filter(questions::code.eq(code))
+        .select(Question::as_select())
+        .load(conn)
+        .await?;
+    Ok(with_choices(conn, found).await?.pop())
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    question: &NewQuestion<'_>,
+    choices: &[NewQuestionChoice<'_>],
+) -> QueryResult<Uuid> {
+    let id = Uuid::now_v7();
+    diesel::insert_into(questions::table)
+        .values((questions::id.eq(id), question))
+        .execute(conn)
+        .await?;
+    upsert_choices(conn, id, choices).await?;
+    Ok(id)
+}
+
+/// Writes the question's choices as given: new codes are added, known
+/// ones get their labels, capacity and order. The caller has refused
+/// leaving out a choice that is held and a capacity below `taken`.
+async fn upsert_choices(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+    choices: &[NewQuestionChoice<'_>],
+) -> QueryResult<()> {
+    for (position, choice) in choices.iter().enumerate() {
+        let position = i32::try_from(position).unwrap_or(i32::MAX);
+        diesel::insert_into(question_choices::table)
+            .values((
+                question_choices::id.eq(Uuid::now_v7()),
+                question_choices::question_id.eq(question_id),
+                question_choices::code.eq(choice.code),
+                question_choices::labels.eq(choice.labels),
+                question_choices::position.eq(position),
+                question_choices::capacity.eq(choice.capacity),
+            ))
+            .on_conflict((question_choices::question_id, question_choices::code))
+            .do_update()
+            .set((
+                question_choices::labels.eq(choice.labels),
+                question_choices::position.eq(position),
+                question_choices::capacity.eq(choice.capacity),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a question's set-up and its choices: choices not in `choices`
+/// are removed.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+    question: &NewQuestion<'_>,
+    choices: &[NewQuestionChoice<'_>],
+) -> QueryResult<()> {
+    diesel::update(questions::table.find(question_id))
+        .set(question)
+        .execute(conn)
+        .await?;
+    let kept: Vec<&str> = choices.iter().map(|choice| choice.code).collect();
+    diesel::delete(
+        question_choices::table
+            .filter(question_choices::question_id.eq(question_id))
+            .filter(question_choices::code.ne_all(&kept)),
+    )
+    .execute(conn)
+    .await?;
+    upsert_choices(conn, question_id, choices).await
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, question_id: Uuid) -> QueryResult<()> {
+    diesel::delete(questions::table.find(question_id))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Locks the question's choices, in id order (the global lock order).
+pub async fn lock_choices_of(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+) -> QueryResult<Vec<QuestionChoice>> {
+    question_choices::table
+        .filter(question_choices::question_id.eq(question_id))
+        .order(question_choices::id.asc())
+        .for_no_key_update()
+        .select(QuestionChoice::as_select())
+        .load(conn)
+        .await
+}
+
+/// Locks choices by id, in id order.
+pub async fn lock_choices(
+    mut conn: &AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<QuestionChoice>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    question_choices::table
+        .filter(question_choices::id.eq_any(ids))
+        .order(question_choices::id.asc())
+        .for_no_key_update()
+        .select(QuestionChoice::as_select())
+        .load(&mut conn)
+        .await
+}
+
+/// Moves choice counters by `(choice id, change)`, each guarded by its
+/// capacity; false when a guard refused (the caller rolls back).
+pub async fn move_choice_places(
+    mut conn: &AsyncPgConnection,
+    changes: &[(Uuid, i32)],
+) -> QueryResult<bool> {
+    if changes.is_empty() {
+        return Ok(true);
+    }
+    let (ids, counts): (Vec<Uuid>, Vec<i32>) = changes.iter().copied().unzip();
+    let changed = diesel::sql_query(
+        "UPDATE question_choices c SET taken = c.taken + t.count \
+         FROM unnest($1::uuid[], $2::int4[]) AS t(id, count) \
+         WHERE c.id = t.id AND c.taken + t.count >= 0 \
+           AND (c.capacity IS NULL OR t.count <= 0 OR c.taken + t.count <= c.capacity)",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<Array<Integer>, _>(counts)
+    .execute(&mut conn)
+    .await?;
+    Ok(changed == changes.len())
+}
+
+/// One answer to store.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = registration_answers)]
+pub struct NewAnswer {
+    pub registration_id: Uuid,
+    pub question_id: Uuid,
+    pub value: serde_json::Value,
+}
+
+pub async fn insert_answers(
+    mut conn: &AsyncPgConnection,
+    answers: &[NewAnswer],
+) -> QueryResult<()> {
+    if answers.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(registration_answers::table)
+        .values(answers)
+        .execute(&mut conn)
+        .await
+        .map(drop)
+}
+
+/// A registration's answers: (question id, value).
+pub async fn answers_of(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Vec<(Uuid, serde_json::Value)>> {
+    registration_answers::table
+        .filter(registration_answers::registration_id.eq(registration_id))
+        .select((
+            registration_answers::question_id,
+            registration_answers::value,
+        ))
+        .load(conn)
+        .await
+}
+
+/// A registration's answers by question code.
+pub async fn answers_by_code(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<Vec<(String, serde_json::Value)>> {
+    registration_answers::table
+        .inner_join(questions::table)
+        .filter(registration_answers::registration_id.eq(registration_id))
+        .order((questions::position.asc(), questions::code.asc()))
+        .select((questions::code, registration_answers::value))
+        .load(conn)
+        .await
+}
+
+pub async fn delete_answers_of(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+) -> QueryResult<()> {
+    diesel::delete(
+        registration_answers::table
+            .filter(registration_answers::registration_id.eq(registration_id)),
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// How many registrations (live or not) answered the question.
+pub async fn answer_count(conn: &mut AsyncPgConnection, question_id: Uuid) -> QueryResult<i64> {
+    registration_answers::table
+        .filter(registration_answers::question_id.eq(question_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Live registrations that answered the question.
+pub async fn live_answer_count(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+) -> QueryResult<i64> {
+    registration_answers::table
+        .inner_join(registrations::table)
+        .filter(registration_answers::question_id.eq(question_id))
+        .filter(registrations::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// How many live registrations of each country hold each choice of the
+/// question: (country code, choice code, count), by country then choice.
+pub async fn choice_counts_by_country(
+    conn: &mut AsyncPgConnection,
+    question_id: Uuid,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        country: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        choice: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT r.country_code::text AS country, c.code AS choice, count(*) AS count \
+           FROM question_choices c \
+           JOIN registration_answers a ON a.question_id = c.question_id \
+                AND (a.value = to_jsonb(c.code) OR a.value @> jsonb_build_array(c.code)) \
+           JOIN registrations r ON r.id = a.registration_id AND r.status <> 'cancelled' \
+          WHERE c.question_id = $1 \
+          GROUP BY r.country_code, c.code, c.position \
+          ORDER BY r.country_code, c.position, c.code",
+    )
+    .bind::<SqlUuid, _>(question_id)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.country, row.choice, row.count))
+        .collect())
+}

@@ -1,0 +1,660 @@
+//! The organisers' own questions and how a delegate's answers to them are
+//! read: each answer is parsed against its question's type and limits,
+//! answers to a question whose condition is not met are dropped, and every
+//! problem is reported under `answers.<code>`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::country::CountryCode;
+use super::field_errors::{FieldError, FieldErrors};
+use super::text::{self, Lines, TextError};
+use super::vocabulary::vocabulary;
+
+vocabulary! {
+    /// What kind of answer a question takes.
+    pub enum QuestionType {
+        Text = "text",
+        LongText = "long_text",
+        YesNo = "yes_no",
+        SingleChoice = "single_choice",
+        MultipleChoice = "multiple_choice",
+        Number = "number",
+        Date = "date",
+        Country = "country",
+    }
+}
+
+impl QuestionType {
+    /// Whether the question offers a list of choices.
+    pub fn has_choices(self) -> bool {
+        match self {
+            QuestionType::SingleChoice | QuestionType::MultipleChoice => true,
+            QuestionType::Text
+            | QuestionType::LongText
+            | QuestionType::YesNo
+            | QuestionType::Number
+            | QuestionType::Date
+            | QuestionType::Country => false,
+        }
+    }
+
+    /// Whether another question may be asked only when this one was
+    /// answered with one of some words: the words of a choice or yes/no.
+    pub fn can_be_a_condition(self) -> bool {
+        match self {
+            QuestionType::YesNo | QuestionType::SingleChoice | QuestionType::MultipleChoice => true,
+            QuestionType::Text
+            | QuestionType::LongText
+            | QuestionType::Number
+            | QuestionType::Date
+            | QuestionType::Country => false,
+        }
+    }
+}
+
+vocabulary! {
+    /// When a question is asked: on the registration form, or once the
+    /// registration is confirmed (on the private page).
+    pub enum QuestionStage {
+        Registration = "registration",
+        AfterApproval = "after_approval",
+    }
+}
+
+/// The longest answer to a short text question, in characters.
+pub const SHORT_TEXT_MAX: usize = 200;
+/// The longest answer to a long text question, in characters.
+pub const LONG_TEXT_MAX: usize = 4000;
+
+/// A question's code: a lower-case letter, then up to 31 lower-case
+/// letters, digits or underscores. It heads the export's column and names
+/// the answer in JSON, so it stays stable when the labels change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuestionCode(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a code is a lower-case letter, then up to 31 lower-case letters, digits or underscores")]
+pub struct QuestionCodeError;
+
+impl QuestionCode {
+    pub fn parse(input: &str) -> Result<QuestionCode, QuestionCodeError> {
+        let mut chars = input.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if first_ok && rest_ok && input.len() <= 32 {
+            Ok(QuestionCode(input.to_owned()))
+        } else {
+            Err(QuestionCodeError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// "Ask this only if `question` was answered with one of `any_of`"
+/// (choice codes, or `yes` / `no`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub question: String,
+    pub any_of: Vec<String>,
+}
+
+/// What the parser needs of a question; the event's questions are given
+/// in their order, and a condition names an earlier question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionRule {
+    pub code: String,
+    pub kind: QuestionType,
+    pub required: bool,
+    pub condition: Option<Condition>,
+    pub min_number: Option<i64>,
+    pub max_number: Option<i64>,
+    pub min_date: Option<NaiveDate>,
+    pub max_date: Option<NaiveDate>,
+    /// Choice codes, for the choice types.
+    pub choices: Vec<String>,
+}
+
+impl QuestionRule {
+    pub fn new(code: &str, kind: QuestionType) -> QuestionRule {
+        QuestionRule {
+            code: code.to_owned(),
+            kind,
+            required: false,
+            condition: None,
+            min_number: None,
+            max_number: None,
+            min_date: None,
+            max_date: None,
+            choices: Vec::new(),
+        }
+    }
+}
+
+/// The JSON field an answer's problem is reported under.
+pub fn answer_field(code: &str) -> String {
+    format!("answers.{code}")
+}
+
+/// The answers to keep, by question code, in the stored (and API) shape:
+/// a text, a boolean, a choice code, a list of choice codes in the
+/// question's order, a whole number, a `YYYY-MM-DD` date, a country code.
+pub type Answers = BTreeMap<String, Value>;
+
+/// Reads `given` (question code → JSON value) against `questions`. A
+/// question left out, `null`, an empty text or an empty list is not
+/// answered. Answers to unknown questions are refused; answers to a
+/// question whose condition is not met are dropped, whatever they are.
+pub fn parse_answers(
+    questions: &[QuestionRule],
+    given: &Map<String, Value>,
+) -> Result<Answers, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    for code in given.keys() {
+        if !questions.iter().any(|question| &question.code == code) {
+            errors.add(
+                &answer_field(code),
+                FieldError::new("error-question-unknown"),
+            );
+        }
+    }
+    let mut kept = Answers::new();
+    for question in questions {
+        if !condition_met(question, &kept) {
+            continue;
+        }
+        let field = answer_field(&question.code);
+        match parse_one(question, given.get(&question.code)) {
+            Ok(Some(value)) => {
+                kept.insert(question.code.clone(), value);
+            }
+            Ok(None) if question.required => {
+                errors.add(&field, FieldError::new("error-required"));
+            }
+            Ok(None) => {}
+            Err(error) => errors.add(&field, error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(kept)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Whether `question` is asked, given the answers kept so far (those of
+/// earlier questions). A condition on a question that was not asked, not
+/// answered or refused is not met.
+pub fn condition_met(question: &QuestionRule, kept: &Answers) -> bool {
+    let Some(condition) = &question.condition else {
+        return true;
+    };
+    match kept.get(&condition.question) {
+        None => false,
+        Some(value) => answer_words(value)
+            .iter()
+            .any(|word| condition.any_of.iter().any(|wanted| wanted == word)),
+    }
+}
+
+/// The words a condition compares a stored answer with.
+fn answer_words(value: &Value) -> Vec<&str> {
+    match value {
+        Value::Bool(true) => vec!["yes"],
+        Value::Bool(false) => vec!["no"],
+        Value::String(text) => vec![text.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        Value::Null | Value::Number(_) | Value::Object(_) => Vec::new(),
+    }
+}
+
+fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Value>, FieldError> {
+    let Some(given) = given.filter(|value| !value.is_null()) else {
+        return Ok(None);
+    };
+    match question.kind {
+        QuestionType::Text => text_answer(given, SHORT_TEXT_MAX, Lines::One),
+        QuestionType::LongText => text_answer(given, LONG_TEXT_MAX, Lines::Many),
+        QuestionType::YesNo => match given {
+            Value::Bool(answer) => Ok(Some(Value::Bool(*answer))),
+            _ => Err(FieldError::new("error-answer-yes-no")),
+        },
+        QuestionType::SingleChoice => {
+            let code = given
+                .as_str()
+                .ok_or_else(|| FieldError::new("error-choice-unknown"))?
+                .trim();
+            if code.is_empty() {
+                Ok(None)
+            } else if question.choices.iter().any(|choice| choice == code) {
+                Ok(Some(Value::String(code.to_owned())))
+            } else {
+                Err(FieldError::new("error-choice-unknown"))
+            }
+        }
+        QuestionType::MultipleChoice => {
+            let items = given
+                .as_array()
+                .ok_or_else(|| FieldError::new("error-choices-not-list"))?;
+            let mut codes = Vec::with_capacity(items.len());
+            for item in items {
+                let code = item
+                    .as_str()
+                    .ok_or_else(|| FieldError::new("error-choices-not-list"))?;
+                if !question.choices.iter().any(|choice| choice == code) {
+                    return Err(FieldError::new("error-choice-unknown"));
+                }
+                codes.push(code);
+            }
+            let chosen: Vec<Value> = question
+                .choices
+                .iter()
+                .filter(|choice| codes.contains(&choice.as_str()))
+                .map(|choice| Value::String(choice.clone()))
+                .collect();
+            Ok((!chosen.is_empty()).then_some(Value::Array(chosen)))
+        }
+        QuestionType::Number => {
+            let number = given
+                .as_i64()
+                .ok_or_else(|| FieldError::new("error-answer-number"))?;
+            if let Some(min) = question.min_number.filter(|&min| number < min) {
+                return Err(
+                    FieldError::new("error-answer-below-min").with_arg("min", min.to_string())
+                );
+            }
+            if let Some(max) = question.max_number.filter(|&max| number > max) {
+                return Err(
+                    FieldError::new("error-answer-above-max").with_arg("max", max.to_string())
+                );
+            }
+            Ok(Some(Value::from(number)))
+        }
+        QuestionType::Date => {
+            let typed = given
+                .as_str()
+                .ok_or_else(|| FieldError::new("error-answer-date"))?
+                .trim();
+            if typed.is_empty() {
+                return Ok(None);
+            }
+            let date = NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+                .map_err(|_| FieldError::new("error-answer-date"))?;
+            if let Some(min) = question.min_date.filter(|&min| date < min) {
+                return Err(
+                    FieldError::new("error-answer-date-before").with_arg("min", min.to_string())
+                );
+            }
+            if let Some(max) = question.max_date.filter(|&max| date > max) {
+                return Err(
+                    FieldError::new("error-answer-date-after").with_arg("max", max.to_string())
+                );
+            }
+            Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
+        }
+        QuestionType::Country => {
+            let typed = given
+                .as_str()
+                .ok_or_else(|| FieldError::new("error-country-invalid"))?
+                .trim();
+            if typed.is_empty() {
+                return Ok(None);
+            }
+            let country =
+                CountryCode::parse(typed).map_err(|_| FieldError::new("error-country-invalid"))?;
+            Ok(Some(Value::String(country.as_str().to_owned())))
+        }
+    }
+}
+
+fn text_answer(given: &Value, max: usize, lines: Lines) -> Result<Option<Value>, FieldError> {
+    let text = given
+        .as_str()
+        .ok_or_else(|| FieldError::new("error-not-text"))?
+        .trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text::check(text, lines).map_err(|problem| match problem {
+        TextError::InvisibleCharacter => FieldError::new("error-invalid-character"),
+        TextError::LineBreak => FieldError::new("error-line-break"),
+    })?;
+    if text.chars().count() > max {
+        return Err(FieldError::new("error-too-long").with_arg("max", max.to_string()));
+    }
+    Ok(Some(Value::String(text.to_owned())))
+}
+
+/// The choice codes a stored answer holds (none for the other types).
+pub fn chosen_codes(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(code) => vec![code.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Object(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::{select, subsequence};
+    use serde_json::json;
+
+    use super::*;
+
+    const CHOICES: [&str; 3] = ["a", "b", "c"];
+
+    /// The answers the generator draws from: a small pool whose meaning
+    /// for each type the model below states by hand.
+    fn pool() -> Vec<Value> {
+        vec![
+            Value::Null,
+            json!(""),
+            json!("  "),
+            json!("a"),
+            json!(" b "),
+            json!("x"),
+            json!("line\nbreak"),
+            json!("zero\u{200B}width"),
+            json!("é".repeat(201)),
+            json!(true),
+            json!(false),
+            json!(3),
+            json!(-1),
+            json!(10),
+            json!(2.5),
+            json!([]),
+            json!(["a"]),
+            json!(["c", "a", "a"]),
+            json!(["x"]),
+            json!([1]),
+            json!("2027-11-21"),
+            json!("2027-13-01"),
+            json!("SN"),
+            json!(" sn "),
+            json!("XX"),
+            json!({"a": 1}),
+        ]
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Expect {
+        Empty,
+        Valid(Value),
+        Invalid,
+    }
+
+    /// What each pool value means for a question, written out case by
+    /// case rather than by the parser's rules.
+    fn expect(question: &QuestionRule, value: Option<&Value>) -> Expect {
+        use Expect::{Empty, Invalid, Valid};
+        let Some(value) = value else { return Empty };
+        if value.is_null() {
+            return Empty;
+        }
+        let text = value.as_str().map(str::trim);
+        match question.kind {
+            QuestionType::Text | QuestionType::LongText => match text {
+                None => Invalid,
+                Some("") => Empty,
+                Some("line\nbreak") if question.kind == QuestionType::LongText => {
+                    Valid(json!("line\nbreak"))
+                }
+                Some("line\nbreak" | "zero\u{200B}width") => Invalid,
+                Some(long)
+                    if long.chars().count() == 201 && question.kind == QuestionType::Text =>
+                {
+                    Invalid
+                }
+                Some(other) => Valid(json!(other)),
+            },
+            QuestionType::YesNo => match value {
+                Value::Bool(answer) => Valid(json!(answer)),
+                _ => Invalid,
+            },
+            QuestionType::SingleChoice => match text {
+                None => Invalid,
+                Some("") => Empty,
+                Some(code @ ("a" | "b")) => Valid(json!(code)),
+                Some(_) => Invalid,
+            },
+            QuestionType::MultipleChoice => {
+                if *value == json!([]) {
+                    Empty
+                } else if *value == json!(["a"]) {
+                    Valid(json!(["a"]))
+                } else if *value == json!(["c", "a", "a"]) {
+                    Valid(json!(["a", "c"]))
+                } else {
+                    Invalid
+                }
+            }
+            QuestionType::Number => {
+                let Some(number) = value.as_i64() else {
+                    return Invalid;
+                };
+                let low = question.min_number.is_some_and(|min| number < min);
+                let high = question.max_number.is_some_and(|max| number > max);
+                if low || high {
+                    Invalid
+                } else {
+                    Valid(json!(number))
+                }
+            }
+            QuestionType::Date => match text {
+                None => Invalid,
+                Some("") => Empty,
+                Some("2027-11-21") => {
+                    let day = NaiveDate::from_ymd_opt(2027, 11, 21).expect("a day");
+                    let early = question.min_date.is_some_and(|min| day < min);
+                    let late = question.max_date.is_some_and(|max| day > max);
+                    if early || late {
+                        Invalid
+                    } else {
+                        Valid(json!("2027-11-21"))
+                    }
+                }
+                Some(_) => Invalid,
+            },
+            QuestionType::Country => match text {
+                None => Invalid,
+                Some("") => Empty,
+                Some("SN" | "sn") => Valid(json!("SN")),
+                Some(_) => Invalid,
+            },
+        }
+    }
+
+    /// The simple model: a question is asked when it has no condition, or
+    /// when the question it names was asked and answered validly with one
+    /// of the words; a map is accepted when it names no unknown question
+    /// and every asked question is answered validly (or left empty when
+    /// optional).
+    fn model(
+        questions: &[QuestionRule],
+        given: &Map<String, Value>,
+    ) -> Result<Answers, BTreeSet<String>> {
+        fn asked(questions: &[QuestionRule], given: &Map<String, Value>, index: usize) -> bool {
+            let question = &questions[index];
+            let Some(condition) = &question.condition else {
+                return true;
+            };
+            let parent = questions
+                .iter()
+                .position(|other| other.code == condition.question)
+                .expect("conditions name a question");
+            if !asked(questions, given, parent) {
+                return false;
+            }
+            let words: Vec<String> =
+                match expect(&questions[parent], given.get(&condition.question)) {
+                    Expect::Valid(Value::Bool(true)) => vec!["yes".into()],
+                    Expect::Valid(Value::Bool(false)) => vec!["no".into()],
+                    Expect::Valid(Value::String(code)) => vec![code],
+                    Expect::Valid(Value::Array(codes)) => codes
+                        .iter()
+                        .filter_map(|code| code.as_str().map(str::to_owned))
+                        .collect(),
+                    Expect::Valid(_) | Expect::Empty | Expect::Invalid => Vec::new(),
+                };
+            words.iter().any(|word| condition.any_of.contains(word))
+        }
+        let mut refused: BTreeSet<String> = given
+            .keys()
+            .filter(|code| questions.iter().all(|question| &question.code != *code))
+            .map(|code| answer_field(code))
+            .collect();
+        let mut kept = Answers::new();
+        for (index, question) in questions.iter().enumerate() {
+            if !asked(questions, given, index) {
+                continue;
+            }
+            match expect(question, given.get(&question.code)) {
+                Expect::Valid(value) => {
+                    kept.insert(question.code.clone(), value);
+                }
+                Expect::Empty if !question.required => {}
+                Expect::Empty | Expect::Invalid => {
+                    refused.insert(answer_field(&question.code));
+                }
+            }
+        }
+        if refused.is_empty() {
+            Ok(kept)
+        } else {
+            Err(refused)
+        }
+    }
+
+    fn question_kind() -> impl Strategy<Value = QuestionType> {
+        select(QuestionType::ALL.to_vec())
+    }
+
+    /// Up to six questions `q0…q5`; a condition names an earlier question
+    /// that can be one, with some of its words.
+    fn questions() -> impl Strategy<Value = Vec<QuestionRule>> {
+        let one = (
+            question_kind(),
+            any::<bool>(),
+            proptest::option::of(0i64..4),
+            proptest::option::of(2i64..6),
+            proptest::option::of(20u32..23),
+            proptest::option::of(20u32..23),
+            any::<prop::sample::Index>(),
+            subsequence(vec!["a", "b", "c", "yes", "no"], 1..3),
+            any::<bool>(),
+        );
+        vec(one, 1..7).prop_map(|drawn| {
+            let mut questions: Vec<QuestionRule> = Vec::new();
+            for (n, (kind, required, min, max, from, to, parent, words, conditional)) in
+                drawn.into_iter().enumerate()
+            {
+                let mut question = QuestionRule::new(&format!("q{n}"), kind);
+                question.required = required;
+                question.min_number = min;
+                question.max_number = max;
+                question.min_date = from.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
+                question.max_date = to.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
+                if kind.has_choices() {
+                    // "c" is offered to multiple choices only, so that a
+                    // single choice refuses it.
+                    let offered = if kind == QuestionType::MultipleChoice {
+                        3
+                    } else {
+                        2
+                    };
+                    question.choices = CHOICES[..offered].iter().map(|c| (*c).to_owned()).collect();
+                }
+                let parents: Vec<&QuestionRule> = questions
+                    .iter()
+                    .filter(|q| q.kind.can_be_a_condition())
+                    .collect();
+                if conditional && !parents.is_empty() {
+                    let parent = parent.get(&parents);
+                    question.condition = Some(Condition {
+                        question: parent.code.clone(),
+                        any_of: words.into_iter().map(str::to_owned).collect(),
+                    });
+                }
+                questions.push(question);
+            }
+            questions
+        })
+    }
+
+    fn answers() -> impl Strategy<Value = Map<String, Value>> {
+        let codes = vec!["q0", "q1", "q2", "q3", "q4", "q5", "zz"];
+        vec((select(codes), select(pool())), 0..8).prop_map(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(code, value)| (code.to_owned(), value))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn the_parser_accepts_exactly_what_the_model_accepts(
+            questions in questions(),
+            given in answers(),
+        ) {
+            let parsed = parse_answers(&questions, &given).map_err(|errors| {
+                errors.iter().map(|(field, _)| field.to_owned()).collect::<BTreeSet<_>>()
+            });
+            prop_assert_eq!(parsed, model(&questions, &given));
+        }
+    }
+
+    #[test]
+    fn an_answer_to_a_question_not_asked_is_dropped_even_when_invalid() {
+        let mut hotel = QuestionRule::new("hotel", QuestionType::YesNo);
+        hotel.required = true;
+        let mut nights = QuestionRule::new("nights", QuestionType::Number);
+        nights.required = true;
+        nights.condition = Some(Condition {
+            question: "hotel".to_owned(),
+            any_of: vec!["yes".to_owned()],
+        });
+        let questions = [hotel, nights];
+        let given = json!({"hotel": false, "nights": "many"});
+        let kept = parse_answers(&questions, given.as_object().expect("an object"));
+        assert_eq!(
+            kept,
+            Ok(Answers::from([("hotel".to_owned(), json!(false))]))
+        );
+
+        let given = json!({"hotel": true, "nights": "many"});
+        let errors =
+            parse_answers(&questions, given.as_object().expect("an object")).expect_err("refused");
+        assert_eq!(
+            errors.get("answers.nights").map(|error| error.message_id),
+            Some("error-answer-number")
+        );
+    }
+
+    #[test]
+    fn question_codes_are_short_lower_case_words() {
+        assert!(QuestionCode::parse("diet").is_ok());
+        assert!(QuestionCode::parse("arrival_2").is_ok());
+        for bad in [
+            "",
+            "Diet",
+            "2diet",
+            "diet-x",
+            "d".repeat(33).as_str(),
+            "régime",
+        ] {
+            assert_eq!(QuestionCode::parse(bad), Err(QuestionCodeError), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Organisers set their questions up, and delegates answer them after
+//! registering. Each is one transaction that locks the event row first, then
+//! the choices it moves in id order (DESIGN.md's lock order), and writes
+//! the organiser's audit row in it.
+
+use std::collections::HashMap;
+
+use diesel_async::AsyncPgConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Invariant, RegistrationError, with_retries};
+use crate::db::admin as admin_store;
+use crate::db::events::Event;
+use crate::db::organisers::audit;
+use crate::db::questions::{
+    self as store, AskedQuestion, NewAnswer, NewQuestion, NewQuestionChoice,
+};
+use crate::db::registrations as registrations_store;
+use crate::domain::{Answers, FieldError, FieldErrors, RegistrationStatus, parse_answers};
+
+fn refused(field: &str, error: FieldError) -> RegistrationError {
+    RegistrationError::Invalid(FieldErrors::single(field, error))
+}
+
+/// Creates a question with its choices; `None` when the event has one
+/// with its code.
+pub async fn create_question(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    question: &NewQuestion<'_>,
+    choices: &[NewQuestionChoice<'_>],
+    organiser_id: Uuid,
+) -> Result<Option<AskedQuestion>, RegistrationError> {
+    let created = with_retries!(conn, |tx| {
+        registrations_store::lock_event(tx, event_id).await?;
+        store::insert(tx, question, choices).await?;
+        let detail = json!({"code": question.code, "type": question.kind});
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event_id),
+            None,
+            "question.create",
+            detail,
+        )
+        .await?;
+        Ok(store::find(tx, event_id, question.code).await?)
+    });
+    match created {
+        Ok(found) => Ok(Some(found.ok_or(Invariant::RowMissing)?)),
+        Err(RegistrationError::Database(error)) if admin_store::is_unique_violation(&error) => {
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Replaces a question's set-up. The places its choices hold are read
+/// again under their locks: a choice left out or a capacity below them
+/// is refused, whatever the organiser's page showed.
+pub async fn update_question(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    question_id: Uuid,
+    question: &NewQuestion<'_>,
+    choices: &[NewQuestionChoice<'_>],
+    organiser_id: Uuid,
+) -> Result<AskedQuestion, RegistrationError> {
+    with_retries!(conn, |tx| {
+        registrations_store::lock_event(tx, event_id).await?;
+        let before = store::lock_choices_of(tx, question_id).await?;
+        for held in before.iter().filter(|choice| choice.taken > 0) {
+            match choices.iter().position(|choice| choice.code == held.code) {
+                None => {
+                    let error = FieldError::new("error-choice-held")
+                        .with_arg("code", held.code.as_str())
+                        .with_arg("taken", held.taken.to_string());
+                    return Err(refused("choices", error));
+                }
+                Some(index) if choices[index].capacity.is_some_and(|c| c < held.taken) => {
+                    let error = FieldError::new("error-capacity-below-taken")
+                        .with_arg("taken", held.taken.to_string());
+                    return Err(refused(&format!("choices.{index}.capacity"), error));
+                }
+                Some(_) => {}
+            }
+        }
+        let stored = store::find(tx, event_id, question.code)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        store::update(tx, question_id, question, choices).await?;
+        let after = store::find(tx, event_id, question.code)
+            .await?
+            .ok_or(Invariant::RowMissing)?;
+        let detail = json!({
+            "code": question.code,
+            "before": {
+                "labels": stored.question.labels,
+                "required": stored.question.required,
+                "choices": stored.choices.iter().map(|c| (&c.code, c.capacity)).collect::<Vec<_>>(),
+            },
+            "after": {
+                "labels": after.question.labels,
+                "required": after.question.required,
+                "choices": after.choices.iter().map(|c| (&c.code, c.capacity)).collect::<Vec<_>>(),
+            },
+        });
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event_id),
+            None,
+            "question.update",
+            detail,
+        )
+        .await?;
+        Ok(after)
+    })
+}
+
+/// Deletes a question and its answers. With answers, only when
+/// `confirmed`; never while another question's condition names it.
+pub async fn delete_question(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    code: &str,
+    confirmed: bool,
+    organiser_id: Uuid,
+) -> Result<(), RegistrationError> {
+    with_retries!(conn, |tx| {
+        registrations_store::lock_event(tx, event.id).await?;
+        let questions = store::of_event(tx, event.id, None).await?;
+        let question = questions
+            .iter()
+            .find(|question| question.question.code == code)
+            .ok_or(RegistrationError::NotFound)?;
+        if let Some(dependant) = questions.iter().find(|other| {
+            other
+                .condition()
+                .is_some_and(|condition| condition.question == code)
+        }) {
+            let error = FieldError::new("error-question-is-condition")
+                .with_arg("code", dependant.question.code.as_str());
+            return Err(refused("code", error));
+        }
+        let answers = store::answer_count(tx, question.question.id).await?;
+        if answers > 0 && !confirmed {
+            let error = FieldError::new("error-question-has-answers")
+                .with_arg("count", answers.to_string());
+            return Err(refused("confirm", error));
+        }
+        store::delete(tx, question.question.id).await?;
+        let detail = json!({"code": code, "answers": answers});
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            None,
+            "question.delete",
+            detail,
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// The choice places the answers hold, by choice id.
+pub(super) fn held_places(questions: &[AskedQuestion], answers: &Answers) -> HashMap<Uuid, i32> {
+    let mut held = HashMap::new();
+    for question in questions {
+        if let Some(value) = answers.get(&question.question.code) {
+            for choice in question.chosen(value) {
+                *held.entry(choice.id).or_insert(0) += 1;
+            }
+        }
+    }
+    held
+}
+
+/// The answers as rows of `registration_id`.
+pub(super) fn answer_rows(
+    questions: &[AskedQuestion],
+    registration_id: Uuid,
+    answers: &Answers,
+) -> Vec<NewAnswer> {
+    questions
+        .iter()
+        .filter_map(|question| {
+            let value = answers.get(&question.question.code)?;
+            Some(NewAnswer {
+                registration_id,
+                question_id: question.question.id,
+                value: value.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Replaces a live registration's answers (the whole map, read against
+/// every question of the event). Its choice places move in one guarded
+/// statement: a full choice is refused under `answers.<code>`.
+pub async fn change_answers(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    given: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Answers, RegistrationError> {
+    let token_hash = super::hash_token(token);
+    with_retries!(conn, |tx| {
+        let found = registrations_store::find_by_token_hash(tx, &token_hash)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        registrations_store::lock_event(tx, found.event_id).await?;
+        let registration = registrations_store::lock(tx, found.id).await?;
+        if registration.status == RegistrationStatus::Cancelled {
+            return Err(RegistrationError::Cancelled);
+        }
+        let questions = store::of_event(tx, registration.event_id, None).await?;
+        let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
+        let answers = parse_answers(&rules, given).map_err(RegistrationError::Invalid)?;
+
+        let before: Answers = store::answers_by_code(tx, registration.id)
+            .await?
+            .into_iter()
+            .collect();
+        let mut moves = held_places(&questions, &answers);
+        for (id, count) in held_places(&questions, &before) {
+            *moves.entry(id).or_insert(0) -= count;
+        }
+        let mut ids: Vec<Uuid> = moves
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        let locked = store::lock_choices(tx, &ids).await?;
+        for choice in &locked {
+            let wanted = moves.get(&choice.id).copied().unwrap_or(0);
+            if wanted > 0
+                && choice
+                    .capacity
+                    .is_some_and(|capacity| choice.taken + wanted > capacity)
+            {
+                let code = questions
+                    .iter()
+                    .find(|q| q.question.id == choice.question_id)
+                    .map_or("", |q| q.question.code.as_str());
+                let error =
+                    FieldError::new("error-choice-full").with_arg("code", choice.code.as_str());
+                return Err(refused(&crate::domain::answer_field(code), error));
+            }
+        }
+        let changes: Vec<(Uuid, i32)> = ids.iter().map(|id| (*id, moves[id])).collect();
+        if !store::move_choice_places(tx, &changes).await? {
+            return Err(Invariant::CounterRefused.into());
+        }
+        store::delete_answers_of(tx, registration.id).await?;
+        store::insert_answers(tx, &answer_rows(&questions, registration.id, &answers)).await?;
+        Ok(answers)
+    })
+}
