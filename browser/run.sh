@@ -80,6 +80,9 @@ organiser_password=$(node -e 'console.log(require("crypto").randomBytes(18).toSt
 if [ -d "$root/src/web/admin" ]; then
     printf '%s\n' "$organiser_password" |
         "$binary" organiser add "$organiser_email" --name "Browser Test" --password-stdin >/dev/null
+    # The questions scenario sets its event up through the organiser API.
+    RENCONTRE_BROWSER_TOKEN=$("$binary" token create "$organiser_email")
+    export RENCONTRE_BROWSER_TOKEN
 fi
 
 port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
