@@ -76,6 +76,16 @@ cleanup() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
+    # The user did not exist before this run: any process of it is ours.
+    if getent passwd rencontre >/dev/null; then
+        for pid in $(ps -o pid= -u rencontre); do
+            kill "$pid" 2>/dev/null
+        done
+        for _ in $(seq 50); do
+            [ -z "$(ps -o pid= -u rencontre)" ] && break
+            sleep 0.1
+        done
+    fi
     if [ "$installed" = yes ]; then
         dpkg --purge rencontre >>"$run/dpkg.log" 2>&1
     fi
@@ -120,14 +130,17 @@ notify_listener() {
 # installed unit says.
 unit_value() { sed -n "s/^$2=//p" "/usr/lib/systemd/system/$1" | head -n 1; }
 
-# Runs a command as systemd runs the unit's: as User=rencontre without
+# Becomes a command as systemd runs the unit's: as User=rencontre without
 # capabilities (CapabilityBoundingSet=), with NoNewPrivileges, its
-# Environment= and then EnvironmentFile=, in its WorkingDirectory.
+# Environment= and then EnvironmentFile=, in its WorkingDirectory. It
+# execs, so that `as_unit … &` leaves in $! the pid of the program itself:
+# call it in a subshell or in the background.
 as_unit() { # as_unit UNIT NOTIFY_SOCKET COMMAND...
     local unit=$1 socket=$2
     shift 2
-    # shellcheck disable=SC2046 # Environment= is a list of KEY=value words.
-    setpriv --reuid=rencontre --regid=rencontre --init-groups --no-new-privs \
+    # Environment= is a list of KEY=value words; the sh script is literal.
+    # shellcheck disable=SC2046,SC2016
+    exec setpriv --reuid=rencontre --regid=rencontre --init-groups --no-new-privs \
         --inh-caps=-all --bounding-set=-all -- \
         env -i PATH=/usr/bin:/bin $(unit_value "$unit" Environment) NOTIFY_SOCKET="$socket" \
         sh -c 'set -a && . "$1" && set +a && cd "$2" && shift 2 && exec "$@"' sh \
@@ -186,16 +199,18 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     systemd-analyze verify "${units[@]}" >"$run/verify.log" 2>&1 ||
         { cat "$run/verify.log" >&2; fail "systemd-analyze verify found problems"; }
     for unit in "${units[@]}"; do
-        systemd-analyze security --offline=yes --threshold=2 "$unit" >"$run/security.log" 2>&1 ||
-            { tail -n 5 "$run/security.log" >&2; fail "$unit: exposure above 2 (systemd-analyze security)"; }
+        systemd-analyze security --offline=yes --threshold=20 "$unit" >"$run/security.log" 2>&1 ||
+            { tail -n 5 "$run/security.log" >&2; fail "$unit: exposure above 2.0 (systemd-analyze security; --threshold counts tenths)"; }
         systemd-analyze security --offline=yes --json=short "$unit" >"$run/security.json"
         for setting in NoNewPrivileges= ProtectSystem= PrivateTmp= ProtectHome= PrivateDevices= \
-            "CapabilityBoundingSet=~CAP_SYS_ADMIN" "CapabilityBoundingSet=~CAP_NET_ADMIN" \
-            "CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP)" "CapabilityBoundingSet=~CAP_DAC_*" \
-            RestrictSUIDSGID= MemoryDenyWriteExecute= "SystemCallFilter=~@privileged"; do
+            "CapabilityBoundingSet=~CAP_SYS_ADMIN" RestrictSUIDSGID= MemoryDenyWriteExecute= \
+            "SystemCallFilter=~@privileged"; do
             grep -qF "{\"set\":true,\"name\":\"$setting\"" "$run/security.json" ||
                 fail "$unit: systemd-analyze security does not report $setting as set"
         done
+        # No capability at all: not one of the capability checks fails.
+        ! grep -qF '{"set":false,"name":"CapabilityBoundingSet=' "$run/security.json" ||
+            fail "$unit: a capability is left in CapabilityBoundingSet"
         # The one place it may write.
         expect "$unit ReadWritePaths" "$(unit_value "${unit##*/}" ReadWritePaths)" ""
         expect "$unit StateDirectory" "$(unit_value "${unit##*/}" StateDirectory)" rencontre
@@ -225,7 +240,7 @@ EOF
 step "ExecStartPre and ExecStart of rencontre.service"
 read -r -a pre <<<"$(unit_value rencontre.service ExecStartPre)"
 read -r -a start <<<"$(unit_value rencontre.service ExecStart)"
-as_unit rencontre.service "" "${pre[@]}" >"$run/migrate.log" 2>&1 ||
+(as_unit rencontre.service "" "${pre[@]}") >"$run/migrate.log" 2>&1 ||
     { cat "$run/migrate.log" >&2; fail "ExecStartPre (${pre[*]}) failed"; }
 as_rencontre demo >"$run/demo.log" 2>&1 || { cat "$run/demo.log" >&2; fail "rencontre demo failed"; }
 grep -q "never in production" "$run/demo.log" || fail "the demo organiser was not withheld under production: $(cat "$run/demo.log")"
@@ -242,6 +257,11 @@ done
 grep -qx "READY=1" "$run/ready" || fail "serve notified '$(cat "$run/ready")', not READY=1"
 # Ready means serving: the very next request is answered.
 expect "/healthz right after READY=1" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$app_port/healthz")" 200
+# The process itself: the installed binary, as rencontre, unprivileged.
+expect "serve's program" "$(readlink "/proc/$serve/exe")" /usr/bin/rencontre
+expect "serve's user" "$(awk '/^Uid:/ {print $2 "," $3}' "/proc/$serve/status")" "$uid,$uid"
+expect "serve's capability bounding set" "$(awk '/^CapBnd:/ {print $2}' "/proc/$serve/status")" 0000000000000000
+expect "serve's no_new_privs" "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$serve/status")" 1
 
 # --- 4. Behind nginx, over HTTPS ----------------------------------------------
 
@@ -307,7 +327,9 @@ done
 email=$(find /var/lib/rencontre/mail -name '*.eml' | head -n 1)
 [ -n "$email" ] || fail "no email in /var/lib/rencontre/mail after 10 s: $(tail -n 5 "$run/serve.log")"
 expect "the email's owner" "$(stat -c %U "$email")" rencontre
-grep -q "https://localhost:$https_port/r/" "$email" || fail "the email has no https link"
+grep -q "a.traore@example.org" "$email" || fail "the email is not the delegate's"
+https -H "Authorization: Bearer $token" -o "$run/emails.json" "https://localhost:$https_port/api/v1/events/dakar-2005/emails"
+grep -q '"status":"sent"' "$run/emails.json" || fail "the outbox does not say sent: $(head -c 300 "$run/emails.json")"
 as_rencontre check >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; fail "rencontre check failed"; }
 
 step "a backup with the installed script"
