@@ -296,23 +296,45 @@ waiting AS (
      WHERE event_id = $1 AND status = 'waitlisted'
 )";
 
-/// An attendee's columns from `r` (the registration) and `rank`, then the
-/// joins they need after `FROM` and what the rows are read from.
-const COLUMNS: &str = "
+/// An attendee's columns from `r` (the registration) and its quota `q`,
+/// its waiting-list place given by `position` (one of the two below), then
+/// the joins they need after `FROM` and what the rows are read from.
+fn columns(position: &str) -> String {
+    format!(
+        "
 SELECT r.id, r.reference, r.status,
-       CASE WHEN r.status <> 'waitlisted' THEN NULL
-            WHEN q.capacity IS NOT NULL AND q.taken >= q.capacity THEN w.country_rank
-            ELSE w.event_rank END AS waitlist_position,
+       CASE WHEN r.status <> 'waitlisted' THEN NULL {position} END AS waitlist_position,
        r.given_name, r.family_name, r.email, r.country_code::text AS country_code,
        r.organisation, r.language,
        coalesce((SELECT string_agg(s.code || CASE WHEN c.status = 'waitlisted' THEN ' (waiting)' ELSE '' END,
                                    ', ' ORDER BY s.starts_at, s.code)
                    FROM registration_sessions c JOIN sessions s ON s.id = c.session_id
                   WHERE c.registration_id = r.id), '') AS sessions,
-       r.created_at AS registered_at, r.queue_seq";
-const JOINS: &str = "
-  JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code
-  LEFT JOIN waiting w ON w.id = r.id";
+       r.created_at AS registered_at, r.queue_seq"
+    )
+}
+
+/// A waiting place from the window over every waiting registration
+/// ([`WAITING`]): the export's way, which lists them all.
+const POSITION_FROM_WINDOW: &str = "
+            WHEN q.capacity IS NOT NULL AND q.taken >= q.capacity THEN w.country_rank
+            ELSE w.event_rank";
+
+/// A waiting place counted for this row alone, in the partial indexes of
+/// the waiting lists (`registrations_waiting_country_idx`,
+/// `registrations_waiting_idx`): a page shows at most a few hundred waiting
+/// rows, so this costs far less than ranking the whole waiting list, and
+/// nothing when the page has none.
+const POSITION_COUNTED: &str = "
+            WHEN q.capacity IS NOT NULL AND q.taken >= q.capacity THEN
+                 (SELECT count(*) FROM registrations w
+                   WHERE w.event_id = r.event_id AND w.country_code = r.country_code
+                     AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)
+            ELSE (SELECT count(*) FROM registrations w
+                   WHERE w.event_id = r.event_id
+                     AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)";
+const QUOTA: &str = "
+  JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code";
 
 /// The organiser's filter, binds $1 to $5 (see `query`); shared by the
 /// list, its count and the export. `$5` is the search with LIKE's
@@ -399,17 +421,56 @@ fn after_condition(order: Order, cursor: &Cursor, next: usize) -> (String, Vec<K
     }
 }
 
-/// One page of the list: `limit` rows from `start` in `order`, a search
-/// ranked first. The page's ids are found first from the order's index
-/// (`page`), then only those rows are read in full.
-pub async fn page(
+/// A page of the list and how many rows the whole list has.
+#[derive(Debug)]
+pub struct Listing {
+    pub attendees: Vec<Attendee>,
+    pub total: i64,
+}
+
+/// One page of the list — `limit` rows from `start` in `order`, a search
+/// ranked first — and the list's total.
+pub async fn list(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     filter: &AttendeeFilter,
     order: Order,
     start: &Start,
     limit: i64,
-) -> diesel::QueryResult<Vec<Attendee>> {
+) -> diesel::QueryResult<Listing> {
+    let rows = page(conn, event_id, filter, order, start, limit).await?;
+    let counted = rows.as_slice().first().and_then(|row| row.matched);
+    let total = match counted {
+        Some(total) => total,
+        None => total(conn, event_id, filter).await?,
+    };
+    Ok(Listing {
+        attendees: rows.into_iter().map(|row| row.attendee).collect(),
+        total,
+    })
+}
+
+#[derive(QueryableByName)]
+struct Listed {
+    #[diesel(embed)]
+    attendee: Attendee,
+    /// Every row the search matched, when the page counted them.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    matched: Option<i64>,
+}
+
+/// The page's ids are found first from the order's index, then only those
+/// rows are read in full. A search by page number counts its matches in
+/// the same pass: ranking has read every match already, and a second
+/// statement would read them all again.
+async fn page(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    filter: &AttendeeFilter,
+    order: Order,
+    start: &Start,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Listed>> {
     let rank = if filter.search.is_some() { RANK } else { "0" };
     let (after, binds, offset) = match start {
         Start::Offset(offset) => (String::new(), Vec::new(), *offset),
@@ -418,11 +479,18 @@ pub async fn page(
             (format!("AND {condition}"), binds, 0)
         }
     };
-    let head = format!("WITH page AS (SELECT r.id, {rank} AS rank FROM registrations r");
+    let matched = match (start, &filter.search) {
+        (Start::Offset(_), Some(_)) => "count(*) OVER ()",
+        (Start::Offset(_), None) | (Start::After(_), _) => "NULL::bigint",
+    };
+    let head = format!(
+        "WITH page AS (SELECT r.id, {rank} AS rank, {matched} AS matched FROM registrations r"
+    );
     let tail = format!(
-        "{after} ORDER BY {inner} LIMIT $7 OFFSET $8), {WAITING} \
-         {COLUMNS}, p.rank FROM page p JOIN registrations r ON r.id = p.id {JOINS} \
+        "{after} ORDER BY {inner} LIMIT $7 OFFSET $8) \
+         {columns}, p.rank, p.matched FROM page p JOIN registrations r ON r.id = p.id {QUOTA} \
          ORDER BY {outer}",
+        columns = columns(POSITION_COUNTED),
         inner = order.clause("rank"),
         outer = order.clause("p.rank"),
     );
@@ -445,13 +513,62 @@ struct Total {
     total: i64,
 }
 
+/// How many registrations match the filter. A filter of a status and a
+/// country alone is answered from the counters the transactions keep (and
+/// `rencontre check` verifies) instead of counting 150,000 rows; any other
+/// filter is counted.
 pub async fn total(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<i64> {
+    if filter.search.is_none() && filter.session_id.is_none() {
+        if let Some(counter) = counter_of(filter.status, filter.country.is_some()) {
+            let rows: Vec<Total> = diesel::sql_query(counter)
+                .bind::<SqlUuid, _>(event_id)
+                .bind::<Nullable<Text>, _>(filter.country.clone())
+                .load(conn)
+                .await?;
+            return Ok(rows.iter().map(|row| row.total).sum());
+        }
+    }
     let rows: Vec<Total> = query(COUNT, event_id, filter, "").load(conn).await?;
     Ok(rows.iter().map(|row| row.total).sum())
+}
+
+/// The counter statement (binds: the event, the country or NULL) that
+/// holds the number of registrations of `status` (any when `None`), in one
+/// country or the whole event; `None` where no counter holds it. Every
+/// registration is in the quarter-hour counts; confirmed ones are an
+/// event's and a country's `taken`, waiting ones their `waiting`.
+fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Option<&'static str> {
+    match (status, in_one_country) {
+        (None, false) => Some(
+            "SELECT coalesce(sum(registrations), 0)::bigint AS total
+               FROM registration_quarters WHERE event_id = $1 AND $2::text IS NULL",
+        ),
+        (Some(RegistrationStatus::Confirmed), false) => {
+            Some("SELECT taken::bigint AS total FROM events WHERE id = $1 AND $2::text IS NULL")
+        }
+        (Some(RegistrationStatus::Waitlisted), false) => {
+            Some("SELECT waiting::bigint AS total FROM events WHERE id = $1 AND $2::text IS NULL")
+        }
+        (Some(RegistrationStatus::Cancelled), false) => Some(
+            "SELECT ((SELECT coalesce(sum(registrations), 0) FROM registration_quarters
+                       WHERE event_id = $1) - taken - waiting)::bigint AS total
+               FROM events WHERE id = $1 AND $2::text IS NULL",
+        ),
+        (Some(RegistrationStatus::Confirmed), true) => Some(
+            "SELECT taken::bigint AS total FROM country_quotas
+              WHERE event_id = $1 AND country_code = $2",
+        ),
+        (Some(RegistrationStatus::Waitlisted), true) => Some(
+            "SELECT waiting::bigint AS total FROM country_quotas
+              WHERE event_id = $1 AND country_code = $2",
+        ),
+        // A country's cancelled registrations are counted nowhere.
+        (Some(RegistrationStatus::Cancelled) | None, true) => None,
+    }
 }
 
 /// Every matching attendee in registration order, streamed from the
@@ -461,7 +578,11 @@ pub async fn stream<'conn>(
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<impl Stream<Item = diesel::QueryResult<Attendee>> + Send + 'conn> {
-    let select = format!("WITH {WAITING} {COLUMNS}, 0 AS rank FROM registrations r {JOINS}");
+    let select = format!(
+        "WITH {WAITING} {columns}, 0 AS rank FROM registrations r {QUOTA} \
+         LEFT JOIN waiting w ON w.id = r.id",
+        columns = columns(POSITION_FROM_WINDOW),
+    );
     query(&select, event_id, filter, "ORDER BY r.queue_seq")
         .load_stream(conn)
         .await

@@ -89,30 +89,55 @@ pub async fn find_by_api_token(
     token_hash: &[u8],
 ) -> QueryResult<Option<Organiser>> {
     let now = Utc::now();
-    let used: Option<Uuid> = diesel::update(
-        api_tokens::table
-            .filter(api_tokens::token_hash.eq(token_hash))
-            .filter(api_tokens::revoked_at.is_null())
-            .filter(
-                api_tokens::expires_at
-                    .is_null()
-                    .or(api_tokens::expires_at.gt(now)),
-            ),
-    )
-    .set(api_tokens::last_used_at.eq(now))
-    .returning(api_tokens::organiser_id)
-    .get_result(conn)
-    .await
-    .optional()?;
-    let Some(organiser_id) = used else {
-        return Ok(None);
-    };
-    organisers::table
-        .find(organiser_id)
-        .select(Organiser::as_select())
+    let found: Option<(Organiser, Uuid, Option<DateTime<Utc>>)> = api_tokens::table
+        .inner_join(organisers::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(now)),
+        )
+        .select((
+            Organiser::as_select(),
+            api_tokens::id,
+            api_tokens::last_used_at,
+        ))
         .first(conn)
         .await
-        .optional()
+        .optional()?;
+    let Some((organiser, id, last_used)) = found else {
+        return Ok(None);
+    };
+    let stale = now - TOUCH_EVERY;
+    if last_used.is_none_or(|used| used < stale) {
+        diesel::update(
+            api_tokens::table.find(id).filter(
+                api_tokens::last_used_at
+                    .is_null()
+                    .or(api_tokens::last_used_at.lt(stale)),
+            ),
+        )
+        .set(api_tokens::last_used_at.eq(now))
+        .execute(conn)
+        .await?;
+    }
+    Ok(Some(organiser))
+}
+
+/// How stale a token's `last_used_at` or a session's `last_seen_at` may be
+/// before a use writes it again. Writing it on every request was a
+/// committed UPDATE (a WAL flush) per back-office page, and organisers
+/// sharing one token queued on its row; one write a minute keeps "last
+/// used" to the minute (sessions: see [`touch_session_every`]).
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// A session's idle time counts from its last write, at most
+/// [`TOUCH_EVERY`] (or a tenth of the idle time, if shorter) before its
+/// last use: a session ends no more than that before its idle time after
+/// the last use.
+fn touch_session_every(idle: chrono::Duration) -> chrono::Duration {
+    TOUCH_EVERY.min(idle / 10)
 }
 
 /// An API token as `rencontre token list` shows it (never the token).
@@ -188,34 +213,41 @@ pub async fn insert_session(
 
 /// The organiser and CSRF token of a live back-office session: one not
 /// past its end, and used within `idle`. Using it keeps it alive (the idle
-/// time slides).
+/// time slides; written at most every [`touch_session_every`]).
 pub async fn find_by_session(
     conn: &mut AsyncPgConnection,
     id_hash: &[u8],
     idle: chrono::Duration,
 ) -> QueryResult<Option<(Organiser, String)>> {
     let now = Utc::now();
-    let live: Option<(Uuid, String)> = diesel::update(
-        admin_sessions::table
-            .filter(admin_sessions::id_hash.eq(id_hash))
-            .filter(admin_sessions::expires_at.gt(now))
-            .filter(admin_sessions::last_seen_at.gt(now - idle)),
-    )
-    .set(admin_sessions::last_seen_at.eq(now))
-    .returning((admin_sessions::organiser_id, admin_sessions::csrf_token))
-    .get_result(conn)
-    .await
-    .optional()?;
-    let Some((organiser_id, csrf_token)) = live else {
-        return Ok(None);
-    };
-    let organiser = organisers::table
-        .find(organiser_id)
-        .select(Organiser::as_select())
+    let found: Option<(Organiser, String, DateTime<Utc>)> = admin_sessions::table
+        .inner_join(organisers::table)
+        .filter(admin_sessions::id_hash.eq(id_hash))
+        .filter(admin_sessions::expires_at.gt(now))
+        .filter(admin_sessions::last_seen_at.gt(now - idle))
+        .select((
+            Organiser::as_select(),
+            admin_sessions::csrf_token,
+            admin_sessions::last_seen_at,
+        ))
         .first(conn)
         .await
         .optional()?;
-    Ok(organiser.map(|organiser| (organiser, csrf_token)))
+    let Some((organiser, csrf_token, last_seen)) = found else {
+        return Ok(None);
+    };
+    let stale = now - touch_session_every(idle);
+    if last_seen < stale {
+        diesel::update(
+            admin_sessions::table
+                .find(id_hash)
+                .filter(admin_sessions::last_seen_at.lt(stale)),
+        )
+        .set(admin_sessions::last_seen_at.eq(now))
+        .execute(conn)
+        .await?;
+    }
+    Ok(Some((organiser, csrf_token)))
 }
 
 pub async fn delete_session(conn: &mut AsyncPgConnection, id_hash: &[u8]) -> QueryResult<()> {

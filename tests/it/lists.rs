@@ -429,3 +429,145 @@ async fn session_waiting_counts_and_registrations_per_quarter_follow_every_write
         "{violations:?}"
     );
 }
+
+/// The list's totals come from the counters when the filter is a status
+/// and a country alone, and its waiting places are counted row by row; both
+/// must say exactly what the rows say, and what the export (which ranks the
+/// whole waiting list at once) says.
+#[tokio::test]
+async fn totals_and_waiting_places_match_the_rows_and_the_export_for_every_status_and_country() {
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            capacity: Some(9),
+            countries: vec![("SN", 3), ("ML", 4), ("BF", 5), ("NE", 2)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let lister = Lister {
+        token: app.organiser_token("viewer").await,
+        app: &app,
+    };
+    // SN and ML overflow their quotas, then BF the event's capacity: some
+    // wait on a full country, others on the full event.
+    let mut manage = Vec::new();
+    for (n, country) in [
+        "SN", "ML", "SN", "BF", "SN", "ML", "SN", "BF", "ML", "BF", "ML", "SN", "BF", "ML",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let answer = app.register("lima-1997", &delegate(n, country)).await;
+        assert_eq!(answer.status(), 201);
+        let answer: Value = answer.json().await.unwrap();
+        manage.push(
+            answer["manage_url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // Cancelled ones of each kind: a confirmed SN (promotes the next SN)
+    // and a waiting ML.
+    for n in [0, 8] {
+        let cancelled = app
+            .client
+            .post(app.url(&format!("/api/v1/registrations/{}/cancel", manage[n])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cancelled.status(), 200);
+    }
+
+    let (_, all) = lister.get("lima-1997", "?per_page=1000").await;
+    let items = all["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 14);
+    for status in ["", "confirmed", "waitlisted", "cancelled"] {
+        for country in ["", "SN", "ML", "BF", "NE"] {
+            let query = format!("?per_page=1000&status={status}&country={country}");
+            let (code, answer) = lister.get("lima-1997", &query).await;
+            assert_eq!(code, 200, "{query}: {answer}");
+            let expected = items
+                .iter()
+                .filter(|item| status.is_empty() || item["status"] == status)
+                .filter(|item| country.is_empty() || item["country"] == country)
+                .count();
+            assert_eq!(
+                answer["items"].as_array().unwrap().len(),
+                expected,
+                "{query}"
+            );
+            assert_eq!(
+                answer["total"].as_u64(),
+                Some(expected as u64),
+                "{query}: total"
+            );
+        }
+    }
+    // A search counts its matches with its page, or apart past the last one.
+    let email = items[3]["email"].as_str().unwrap().to_owned();
+    let domain = email.rsplit('@').next().unwrap();
+    for (page, shown) in [(1, 10), (2, 4), (5, 0)] {
+        let query = format!("?q={domain}&per_page=10&page={page}");
+        let (code, answer) = lister.get("lima-1997", &query).await;
+        assert_eq!(code, 200, "{query}: {answer}");
+        assert_eq!(answer["items"].as_array().unwrap().len(), shown, "{query}");
+        assert_eq!(answer["total"], 14, "{query}");
+    }
+    let kinds: BTreeSet<&str> = items
+        .iter()
+        .map(|item| item["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["cancelled", "confirmed", "waitlisted"])
+    );
+
+    // Each waiting place, counted for the row, is the export's.
+    let csv = app
+        .client
+        .get(app.url("/api/v1/events/lima-1997/registrations.csv"))
+        .bearer_auth(&lister.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = ::csv::Reader::from_reader(&csv[..]);
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|header| header == name).unwrap();
+    let (reference, position) = (column("reference"), column("waitlist_position"));
+    let exported: BTreeMap<String, String> = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            (record[reference].to_owned(), record[position].to_owned())
+        })
+        .collect();
+    let listed: BTreeMap<String, String> = items
+        .iter()
+        .map(|item| {
+            let position = item["waitlist_position"].as_i64().map(|p| p.to_string());
+            (
+                item["reference"].as_str().unwrap().to_owned(),
+                position.unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, exported);
+    let waiting: Vec<&String> = listed
+        .values()
+        .filter(|position| !position.is_empty())
+        .collect();
+    assert!(
+        waiting.len() >= 3,
+        "the event must have several waiting: {listed:?}"
+    );
+    assert_invariants_hold(&app.pool).await;
+}

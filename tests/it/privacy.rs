@@ -280,6 +280,84 @@ async fn a_back_office_session_ends_after_its_idle_time_and_each_use_restarts_it
     );
 }
 
+/// A page view reads its session and token; it writes them again only when
+/// their last use is a minute old, so organisers clicking through the back
+/// office (or sharing one token) commit nothing per request. The row's
+/// `xmin` (the transaction that last wrote it) shows every write.
+#[tokio::test]
+async fn sessions_and_tokens_are_written_at_most_once_a_minute_however_often_they_are_used() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let cookies = sign_in(&app, "csrf", "rencontre_session").await;
+    let token = app.organiser_token("viewer").await;
+    let written = async |table: &str| {
+        count(
+            &app.pool,
+            &format!("SELECT sum(xmin::text::bigint)::bigint AS count FROM {table}"),
+        )
+        .await
+    };
+    let use_both = async || {
+        let page = client_from(Ipv4Addr::LOCALHOST)
+            .get(app.url("/admin"))
+            .header(COOKIE, &cookies)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let api = app
+            .client
+            .get(app.url("/api/v1/events/lima-1997/registrations"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 200);
+    };
+    use_both().await;
+    let (session, tokens) = (written("admin_sessions").await, written("api_tokens").await);
+    for _ in 0..5 {
+        use_both().await;
+    }
+    assert_eq!(
+        written("admin_sessions").await,
+        session,
+        "a session rewritten within the minute"
+    );
+    assert_eq!(
+        written("api_tokens").await,
+        tokens,
+        "a token rewritten within the minute"
+    );
+
+    // A minute on, the next use records itself.
+    sql(
+        &app,
+        "UPDATE admin_sessions SET last_seen_at = now() - interval '2 minutes'",
+    )
+    .await;
+    sql(
+        &app,
+        "UPDATE api_tokens SET last_used_at = now() - interval '2 minutes'",
+    )
+    .await;
+    use_both().await;
+    for table in [
+        "admin_sessions WHERE last_seen_at",
+        "api_tokens WHERE last_used_at",
+    ] {
+        assert_eq!(
+            count(
+                &app.pool,
+                &format!("SELECT count(*) AS count FROM {table} > now() - interval '1 minute'")
+            )
+            .await,
+            1,
+            "{table}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn under_https_the_session_and_csrf_cookies_carry_the_host_prefix() {
     let app = TestApp::spawn_with(|settings| {

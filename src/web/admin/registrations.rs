@@ -105,10 +105,12 @@ pub async fn list(
     let query = list_query(&request)?;
     let (page, per_page) = query.paging()?;
     let filter = query.filter(&mut conn, &event).await?;
-    let total = attendees::total(&mut conn, event.id, &filter).await?;
     let order = query.order();
     let sort = order.as_str();
-    let found = attendees::page(
+    let attendees::Listing {
+        attendees: found,
+        total,
+    } = attendees::list(
         &mut conn,
         event.id,
         &filter,

@@ -226,8 +226,10 @@ pub async fn list_registrations(
     let searching = filter.search.is_some();
     let (start, page, per_page) = query.start(&event, searching)?;
     let order = query.order();
-    let total = attendees::total(&mut conn, event.id, &filter).await?;
-    let items = attendees::page(&mut conn, event.id, &filter, order, &start, per_page).await?;
+    let attendees::Listing {
+        attendees: items,
+        total,
+    } = attendees::list(&mut conn, event.id, &filter, order, &start, per_page).await?;
     // A full page may have more after it; a short one is the last.
     let next = match items.last() {
         Some(last) if items.len() as i64 == per_page => {
