@@ -49,6 +49,20 @@ for path in /etc/rencontre /var/lib/rencontre; do
     [ ! -e "$path" ] || fail "$path exists; this test creates and removes its own."
 done
 
+# What the test itself uses (curl) and what the package depends on
+# (adduser), from Debian when missing.
+missing=()
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v adduser >/dev/null 2>&1 || missing+=(adduser)
+if [ ${#missing[@]} -gt 0 ]; then
+    step "apt-get install ${missing[*]}"
+    mkdir -p "$root/.local"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -qq "${missing[@]}" || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }; } \
+        >"$root/.local/apt-package-test.log" 2>&1 ||
+        fail "could not install ${missing[*]} with apt-get (its output: .local/apt-package-test.log)"
+fi
+
 source "$root/scripts/pg-programs.sh"
 bindir=$(pg_bindir psql)
 [ -n "$bindir" ] || fail "PostgreSQL's programs were not found: apt-get install postgresql"
