@@ -317,10 +317,62 @@ pub fn write(args: &ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Scenario 1m: the opening rush again with the metrics listener on.
+fn metrics_section(md: &mut String, run: &Run, s1: &Value, s1m: &Value) {
+    let _ = writeln!(md, "## 1m. The rush with metrics on\n");
+    let _ = writeln!(
+        md,
+        "Scenario 1 again on a fresh copy of the layout, with `http.metrics_bind` set, scraped once after the \
+         rush: {} series lines, counting {} confirmed and waitlisted registrations (check: {}).\n",
+        run.text("s1m.metrics_lines"),
+        run.text("s1m.registrations_counted"),
+        run.text("s1m.check"),
+    );
+    let _ = writeln!(md, "| | metrics off (scenario 1) | metrics on |");
+    let _ = writeln!(md, "|---|---|---|");
+    let throughput = |v: &Value| v["throughput"].as_f64();
+    let _ = writeln!(
+        md,
+        "| **throughput** (registrations/s) | **{}** | **{}** |",
+        rate(throughput(s1)),
+        rate(throughput(s1m))
+    );
+    let _ = writeln!(
+        md,
+        "| latency p50 / p99 | {} / {} | {} / {} |",
+        ms(latency(s1, "p50_ms")),
+        ms(latency(s1, "p99_ms")),
+        ms(latency(s1m, "p50_ms")),
+        ms(latency(s1m, "p99_ms"))
+    );
+    let _ = writeln!(
+        md,
+        "| errors | {} | {} |",
+        errors_of(s1).1,
+        errors_of(s1m).1
+    );
+    let _ = writeln!(
+        md,
+        "| server CPU | {} | {} |\n",
+        secs(run.number("s1.cpu_serve_s")),
+        secs(run.number("s1m.cpu_serve_s"))
+    );
+    if let (Some(off), Some(on)) = (throughput(s1), throughput(s1m)) {
+        if off > 0.0 {
+            let _ = writeln!(
+                md,
+                "With metrics on, the rush ran at {:+.1}% of the rush without them, in the same run.\n",
+                (on / off - 1.0) * 100.0
+            );
+        }
+    }
+}
+
 fn render(run: &Run, findings: Option<&str>) -> String {
     let mut md = String::new();
     let s1 = run.json("s1.json").unwrap_or(Value::Null);
     let s1b = run.json("s1b.json");
+    let s1m = run.json("s1m.json");
     let s2 = run.json("s2.json").unwrap_or(Value::Null);
     let s3 = run.json("s3_during.json").unwrap_or(Value::Null);
     let s3_api = run.json("s3_alone_api.json");
@@ -522,6 +574,9 @@ fn render(run: &Run, findings: Option<&str>) -> String {
     rush_section(&mut md, run, &s1, pgb_rush.as_ref(), &clients);
     if let Some(s1b) = &s1b {
         scale::second_event_section(&mut md, run, &s1, s1b);
+    }
+    if let Some(s1m) = &s1m {
+        metrics_section(&mut md, run, &s1, s1m);
     }
     hot_section(&mut md, run, &s2, pgb_hot_row.as_ref());
     reads_section(&mut md, run, &s3, s3_api.as_ref(), s3_page.as_ref(), &s1);

@@ -25,6 +25,7 @@ PROFILE_ATTEMPTS=${BENCH_PROFILE_ATTEMPTS:-2000}
 POOL_SIZE=${BENCH_POOL_SIZE:-16}
 HTTP_PORT=${BENCH_HTTP_PORT:-18089}
 SMTP_PORT=${BENCH_SMTP_PORT:-12589}
+METRICS_PORT=${BENCH_METRICS_PORT:-19189}
 LOAD_THREADS=${BENCH_LOAD_THREADS:-1}
 PREVIOUS_ROWS=${BENCH_PREVIOUS_ROWS:-100000}
 BACKOFFICE_ROWS=${BENCH_BACKOFFICE_ROWS:-150000}
@@ -363,6 +364,27 @@ stop_serve
 rows_fetched bench_s1 s1 "$RUSH_ATTEMPTS"
 check bench_s1 s1
 fact s1.email_bytes "$(value bench_s1 "SELECT round(avg(octet_length(subject) + octet_length(body_text) + octet_length(body_html) + coalesce(octet_length(attachment_ics), 0))) FROM email_outbox")"
+
+# ------------------------------------------ 1m. the rush with metrics ----
+
+# The same rush with the metrics listener on (http.metrics_bind), scraped
+# once at the end: what counting every request, batch and pool wait costs.
+log "scenario 1m: the same rush with metrics on (http.metrics_bind)"
+clone bench_layout_rush bench_s1m
+serve_env_saved=("${serve_env[@]}")
+serve_env+=(RENCONTRE__HTTP__METRICS_BIND="127.0.0.1:$METRICS_PORT")
+start_serve bench_s1m
+cpu_start
+load register --base "$base" --slug rush --clients "$CLIENTS" --requests "$RUSH_ATTEMPTS" \
+    --max-seconds 240 --hot-countries 3 --hot-share 0.3 --tag s1m --out "$out/s1m.json"
+cpu_stop s1m
+curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$out/s1m.metrics.txt" ||
+    log "scenario 1m: the metrics listener did not answer"
+fact s1m.metrics_lines "$(grep -vc '^#' "$out/s1m.metrics.txt" || true)"
+fact s1m.registrations_counted "$(awk '/^rencontre_registrations_total\{outcome="(confirmed|waitlisted)"\}/ {sum += $NF} END {print sum + 0}' "$out/s1m.metrics.txt")"
+stop_serve
+serve_env=("${serve_env_saved[@]}")
+check bench_s1m s1m
 
 log "scenario 1: pgbench mirror of the registration transaction on the same layout"
 pgbench_prepare rush bench_pgb_rush "$out/pgb_rush.sql"

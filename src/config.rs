@@ -50,6 +50,10 @@ pub struct HttpSettings {
     /// On SIGTERM, in-flight requests get this long to finish.
     #[serde(default = "default_shutdown_timeout_secs")]
     pub shutdown_timeout_secs: u64,
+    /// Where a second listener answers `GET /metrics` (Prometheus text);
+    /// unset or empty: no metrics at all. Never the public `bind`.
+    #[serde(default)]
+    pub metrics_bind: Option<String>,
 }
 
 fn default_password_check_wait_ms() -> u64 {
@@ -225,6 +229,29 @@ impl Settings {
         if let Err(message) = TrustedProxies::parse(&self.http.trusted_proxies) {
             return invalid("http.trusted_proxies", message);
         }
+        if let Some(metrics) = self
+            .http
+            .metrics_bind
+            .as_deref()
+            .filter(|bind| !bind.is_empty())
+        {
+            match metrics.parse::<SocketAddr>() {
+                Err(error) => {
+                    return invalid(
+                        "http.metrics_bind",
+                        format!("`{metrics}` is not an address:port ({error})"),
+                    );
+                }
+                // The public port must never answer /metrics.
+                Ok(address) if address.port() != 0 && address == self.bind_address() => {
+                    return invalid(
+                        "http.metrics_bind",
+                        format!("`{metrics}` is http.bind: metrics need a listener of their own"),
+                    );
+                }
+                Ok(_) => {}
+            }
+        }
         if self.http.password_checks_at_once == 0 {
             return invalid("http.password_checks_at_once", "must be at least 1".into());
         }
@@ -266,6 +293,15 @@ impl Settings {
             .bind
             .parse()
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)))
+    }
+
+    /// `http.metrics_bind`, when metrics are on.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        // Checked by `validate`, like `bind_address`.
+        self.http
+            .metrics_bind
+            .as_deref()
+            .and_then(|bind| bind.parse().ok())
     }
 
     /// The public base URL without a trailing slash, for links in emails.
@@ -344,6 +380,19 @@ mod tests {
             message.contains("http.trusted_proxies") && message.contains("proxy"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn metrics_are_off_by_default_and_never_on_the_public_listener() {
+        assert_eq!(load(&[]).expect("valid").metrics_address(), None);
+        let off = load(&[("RENCONTRE__HTTP__METRICS_BIND", "")]).expect("valid");
+        assert_eq!(off.metrics_address(), None);
+        let on = load(&[("RENCONTRE__HTTP__METRICS_BIND", "127.0.0.1:9187")]).expect("valid");
+        assert_eq!(on.metrics_address(), Some(([127, 0, 0, 1], 9187).into()));
+        let message = error_text(&[("RENCONTRE__HTTP__METRICS_BIND", "127.0.0.1:8080")]);
+        assert!(message.contains("http.metrics_bind"), "{message}");
+        let message = error_text(&[("RENCONTRE__HTTP__METRICS_BIND", "metrics")]);
+        assert!(message.contains("http.metrics_bind"), "{message}");
     }
 
     #[test]

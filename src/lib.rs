@@ -12,6 +12,7 @@ pub mod domain;
 pub mod export;
 pub mod i18n;
 pub mod mail;
+pub mod metrics;
 pub mod registration;
 pub mod telemetry;
 pub mod web;

@@ -158,7 +158,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             };
             let application = web::Application::build(settings.clone(), pool)?;
             tracing::info!(url = %settings.public_url(), port = application.port(), "serving");
-            // The listener is bound: systemd (Type=notify) may start what
+            if let Some(port) = application.metrics_port() {
+                tracing::info!(port, "metrics on http.metrics_bind, GET /metrics");
+            }
+            // The listeners are bound: systemd (Type=notify) may start what
             // waits for us. Without NOTIFY_SOCKET this does nothing.
             notify_ready();
             // Returns on SIGINT/SIGTERM once in-flight requests have finished.

@@ -522,15 +522,17 @@ pub async fn total(
     event_id: Uuid,
     filter: &AttendeeFilter,
 ) -> diesel::QueryResult<i64> {
-    if filter.search.is_none() && filter.session_id.is_none() {
-        if let Some(counter) = counter_of(filter.status, filter.country.is_some()) {
-            let rows: Vec<Total> = diesel::sql_query(counter)
-                .bind::<SqlUuid, _>(event_id)
-                .bind::<Nullable<Text>, _>(filter.country.clone())
-                .load(conn)
-                .await?;
-            return Ok(rows.iter().map(|row| row.total).sum());
-        }
+    let counter = match (&filter.search, filter.session_id) {
+        (None, None) => counter_of(filter.status, filter.country.is_some()),
+        _ => None,
+    };
+    if let Some(counter) = counter {
+        let rows: Vec<Total> = diesel::sql_query(counter)
+            .bind::<SqlUuid, _>(event_id)
+            .bind::<Nullable<Text>, _>(filter.country.clone())
+            .load(conn)
+            .await?;
+        return Ok(rows.iter().map(|row| row.total).sum());
     }
     let rows: Vec<Total> = query(COUNT, event_id, filter, "").load(conn).await?;
     Ok(rows.iter().map(|row| row.total).sum())

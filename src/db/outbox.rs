@@ -210,3 +210,36 @@ pub async fn last_announcement(
         .await
         .optional()
 }
+
+/// What the metrics show of the outbox.
+#[derive(Debug, Clone, Copy, QueryableByName)]
+pub struct OutboxGauges {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub pending: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub failed: i64,
+    /// 0 when nothing is pending.
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub oldest_pending_age_secs: f64,
+}
+
+/// Counts pending and failed rows, each through its partial index, and
+/// gives up after `timeout_ms` rather than hold a scrape.
+pub async fn gauges(conn: &mut AsyncPgConnection, timeout_ms: u32) -> QueryResult<OutboxGauges> {
+    conn.transaction(async |conn| {
+        diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout_ms}"))
+            .execute(conn)
+            .await?;
+        diesel::sql_query(
+            "SELECT pending.count AS pending, \
+                    (SELECT count(*) FROM email_outbox WHERE status = 'failed') AS failed, \
+                    coalesce(extract(epoch FROM now() - pending.oldest)::float8, 0) \
+                        AS oldest_pending_age_secs \
+             FROM (SELECT count(*) AS count, min(created_at) AS oldest \
+                   FROM email_outbox WHERE status = 'pending') AS pending",
+        )
+        .get_result(conn)
+        .await
+    })
+    .await
+}

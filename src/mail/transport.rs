@@ -25,11 +25,44 @@ pub enum Transport {
 #[error("{summary}")]
 pub struct SendFailure {
     pub permanent: bool,
+    pub reason: FailureReason,
     /// The whole story, kept with the email for organisers: a server's
     /// refusal often quotes the recipient's address.
     pub message: String,
     /// What the logs get: no address, no name.
     pub summary: String,
+}
+
+/// What kind of failure it was, in the words of the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureReason {
+    /// The SMTP server answered 5xx: never.
+    Refused,
+    /// The SMTP server answered 4xx: not now.
+    Deferred,
+    /// No answer within `mail.smtp_timeout_secs`.
+    Timeout,
+    Tls,
+    /// The exchange broke before an answer (connection refused or reset).
+    Connection,
+    /// The message could not be built from its row.
+    Unbuildable,
+    /// The file transport could not write it.
+    File,
+}
+
+impl FailureReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::Refused => "refused",
+            FailureReason::Deferred => "deferred",
+            FailureReason::Timeout => "timeout",
+            FailureReason::Tls => "tls",
+            FailureReason::Connection => "connection",
+            FailureReason::Unbuildable => "unbuildable",
+            FailureReason::File => "file",
+        }
+    }
 }
 
 impl Transport {
@@ -78,6 +111,7 @@ impl Transport {
                         );
                         Err(SendFailure {
                             permanent: false,
+                            reason: FailureReason::Timeout,
                             summary: message.clone(),
                             message,
                         })
@@ -97,6 +131,7 @@ impl Transport {
                     let message = format!("cannot write to {}: {error}", dir.display());
                     SendFailure {
                         permanent: false,
+                        reason: FailureReason::File,
                         summary: message.clone(),
                         message,
                     }
@@ -140,14 +175,31 @@ pub async fn remove_saved_emails(
 fn smtp_failure(error: smtp::Error) -> SendFailure {
     // The server's words stay out of the summary: "550 <a.traore@…>: no
     // such user" names the delegate.
-    let summary = match error.status() {
-        Some(code) => format!("the SMTP server answered {code}"),
-        None if error.is_timeout() => "the SMTP connection timed out".to_owned(),
-        None if error.is_tls() => "the TLS handshake with the SMTP server failed".to_owned(),
-        None => "the SMTP exchange failed before an answer".to_owned(),
+    let (reason, summary) = match error.status() {
+        Some(code) if error.is_permanent() => (
+            FailureReason::Refused,
+            format!("the SMTP server answered {code}"),
+        ),
+        Some(code) => (
+            FailureReason::Deferred,
+            format!("the SMTP server answered {code}"),
+        ),
+        None if error.is_timeout() => (
+            FailureReason::Timeout,
+            "the SMTP connection timed out".to_owned(),
+        ),
+        None if error.is_tls() => (
+            FailureReason::Tls,
+            "the TLS handshake with the SMTP server failed".to_owned(),
+        ),
+        None => (
+            FailureReason::Connection,
+            "the SMTP exchange failed before an answer".to_owned(),
+        ),
     };
     SendFailure {
         permanent: error.is_permanent(),
+        reason,
         message: error.to_string(),
         summary,
     }

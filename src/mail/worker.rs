@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use uuid::Uuid;
 
 use super::compose::compose;
-use super::transport::{SendFailure, Transport};
+use super::transport::{FailureReason, SendFailure, Transport};
 use crate::config::MailSettings;
 use crate::db::idempotency;
 use crate::db::outbox::{self, OutboxEmail};
@@ -142,7 +142,11 @@ impl Worker {
     async fn send_batch(&self) -> Result<usize, WorkerError> {
         let lease = Duration::from_secs(self.settings.claim_lease_secs);
         let rows = {
-            let mut conn = self.pool.get().await?;
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .inspect_err(crate::metrics::pool_error)?;
             outbox::claim_due(&mut conn, self.batch_size() as i64, lease).await?
         };
         let (marks, queue) = mpsc::unbounded_channel();
@@ -182,6 +186,7 @@ impl Worker {
     ) -> Result<(), WorkerError> {
         match self.send_one(row).await {
             Ok(()) => {
+                crate::metrics::email_sent(row.kind.as_str());
                 let (done, recorded) = oneshot::channel();
                 marks
                     .send((row.id, done))
@@ -219,6 +224,7 @@ impl Worker {
     async fn send_one(&self, row: &OutboxEmail) -> Result<(), SendFailure> {
         let message = compose(row, &self.settings.from).map_err(|error| SendFailure {
             permanent: true,
+            reason: FailureReason::Unbuildable,
             message: error.to_string(),
             summary: "the message could not be built".to_owned(),
         })?;
@@ -232,7 +238,9 @@ impl Worker {
         failure: SendFailure,
     ) -> Result<(), WorkerError> {
         let attempts = row.attempts + 1;
-        if failure.permanent || attempts >= self.settings.max_attempts as i32 {
+        let given_up = failure.permanent || attempts >= self.settings.max_attempts as i32;
+        crate::metrics::email_failed(failure.reason.as_str(), given_up);
+        if given_up {
             tracing::warn!(id = %row.id, attempts, error = %failure, "email failed for good");
             outbox::mark_failed(conn, row.id, attempts, &failure.message).await?
         } else {

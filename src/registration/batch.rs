@@ -8,6 +8,8 @@
 //! and the counter statements stay guarded — and nobody gets an answer
 //! before the commit that makes it true.
 
+use std::time::Instant;
+
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use diesel_async::pooled_connection::PoolableConnection;
@@ -60,6 +62,22 @@ impl Registrar {
         public_url: &str,
         now: DateTime<Utc>,
     ) -> Result<Registered, RegistrationError> {
+        let settled = self
+            .settle(event, offered, applicant, idempotency_key, public_url, now)
+            .await;
+        crate::metrics::registration_settled(outcome(&settled));
+        settled
+    }
+
+    async fn settle(
+        &self,
+        event: Event,
+        offered: &[Session],
+        applicant: Applicant,
+        idempotency_key: Option<IdempotencyKey>,
+        public_url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Registered, RegistrationError> {
         // Checked before queueing: it needs no lock. A session deleted since
         // `offered` was read is skipped when the batch locks the sessions.
         let sessions = chosen_sessions(&event, offered, &applicant)?;
@@ -80,6 +98,26 @@ impl Registrar {
             .await
             .map_err(|_| RegistrationError::Stopped)?;
         answer.await.map_err(|_| RegistrationError::Stopped)?
+    }
+}
+
+/// The metrics' word for how a registration ended.
+fn outcome(settled: &Result<Registered, RegistrationError>) -> &'static str {
+    match settled {
+        Ok(registered) if registered.replayed => "replayed",
+        Ok(registered) => registered.view.registration.status.as_str(),
+        Err(error) => match error {
+            RegistrationError::EventNotFound | RegistrationError::NotFound => "not_found",
+            RegistrationError::Closed => "closed",
+            RegistrationError::Duplicate => "duplicate",
+            RegistrationError::Invalid(_) => "invalid",
+            RegistrationError::IdempotencyKeyReused => "idempotency_key_reused",
+            RegistrationError::Cancelled => "cancelled",
+            RegistrationError::Unavailable(_) | RegistrationError::Stopped => "unavailable",
+            RegistrationError::Email(_)
+            | RegistrationError::Invariant(_)
+            | RegistrationError::Database(_) => "error",
+        },
     }
 }
 
@@ -134,9 +172,13 @@ fn next_batch(waiting: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
 }
 
 async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
-    let mut conn = match pool.get().await {
+    let waiting = Instant::now();
+    let acquired = pool.get().await;
+    crate::metrics::pool_waited(waiting.elapsed());
+    let mut conn = match acquired {
         Ok(conn) => conn,
         Err(error) => {
+            crate::metrics::pool_error(&error);
             let message = error.to_string();
             for job in batch {
                 let _ = job
@@ -148,11 +190,13 @@ async fn run_batch(pool: &DbPool, batch: Vec<Job>) {
     };
     let event_id = batch[0].event.id;
     let requests: Vec<&Request> = batch.iter().map(|job| &job.request).collect();
+    let started = Instant::now();
     let together = conn
         .transaction::<_, RegistrationError, _>(async |tx| {
             register_all(tx, event_id, &requests).await
         })
         .await;
+    crate::metrics::batch_settled(batch.len(), started.elapsed());
     match together {
         Ok(results) => {
             for (job, result) in batch.into_iter().zip(results) {

@@ -136,6 +136,7 @@ impl From<RegistrationError> for AppError {
 
 impl From<crate::db::PoolError> for AppError {
     fn from(error: crate::db::PoolError) -> Self {
+        crate::metrics::pool_error(&error);
         AppError::Unavailable(error.into())
     }
 }

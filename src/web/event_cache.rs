@@ -6,13 +6,22 @@
 //!
 //! The places left it shows may be `http.event_cache_ms` old; nothing is
 //! decided from it: registrations read and lock the rows themselves. An
-//! organiser's change made through this process is seen at once
-//! ([`forget_after_changes`]); one made through another process, within
-//! `http.event_cache_ms`.
+//! organiser's change is seen at once by every process: each follows
+//! PostgreSQL's `event_changes` notifications ([`follow_changes`]), which
+//! the change's audit row sends at its commit, and the process that made
+//! the change drops its copies even before ([`forget_after_changes`]).
+//! While the listening connection is down, the copies' age is the bound
+//! again; a new connection drops every copy, since what it missed is
+//! unknown.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::StreamExt;
+use rand::Rng;
+use uuid::Uuid;
 
 use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
@@ -26,6 +35,17 @@ use super::{AppError, AppState};
 use crate::db::DbPool;
 use crate::db::events::{self as store, CountryQuota, Event, Session};
 use crate::domain::Language;
+use crate::metrics::{self, CopiesDropped};
+
+/// The channel of migration `event_changes_and_outbox_gauges`: its payload
+/// is the changed event's id.
+const CHANNEL: &str = "event_changes";
+/// Set on the listening connection, so that an operator (or a test) can
+/// find it in `pg_stat_activity`.
+pub const LISTENER_NAME: &str = "rencontre event changes";
+/// Reconnecting waits this long at first, doubling up to the cap.
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const MAX_RETRY: Duration = Duration::from_secs(5);
 
 pub struct EventSnapshot {
     pub event: Event,
@@ -62,7 +82,15 @@ impl EventSnapshot {
 
 pub struct EventCache {
     ttl: Duration,
-    snapshots: Mutex<HashMap<String, Arc<EventSnapshot>>>,
+    copies: Mutex<Copies>,
+}
+
+struct Copies {
+    /// Moves on every drop. A reader keeps what it read only if no drop
+    /// happened since it started reading: a change committed meanwhile
+    /// may be missing from it.
+    generation: u64,
+    snapshots: HashMap<String, Arc<EventSnapshot>>,
 }
 
 impl EventCache {
@@ -70,43 +98,126 @@ impl EventCache {
     pub fn new(ttl: Duration) -> EventCache {
         EventCache {
             ttl,
-            snapshots: Mutex::new(HashMap::new()),
+            copies: Mutex::new(Copies {
+                generation: 0,
+                snapshots: HashMap::new(),
+            }),
         }
     }
 
-    /// The event named `slug` as it stood at most `ttl` ago.
+    /// False when every request reads the database anyway.
+    pub fn keeps_copies(&self) -> bool {
+        !self.ttl.is_zero()
+    }
+
+    /// The event named `slug` as it stood at most `ttl` ago (and before no
+    /// organiser's change that this process has heard of).
     pub async fn get(&self, pool: &DbPool, slug: &str) -> Result<Arc<EventSnapshot>, AppError> {
-        if let Some(snapshot) = self.fresh(slug) {
-            return Ok(snapshot);
-        }
+        let generation = match self.fresh(slug) {
+            Ok(snapshot) => {
+                metrics::event_copy_read(true);
+                return Ok(snapshot);
+            }
+            Err(generation) => generation,
+        };
+        metrics::event_copy_read(false);
         let snapshot = Arc::new(read(pool, slug).await?);
-        if !self.ttl.is_zero() {
-            let mut snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        if self.keeps_copies() {
+            let mut copies = self.lock();
             // Only events that exist are kept, so the map stays as small as
             // the list of events.
-            snapshots.insert(slug.to_owned(), snapshot.clone());
+            if copies.generation == generation {
+                copies.snapshots.insert(slug.to_owned(), snapshot.clone());
+            }
         }
         Ok(snapshot)
     }
 
     /// Drops every copy: the next reader of each event reads it again.
     pub fn forget_all(&self) {
-        self.snapshots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut copies = self.lock();
+        copies.generation += 1;
+        copies.snapshots.clear();
     }
 
-    fn fresh(&self, slug: &str) -> Option<Arc<EventSnapshot>> {
-        if self.ttl.is_zero() {
-            return None;
+    /// Drops the copy of one event.
+    pub fn forget_event(&self, event_id: Uuid) {
+        let mut copies = self.lock();
+        copies.generation += 1;
+        copies
+            .snapshots
+            .retain(|_, snapshot| snapshot.event.id != event_id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Copies> {
+        self.copies.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The copy, if it is young enough; else the generation its reader
+    /// must find unchanged to keep what it reads.
+    fn fresh(&self, slug: &str) -> Result<Arc<EventSnapshot>, u64> {
+        if !self.keeps_copies() {
+            // Nothing is kept, so the generation is never compared.
+            return Err(0);
         }
-        let snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
-        snapshots
+        let copies = self.lock();
+        copies
+            .snapshots
             .get(slug)
             .filter(|snapshot| snapshot.read_at.elapsed() < self.ttl)
             .cloned()
+            .ok_or(copies.generation)
     }
+}
+
+/// Drops copies as PostgreSQL announces organisers' changes, for as long
+/// as the process runs: one connection of its own (not the pool's),
+/// reconnected with backoff when it fails.
+pub async fn follow_changes(cache: Arc<EventCache>, database_url: String) {
+    let mut retry = FIRST_RETRY;
+    loop {
+        match listen(&database_url).await {
+            Ok(mut connection) => {
+                // Notifications sent while nobody listened are lost: any
+                // copy may predate a change.
+                cache.forget_all();
+                metrics::event_copies_dropped(CopiesDropped::Reconnect);
+                metrics::listening_for_event_changes(true);
+                retry = FIRST_RETRY;
+                let mut notifications = std::pin::pin!(connection.notifications_stream());
+                while let Some(Ok(notification)) = notifications.next().await {
+                    match Uuid::parse_str(&notification.payload) {
+                        Ok(event_id) => cache.forget_event(event_id),
+                        Err(_) => cache.forget_all(),
+                    }
+                    metrics::event_copies_dropped(CopiesDropped::Notification);
+                }
+                metrics::listening_for_event_changes(false);
+                tracing::warn!("lost the connection that listens for event changes; reconnecting");
+            }
+            Err(error) => {
+                metrics::listening_for_event_changes(false);
+                tracing::warn!(%error, ?retry, "cannot listen for event changes");
+            }
+        }
+        // Jittered, so that the processes behind one load balancer do not
+        // all knock at once when the database comes back.
+        let jitter = rand::rng().random_range(0.5..1.5);
+        tokio::time::sleep(retry.mul_f64(jitter)).await;
+        retry = (retry * 2).min(MAX_RETRY);
+    }
+}
+
+async fn listen(database_url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
+    use diesel_async::SimpleAsyncConnection;
+    let mut connection = AsyncPgConnection::establish(database_url).await?;
+    connection
+        .batch_execute(&format!(
+            "SET application_name = '{LISTENER_NAME}'; LISTEN {CHANNEL}"
+        ))
+        .await
+        .map_err(|error| diesel::ConnectionError::BadConnection(error.to_string()))?;
+    Ok(connection)
 }
 
 /// Middleware of the organisers' API and the back office: after an
@@ -133,6 +244,7 @@ pub async fn forget_after_changes(
         && let Some(state) = response.request().app_data::<web::Data<AppState>>()
     {
         state.events.forget_all();
+        metrics::event_copies_dropped(CopiesDropped::Organiser);
     }
     Ok(response)
 }

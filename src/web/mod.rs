@@ -7,7 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 mod error;
-pub(crate) mod event_cache;
+pub mod event_cache;
 mod form;
 mod health;
 pub mod input;
@@ -59,6 +59,10 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `http.metrics_bind` listener, when metrics are on.
+    metrics: Option<(u16, Server)>,
+    /// Drops this process's event copies on organisers' changes.
+    follower: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -87,6 +91,22 @@ impl Application {
         let events = Arc::new(event_cache::EventCache::new(Duration::from_millis(
             settings.http.event_cache_ms,
         )));
+        let follower = events.keeps_copies().then(|| {
+            tokio::spawn(event_cache::follow_changes(
+                events.clone(),
+                settings.database.url.clone(),
+            ))
+        });
+        let metrics = match settings.metrics_address() {
+            Some(address) => {
+                let listener = TcpListener::bind(address).map_err(|error| {
+                    anyhow::anyhow!("http.metrics_bind: cannot listen on {address}: {error}")
+                })?;
+                let port = listener.local_addr()?.port();
+                Some((port, crate::metrics::serve(listener, pool.clone())?))
+            }
+            None => None,
+        };
         let trusted_proxies = client::TrustedProxies::parse(&settings.http.trusted_proxies)
             .map_err(|message| anyhow::anyhow!("http.trusted_proxies: {message}"))?;
         let password_checks = Arc::new(tokio::sync::Semaphore::new(
@@ -106,6 +126,7 @@ impl Application {
                 .wrap(from_fn(never_store_organisers_answers))
                 .wrap(security_headers())
                 .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
+                .wrap(from_fn(count_requests))
                 .app_data(web::Data::new(state.clone()))
                 .configure(routes)
         })
@@ -113,18 +134,59 @@ impl Application {
         .shutdown_timeout(shutdown_timeout)
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            metrics,
+            follower,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGINT/SIGTERM: the listener closes at once, and
-    /// in-flight requests get `http.shutdown_timeout_secs` to finish.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// The metrics listener's port, when `http.metrics_bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
+
+    /// Serves until SIGINT/SIGTERM: the listener closes at once, and
+    /// in-flight requests get `http.shutdown_timeout_secs` to finish. The
+    /// metrics stay readable until then.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            (handle, tokio::spawn(server))
+        });
+        let served = self.server.await;
+        if let Some((handle, running)) = metrics {
+            handle.stop(true).await;
+            let _ = running.await;
+        }
+        if let Some(follower) = self.follower {
+            follower.abort();
+        }
+        served
+    }
+}
+
+/// Every answer counted by the route pattern the router matched (never
+/// the path, which may carry a private token) and its status, with the
+/// time to its head.
+async fn count_requests(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let answered = next.call(request).await;
+    let (route, status) = match &answered {
+        Ok(response) => (response.request().match_pattern(), response.status()),
+        Err(error) => (None, error.as_response_error().status_code()),
+    };
+    crate::metrics::request_answered(&method, route, status, started.elapsed());
+    answered
 }
 
 /// No script runs on our pages (none is needed: every task works without

@@ -17,13 +17,19 @@ use crate::support::{
 
 const CLIENTS: usize = 16;
 
-struct Server {
-    child: Child,
-    address: String,
+/// A real `rencontre serve` process (the metrics and event-change tests
+/// start them too).
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) address: String,
 }
 
 impl Server {
-    async fn start(database_url: &str, extra_env: &[(&str, String)], args: &[&str]) -> Server {
+    pub(crate) async fn start(
+        database_url: &str,
+        extra_env: &[(&str, String)],
+        args: &[&str],
+    ) -> Server {
         Self::start_logging(database_url, extra_env, args, Stdio::null()).await
     }
 

@@ -342,9 +342,15 @@ impl TestApp {
             address.clone()
         };
         let pool = db::build_pool(&settings.database).expect("pool");
+        let listening = event_listeners(&pool).await;
         let application = Application::build_on(listener, settings.clone(), pool.clone())
             .expect("build the application");
         tokio::spawn(application.run_until_stopped());
+        // A process drops its copies when it starts listening for changes:
+        // a test that reads a copy, then expects it kept, waits for that.
+        if settings.http.event_cache_ms > 0 {
+            wait_for_event_listeners(&pool, listening + 1).await;
+        }
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -475,6 +481,28 @@ pub async fn assert_invariants_hold(pool: &DbPool) {
         "invariants violated:\n{}",
         violations.join("\n")
     );
+}
+
+/// Connections listening for organisers' changes on `pool`'s database.
+pub async fn event_listeners(pool: &DbPool) -> i64 {
+    let sql = format!(
+        "SELECT count(*) AS count FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = '{}'",
+        rencontre::web::event_cache::LISTENER_NAME
+    );
+    count(pool, &sql).await
+}
+
+/// Waits until `processes` connections listen for organisers' changes on
+/// this database, so that a test's change is not announced to nobody.
+pub async fn wait_for_event_listeners(pool: &DbPool, processes: i64) {
+    for _ in 0..250 {
+        if event_listeners(pool).await == processes {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{processes} processes never listened for event changes");
 }
 
 pub async fn count(pool: &DbPool, sql: &str) -> i64 {
