@@ -236,7 +236,7 @@ fi
 # --- 3. Database and env file, then the unit's commands -----------------------
 
 step "database and env file, as the guide says"
-psql_admin -c "DROP DATABASE IF EXISTS $database" -c "DROP ROLE IF EXISTS $database" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql_admin -c "DROP DATABASE IF EXISTS $database" -c "DROP ROLE IF EXISTS $database" >/dev/null
 psql_admin -c "CREATE ROLE $database LOGIN PASSWORD '$password'" -c "CREATE DATABASE $database OWNER $database" >/dev/null
 app_port=$(free_port)
 https_port=$(free_port)
