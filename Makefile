@@ -21,6 +21,8 @@ run:
 	echo; \
 	exec target/release/rencontre serve
 
+# Then the JSON API against its OpenAPI document (scripts/fuzz-api.sh: the
+# document validated, Schemathesis installed into .local/ when missing).
 test:
 	@set -euo pipefail; \
 	url="$${DATABASE_URL:-$$(scripts/pg.sh ensure rencontre_test)}"; \
@@ -29,7 +31,8 @@ test:
 		$(CARGO) nextest run --no-fail-fast --test-threads $(TEST_THREADS); \
 	else \
 		$(CARGO) test --no-fail-fast -- --test-threads=$(TEST_THREADS); \
-	fi
+	fi; \
+	CARGO="$(CARGO)" scripts/fuzz-api.sh
 
 # The public pages and the back office in Debian's Chromium (installs it,
 # and browser/'s npm packages, when missing). See browser/run.sh.

@@ -154,6 +154,7 @@ error-cursor-other-event = This cursor belongs to another event's list.
 error-cursor-other-order = This cursor belongs to the list in another order.
 error-cursor-other-search = This cursor belongs to a list with a search, or without one, unlike this one.
 error-cursor-with-page = A cursor cannot be given with a page: follow next instead.
+error-sort-invalid = Choose one of these orders: { $name }, or none.
 
 ## Emails
 # Subjects start with the meeting's name: names are full titles, which do

@@ -154,6 +154,7 @@ error-cursor-other-event = Este cursor pertenece a la lista de otro encuentro.
 error-cursor-other-order = Este cursor pertenece a la lista en otro orden.
 error-cursor-other-search = Este cursor pertenece a una lista con búsqueda, o sin ella, al contrario que esta.
 error-cursor-with-page = Un cursor no se da con una página: siga next.
+error-sort-invalid = Elija uno de estos órdenes: { $name }, o ninguno.
 
 ## Correos electrónicos
 

@@ -160,6 +160,7 @@ error-cursor-other-event = Ce curseur appartient à la liste d'une autre rencont
 error-cursor-other-order = Ce curseur appartient à la liste dans un autre ordre.
 error-cursor-other-search = Ce curseur appartient à une liste avec une recherche, ou sans, au contraire de celle-ci.
 error-cursor-with-page = Un curseur ne se donne pas avec une page : suivez next.
+error-sort-invalid = Choisissez l'un de ces ordres : { $name }, ou aucun.
 
 ## E-mails
 

@@ -156,6 +156,7 @@ error-cursor-other-event = Este cursor pertence à lista de outro encontro.
 error-cursor-other-order = Este cursor pertence à lista em outra ordem.
 error-cursor-other-search = Este cursor pertence a uma lista com pesquisa, ou sem ela, ao contrário desta.
 error-cursor-with-page = Um cursor não é dado com uma página: siga next.
+error-sort-invalid = Escolha uma destas ordens: { $name }, ou nenhuma.
 
 ## E-mails
 

@@ -83,6 +83,10 @@ pub(crate) fn check(
         }
         found.map(|(id, _)| *id)
     });
+    // PostgreSQL's text cannot hold U+0000: refused here, not failed on.
+    if given(input.search).is_some_and(|search| search.contains('\0')) {
+        errors.add("q", FieldError::new("error-invalid-character"));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -137,7 +141,8 @@ mod tests {
             status in status(),
             country in country(),
             session in session(),
-            search in proptest::option::of(any::<String>()),
+            // Often a U+0000, which PostgreSQL cannot hold.
+            search in proptest::option::of(prop_oneof![any::<String>(), "[a \\x00]{0,4}"]),
             event_sessions in btree_set("[A-D][1-3]", 0..6),
         ) {
             let ids: Vec<(Uuid, String)> = event_sessions
@@ -173,6 +178,9 @@ mod tests {
             }
             if matches!(session_id, Some(None)) {
                 refused.push("session".to_owned());
+            }
+            if blank_or(&search).is_some_and(|search| search.contains('\0')) {
+                refused.push("q".to_owned());
             }
             refused.sort();
 

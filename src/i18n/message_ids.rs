@@ -129,6 +129,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-cursor-other-order",
     "error-cursor-other-search",
     "error-cursor-with-page",
+    "error-sort-invalid",
     // Emails: subjects and leads are `email-subject-{kind}` and
     // `email-lead-{kind}` for each outbox kind
     "email-subject-confirmation",

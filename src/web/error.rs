@@ -43,11 +43,20 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The shape of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub(super) struct ErrorBody<'a> {
+    /// What went wrong, for programs: `validation`, `duplicate`,
+    /// `registration_closed`, `cancelled`, `not_found`, `unauthorized`,
+    /// `forbidden`, `payload_too_large`, `rate_limited`, `unavailable`,
+    /// `internal`
     error: &'a str,
+    /// What went wrong, in English, for people
     message: String,
+    /// With `validation`: each refused field, parameter or header, and why
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, String>, required = false)]
     fields: Option<BTreeMap<&'a str, String>>,
 }
 

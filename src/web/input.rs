@@ -38,7 +38,7 @@ const FIELDS: &[&str] = &[
 
 /// At most this many session choices: far above any real programme, low
 /// enough that a hostile list costs nothing.
-const MAX_SESSIONS: usize = 50;
+pub(crate) const MAX_SESSIONS: usize = 50;
 
 impl RawRegistration {
     /// Reads a JSON object. Unknown fields are refused, like wrong types, so

@@ -6,7 +6,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::domain::text::{self, Lines, TextError};
-use crate::domain::{FieldError, FieldErrors};
+use crate::domain::{FieldError, FieldErrors, Language};
+
+/// A JSON number that is a whole number, however it is written (`25` or
+/// `25.0`: JSON Schema's `integer` is both).
+fn whole_number(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|number| number.fract() == 0.0 && number.abs() < 2f64.powi(53))
+            .map(|number| number as i64)
+    })
+}
 
 pub struct JsonFields<'a> {
     object: &'a Map<String, Value>,
@@ -110,13 +121,15 @@ impl<'a> JsonFields<'a> {
     pub fn capacity(&mut self, field: &str) -> Result<Option<i32>, ()> {
         match self.present(field) {
             None => Ok(None),
-            Some(value) => match value.as_i64().and_then(|number| i32::try_from(number).ok()) {
-                Some(number) if number >= 0 => Ok(Some(number)),
-                _ => {
-                    self.refuse_with(field, "error-capacity-invalid");
-                    Err(())
+            Some(value) => {
+                match whole_number(value).and_then(|number| i32::try_from(number).ok()) {
+                    Some(number) if number >= 0 => Ok(Some(number)),
+                    _ => {
+                        self.refuse_with(field, "error-capacity-invalid");
+                        Err(())
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -161,11 +174,18 @@ impl<'a> JsonFields<'a> {
         let mut kept = Map::new();
         let mut refused = false;
         for (code, text) in texts {
+            let key = format!("{field}.{code}");
+            // A key that is no language code is refused even with an empty
+            // text: the document lists the codes a key may be.
+            if Language::parse(code).map(|language| language.code()) != Ok(code.as_str()) {
+                self.refuse_with(&key, "error-language-not-offered");
+                refused = true;
+                continue;
+            }
             let text = text.as_str().unwrap_or_default().trim();
             if text.is_empty() {
                 continue;
             }
-            let key = format!("{field}.{code}");
             if languages.is_some_and(|languages| !languages.contains(code)) {
                 self.refuse_with(&key, "error-language-not-offered");
                 refused = true;

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
@@ -19,12 +20,20 @@ use crate::domain::{
 };
 use crate::export::{FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
+use crate::web::api::openapi::schemas;
 use crate::web::json_fields::JsonFields;
 use crate::web::{AppError, input};
 
 pub const MAX_PER_PAGE: i64 = 1000;
+/// The last page a list takes: the rows skipped before it fit in an `i64`
+/// at any page size, so the bound is the same whatever `per_page` is.
+pub const MAX_PAGE: i64 = i64::MAX / MAX_PER_PAGE + 1;
 
 pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
+    // No slug holds U+0000, which PostgreSQL's text cannot even compare.
+    if slug.contains('\0') {
+        return Err(AppError::NotFound("event"));
+    }
     store::find_by_slug(conn, slug)
         .await?
         .ok_or(AppError::NotFound("event"))
@@ -461,17 +470,36 @@ impl<'a> EmailTextSetup<'a> {
 }
 
 /// The query of an attendee list or export.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this status
+    #[param(schema_with = schemas::status_filter)]
     pub status: Option<String>,
+    /// Only delegates of this country
+    #[param(schema_with = schemas::country_filter)]
     pub country: Option<String>,
+    /// Only delegates who chose this session (one of the event's codes)
+    #[param(schema_with = schemas::session_filter)]
     pub session: Option<String>,
+    /// Part of a name, email, reference or organisation
+    #[param(schema_with = schemas::search)]
     pub q: Option<String>,
+    /// The order of the list
+    #[param(schema_with = schemas::sort)]
     pub sort: Option<String>,
+    /// The page, from 1 (at most `i64::MAX / MAX_PER_PAGE + 1`); each page
+    /// deeper skips more index entries: for long lists follow `next` with
+    /// `after`
+    #[param(minimum = 1, maximum = 9_223_372_036_854_776_i64)]
     pub page: Option<i64>,
+    /// Items a page, 50 unless given
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
     /// A keyset cursor: the page starts after the row it names (the `next`
-    /// of the page before), at the same cost however deep it is.
+    /// of the page before), at the same cost however deep it is. Not with
+    /// `page`; a cursor of another event, order or search is refused.
+    #[param(schema_with = schemas::search)]
     pub after: Option<String>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
@@ -484,6 +512,17 @@ impl ListQuery {
         conn: &mut AsyncPgConnection,
         event: &Event,
     ) -> Result<AttendeeFilter, AppError> {
+        if let Some(sort) = self.sort.as_deref()
+            && !Order::ALL.iter().any(|order| order.as_str() == sort)
+        {
+            let orders: Vec<&str> = Order::ALL
+                .iter()
+                .map(|order| order.as_str())
+                .filter(|order| !order.is_empty())
+                .collect();
+            let error = FieldError::new("error-sort-invalid").with_arg("name", orders.join(", "));
+            return Err(AppError::field("sort", error));
+        }
         let input = FilterInput {
             status: self.status.as_deref(),
             country: self.country.as_deref(),
@@ -527,7 +566,7 @@ impl ListQuery {
     pub fn paging(&self) -> Result<(i64, i64), AppError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(50);
-        if page < 1 {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(AppError::field(
                 "page",
                 FieldError::new("error-page-invalid"),
@@ -537,12 +576,6 @@ impl ListQuery {
             let error =
                 FieldError::new("error-per-page-invalid").with_arg("max", MAX_PER_PAGE.to_string());
             return Err(AppError::field("per_page", error));
-        }
-        if (page - 1).checked_mul(per_page).is_none() {
-            return Err(AppError::field(
-                "page",
-                FieldError::new("error-page-invalid"),
-            ));
         }
         Ok((page, per_page))
     }
@@ -577,7 +610,7 @@ mod tests {
         ) {
             let query = ListQuery { page, per_page, ..ListQuery::default() };
             let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(50));
-            let valid = page >= 1
+            let valid = (1..=MAX_PAGE).contains(&page)
                 && (1..=MAX_PER_PAGE).contains(&per_page)
                 && (page - 1).checked_mul(per_page).is_some();
             match query.paging() {

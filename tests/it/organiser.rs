@@ -30,36 +30,45 @@ fn api_routes() -> Vec<(String, String, bool)> {
         .collect()
 }
 
-/// (method, path, handler) of every `.route("…", web::method().to(handler))`
-/// in a source file, however rustfmt wrapped the lines.
-pub fn route_table(source: &str) -> Vec<(String, String, String)> {
+/// (method, path, handler) of every route of the table in `api/mod.rs`,
+/// `"path" => { method: module::handler, … }`, however rustfmt wrapped it.
+fn route_table(source: &str) -> Vec<(String, String, String)> {
     let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
-    compact
-        .split(".route(\"")
-        .skip(1)
-        .filter_map(|call| {
-            let (path, rest) = call.split_once('"')?;
-            let method = rest.strip_prefix(",web::")?.split("()").next()?.to_owned();
-            let handler = rest.split(".to(").nth(1)?.split(')').next()?.to_owned();
-            Some((method, path.to_owned(), handler))
-        })
-        .collect()
+    let (_, mut rest) = compact
+        .split_once("route_table!{")
+        .expect("api/mod.rs holds the route table");
+    let mut routes = Vec::new();
+    while let Some(quoted) = rest.strip_prefix('"') {
+        let (path, after) = quoted.split_once("\"=>{").expect("a path and its methods");
+        let (methods, after) = after.split_once('}').expect("the methods end");
+        for entry in methods.split(',').filter(|entry| !entry.is_empty()) {
+            let (method, handler) = entry.split_once(':').expect("method: handler");
+            routes.push((method.to_owned(), path.to_owned(), handler.to_owned()));
+        }
+        rest = after.strip_prefix(',').unwrap_or(after);
+    }
+    routes
+}
+
+async fn openapi_document(app: &TestApp) -> Value {
+    let response = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    response.json().await.unwrap()
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route_of_the_route_table() {
     let app = TestApp::spawn().await;
-    let document: Value = app
-        .client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = openapi_document(&app).await;
     assert_eq!(document["openapi"], "3.1.0");
     let routes = api_routes();
+    assert!(routes.len() >= 17, "the route table was read: {routes:?}");
     for (method, path, public) in &routes {
         let operation = &document["paths"][path][method];
         assert!(operation.is_object(), "{method} {path} is not described");
@@ -68,6 +77,37 @@ async fn the_openapi_document_describes_every_route_of_the_route_table() {
             !public,
             "{method} {path}: security does not match the route's protection"
         );
+        // Every `{name}` of the path is a documented path parameter.
+        let documented: BTreeSet<&str> = operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|parameter| parameter["in"] == "path")
+            .filter_map(|parameter| parameter["name"].as_str())
+            .collect();
+        let in_path: BTreeSet<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .collect();
+        assert_eq!(documented, in_path, "{method} {path}: path parameters");
+        let responses = operation["responses"].as_object().expect("responses");
+        if !public {
+            for status in ["401", "403"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: no {status}"
+                );
+            }
+        }
+        if operation["requestBody"].is_object() {
+            for status in ["413", "422"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: no {status}"
+                );
+            }
+        }
     }
     let described: usize = document["paths"]
         .as_object()
@@ -80,6 +120,77 @@ async fn the_openapi_document_describes_every_route_of_the_route_table() {
         routes.len(),
         "the document describes a route that does not exist"
     );
+}
+
+#[tokio::test]
+async fn every_error_the_document_names_has_the_error_shape() {
+    let app = TestApp::spawn().await;
+    let document = openapi_document(&app).await;
+    let error = &document["components"]["schemas"]["Error"];
+    assert_eq!(error["required"], json!(["error", "message"]));
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let name = response["$ref"]
+                    .as_str()
+                    .and_then(|reference| reference.strip_prefix("#/components/responses/"))
+                    .unwrap_or_else(|| panic!("{method} {path} {status} is no shared error"));
+                let shared = &document["components"]["responses"][name];
+                assert_eq!(
+                    shared["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/Error",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_method_a_path_does_not_have_is_answered_405_with_the_ones_it_has() {
+    let app = TestApp::spawn().await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    let mut methods: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for (method, path, _) in api_routes() {
+        methods
+            .entry(path)
+            .or_default()
+            .insert(method.to_uppercase());
+    }
+    for (path, allowed) in &methods {
+        let url = app.url(
+            &path
+                .replace("{slug}", &event.slug)
+                .replace("{code}", "SN")
+                .replace("{kind}", "confirmation")
+                .replace("{language}", "fr")
+                .replace("{token}", "no-such-token")
+                .replace("{id}", &uuid::Uuid::nil().to_string()),
+        );
+        for method in ["TRACE", "PATCH", "OPTIONS", "GET", "POST", "PUT", "DELETE"] {
+            if allowed.contains(method) {
+                continue;
+            }
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let response = app
+                .client
+                .request(method.clone(), &url)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method} {path}");
+            let allow: BTreeSet<String> = response.headers()["allow"]
+                .to_str()
+                .unwrap()
+                .split(',')
+                .map(|method| method.trim().to_owned())
+                .collect();
+            assert_eq!(&allow, allowed, "{method} {path}: Allow");
+        }
+    }
 }
 
 #[tokio::test]

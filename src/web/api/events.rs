@@ -1,59 +1,97 @@
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::openapi::{NotFound, Unavailable, schemas};
 use crate::db::events::{CountryQuota, Event, Session};
 use crate::web::{AppError, AppState};
 
-#[derive(Serialize)]
+/// An event with the places left (`capacity` and `remaining` are null
+/// where unlimited).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Event)]
 pub(crate) struct EventBody<'a> {
     slug: &'a str,
     name: &'a str,
+    #[schema(schema_with = schemas::stored_texts)]
     names: &'a serde_json::Value,
     description: &'a str,
+    #[schema(schema_with = schemas::stored_texts)]
     descriptions: &'a serde_json::Value,
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
     timezone: &'a str,
+    #[schema(schema_with = schemas::languages)]
     languages: &'a [String],
     registration: Window,
+    #[schema(required = true)]
     capacity: Option<i32>,
+    #[schema(required = true)]
     remaining: Option<i32>,
+    #[schema(required = true)]
     default_country_capacity: Option<i32>,
     sessions: Vec<SessionBody<'a>>,
     countries: Vec<CountryBody<'a>>,
 }
 
-#[derive(Serialize)]
+/// When registration opens and closes, and whether it is open now.
+#[derive(Serialize, ToSchema)]
 struct Window {
     opens_at: chrono::DateTime<Utc>,
     closes_at: chrono::DateTime<Utc>,
     open: bool,
 }
 
-#[derive(Serialize)]
+/// A session with the seats left.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Session)]
 pub(super) struct SessionBody<'a> {
     code: &'a str,
     title: &'a str,
+    #[schema(schema_with = schemas::stored_texts)]
     titles: &'a serde_json::Value,
     description: &'a str,
+    #[schema(schema_with = schemas::stored_texts)]
     descriptions: &'a serde_json::Value,
+    #[schema(schema_with = schemas::session_kind)]
     kind: &'a str,
     room: &'a str,
     starts_at: chrono::DateTime<Utc>,
     ends_at: chrono::DateTime<Utc>,
+    #[schema(required = true)]
     capacity: Option<i32>,
+    #[schema(required = true)]
     remaining: Option<i32>,
 }
 
-#[derive(Serialize)]
+/// A country's quota and the places left in it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Country)]
 struct CountryBody<'a> {
+    #[schema(schema_with = schemas::country)]
     code: &'a str,
+    #[schema(required = true)]
     capacity: Option<i32>,
+    #[schema(required = true)]
     remaining: Option<i32>,
 }
 
-/// `GET /api/v1/events/{slug}`: the event with the places left everywhere.
+/// An event with the places left
+///
+/// The event, its sessions and its countries' quotas, with the places left
+/// in each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}",
+    operation_id = "show_event",
+    params(("slug" = String, Path, description = "The event's slug")),
+    responses(
+        (status = 200, description = "The event", body = EventBody),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,

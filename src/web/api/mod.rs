@@ -1,4 +1,10 @@
 //! The JSON API of API.md under `/api/v1`.
+//!
+//! A route is its handler, written with a `#[utoipa::path]` annotation
+//! giving its method, path, parameters, body and every answer it can give,
+//! plus one line of the route table below: that one line registers the
+//! handler with actix and its annotation with the OpenAPI document. A test
+//! holds the annotation's method and path to the table's.
 
 pub(super) mod events;
 pub mod openapi;
@@ -14,6 +20,45 @@ use actix_web::web;
 use crate::web::AppError;
 use crate::web::auth::ApiRoute;
 
+/// Each path once, with the handler of each of its methods: one actix
+/// resource per path, so that another method is answered 405 with `Allow`.
+macro_rules! route_table {
+    ($($path:literal => { $($method:ident: $($handler:ident)::+),+ $(,)? }),+ $(,)?) => {
+        fn resources(cfg: &mut web::ServiceConfig) {
+            $(cfg.service(web::resource($path)$(.route(web::$method().to($($handler)::+)))+);)+
+        }
+
+        /// The operations of the route table, from their handlers' annotations.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($($handler)::+),+),+))]
+        struct Operations;
+    };
+}
+
+route_table! {
+    "/openapi.json" => { get: openapi::serve },
+    "/events" => { post: organiser::create_event },
+    "/events/{slug}" => { get: events::show, put: organiser::update_event },
+    "/events/{slug}/countries/{code}" => { put: organiser::set_country_quota },
+    "/events/{slug}/sessions" => { post: organiser::create_session },
+    "/events/{slug}/sessions/{code}" => { put: organiser::update_session },
+    "/events/{slug}/registrations" => {
+        post: registrations::create,
+        get: organiser::list_registrations,
+    },
+    "/events/{slug}/registrations.csv" => { get: organiser::export_csv },
+    "/events/{slug}/registrations.xlsx" => { get: organiser::export_xlsx },
+    "/events/{slug}/emails" => { get: organiser::emails },
+    "/events/{slug}/email-texts/{kind}/{language}" => {
+        put: organiser::put_email_text,
+        delete: organiser::delete_email_text,
+    },
+    "/events/{slug}/registrations/{id}/resend" => { post: organiser::resend },
+    "/registrations/{token}" => { get: registrations::show },
+    "/registrations/{token}/cancel" => { post: registrations::cancel },
+    "/registrations/{token}/sessions" => { put: registrations::change_sessions },
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
@@ -26,60 +71,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::QueryConfig::default()
                     .error_handler(|error, _| AppError::unreadable("query", error).into()),
             )
-            .route("/openapi.json", web::get().to(openapi::serve))
-            .route("/events", web::post().to(organiser::create_event))
-            .route("/events/{slug}", web::get().to(events::show))
-            .route("/events/{slug}", web::put().to(organiser::update_event))
-            .route(
-                "/events/{slug}/countries/{code}",
-                web::put().to(organiser::set_country_quota),
+            // A path segment that does not read (a registration id that is
+            // no UUID) names nothing: a 404 in the API's error shape.
+            .app_data(
+                web::PathConfig::default().error_handler(|_, _| AppError::NotFound("path").into()),
             )
-            .route(
-                "/events/{slug}/sessions",
-                web::post().to(organiser::create_session),
-            )
-            .route(
-                "/events/{slug}/sessions/{code}",
-                web::put().to(organiser::update_session),
-            )
-            .route(
-                "/events/{slug}/registrations",
-                web::post().to(registrations::create),
-            )
-            .route(
-                "/events/{slug}/registrations",
-                web::get().to(organiser::list_registrations),
-            )
-            .route(
-                "/events/{slug}/registrations.csv",
-                web::get().to(organiser::export_csv),
-            )
-            .route(
-                "/events/{slug}/registrations.xlsx",
-                web::get().to(organiser::export_xlsx),
-            )
-            .route("/events/{slug}/emails", web::get().to(organiser::emails))
-            .route(
-                "/events/{slug}/email-texts/{kind}/{language}",
-                web::put().to(organiser::put_email_text),
-            )
-            .route(
-                "/events/{slug}/email-texts/{kind}/{language}",
-                web::delete().to(organiser::delete_email_text),
-            )
-            .route(
-                "/events/{slug}/registrations/{id}/resend",
-                web::post().to(organiser::resend),
-            )
-            .route("/registrations/{token}", web::get().to(registrations::show))
-            .route(
-                "/registrations/{token}/cancel",
-                web::post().to(registrations::cancel),
-            )
-            .route(
-                "/registrations/{token}/sessions",
-                web::put().to(registrations::change_sessions),
-            ),
+            .configure(resources),
     );
 }
 

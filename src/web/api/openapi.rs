@@ -1,242 +1,742 @@
-//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the API.
-//! A test holds it to the route table, so a route cannot be added without
-//! being described here.
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the API,
+//! derived from the code. Each operation comes from the `#[utoipa::path]`
+//! annotation next to its handler, gathered by the route table of
+//! `api/mod.rs`; each schema from the type the handler reads or answers.
+//! What JSON Schema cannot derive from a Rust type (the alphabets and
+//! lengths the domain parsers accept, the domain's vocabularies) is stated
+//! once here, from the domain's own constants.
+
+use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
-use serde_json::{Value, json};
+use actix_web::http::header::ContentType;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr, Required};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
 
-use crate::web::organiser_input::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+use crate::domain::text::{self, Lines};
+use crate::domain::{
+    CountryCode, EmailKind, Language, RegistrationStatus, SeatStatus, SessionKind,
+};
+use crate::web::error::ErrorBody;
+use crate::web::organiser_input::{MAX_DESCRIPTION_CHARS, MAX_EMAIL_TEXT_CHARS, MAX_NAME_CHARS};
 
-fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
-}
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rencontre",
+        description = "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), rate_limited (429), unavailable (503)."
+    ),
+    components(schemas(ErrorBody), responses(
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Invalid,
+        RateLimited,
+        Unavailable
+    )),
+    modifiers(&BearerToken)
+)]
+struct Description;
 
-fn ok(description: &str, schema: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
-}
+struct BearerToken;
 
-fn body(schema: &str) -> Value {
-    json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
-}
-
-fn path_param(name: &str, description: &str) -> Value {
-    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description})
-}
-
-fn query_param(name: &str, schema: Value, description: &str) -> Value {
-    json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
-}
-
-/// Texts in the event's other languages, by language code.
-fn texts_by_language(max: usize) -> Value {
-    json!({"type": "object", "propertyNames": {"enum": ["en", "fr", "es", "pt"]},
-        "additionalProperties": {"type": "string", "maxLength": max},
-        "description": "By language code, each one of the event's languages; a language without a text (or with an empty one, which is not stored) shows the text of the event's first language"})
-}
-
-/// The fields an organiser sends to set up an event, or a session.
-fn event_setup() -> Value {
-    json!({
-        "slug": {"type": "string"},
-        "name": {"type": "string", "maxLength": MAX_NAME_CHARS, "description": "In the event's first language"},
-        "names": texts_by_language(MAX_NAME_CHARS),
-        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_CHARS, "description": "In the event's first language"},
-        "descriptions": texts_by_language(MAX_DESCRIPTION_CHARS),
-        "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
-        "timezone": {"type": "string"},
-        "languages": {"type": "array", "items": {"type": "string"}, "description": "The first is the event's first language"},
-        "registration_opens_at": {"type": "string", "format": "date-time"},
-        "registration_closes_at": {"type": "string", "format": "date-time"},
-        "capacity": {"type": ["integer", "null"], "minimum": 0},
-        "default_country_capacity": {"type": ["integer", "null"], "minimum": 0},
-        "reference_prefix": {"type": "string"}})
-}
-
-fn session_setup() -> Value {
-    json!({
-        "code": {"type": "string"},
-        "title": {"type": "string", "maxLength": MAX_NAME_CHARS, "description": "In the event's first language"},
-        "titles": texts_by_language(MAX_NAME_CHARS),
-        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_CHARS, "description": "In the event's first language"},
-        "descriptions": texts_by_language(MAX_DESCRIPTION_CHARS),
-        "kind": {"enum": ["plenary", "workshop"]}, "room": {"type": "string", "maxLength": MAX_NAME_CHARS},
-        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
-        "capacity": {"type": ["integer", "null"], "minimum": 0}})
-}
-
-fn list_filters() -> Vec<Value> {
-    vec![
-        path_param("slug", "The event's slug"),
-        query_param(
-            "status",
-            json!({"enum": ["confirmed", "waitlisted", "cancelled"]}),
-            "Only this status",
-        ),
-        query_param(
-            "country",
-            json!({"type": "string"}),
-            "ISO 3166-1 alpha-2 code",
-        ),
-        query_param(
-            "session",
-            json!({"type": "string"}),
-            "Only delegates who chose this session code",
-        ),
-        query_param(
-            "q",
-            json!({"type": "string"}),
-            "Part of a name, email, reference or organisation",
-        ),
-        query_param(
-            "sort",
-            json!({"enum": ["name", "-name", "country", "status", "-registered"]}),
-            "Order",
-        ),
-        query_param(
-            "page",
-            json!({"type": "integer", "minimum": 1}),
-            "Page, from 1 (each page deeper skips more index entries: for long lists follow `next` with `after`)",
-        ),
-        query_param(
-            "after",
-            json!({"type": "string"}),
-            "Keyset cursor: the page after the row it names (the `next` of the page before); not with `page`. A cursor of another event, order or search is refused",
-        ),
-        query_param(
-            "per_page",
-            json!({"type": "integer", "minimum": 1, "maximum": 1000}),
-            "Items per page",
-        ),
-    ]
-}
-
-pub fn document() -> Value {
-    let secured = json!([{"bearer": []}]);
-    let mut csv_parameters = list_filters();
-    csv_parameters.push(query_param(
-        "bom",
-        json!({"type": "boolean"}),
-        "Start with a UTF-8 BOM for Excel",
-    ));
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Rencontre",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Delegate registration for international meetings. Errors always have the shape of the Error schema; codes: validation (422), duplicate (409), registration_closed (409), cancelled (409), not_found (404), unauthorized (401), forbidden (403), payload_too_large (413), unsupported_media_type (415: a write whose body is not application/json), rate_limited (429), unavailable (503)."
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token from `rencontre token create EMAIL`"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": {"type": "string"}, "message": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                "Event": {"type": "object", "properties": {
-                    "slug": {"type": "string"}, "name": {"type": "string"}, "names": {"type": "object"},
-                    "description": {"type": "string"}, "descriptions": {"type": "object"},
-                    "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
-                    "timezone": {"type": "string"}, "languages": {"type": "array", "items": {"enum": ["en", "fr", "es", "pt"]}},
-                    "registration": {"type": "object", "properties": {
-                        "opens_at": {"type": "string", "format": "date-time"}, "closes_at": {"type": "string", "format": "date-time"}, "open": {"type": "boolean"}}},
-                    "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]},
-                    "default_country_capacity": {"type": ["integer", "null"]},
-                    "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
-                    "countries": {"type": "array", "items": {"type": "object", "properties": {
-                        "code": {"type": "string"}, "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}}}}},
-                "NewEvent": {"type": "object", "additionalProperties": false,
-                    "required": ["slug", "name", "starts_on", "ends_on", "timezone", "languages", "registration_opens_at", "registration_closes_at"],
-                    "properties": event_setup()},
-                "EventSetup": {"type": "object", "additionalProperties": false,
-                    "description": "An event's whole set-up, as it is created; the slug and the reference prefix may be left out, not changed",
-                    "required": ["name", "starts_on", "ends_on", "timezone", "languages", "registration_opens_at", "registration_closes_at"],
-                    "properties": event_setup()},
-                "Session": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "title": {"type": "string"}, "titles": {"type": "object"},
-                    "description": {"type": "string"}, "descriptions": {"type": "object"},
-                    "kind": {"enum": ["plenary", "workshop"]}, "room": {"type": "string"},
-                    "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
-                    "capacity": {"type": ["integer", "null"]}, "remaining": {"type": ["integer", "null"]}}},
-                "NewSession": {"type": "object", "additionalProperties": false, "required": ["code", "title", "starts_at", "ends_at"],
-                    "properties": session_setup()},
-                "SessionSetup": {"type": "object", "additionalProperties": false,
-                    "description": "A session's whole set-up, as it is created; the code may be left out, not changed",
-                    "required": ["title", "starts_at", "ends_at"], "properties": session_setup()},
-                "NewRegistration": {"type": "object", "additionalProperties": false, "required": ["given_name", "email", "country"], "properties": {
-                    "given_name": {"type": "string"}, "family_name": {"type": "string"}, "email": {"type": "string"},
-                    "country": {"type": "string"}, "organisation": {"type": "string"},
-                    "language": {"enum": ["en", "fr", "es", "pt"]}, "sessions": {"type": "array", "items": {"type": "string"}}}},
-                "Registration": {"type": "object", "properties": {
-                    "id": {"type": "string", "format": "uuid"}, "reference": {"type": "string"},
-                    "status": {"enum": ["confirmed", "waitlisted", "cancelled"]},
-                    "waitlist_position": {"type": ["integer", "null"]},
-                    "sessions": {"type": "array", "items": {"type": "object", "properties": {
-                        "code": {"type": "string"}, "status": {"enum": ["confirmed", "waitlisted"]}}}},
-                    "manage_url": {"type": "string"}, "given_name": {"type": "string"}, "family_name": {"type": "string"},
-                    "email": {"type": "string"}, "country": {"type": "string"}, "organisation": {"type": "string"},
-                    "language": {"type": "string"}, "registered_at": {"type": "string", "format": "date-time"}}},
-                "SessionChoices": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {"type": "string"}}}},
-                "Capacity": {"type": "object", "required": ["capacity"], "properties": {"capacity": {"type": ["integer", "null"], "minimum": 0}}},
-                "EmailText": {"type": "object", "required": ["subject", "body"], "properties": {
-                    "subject": {"type": "string"}, "body": {"type": "string", "description": "Plain text with placeholders: {given_name} {family_name} {event} {reference} {status} {waitlist_position} {sessions} {manage_url}"}}},
-                "Page": {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
-                    "page": {"type": "integer", "description": "Absent when the page was asked for with `after`"},
-                    "per_page": {"type": "integer"},
-                    "next": {"type": ["string", "null"], "description": "Cursor of the next page (`after`); null on the last page"}}}
-            }
-        },
-        "paths": {
-            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI document"}}}},
-            "/api/v1/events": {"post": {"summary": "Create an event", "security": secured, "requestBody": body("NewEvent"),
-                "responses": {"201": ok("The event", "Event"), "401": error_response("No valid token"), "403": error_response("Role too small"), "409": error_response("Slug taken"), "422": error_response("Invalid fields")}}},
-            "/api/v1/events/{slug}": {
-                "get": {"summary": "An event with the places left", "parameters": [path_param("slug", "The event's slug")],
-                    "responses": {"200": ok("The event", "Event"), "404": error_response("No such event")}},
-                "put": {"summary": "Set an event up again (more places promote waiting delegates)", "security": secured,
-                    "parameters": [path_param("slug", "The event's slug")], "requestBody": body("EventSetup"),
-                    "responses": {"200": ok("The event", "Event"), "404": error_response("No such event"), "422": error_response("Invalid fields, or a capacity below the places taken")}}},
-            "/api/v1/events/{slug}/countries/{code}": {"put": {"summary": "Set a country quota (raising it promotes waiting delegates)", "security": secured,
-                "parameters": [path_param("slug", "The event's slug"), path_param("code", "ISO 3166-1 alpha-2")], "requestBody": body("Capacity"),
-                "responses": {"200": {"description": "The quota"}, "422": error_response("Below the places taken, or invalid")}}},
-            "/api/v1/events/{slug}/sessions": {"post": {"summary": "Create a session", "security": secured, "parameters": [path_param("slug", "The event's slug")],
-                "requestBody": body("NewSession"), "responses": {"201": ok("The session", "Session"), "409": error_response("Code taken"), "422": error_response("Invalid fields")}}},
-            "/api/v1/events/{slug}/sessions/{code}": {"put": {"summary": "Set a session up again (more seats promote waiting delegates)", "security": secured,
-                "parameters": [path_param("slug", "The event's slug"), path_param("code", "The session's code")], "requestBody": body("SessionSetup"),
-                "responses": {"200": ok("The session", "Session"), "404": error_response("No such event or session"), "422": error_response("Invalid fields, or fewer seats than are taken")}}},
-            "/api/v1/events/{slug}/registrations": {
-                "post": {"summary": "Register a delegate", "parameters": [path_param("slug", "The event's slug"),
-                        {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255},
-                         "description": "A random value (a UUID). A retry with the same key and body from the same client address within 24 hours gets the first answer again."}],
-                    "requestBody": body("NewRegistration"),
-                    "responses": {"201": ok("Confirmed or waitlisted", "Registration"), "409": error_response("Duplicate or closed"), "413": error_response("Body too large"), "415": error_response("Body not sent as application/json"), "422": error_response("Invalid fields")}},
-                "get": {"summary": "List registrations", "security": secured, "parameters": list_filters(), "responses": {"200": ok("A page", "Page")}}},
-            "/api/v1/events/{slug}/registrations.csv": {"get": {"summary": "Export as CSV (streamed)", "security": secured,
-                "parameters": csv_parameters,
-                "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}}}},
-            "/api/v1/events/{slug}/registrations.xlsx": {"get": {"summary": "Export as Excel", "security": secured, "parameters": list_filters(),
-                "responses": {"200": {"description": "XLSX", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}},
-            "/api/v1/events/{slug}/emails": {"get": {"summary": "The outbox: kind, recipient, status, attempts, last error", "security": secured,
-                "parameters": [path_param("slug", "The event's slug")], "responses": {"200": ok("A page", "Page")}}},
-            "/api/v1/events/{slug}/email-texts/{kind}/{language}": {
-                "put": {"summary": "Set the organisers' own wording of an email", "security": secured,
-                    "parameters": [path_param("slug", "The event's slug"), path_param("kind", "confirmation, waitlisted, promoted, sessions_changed or cancelled"), path_param("language", "en, fr, es or pt")],
-                    "requestBody": body("EmailText"), "responses": {"200": {"description": "Saved"}, "422": error_response("Unknown placeholder")}},
-                "delete": {"summary": "Back to the built-in wording", "security": secured,
-                    "parameters": [path_param("slug", "The event's slug"), path_param("kind", "Email kind"), path_param("language", "Language")],
-                    "responses": {"204": {"description": "Removed"}, "404": error_response("No such text")}}},
-            "/api/v1/events/{slug}/registrations/{id}/resend": {"post": {"summary": "Send the last confirmation again", "security": secured,
-                "parameters": [path_param("slug", "The event's slug"), path_param("id", "Registration id")],
-                "responses": {"202": {"description": "Queued"}, "404": error_response("No such registration")}}},
-            "/api/v1/registrations/{token}": {"get": {"summary": "A registration by its private token", "parameters": [path_param("token", "The private token")],
-                "responses": {"200": ok("The registration", "Registration"), "404": error_response("Unknown token")}}},
-            "/api/v1/registrations/{token}/cancel": {"post": {"summary": "Cancel; freed places go to the waiting lists at once", "parameters": [path_param("token", "The private token")],
-                "responses": {"200": ok("The cancelled registration", "Registration")}}},
-            "/api/v1/registrations/{token}/sessions": {"put": {"summary": "Change the chosen sessions", "parameters": [path_param("token", "The private token")],
-                "requestBody": body("SessionChoices"), "responses": {"200": ok("The registration", "Registration"), "409": error_response("Cancelled"), "422": error_response("Unknown or overlapping sessions")}}}
+impl Modify for BearerToken {
+    fn modify(&self, document: &mut Document) {
+        if let Some(components) = document.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("An API token from `rencontre token create EMAIL`"))
+                        .build(),
+                ),
+            );
         }
-    })
+    }
 }
 
+/// The whole document: the description above and every operation of the
+/// route table.
+pub fn document() -> Document {
+    let mut document = Description::openapi();
+    document.merge(super::Operations::openapi());
+    document
+}
+
+static SERVED: LazyLock<String> = LazyLock::new(|| {
+    document()
+        .to_json()
+        .expect("the OpenAPI document serialises")
+});
+
+/// This document
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 description of the API", content_type = "application/json", body = Object)),
+)]
 pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().json(document())
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(SERVED.as_str())
+}
+
+/// A refusal in the error shape, as a reusable response.
+fn error_response(description: &str, retry_after: bool) -> RefOr<Response> {
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Error")))
+            .build(),
+    );
+    if retry_after {
+        response = response.header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                ))
+                .description(Some("Seconds to wait before trying again"))
+                .build(),
+        );
+    }
+    response.build().into()
+}
+
+macro_rules! error_responses {
+    ($($name:ident: $description:literal, retry_after = $retry_after:literal;)+) => {
+        $(
+            #[doc = $description]
+            pub struct $name;
+
+            impl<'s> ToResponse<'s> for $name {
+                fn response() -> (&'s str, RefOr<Response>) {
+                    (stringify!($name), error_response($description, $retry_after))
+                }
+            }
+        )+
+    };
+}
+
+error_responses! {
+    Unauthorized: "No valid token (error `unauthorized`)", retry_after = false;
+    Forbidden: "The token's role may not do this (error `forbidden`)", retry_after = false;
+    NotFound: "No such event, session, registration or text (error `not_found`)", retry_after = false;
+    Conflict: "The request conflicts with what exists (errors `duplicate`, `registration_closed`, `cancelled`)", retry_after = false;
+    PayloadTooLarge: "The body is larger than the server takes (error `payload_too_large`)", retry_after = false;
+    UnsupportedMediaType: "A change sent a body that is not `application/json` (error `unsupported_media_type`)", retry_after = false;
+    Invalid: "A field, parameter or header is invalid: `fields` names each one (error `validation`)", retry_after = false;
+    RateLimited: "Too many registrations from this address (error `rate_limited`)", retry_after = true;
+    Unavailable: "The database cannot be reached for now (error `unavailable`)", retry_after = true;
+}
+
+/// The kinds of email organisers may word themselves, as a path names them.
+pub struct EmailTextKind;
+
+/// What a path parameter holds, as it states it (`#[param(value_type = …,
+/// inline)]`: `schema_with` would drop the parameter's `required`).
+macro_rules! parameter_types {
+    ($($type:ty => $schema:path;)+) => {
+        $(
+            impl utoipa::PartialSchema for $type {
+                fn schema() -> RefOr<Schema> {
+                    RefOr::T($schema())
+                }
+            }
+
+            impl utoipa::ToSchema for $type {}
+        )+
+    };
+}
+
+/// A country a path names, in any case.
+pub struct CountryInPath;
+
+/// A language a path names.
+pub struct LanguageInPath;
+
+parameter_types! {
+    EmailTextKind => schemas::worded_email_kind;
+    CountryInPath => schemas::typed_country;
+    LanguageInPath => schemas::language_in_path;
+}
+
+/// Schemas the domain's parsers and vocabularies define, for
+/// `#[schema(schema_with = …)]` and `params(…)`.
+pub mod schemas {
+    use super::*;
+
+    fn text() -> ObjectBuilder {
+        ObjectBuilder::new().schema_type(Type::String)
+    }
+
+    fn one_of(values: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
+        text().enum_values(Some(values))
+    }
+
+    fn nullable(builder: ObjectBuilder, kind: Type) -> ObjectBuilder {
+        builder.schema_type(SchemaType::from_iter([kind, Type::Null]))
+    }
+
+    /// Any text but U+0000, which PostgreSQL's text cannot hold.
+    const NO_NUL: &str = r"^[^\u0000]*$";
+
+    /// The characters of a regular expression's class: `\uXXXX` in the
+    /// Basic Multilingual Plane, the character itself beyond it (both read
+    /// alike by ECMA-262 and Python, which the document's tools use).
+    fn class_of(wanted: impl Fn(char) -> bool) -> String {
+        let mut class = String::new();
+        let mut range: Option<(char, char)> = None;
+        let write = |class: &mut String, (first, last): (char, char)| {
+            for (index, c) in [first, last].into_iter().enumerate() {
+                if index == 1 {
+                    if first == last {
+                        break;
+                    }
+                    class.push('-');
+                }
+                if u32::from(c) <= 0xFFFF {
+                    class.push_str(&format!("\\u{:04X}", u32::from(c)));
+                } else {
+                    class.push(c);
+                }
+            }
+        };
+        for c in (char::MIN..=char::MAX).filter(|&c| wanted(c)) {
+            range = match range {
+                Some((first, last)) if u32::from(last) + 1 == u32::from(c) => Some((first, c)),
+                Some(done) => {
+                    write(&mut class, done);
+                    Some((c, c))
+                }
+                None => Some((c, c)),
+            };
+        }
+        if let Some(done) = range {
+            write(&mut class, done);
+        }
+        class
+    }
+
+    /// What the parsers trim (Rust's whitespace), and the characters
+    /// `domain::text::check` refuses in a one-line and in a longer text:
+    /// computed from the rules themselves, so the document cannot miss one.
+    struct TextClasses {
+        space: String,
+        refused_in_line: String,
+        refused_in_lines: String,
+    }
+
+    static CLASSES: LazyLock<TextClasses> = LazyLock::new(|| {
+        let refused =
+            |lines| move |c: char| text::check(c.encode_utf8(&mut [0; 4]), lines).is_err();
+        TextClasses {
+            space: class_of(char::is_whitespace),
+            refused_in_line: class_of(refused(Lines::One)),
+            refused_in_lines: class_of(refused(Lines::Many)),
+        }
+    });
+
+    /// A text as `JsonFields` reads it: trimmed, then at most `max`
+    /// characters with none that `domain::text::check` refuses; blank only
+    /// where it is `optional` (a blank optional text is none).
+    pub(super) fn text_pattern(max: usize, lines: Lines, optional: bool) -> String {
+        let TextClasses {
+            space,
+            refused_in_line,
+            refused_in_lines,
+        } = &*CLASSES;
+        let refused = match lines {
+            Lines::One => refused_in_line,
+            Lines::Many => refused_in_lines,
+        };
+        let inner = max.saturating_sub(2);
+        let trimmed =
+            format!("[^{space}{refused}](?:[^{refused}]{{0,{inner}}}[^{space}{refused}])?");
+        let trimmed = if optional {
+            format!("(?:{trimmed})?")
+        } else {
+            trimmed
+        };
+        format!("^[{space}]*{trimmed}[{space}]*$")
+    }
+
+    fn language_code() -> ObjectBuilder {
+        one_of(Language::ALL.map(|language| language.code()))
+    }
+
+    pub fn language() -> Schema {
+        language_code().into()
+    }
+
+    /// A word of `words` as a parser reads it: surrounding whitespace
+    /// trimmed and, where `any_case`, in any case.
+    fn typed_words(words: impl IntoIterator<Item = &'static str>, any_case: bool) -> String {
+        let spelled = |word: &str| -> String {
+            word.chars()
+                .map(|c| match c {
+                    c if any_case && c.is_ascii_alphabetic() => {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    }
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let words: Vec<String> = words.into_iter().map(spelled).collect();
+        format!("(?:{})", words.join("|"))
+    }
+
+    /// Whole, between any whitespace (what the parsers trim), or blank
+    /// where `blank` (none).
+    fn trimmed(inner: &str, blank: bool) -> String {
+        let space = &CLASSES.space;
+        let optional = if blank { "?" } else { "" };
+        format!("^[{space}]*(?:{inner}){optional}[{space}]*$")
+    }
+
+    /// A language as `domain::Language::parse` reads it: a code in any
+    /// case, with a region or other subtags after `-` or `_` ignored.
+    fn language_tag() -> String {
+        let codes = typed_words(Language::ALL.map(|language| language.code()), true);
+        format!("{codes}(?:[-_][\\s\\S]*)?")
+    }
+
+    /// A delegate's language: one of the event's, its first unless given.
+    pub fn optional_language() -> Schema {
+        nullable(
+            text().pattern(Some(trimmed(&language_tag(), true))),
+            Type::String,
+        )
+        .into()
+    }
+
+    /// A language a path names.
+    pub fn language_in_path() -> Schema {
+        text().pattern(Some(trimmed(&language_tag(), false))).into()
+    }
+
+    pub fn languages() -> Schema {
+        ArrayBuilder::new()
+            .items(language_code().build())
+            .min_items(Some(1))
+            .description(Some("The first is the event's first language"))
+            .into()
+    }
+
+    pub fn country() -> Schema {
+        one_of(CountryCode::all().map(|code| code.as_str()))
+            .description(Some("ISO 3166-1 alpha-2 code"))
+            .into()
+    }
+
+    /// A country as `domain::CountryCode::parse` reads it: a code in any
+    /// case.
+    pub fn typed_country() -> Schema {
+        let codes = typed_words(CountryCode::all().map(|code| code.as_str()), true);
+        text()
+            .pattern(Some(trimmed(&codes, false)))
+            .description(Some("ISO 3166-1 alpha-2 code"))
+            .into()
+    }
+
+    /// A list's country filter: a code in any case, blank for none.
+    pub fn country_filter() -> Schema {
+        let codes = typed_words(CountryCode::all().map(|code| code.as_str()), true);
+        text().pattern(Some(trimmed(&codes, true))).into()
+    }
+
+    /// A list's status filter: a status, blank for none.
+    pub fn status_filter() -> Schema {
+        let statuses = typed_words(
+            RegistrationStatus::ALL.iter().map(|status| status.as_str()),
+            false,
+        );
+        text().pattern(Some(trimmed(&statuses, true))).into()
+    }
+
+    pub fn registration_status() -> Schema {
+        one_of(RegistrationStatus::ALL.iter().map(|status| status.as_str())).into()
+    }
+
+    /// A session choice is confirmed or waiting; it is dropped, not
+    /// cancelled, with its registration.
+    pub fn choice_status() -> Schema {
+        one_of(SeatStatus::ALL.iter().map(|status| status.as_str())).into()
+    }
+
+    fn session_kinds() -> impl Iterator<Item = &'static str> {
+        SessionKind::ALL.iter().map(|kind| kind.as_str())
+    }
+
+    pub fn session_kind() -> Schema {
+        one_of(session_kinds()).into()
+    }
+
+    pub fn optional_session_kind() -> Schema {
+        nullable(
+            text().pattern(Some(trimmed(&typed_words(session_kinds(), false), false))),
+            Type::String,
+        )
+        .description(Some("workshop unless given"))
+        .into()
+    }
+
+    /// Every kind of email the outbox holds.
+    pub fn email_kind() -> Schema {
+        one_of(EmailKind::ALL.iter().map(|kind| kind.as_str())).into()
+    }
+
+    /// The kinds organisers word themselves.
+    pub fn worded_email_kind() -> Schema {
+        one_of(EmailKind::worded().map(EmailKind::as_str)).into()
+    }
+
+    pub fn timezone() -> Schema {
+        one_of(chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name()))
+            .description(Some("An IANA time zone"))
+            .into()
+    }
+
+    /// A name or title: not blank, on one line, at most
+    /// [`MAX_NAME_CHARS`] characters once trimmed.
+    pub fn name() -> Schema {
+        text()
+            .pattern(Some(text_pattern(MAX_NAME_CHARS, Lines::One, false)))
+            .description(Some("In the event's first language"))
+            .into()
+    }
+
+    fn optional_text(max: usize, lines: Lines) -> ObjectBuilder {
+        nullable(
+            text().pattern(Some(text_pattern(max, lines, true))),
+            Type::String,
+        )
+    }
+
+    pub fn description() -> Schema {
+        optional_text(MAX_DESCRIPTION_CHARS, Lines::Many)
+            .description(Some("In the event's first language"))
+            .into()
+    }
+
+    pub fn room() -> Schema {
+        optional_text(MAX_NAME_CHARS, Lines::One).into()
+    }
+
+    /// Texts in the event's other languages, by language code.
+    fn texts_by_language(max: usize, lines: Lines) -> Schema {
+        nullable(ObjectBuilder::new(), Type::Object)
+            .property_names(Some(language()))
+            .additional_properties(Some(text().pattern(Some(text_pattern(max, lines, true)))))
+            .description(Some(
+                "By language code, each one of the event's languages; a language without a text (or with an empty one, which is not stored) shows the text of the event's first language",
+            ))
+            .into()
+    }
+
+    pub fn names() -> Schema {
+        texts_by_language(MAX_NAME_CHARS, Lines::One)
+    }
+
+    pub fn descriptions() -> Schema {
+        texts_by_language(MAX_DESCRIPTION_CHARS, Lines::Many)
+    }
+
+    /// Texts by language as answers carry them.
+    pub fn stored_texts() -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(language()))
+            .additional_properties(Some(text()))
+            .into()
+    }
+
+    /// `domain::EventSlug`: lowercase letters, digits and inner hyphens.
+    pub fn slug() -> Schema {
+        text()
+            .pattern(Some("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"))
+            .into()
+    }
+
+    pub fn queued() -> Schema {
+        one_of(["queued"]).into()
+    }
+
+    /// An email's subject (one line) or text: not blank, at most `max`
+    /// characters once trimmed, none that `domain::text::check` refuses,
+    /// every `{` opening one of the placeholders of `mail::custom_text`
+    /// closed by `}`.
+    fn email_text(max: usize, lines: Lines) -> Schema {
+        let TextClasses {
+            space,
+            refused_in_line,
+            refused_in_lines,
+        } = &*CLASSES;
+        let refused = match lines {
+            Lines::One => refused_in_line,
+            Lines::Many => refused_in_lines,
+        };
+        let placeholders = crate::mail::custom_text::PLACEHOLDERS.join("|");
+        let inner = max.saturating_sub(2);
+        let length =
+            format!("(?=[{space}]*[^{space}](?:[\\s\\S]{{0,{inner}}}[^{space}])?[{space}]*$)");
+        let core = format!("[^{{{refused}]*(?:\\{{ *(?:{placeholders}) *\\}}[^{{{refused}]*)*");
+        text()
+            .pattern(Some(format!("^{length}[{space}]*(?:{core})[{space}]*$")))
+            .description(Some(format!(
+                "Plain text with placeholders: {}",
+                crate::mail::custom_text::PLACEHOLDERS
+                    .iter()
+                    .map(|name| format!("{{{name}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )))
+            .into()
+    }
+
+    pub fn email_subject() -> Schema {
+        email_text(MAX_NAME_CHARS, Lines::One)
+    }
+
+    pub fn email_body() -> Schema {
+        email_text(MAX_EMAIL_TEXT_CHARS, Lines::Many)
+    }
+
+    /// `db::attendees::Order`'s values (the empty one is the order of
+    /// registration).
+    pub fn sort() -> Schema {
+        one_of(crate::db::attendees::Order::ALL.map(|order| order.as_str())).into()
+    }
+
+    /// Any text but U+0000, which PostgreSQL's text cannot hold.
+    pub fn search() -> Schema {
+        text().pattern(Some(NO_NUL)).into()
+    }
+
+    /// `domain::ReferencePrefix`: two to five letters.
+    pub fn reference_prefix() -> Schema {
+        nullable(text().pattern(Some("^[A-Za-z]{2,5}$")), Type::String)
+            .description(Some(
+                "The letters before the booking codes; from the slug unless given",
+            ))
+            .into()
+    }
+
+    /// `domain::SessionCode`: letters, digits, `-` and `_`.
+    fn session_code_text() -> ObjectBuilder {
+        text().pattern(Some("^[A-Za-z0-9_-]{1,16}$"))
+    }
+
+    pub fn session_code() -> Schema {
+        session_code_text().into()
+    }
+
+    /// A session code as a list filter reads it: trimmed, blank for none.
+    pub fn session_filter() -> Schema {
+        text()
+            .pattern(Some(r"^\s*(?:[A-Za-z0-9_-]{1,16}\s*)?$"))
+            .into()
+    }
+
+    /// As `web::input::session_codes` reads them: at most 50, a repeated
+    /// code counted once.
+    pub fn session_codes() -> Schema {
+        ArrayBuilder::new()
+            .items(session_code_text().build())
+            .max_items(Some(crate::web::input::MAX_SESSIONS))
+            .description(Some(
+                "Codes of the event's sessions, none overlapping another in time",
+            ))
+            .into()
+    }
+
+    pub fn optional_session_codes() -> Schema {
+        ArrayBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+            .items(session_code_text().build())
+            .max_items(Some(crate::web::input::MAX_SESSIONS))
+            .description(Some(
+                "Codes of the event's sessions, none overlapping another in time",
+            ))
+            .into()
+    }
+
+    /// A capacity: a whole number ≥ 0, or null for no limit.
+    pub fn capacity() -> Schema {
+        nullable(ObjectBuilder::new(), Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(i32::MAX))
+            .description(Some("null (or left out) for no limit"))
+            .into()
+    }
+
+    /// `domain::PersonName`: not blank, on one line, no character
+    /// `domain::text::check` refuses, at most 100 characters.
+    pub fn person_name() -> Schema {
+        text()
+            .pattern(Some(text_pattern(100, Lines::One, false)))
+            .into()
+    }
+
+    fn optional_person_name(max: usize) -> Schema {
+        nullable(text(), Type::String)
+            .pattern(Some(text_pattern(max, Lines::One, true)))
+            .into()
+    }
+
+    pub fn optional_person_name_100() -> Schema {
+        optional_person_name(100)
+    }
+
+    /// An organisation's name: `domain::Organisation`.
+    pub fn optional_person_name_200() -> Schema {
+        optional_person_name(200)
+    }
+
+    /// Addresses `domain::EmailAddress` takes, kept simple enough to
+    /// generate from: one to four ASCII atoms of at most 15 characters
+    /// joined by dots (at most 63 in all), `@`, and two to four labels of a
+    /// host name. (The server takes more: longer atoms and labels,
+    /// non-ASCII labels.)
+    pub fn email() -> Schema {
+        text()
+            .max_length(Some(254))
+            .pattern(Some(
+                r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}){0,3}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?\.){1,3}[A-Za-z]{2,24}$",
+            ))
+            .into()
+    }
+
+    /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters and
+    /// inner spaces.
+    pub struct IdempotencyKeyHeader;
+
+    impl IntoParams for IdempotencyKeyHeader {
+        fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+            vec![idempotency_key()]
+        }
+    }
+
+    fn idempotency_key() -> Parameter {
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "A random value (a UUID). A retry with the same key and body from the same client address within 24 hours gets the first answer again.",
+            ))
+            .schema(Some(text().pattern(Some("^[!-~](?:[ -~]{0,253}[!-~])?$"))))
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use proptest::strategy::Strategy;
+
+    use super::*;
+    use crate::web::api::organiser::{EmailTextRequest, NewEventRequest};
+    use crate::web::api::registrations::NewRegistrationRequest;
+    use crate::web::input::RawRegistration;
+    use crate::web::organiser_input::{EmailTextSetup, EventSetup, MAX_PAGE};
+
+    fn served() -> Value {
+        serde_json::from_str(&SERVED).expect("the document is JSON")
+    }
+
+    #[test]
+    fn the_documented_last_page_is_the_one_paging_takes() {
+        let document = served();
+        let parameters =
+            document["paths"]["/api/v1/events/{slug}/registrations"]["get"]["parameters"]
+                .as_array()
+                .expect("parameters");
+        let page = parameters
+            .iter()
+            .find(|parameter| parameter["name"] == "page")
+            .expect("a page parameter");
+        assert_eq!(page["schema"]["maximum"], json!(MAX_PAGE));
+    }
+
+    #[test]
+    fn the_request_examples_are_read_by_the_parsers_the_handlers_use() {
+        let event = serde_json::to_value(NewEventRequest::example()).expect("JSON");
+        assert!(EventSetup::parse(&event, None).is_ok());
+        let text = serde_json::to_value(EmailTextRequest::example()).expect("JSON");
+        assert!(EmailTextSetup::parse(&text).is_ok());
+        let registration = serde_json::to_value(NewRegistrationRequest::example()).expect("JSON");
+        let raw = RawRegistration::from_json(&registration).expect("read");
+        assert!(raw.parse(Language::Fr).is_ok());
+    }
+
+    proptest::proptest! {
+        /// A text pattern of the document takes exactly what the parsers
+        /// take (trimmed, not blank unless optional, at most `max`
+        /// characters, none `domain::text::check` refuses), so a request
+        /// valid by the document is taken and an invalid one refused. (It
+        /// never takes a joiner, which a text takes after a virama: no
+        /// virama is drawn here.)
+        #[test]
+        fn a_text_pattern_takes_exactly_what_the_parsers_take(
+            typed in proptest::collection::vec(proptest::prop_oneof![
+                6 => proptest::sample::select(vec!['a', 'é', '😀', ' ', '\u{a0}', '\u{3000}']),
+                1 => proptest::sample::select(vec!['\t', '\n', '\r', '\u{85}', '\u{2028}']),
+                1 => proptest::sample::select(vec!['\0', '\u{7f}', '\u{200b}', '\u{200d}', '\u{e0041}']),
+            ], 0..9).prop_map(String::from_iter),
+            optional in proptest::bool::ANY,
+            many in proptest::bool::ANY,
+        ) {
+            let lines = if many { Lines::Many } else { Lines::One };
+            let max = 6;
+            let pattern = regex_lite::Regex::new(&schemas::text_pattern(max, lines, optional))
+                .expect("the pattern compiles");
+            let trimmed = typed.trim();
+            let taken = (optional || !trimmed.is_empty())
+                && text::check(trimmed, lines).is_ok()
+                && trimmed.chars().count() <= max;
+            proptest::prop_assert_eq!(pattern.is_match(&typed), taken, "{:?}", typed);
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_is_the_domains() {
+        let document = served();
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(
+            schemas["Registration"]["properties"]["country"]["enum"]
+                .as_array()
+                .map(Vec::len),
+            Some(CountryCode::all().count())
+        );
+        // A delegate's language is read as `Language::parse` reads it.
+        let language = schemas["NewRegistration"]["properties"]["language"]["pattern"]
+            .as_str()
+            .map(regex_lite::Regex::new)
+            .expect("a pattern")
+            .expect("the pattern compiles");
+        for typed in ["fr", " PT ", "en-GB", "es_419", ""] {
+            assert!(language.is_match(typed), "{typed:?}");
+            assert!(
+                typed.is_empty() || Language::parse(typed).is_ok(),
+                "{typed:?}"
+            );
+        }
+        for typed in ["de", "f r", "fra"] {
+            assert!(!language.is_match(typed), "{typed:?}");
+            assert!(Language::parse(typed).is_err(), "{typed:?}");
+        }
+    }
 }

@@ -2,15 +2,21 @@
 //! list and export registrations, watch the outbox, resend emails.
 //! Every handler takes [`Authenticated`] and checks the role it needs.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::events::{event_body, session_body};
+use super::events::{EventBody, SessionBody, event_body, session_body};
+use super::openapi::{
+    Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath, NotFound,
+    PayloadTooLarge, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
+};
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
@@ -31,7 +37,156 @@ async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json
     serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))
 }
 
-/// `POST /api/v1/events`
+/// Texts by language code, as a request's example carries them.
+type Texts = BTreeMap<&'static str, &'static str>;
+
+/// An event as `POST /api/v1/events` creates it (read by
+/// `EventSetup::parse`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = NewEvent)]
+pub struct NewEventRequest {
+    #[schema(schema_with = schemas::slug)]
+    slug: &'static str,
+    #[schema(schema_with = schemas::name)]
+    name: &'static str,
+    #[schema(schema_with = schemas::names)]
+    names: Option<Texts>,
+    #[schema(schema_with = schemas::description)]
+    description: Option<&'static str>,
+    #[schema(schema_with = schemas::descriptions)]
+    descriptions: Option<Texts>,
+    starts_on: NaiveDate,
+    /// Not before `starts_on`
+    ends_on: NaiveDate,
+    #[schema(schema_with = schemas::timezone)]
+    timezone: &'static str,
+    #[schema(schema_with = schemas::languages)]
+    languages: Vec<&'static str>,
+    registration_opens_at: DateTime<Utc>,
+    /// After `registration_opens_at`
+    registration_closes_at: DateTime<Utc>,
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+    #[schema(schema_with = schemas::capacity)]
+    default_country_capacity: Option<i32>,
+    #[schema(schema_with = schemas::reference_prefix)]
+    reference_prefix: Option<&'static str>,
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("an example's date")
+}
+
+fn time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("an example's time")
+        .with_timezone(&Utc)
+}
+
+impl NewEventRequest {
+    pub fn example() -> NewEventRequest {
+        NewEventRequest {
+            slug: "quebec-2027",
+            name: "Rencontre de Québec",
+            names: Some(Texts::from([("en", "Québec Meeting")])),
+            description: Some("Trois jours de travail en commun."),
+            descriptions: None,
+            starts_on: date("2027-09-10"),
+            ends_on: date("2027-09-13"),
+            timezone: "America/Toronto",
+            languages: vec!["fr", "en"],
+            registration_opens_at: time("2027-03-01T12:00:00Z"),
+            registration_closes_at: time("2027-08-15T12:00:00Z"),
+            capacity: Some(400),
+            default_country_capacity: Some(20),
+            reference_prefix: Some("QUE"),
+        }
+    }
+}
+
+/// An event's whole set-up, as `PUT /api/v1/events/{slug}` takes it: as it
+/// is created, without the slug and the reference prefix, which cannot
+/// change (they are also taken when they are the stored ones).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = EventSetup)]
+pub struct EventSetupRequest {
+    #[schema(schema_with = schemas::name)]
+    name: &'static str,
+    #[schema(schema_with = schemas::names)]
+    names: Option<Texts>,
+    #[schema(schema_with = schemas::description)]
+    description: Option<&'static str>,
+    #[schema(schema_with = schemas::descriptions)]
+    descriptions: Option<Texts>,
+    starts_on: NaiveDate,
+    /// Not before `starts_on`
+    ends_on: NaiveDate,
+    #[schema(schema_with = schemas::timezone)]
+    timezone: &'static str,
+    #[schema(schema_with = schemas::languages)]
+    languages: Vec<&'static str>,
+    registration_opens_at: DateTime<Utc>,
+    /// After `registration_opens_at`
+    registration_closes_at: DateTime<Utc>,
+    /// At least the places taken, or null
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+    #[schema(schema_with = schemas::capacity)]
+    default_country_capacity: Option<i32>,
+}
+
+impl EventSetupRequest {
+    pub fn example() -> EventSetupRequest {
+        let NewEventRequest {
+            name,
+            names,
+            description,
+            descriptions,
+            starts_on,
+            ends_on,
+            timezone,
+            languages,
+            registration_opens_at,
+            registration_closes_at,
+            default_country_capacity,
+            ..
+        } = NewEventRequest::example();
+        EventSetupRequest {
+            name,
+            names,
+            description,
+            descriptions,
+            starts_on,
+            ends_on,
+            timezone,
+            languages,
+            registration_opens_at,
+            registration_closes_at,
+            capacity: None,
+            default_country_capacity,
+        }
+    }
+}
+
+/// Create an event
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    security(("bearer" = [])),
+    request_body(content = NewEventRequest, example = json!(NewEventRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 201, description = "The event", body = EventBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn create_event(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -52,9 +207,28 @@ pub async fn create_event(
     Ok(HttpResponse::Created().json(event_body(&event, &[], &[])))
 }
 
-/// `PUT /api/v1/events/{slug}`: the event's whole set-up, as it is created
-/// (the slug and the reference prefix may be left out, not changed); the
-/// event as `GET` shows it.
+/// Set an event up again (more places promote waiting delegates)
+///
+/// The event's whole set-up, as it is created (the slug and the reference
+/// prefix may be left out, not changed); the answer is the event as `GET`
+/// shows it.
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{slug}",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body(content = EventSetupRequest, example = json!(EventSetupRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The event", body = EventBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn update_event(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -80,13 +254,65 @@ pub async fn update_event(
     Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct CountryPath {
+    /// The event's slug
     slug: String,
+    /// The country
+    #[param(value_type = CountryInPath, inline)]
     code: String,
 }
 
-/// `PUT /api/v1/events/{slug}/countries/{code}` with `{"capacity": n | null}`.
+/// A country's quota, as `PUT …/countries/{code}` takes it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Capacity)]
+pub struct CapacityRequest {
+    /// At least the places the country has taken, or null
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+}
+
+impl CapacityRequest {
+    pub fn example() -> CapacityRequest {
+        CapacityRequest {
+            capacity: Some(120),
+        }
+    }
+}
+
+/// A country's quota and the places taken and left in it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Quota)]
+struct QuotaBody<'a> {
+    #[schema(schema_with = schemas::country)]
+    code: &'a str,
+    #[schema(required = true)]
+    capacity: Option<i32>,
+    taken: i32,
+    #[schema(required = true)]
+    remaining: Option<i32>,
+}
+
+/// Set a country quota (raising it promotes waiting delegates)
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{slug}/countries/{code}",
+    security(("bearer" = [])),
+    params(CountryPath),
+    request_body(content = CapacityRequest, example = json!(CapacityRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The quota", body = QuotaBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn set_country_quota(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -120,15 +346,131 @@ pub async fn set_country_quota(
         Utc::now(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "code": quota.country_code.trim(),
-        "capacity": quota.capacity,
-        "taken": quota.taken,
-        "remaining": quota.quota().remaining(),
-    })))
+    Ok(HttpResponse::Ok().json(QuotaBody {
+        code: quota.country_code.trim(),
+        capacity: quota.capacity,
+        taken: quota.taken,
+        remaining: quota.quota().remaining(),
+    }))
 }
 
-/// `POST /api/v1/events/{slug}/sessions`
+/// A session as `POST …/sessions` creates it (read by
+/// `SessionSetup::parse`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = NewSession)]
+pub struct NewSessionRequest {
+    #[schema(schema_with = schemas::session_code)]
+    code: &'static str,
+    #[schema(schema_with = schemas::name)]
+    title: &'static str,
+    #[schema(schema_with = schemas::names)]
+    titles: Option<Texts>,
+    #[schema(schema_with = schemas::description)]
+    description: Option<&'static str>,
+    #[schema(schema_with = schemas::descriptions)]
+    descriptions: Option<Texts>,
+    #[schema(schema_with = schemas::optional_session_kind)]
+    kind: Option<&'static str>,
+    #[schema(schema_with = schemas::room)]
+    room: Option<&'static str>,
+    starts_at: DateTime<Utc>,
+    /// After `starts_at`
+    ends_at: DateTime<Utc>,
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+}
+
+impl NewSessionRequest {
+    pub fn example() -> NewSessionRequest {
+        NewSessionRequest {
+            code: "W7",
+            title: "Atelier : l'eau dans les villes",
+            titles: Some(Texts::from([("en", "Workshop: water in cities")])),
+            description: None,
+            descriptions: None,
+            kind: Some("workshop"),
+            room: Some("Salle 3"),
+            starts_at: time("2027-09-11T09:00:00Z"),
+            ends_at: time("2027-09-11T11:00:00Z"),
+            capacity: Some(40),
+        }
+    }
+}
+
+/// A session's whole set-up, as `PUT …/sessions/{code}` takes it: as it is
+/// created, without the code, which cannot change (it is also taken when it
+/// is the stored one).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SessionSetup)]
+pub struct SessionSetupRequest {
+    #[schema(schema_with = schemas::name)]
+    title: &'static str,
+    #[schema(schema_with = schemas::names)]
+    titles: Option<Texts>,
+    #[schema(schema_with = schemas::description)]
+    description: Option<&'static str>,
+    #[schema(schema_with = schemas::descriptions)]
+    descriptions: Option<Texts>,
+    #[schema(schema_with = schemas::optional_session_kind)]
+    kind: Option<&'static str>,
+    #[schema(schema_with = schemas::room)]
+    room: Option<&'static str>,
+    starts_at: DateTime<Utc>,
+    /// After `starts_at`
+    ends_at: DateTime<Utc>,
+    /// At least the seats taken, or null
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+}
+
+impl SessionSetupRequest {
+    pub fn example() -> SessionSetupRequest {
+        let NewSessionRequest {
+            title,
+            titles,
+            description,
+            descriptions,
+            kind,
+            room,
+            starts_at,
+            ends_at,
+            ..
+        } = NewSessionRequest::example();
+        SessionSetupRequest {
+            title,
+            titles,
+            description,
+            descriptions,
+            kind,
+            room,
+            starts_at,
+            ends_at,
+            capacity: None,
+        }
+    }
+}
+
+/// Create a session
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/sessions",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body(content = NewSessionRequest, example = json!(NewSessionRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 201, description = "The session", body = SessionBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn create_session(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -150,9 +492,12 @@ pub async fn create_session(
     Ok(HttpResponse::Created().json(session_body(&session)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct SessionPath {
+    /// The event's slug
     slug: String,
+    /// The session's code
     code: String,
 }
 
@@ -168,8 +513,27 @@ async fn session_by_code(
         .ok_or(AppError::NotFound("session"))
 }
 
-/// `PUT /api/v1/events/{slug}/sessions/{code}`: the session's whole
-/// set-up, as it is created (the code may be left out, not changed).
+/// Set a session up again (more seats promote waiting delegates)
+///
+/// The session's whole set-up, as it is created (the code may be left out,
+/// not changed).
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{slug}/sessions/{code}",
+    security(("bearer" = [])),
+    params(SessionPath),
+    request_body(content = SessionSetupRequest, example = json!(SessionSetupRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The session", body = SessionBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn update_session(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -194,24 +558,86 @@ pub async fn update_session(
     Ok(HttpResponse::Ok().json(session_body(&session)))
 }
 
-fn attendee_json(attendee: &Attendee) -> serde_json::Value {
-    json!({
-        "id": attendee.id,
-        "reference": attendee.reference,
-        "status": attendee.status,
-        "waitlist_position": attendee.waitlist_position,
-        "given_name": attendee.given_name,
-        "family_name": attendee.family_name,
-        "email": attendee.email,
-        "country": attendee.country_code.trim(),
-        "organisation": attendee.organisation,
-        "language": attendee.language,
-        "sessions": attendee.sessions,
-        "registered_at": attendee.registered_at,
-    })
+/// A page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    items: Vec<T>,
+    total: i64,
+    page: i64,
+    per_page: i64,
 }
 
-/// `GET /api/v1/events/{slug}/registrations`
+/// A page of the attendee list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AttendeePage)]
+struct AttendeePage<'a> {
+    items: Vec<AttendeeBody<'a>>,
+    total: i64,
+    /// Absent when the page was asked for with `after`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<i64>,
+    per_page: i64,
+    /// Cursor of the next page (`after`); null on the last page
+    #[schema(required = true)]
+    next: Option<String>,
+}
+
+/// A registration as the organisers' list shows it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Attendee)]
+struct AttendeeBody<'a> {
+    id: Uuid,
+    reference: &'a str,
+    #[schema(schema_with = schemas::registration_status)]
+    status: &'a str,
+    /// The place on the waiting list, 1 the next to be offered a place
+    #[schema(required = true)]
+    waitlist_position: Option<i64>,
+    given_name: &'a str,
+    family_name: &'a str,
+    email: &'a str,
+    #[schema(schema_with = schemas::country)]
+    country: &'a str,
+    organisation: &'a str,
+    #[schema(schema_with = schemas::language)]
+    language: &'a str,
+    /// The chosen sessions' codes by start time, waiting ones marked: `A3, P1 (waiting)`
+    sessions: &'a str,
+    registered_at: DateTime<Utc>,
+}
+
+fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
+    AttendeeBody {
+        id: attendee.id,
+        reference: &attendee.reference,
+        status: attendee.status.as_str(),
+        waitlist_position: attendee.waitlist_position,
+        given_name: &attendee.given_name,
+        family_name: &attendee.family_name,
+        email: &attendee.email,
+        country: attendee.country_code.trim(),
+        organisation: &attendee.organisation,
+        language: &attendee.language,
+        sessions: &attendee.sessions,
+        registered_at: attendee.registered_at,
+    }
+}
+
+/// List registrations
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/registrations",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug"), ListQuery),
+    responses(
+        (status = 200, description = "A page", body = AttendeePage),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn list_registrations(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -237,18 +663,16 @@ pub async fn list_registrations(
         }
         _ => None,
     };
-    let mut answer = json!({
-        "items": items.iter().map(attendee_json).collect::<Vec<_>>(),
-        "total": total,
-        "per_page": per_page,
-        "next": next,
-    });
     // A page reached by its number says which; one reached by a cursor has
     // no number.
-    if matches!(start, Start::Offset(_)) {
-        answer["page"] = json!(page);
-    }
-    Ok(HttpResponse::Ok().json(answer))
+    let page = matches!(start, Start::Offset(_)).then_some(page);
+    Ok(HttpResponse::Ok().json(AttendeePage {
+        items: items.iter().map(attendee_body).collect(),
+        total,
+        page,
+        per_page,
+        next,
+    }))
 }
 
 fn attachment(file_name: &str) -> (header::HeaderName, String) {
@@ -258,8 +682,24 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
     )
 }
 
-/// `GET /api/v1/events/{slug}/registrations.csv`: streamed straight from the
-/// database, a few hundred rows per chunk.
+/// Export as CSV (streamed)
+///
+/// Streamed straight from the database, a few hundred rows per chunk.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/registrations.csv",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug"), ListQuery),
+    responses(
+        (status = 200, description = "The registrations, a row each", content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "attachment, with a file name"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn export_csv(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -270,6 +710,9 @@ pub async fn export_csv(
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    // An export has no pages, but its query is read as a list's is: a bad
+    // page or cursor is refused, not ignored.
+    query.start(&event, filter.search.is_some())?;
     let mut writer = CsvWriter::new(ExportStyle::of(&event), query.bom.unwrap_or(false));
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
     let event_id = event.id;
@@ -309,7 +752,23 @@ fn tokio_stream_of<T: 'static>(
     futures_util::stream::poll_fn(move |context| receiver.poll_recv(context))
 }
 
-/// `GET /api/v1/events/{slug}/registrations.xlsx`
+/// Export as Excel
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/registrations.xlsx",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug"), ListQuery),
+    responses(
+        (status = 200, description = "The registrations, a row each",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>,
+            headers(("Content-Disposition" = String, description = "attachment, with a file name"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn export_xlsx(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -320,6 +779,7 @@ pub async fn export_xlsx(
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
+    query.start(&event, filter.search.is_some())?;
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
     let workbook = write_xlsx(rows, ExportStyle::of(&event), |_| {})
         .await
@@ -330,7 +790,51 @@ pub async fn export_xlsx(
         .body(workbook))
 }
 
-/// `GET /api/v1/events/{slug}/emails`
+/// An email of the outbox.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Email)]
+struct EmailBody<'a> {
+    id: Uuid,
+    #[schema(required = true)]
+    registration_id: Option<Uuid>,
+    /// What the email is about
+    #[schema(schema_with = schemas::email_kind)]
+    kind: &'a str,
+    recipient: &'a str,
+    #[schema(schema_with = schemas::language)]
+    language: &'a str,
+    #[schema(required = true)]
+    subject: Option<&'a str>,
+    /// pending, sent or failed
+    status: &'a str,
+    attempts: i32,
+    #[schema(required = true)]
+    last_error: Option<&'a str>,
+    next_attempt_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    sent_at: Option<DateTime<Utc>>,
+}
+
+/// The outbox: kind, recipient, status, attempts, last error
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/emails",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The event's slug"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 9_223_372_036_854_776_i64, description = "The page, from 1"),
+        ("per_page" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Items a page, 50 unless given"),
+    ),
+    responses(
+        (status = 200, description = "A page, the newest first", body = Page<EmailBody>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn emails(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -343,36 +847,63 @@ pub async fn emails(
     let event = event_by_slug(&mut conn, &slug).await?;
     let (rows, total) =
         outbox::list_for_event(&mut conn, event.id, (page - 1) * per_page, per_page).await?;
-    let items: Vec<_> = rows
+    let items = rows
         .iter()
-        .map(|row| {
-            json!({
-                "id": row.id,
-                "registration_id": row.registration_id,
-                "kind": row.kind,
-                "recipient": row.recipient,
-                "language": row.language,
-                "subject": row.subject,
-                "status": row.status,
-                "attempts": row.attempts,
-                "last_error": row.last_error,
-                "next_attempt_at": row.next_attempt_at,
-                "created_at": row.created_at,
-                "sent_at": row.sent_at,
-            })
+        .map(|row| EmailBody {
+            id: row.id,
+            registration_id: row.registration_id,
+            kind: row.kind.as_str(),
+            recipient: &row.recipient,
+            language: &row.language,
+            subject: row.subject.as_deref(),
+            status: &row.status,
+            attempts: row.attempts,
+            last_error: row.last_error.as_deref(),
+            next_attempt_at: row.next_attempt_at,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
         })
         .collect();
-    Ok(HttpResponse::Ok()
-        .json(json!({"items": items, "total": total, "page": page, "per_page": per_page})))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct RegistrationPath {
+    /// The event's slug
     slug: String,
+    /// The registration's id
     id: Uuid,
 }
 
-/// `POST /api/v1/events/{slug}/registrations/{id}/resend`
+/// The answer of a resend: the email is in the outbox.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Queued)]
+struct QueuedBody {
+    #[schema(schema_with = schemas::queued)]
+    status: &'static str,
+}
+
+/// Send the last confirmation again
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/registrations/{id}/resend",
+    security(("bearer" = [])),
+    params(RegistrationPath),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 202, description = "Queued", body = QueuedBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn resend(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -382,19 +913,76 @@ pub async fn resend(
     let mut conn = state.pool.get().await?;
     let event = event_by_slug(&mut conn, &path.slug).await?;
     registration::resend(&mut conn, &event, path.id, auth.organiser.id).await?;
-    Ok(HttpResponse::Accepted().json(json!({"status": "queued"})))
+    Ok(HttpResponse::Accepted().json(QueuedBody { status: "queued" }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct EmailTextPath {
+    /// The event's slug
     slug: String,
+    /// Which email
+    #[param(value_type = EmailTextKind, inline)]
     kind: String,
+    /// One of the event's languages
+    #[param(value_type = LanguageInPath, inline)]
     language: String,
 }
 
-/// `PUT /api/v1/events/{slug}/email-texts/{kind}/{language}` with
-/// `{"subject": …, "body": …}`: the organiser's own wording, with
-/// placeholders such as `{given_name}`; unknown placeholders are refused.
+/// An organiser's own wording of an email, as `PUT …/email-texts/…` takes
+/// it (read by `EmailTextSetup::parse`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = EmailText)]
+pub struct EmailTextRequest {
+    #[schema(schema_with = schemas::email_subject)]
+    subject: &'static str,
+    #[schema(schema_with = schemas::email_body)]
+    body: &'static str,
+}
+
+impl EmailTextRequest {
+    pub fn example() -> EmailTextRequest {
+        EmailTextRequest {
+            subject: "{event}: votre inscription {reference}",
+            body: "Bonjour {given_name},\n\nVotre inscription est {status}. Votre page : {manage_url}",
+        }
+    }
+}
+
+/// An organiser's wording as saved.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SavedEmailText)]
+struct EmailTextBody<'a> {
+    #[schema(schema_with = schemas::worded_email_kind)]
+    kind: &'a str,
+    #[schema(schema_with = schemas::language)]
+    language: &'a str,
+    subject: &'a str,
+    body: &'a str,
+}
+
+/// Set the organisers' own wording of an email
+///
+/// Plain text with placeholders such as `{given_name}`; an unknown
+/// placeholder is refused.
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{slug}/email-texts/{kind}/{language}",
+    security(("bearer" = [])),
+    params(EmailTextPath),
+    request_body(content = EmailTextRequest, example = json!(EmailTextRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "Saved", body = EmailTextBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn put_email_text(
     auth: Authenticated,
     state: web::Data<AppState>,
@@ -414,16 +1002,30 @@ pub async fn put_email_text(
         body: text.body,
     };
     registration::admin::set_email_text(&mut conn, event.id, &change, auth.organiser.id).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "kind": kind,
-        "language": language.code(),
-        "subject": text.subject,
-        "body": text.body,
-    })))
+    Ok(HttpResponse::Ok().json(EmailTextBody {
+        kind: kind.as_str(),
+        language: language.code(),
+        subject: text.subject,
+        body: text.body,
+    }))
 }
 
-/// `DELETE /api/v1/events/{slug}/email-texts/{kind}/{language}`: back to
-/// the built-in wording.
+/// Back to the built-in wording
+#[utoipa::path(
+    delete,
+    path = "/api/v1/events/{slug}/email-texts/{kind}/{language}",
+    security(("bearer" = [])),
+    params(EmailTextPath),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 204, description = "Removed"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn delete_email_text(
     auth: Authenticated,
     state: web::Data<AppState>,

@@ -1,34 +1,106 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::openapi::{
+    Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable, UnsupportedMediaType,
+    schemas,
+};
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::client::{Client, ClientKey};
 use crate::web::input::{self, RawRegistration, read_body};
+use crate::web::json_fields::JsonFields;
 use crate::web::{AppError, AppState};
 
-#[derive(Serialize)]
+/// A registration, as the delegate and their private page see it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Registration)]
 pub struct RegistrationBody<'a> {
     id: uuid::Uuid,
+    /// The booking code delegates quote, e.g. `DKR-7K3QX`
     reference: &'a str,
+    #[schema(schema_with = schemas::registration_status)]
     status: &'a str,
+    /// The place on the waiting list, 1 the next to be offered a place
+    #[schema(required = true)]
     waitlist_position: Option<i64>,
     sessions: Vec<ChoiceBody<'a>>,
+    /// The delegate's private page
     manage_url: String,
     given_name: &'a str,
     family_name: &'a str,
     email: &'a str,
+    #[schema(schema_with = schemas::country)]
     country: &'a str,
     organisation: &'a str,
+    #[schema(schema_with = schemas::language)]
     language: &'a str,
     registered_at: chrono::DateTime<Utc>,
 }
 
-#[derive(Serialize)]
+/// A chosen session: confirmed, or on its waiting list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Choice)]
 struct ChoiceBody<'a> {
     code: &'a str,
+    #[schema(schema_with = schemas::choice_status)]
     status: &'a str,
+}
+
+/// A delegate's registration, as `POST …/registrations` takes it (read by
+/// `RawRegistration`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = NewRegistration)]
+pub struct NewRegistrationRequest {
+    #[schema(schema_with = schemas::person_name)]
+    given_name: &'static str,
+    #[schema(schema_with = schemas::optional_person_name_100)]
+    family_name: Option<&'static str>,
+    #[schema(schema_with = schemas::email)]
+    email: &'static str,
+    #[schema(schema_with = schemas::typed_country)]
+    country: &'static str,
+    #[schema(schema_with = schemas::optional_person_name_200)]
+    organisation: Option<&'static str>,
+    /// The event's first language unless given
+    #[schema(schema_with = schemas::optional_language)]
+    language: Option<&'static str>,
+    #[schema(schema_with = schemas::optional_session_codes)]
+    sessions: Option<Vec<&'static str>>,
+}
+
+impl NewRegistrationRequest {
+    pub fn example() -> NewRegistrationRequest {
+        NewRegistrationRequest {
+            given_name: "Aminata",
+            family_name: Some("Traoré"),
+            email: "a.traore@example.org",
+            country: "ML",
+            organisation: Some("Réseau des femmes rurales"),
+            language: Some("fr"),
+            sessions: Some(Vec::new()),
+        }
+    }
+}
+
+/// The sessions a delegate now chooses, as `PUT …/sessions` takes them.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SessionChoices)]
+pub struct SessionChoicesRequest {
+    #[schema(schema_with = schemas::session_codes)]
+    sessions: Vec<&'static str>,
+}
+
+impl SessionChoicesRequest {
+    pub fn example() -> SessionChoicesRequest {
+        SessionChoicesRequest {
+            sessions: Vec::new(),
+        }
+    }
 }
 
 pub fn registration_body<'a>(
@@ -64,7 +136,30 @@ fn manage_url(state: &AppState, token: &str) -> String {
     format!("{}/r/{token}", state.settings.public_url())
 }
 
-/// `POST /api/v1/events/{slug}/registrations`
+/// Register a delegate
+///
+/// Confirmed, or on a waiting list when the event or the country is full;
+/// a full session puts only that choice on its waiting list.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/registrations",
+    operation_id = "register",
+    params(
+        ("slug" = String, Path, description = "The event's slug"),
+        schemas::IdempotencyKeyHeader,
+    ),
+    request_body(content = NewRegistrationRequest, example = json!(NewRegistrationRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 201, description = "Confirmed or waitlisted", body = RegistrationBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn create(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -107,11 +202,15 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
     let Some(header) = request.headers().get("Idempotency-Key") else {
         return Ok(None);
     };
+    // Visible ASCII and inner spaces: what the document states, and what a
+    // header carries unchanged through proxies.
     let key = header
         .to_str()
         .ok()
         .map(str::trim)
-        .filter(|key| !key.is_empty() && key.len() <= 255)
+        .filter(|key| {
+            (1..=255).contains(&key.len()) && key.bytes().all(|byte| (b' '..=b'~').contains(&byte))
+        })
         .ok_or_else(|| {
             AppError::field(
                 "Idempotency-Key",
@@ -124,7 +223,18 @@ fn idempotency_key(request: &HttpRequest, body: &[u8]) -> Result<Option<Idempote
     Ok(Some(IdempotencyKey::new(&client, key, body)))
 }
 
-/// `GET /api/v1/registrations/{token}`
+/// A registration by its private token
+#[utoipa::path(
+    get,
+    path = "/api/v1/registrations/{token}",
+    operation_id = "show_registration",
+    params(("token" = String, Path, description = "The private token of the delegate's page")),
+    responses(
+        (status = 200, description = "The registration", body = RegistrationBody),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn show(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -141,7 +251,20 @@ pub async fn show(
         .json(registration_body(&view, manage_url(&state, &token))))
 }
 
-/// `POST /api/v1/registrations/{token}/cancel`
+/// Cancel; freed places go to the waiting lists at once
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/cancel",
+    operation_id = "cancel_registration",
+    params(("token" = String, Path, description = "The private token of the delegate's page")),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The cancelled registration", body = RegistrationBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn cancel(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -152,7 +275,22 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(registration_body(&view, url)))
 }
 
-/// `PUT /api/v1/registrations/{token}/sessions` with `{"sessions": [codes]}`.
+/// Change the chosen sessions
+#[utoipa::path(
+    put,
+    path = "/api/v1/registrations/{token}/sessions",
+    params(("token" = String, Path, description = "The private token of the delegate's page")),
+    request_body(content = SessionChoicesRequest, example = json!(SessionChoicesRequest::example())),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The registration", body = RegistrationBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub async fn change_sessions(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -171,6 +309,9 @@ pub async fn change_sessions(
 /// The `sessions` list of a change of sessions, read as the registration
 /// reads it.
 fn session_codes(json: &serde_json::Value) -> Result<Vec<SessionCode>, FieldErrors> {
+    // An object of `sessions` alone, as the document says: another field is
+    // refused, not ignored.
+    JsonFields::new(json, &["sessions"])?.finish()?;
     let not_a_list = || FieldErrors::single("sessions", FieldError::new("error-not-text-list"));
     let items = json
         .get("sessions")
@@ -198,6 +339,23 @@ mod tests {
         fn any_body_of_a_change_of_sessions_is_read_or_refused_on_the_sessions_field(
             body in any_json()
         ) {
+            // Anything but an object is refused as the body, and every field
+            // but `sessions` as unknown, before the list is read.
+            let Some(object) = body.as_object() else {
+                let errors = session_codes(&body).expect_err("not an object");
+                prop_assert_eq!(errors.len(), 1);
+                prop_assert_eq!(errors.get("body").map(|error| error.message_id), Some("error-json-object"));
+                return Ok(());
+            };
+            let unknown: Vec<&String> = object.keys().filter(|key| *key != "sessions").collect();
+            if !unknown.is_empty() {
+                let errors = session_codes(&body).expect_err("unknown fields");
+                prop_assert_eq!(errors.len(), unknown.len());
+                for key in unknown {
+                    prop_assert_eq!(errors.get(key).map(|error| error.message_id), Some("error-unknown-field"));
+                }
+                return Ok(());
+            }
             let texts: Option<Vec<String>> = body
                 .get("sessions")
                 .and_then(Value::as_array)
