@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 TEST_THREADS ?= 4
 
-.PHONY: run test test-browser build db-stop lint
+.PHONY: run test test-browser build db-stop lint deb test-package
 
 run:
 	@set -euo pipefail; \
@@ -38,6 +38,16 @@ test:
 # and browser/'s npm packages, when missing). See browser/run.sh.
 test-browser:
 	@browser/run.sh
+
+# The Debian package (target/debian/rencontre_*.deb); installs cargo-deb
+# when missing. See docs/production.md.
+deb:
+	@scripts/deb.sh
+
+# Builds the package, installs it on this machine (root; CI) and serves
+# through it over HTTPS behind nginx, then purges it. See the script.
+test-package:
+	@scripts/test-package.sh
 
 lint:
 	$(CARGO) fmt --all --check

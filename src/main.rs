@@ -161,6 +161,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             if let Some(port) = application.metrics_port() {
                 tracing::info!(port, "metrics on http.metrics_bind, GET /metrics");
             }
+            // The listeners are bound: systemd (Type=notify) may start what
+            // waits for us. Without NOTIFY_SOCKET this does nothing.
+            notify_ready();
             // Returns on SIGINT/SIGTERM once in-flight requests have finished.
             application.run_until_stopped().await?;
             let _ = stop_worker.send(true);
@@ -174,6 +177,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let (stop_worker, stopped) = watch::channel(false);
             let worker = mail::Worker::new(pool, &settings.database.url, &settings.mail)?;
             let running = tokio::spawn(worker.run(stopped));
+            notify_ready();
             shutdown_signal().await;
             let _ = stop_worker.send(true);
             running.await?;
@@ -476,6 +480,15 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         tracing::info!(%version, "applied migration");
     }
     Ok(())
+}
+
+/// Tells a service manager waiting on us (systemd's `Type=notify`, through
+/// NOTIFY_SOCKET) that we are ready. A failure only costs the unit its
+/// start timeout, so it is logged and not fatal.
+fn notify_ready() {
+    if let Err(error) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(%error, "cannot tell the service manager we are ready");
+    }
 }
 
 /// SIGINT or SIGTERM, whichever comes first.
