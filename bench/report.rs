@@ -1186,23 +1186,32 @@ fn export_section(md: &mut String, run: &Run, http_csv: &[HttpExport], http_xlsx
         "| export | median time | range | peak RSS | CPU | size |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|");
-    for format in ["csv", "xlsx"] {
-        let times = repeats(run, &format!("s4.cli.{format}"), "wall_s");
-        let rss = repeats(run, &format!("s4.cli.{format}"), "rss_kib");
-        let cpu = repeats(run, &format!("s4.cli.{format}"), "cpu_s");
-        let _ = writeln!(
-            md,
-            "| `rencontre export --format {format}` | {} | {} | {} | {} | {} |",
-            secs(median(times.clone())),
-            range(&times),
-            rss.iter()
-                .cloned()
-                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
-                .map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
-            secs(median(cpu)),
-            run.number(&format!("s4.cli.{format}.bytes"))
-                .map_or("–".into(), |b| format!("{:.1} MB", b / 1e6)),
-        );
+    let with_questions = format!(
+        ", {} answers to 8 questions (scenario 4q)",
+        thousands(run.number("s4q.answers").unwrap_or(0.0))
+    );
+    for (prefix, what) in [("s4", ""), ("s4q", with_questions.as_str())] {
+        for format in ["csv", "xlsx"] {
+            let times = repeats(run, &format!("{prefix}.cli.{format}"), "wall_s");
+            if times.is_empty() {
+                continue;
+            }
+            let rss = repeats(run, &format!("{prefix}.cli.{format}"), "rss_kib");
+            let cpu = repeats(run, &format!("{prefix}.cli.{format}"), "cpu_s");
+            let _ = writeln!(
+                md,
+                "| `rencontre export --format {format}`{what} | {} | {} | {} | {} | {} |",
+                secs(median(times.clone())),
+                range(&times),
+                rss.iter()
+                    .cloned()
+                    .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+                    .map_or("–".into(), |kib| format!("{:.1} MiB", kib / 1024.0)),
+                secs(median(cpu)),
+                run.number(&format!("{prefix}.cli.{format}.bytes"))
+                    .map_or("–".into(), |b| format!("{:.1} MB", b / 1e6)),
+            );
+        }
     }
     let start = run.number("s4.http.rss_start_kib");
     for (format, runs) in [("csv", http_csv), ("xlsx", http_xlsx)] {
@@ -1228,8 +1237,10 @@ fn export_section(md: &mut String, run: &Run, http_csv: &[HttpExport], http_xlsx
     let _ = writeln!(md);
     let _ = writeln!(
         md,
-        "CSV lines written by the CLI (header included): {}.\n",
-        run.text("s4.cli.csv.lines")
+        "CSV lines written by the CLI (header included): {}; columns with the questions: {} (scenario 4q, check: {}).\n",
+        run.text("s4.cli.csv.lines"),
+        run.text("s4q.cli.csv.columns"),
+        run.text("s4q.check")
     );
 }
 

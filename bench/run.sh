@@ -495,21 +495,24 @@ psql_in bench_s4 -v rows="$EXPORT_ROWS" -f bench/sql/export_load.sql >/dev/null
 fact s4.load_s "$(calc "$(date +%s.%N) - $load_started")"
 check bench_s4 s4
 
+# export_cli DB PREFIX FORMAT RUN: one `rencontre export` of the rush event,
+# timed, its facts under PREFIX.cli.
 export_cli() {
-    local format=$1 run=$2
-    DATABASE_URL=$(url bench_s4) /usr/bin/time -v -o "$out/s4_cli_$format.$run.time" \
-        "$rencontre" export rush --format "$format" -o "$out/export.$format" >/dev/null 2>>"$out/cli.log"
-    fact "s4.cli.$format.$run.wall_s" "$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$out/s4_cli_$format.$run.time")"
-    fact "s4.cli.$format.$run.rss_kib" "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/s4_cli_$format.$run.time")"
-    fact "s4.cli.$format.$run.cpu_s" "$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$out/s4_cli_$format.$run.time")"
-    fact "s4.cli.$format.bytes" "$(stat -c %s "$out/export.$format")"
+    local db=$1 prefix=$2 format=$3 run=$4
+    local time_file="$out/${prefix}_cli_$format.$run.time"
+    DATABASE_URL=$(url "$db") /usr/bin/time -v -o "$time_file" \
+        "$rencontre" export rush --format "$format" -o "$out/export_$prefix.$format" >/dev/null 2>>"$out/cli.log"
+    fact "$prefix.cli.$format.$run.wall_s" "$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$time_file")"
+    fact "$prefix.cli.$format.$run.rss_kib" "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$time_file")"
+    fact "$prefix.cli.$format.$run.cpu_s" "$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$time_file")"
+    fact "$prefix.cli.$format.bytes" "$(stat -c %s "$out/export_$prefix.$format")"
 }
 for run in $(seq 1 "$EXPORT_REPEATS"); do
     log "scenario 4: rencontre export, run $run of $EXPORT_REPEATS"
-    export_cli csv "$run"
-    export_cli xlsx "$run"
+    export_cli bench_s4 s4 csv "$run"
+    export_cli bench_s4 s4 xlsx "$run"
 done
-fact s4.cli.csv.lines "$(wc -l <"$out/export.csv")"
+fact s4.cli.csv.lines "$(wc -l <"$out/export_s4.csv")"
 
 start_serve bench_s4
 curl -sf -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/events/rush/registrations?per_page=1" || die "the organiser API refused the token"
@@ -567,6 +570,22 @@ if [ -s "$out/s4.copy_query.sql" ] && ! grep -q '\$[0-9]' "$out/s4.copy_query.sq
 else
     fact s4.copy "the export's statement and its binds were not found in the server's log"
 fi
+
+# ---------------------------------------- 4q. exports with questions ----
+
+# The same list once every delegate has answered eight questions of the
+# organisers (bench/sql/questions_load.sql): one column more per question.
+log "scenario 4q: the same $EXPORT_ROWS registrations with 8 questions answered"
+clone bench_s4 bench_s4q
+psql_in bench_s4q -f bench/sql/questions_load.sql >/dev/null
+fact s4q.answers "$(value bench_s4q "SELECT count(*) FROM registration_answers")"
+check bench_s4q s4q
+for run in $(seq 1 "$EXPORT_REPEATS"); do
+    log "scenario 4q: rencontre export with questions, run $run of $EXPORT_REPEATS"
+    export_cli bench_s4q s4q csv "$run"
+    export_cli bench_s4q s4q xlsx "$run"
+done
+fact s4q.cli.csv.columns "$(head -n 1 "$out/export_s4q.csv" | awk -F',' '{print NF}')"
 
 # -------------------------------------------------------- 5. mail drain ----
 
