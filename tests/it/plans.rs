@@ -188,3 +188,21 @@ async fn a_new_event_on_an_analyzed_database_probes_emails_through_the_email_ind
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+/// The pool's connections never JIT-compile a statement: the lists' and
+/// exports' per-row subqueries give them estimated costs past
+/// `jit_above_cost`, and compiling took far longer than running them.
+#[tokio::test]
+async fn the_pools_connections_run_without_jit_compilation() {
+    let app = TestApp::spawn().await;
+    for _ in 0..3 {
+        assert_eq!(
+            count(
+                &app.pool,
+                "SELECT (current_setting('jit') = 'off')::int::bigint AS count"
+            )
+            .await,
+            1
+        );
+    }
+}

@@ -141,6 +141,37 @@ error_responses! {
     Unavailable: "The database cannot be reached for now (error `unavailable`)", retry_after = true;
 }
 
+/// Answers that many routes share, each a set of the responses above, so
+/// that a route's annotation names its own answers and the sets it gives.
+macro_rules! response_sets {
+    ($($(#[$doc:meta])* $name:ident => { $($status:literal: $response:ident),+ $(,)? };)+) => {
+        $(
+            $(#[$doc])*
+            pub struct $name;
+
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+                    [$((
+                        $status.to_owned(),
+                        RefOr::Ref(utoipa::openapi::Ref::from_response_name(stringify!($response))),
+                    )),+]
+                    .into_iter()
+                    .collect()
+                }
+            }
+        )+
+    };
+}
+
+response_sets! {
+    /// What an organiser's route answers besides its own: no token, a role
+    /// too small, no such event, no database.
+    OrganiserErrors => { "401": Unauthorized, "403": Forbidden, "404": NotFound, "503": Unavailable };
+    /// What a route that reads a JSON body answers when it cannot: too
+    /// large, not JSON, a field that does not read.
+    BodyErrors => { "413": PayloadTooLarge, "415": UnsupportedMediaType, "422": Invalid };
+}
+
 /// The kinds of email organisers may word themselves, as a path names them.
 pub struct EmailTextKind;
 

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::events::{EventBody, SessionBody, event_body, session_body};
 use super::openapi::{
-    Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath, NotFound,
-    PayloadTooLarge, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
+    BodyErrors, Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath,
+    OrganiserErrors, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
 };
 use crate::db::attendees::{self, Attendee, Cursor, Start};
 use crate::db::events::{self as events_store, Event, Session};
@@ -178,13 +178,11 @@ impl EventSetupRequest {
     security(("bearer" = [])),
     request_body(content = NewEventRequest, example = json!(NewEventRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 201, description = "The event", body = EventBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
         (status = 503, response = Unavailable),
     ),
 )]
@@ -220,14 +218,9 @@ pub async fn create_event(
     params(("slug" = String, Path, description = "The event's slug")),
     request_body(content = EventSetupRequest, example = json!(EventSetupRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The event", body = EventBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn update_event(
@@ -304,14 +297,9 @@ struct QuotaBody<'a> {
     params(CountryPath),
     request_body(content = CapacityRequest, example = json!(CapacityRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The quota", body = QuotaBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn set_country_quota(
@@ -461,15 +449,10 @@ impl SessionSetupRequest {
     params(("slug" = String, Path, description = "The event's slug")),
     request_body(content = NewSessionRequest, example = json!(NewSessionRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 201, description = "The session", body = SessionBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn create_session(
@@ -525,14 +508,9 @@ async fn session_by_code(
     params(SessionPath),
     request_body(content = SessionSetupRequest, example = json!(SessionSetupRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The session", body = SessionBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn update_session(
@@ -632,11 +610,8 @@ fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
     params(("slug" = String, Path, description = "The event's slug"), ListQuery),
     responses(
         (status = 200, description = "A page", body = AttendeePage),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn list_registrations(
@@ -694,11 +669,8 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
     responses(
         (status = 200, description = "The registrations, a row each", content_type = "text/csv", body = String,
             headers(("Content-Disposition" = String, description = "attachment, with a file name"))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn export_csv(
@@ -767,11 +739,8 @@ fn tokio_stream_of<T: 'static>(
         (status = 200, description = "The registrations, a row each",
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>,
             headers(("Content-Disposition" = String, description = "attachment, with a file name"))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn export_xlsx(
@@ -835,11 +804,8 @@ struct EmailBody<'a> {
     ),
     responses(
         (status = 200, description = "A page, the newest first", body = Page<EmailBody>),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn emails(
@@ -905,10 +871,7 @@ struct QueuedBody {
     responses(
         (status = 415, response = UnsupportedMediaType),
         (status = 202, description = "Queued", body = QueuedBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn resend(
@@ -980,14 +943,9 @@ struct EmailTextBody<'a> {
     params(EmailTextPath),
     request_body(content = EmailTextRequest, example = json!(EmailTextRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "Saved", body = EmailTextBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn put_email_text(
@@ -1026,11 +984,8 @@ pub async fn put_email_text(
     responses(
         (status = 415, response = UnsupportedMediaType),
         (status = 204, description = "Removed"),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        OrganiserErrors,
         (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
     ),
 )]
 pub async fn delete_email_text(

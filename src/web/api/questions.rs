@@ -7,10 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{
-    Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthorized, Unavailable,
-    UnsupportedMediaType, schemas,
-};
+use super::openapi::{BodyErrors, Conflict, Invalid, OrganiserErrors, schemas};
 use super::question_bodies::{QuestionBody, SummaryBody, question_body, summary_body};
 use crate::db::questions::{self as store, AskedQuestion};
 use crate::registration::questions as use_case;
@@ -139,10 +136,7 @@ struct QuestionsBody<'a> {
     params(("slug" = String, Path, description = "The event's slug")),
     responses(
         (status = 200, description = "The questions, in their order", body = QuestionsBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn list(
@@ -168,15 +162,10 @@ pub async fn list(
     params(("slug" = String, Path, description = "The event's slug")),
     request_body(content = QuestionRequest, example = json!(QuestionRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 201, description = "The question", body = QuestionBody),
         (status = 409, response = Conflict),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn create(
@@ -224,10 +213,7 @@ async fn question_of(
     params(QuestionPath),
     responses(
         (status = 200, description = "The question", body = QuestionBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn show(
@@ -252,15 +238,10 @@ pub async fn show(
     params(QuestionPath),
     request_body(content = QuestionRequest, example = json!(QuestionRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The question", body = QuestionBody),
         (status = 409, response = Conflict),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn update(
@@ -308,10 +289,7 @@ pub async fn update(
         (status = 204, description = "Deleted"),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn delete(
@@ -350,10 +328,7 @@ pub async fn delete(
     params(QuestionPath),
     responses(
         (status = 200, description = "The counts", body = SummaryBody),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        OrganiserErrors,
     ),
 )]
 pub async fn summary(

@@ -4,8 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::openapi::{
-    Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable, UnsupportedMediaType,
-    schemas,
+    BodyErrors, Conflict, NotFound, RateLimited, Unavailable, UnsupportedMediaType, schemas,
 };
 use super::question_bodies::AnswersBody;
 use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
@@ -160,12 +159,10 @@ fn manage_url(state: &AppState, token: &str) -> String {
     ),
     request_body(content = NewRegistrationRequest, example = json!(NewRegistrationRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 201, description = "Confirmed or waitlisted", body = RegistrationBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
         (status = 429, response = RateLimited),
         (status = 503, response = Unavailable),
     ),
@@ -298,12 +295,10 @@ pub async fn cancel(
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     request_body(content = SessionChoicesRequest, example = json!(SessionChoicesRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The registration", body = RegistrationBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
         (status = 503, response = Unavailable),
     ),
 )]
@@ -398,12 +393,10 @@ pub async fn answers(
     params(("token" = String, Path, description = "The private token of the delegate's page")),
     request_body(content = AnswersRequest, example = json!(AnswersRequest::example())),
     responses(
-        (status = 415, response = UnsupportedMediaType),
+        BodyErrors,
         (status = 200, description = "The answers, by question code", body = AnswersBody),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 422, response = Invalid),
         (status = 503, response = Unavailable),
     ),
 )]
