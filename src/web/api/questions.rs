@@ -192,13 +192,14 @@ pub async fn create(
     Ok(HttpResponse::Created().json(question_body(&created)))
 }
 
+/// The event and the question a path names, read on the request's one
+/// connection.
 async fn question_of(
-    state: &AppState,
+    conn: &mut crate::db::PooledConnection,
     path: &QuestionPath,
 ) -> Result<(crate::db::events::Event, AskedQuestion), AppError> {
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
-    let question = store::find(&mut conn, event.id, &path.code)
+    let event = event_by_slug(conn, &path.slug).await?;
+    let question = store::find(conn, event.id, &path.code)
         .await?
         .ok_or(AppError::NotFound("question"))?;
     Ok((event, question))
@@ -222,7 +223,8 @@ pub async fn show(
     path: web::Path<QuestionPath>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (_, question) = question_of(&state, &path).await?;
+    let mut conn = state.pool.get().await?;
+    let (_, question) = question_of(&mut conn, &path).await?;
     Ok(HttpResponse::Ok().json(question_body(&question)))
 }
 
@@ -252,8 +254,8 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let (event, question) = question_of(&state, &path).await?;
     let mut conn = state.pool.get().await?;
+    let (event, question) = question_of(&mut conn, &path).await?;
     let others: Vec<AskedQuestion> = store::of_event(&mut conn, event.id, None)
         .await?
         .into_iter()
@@ -337,8 +339,8 @@ pub async fn summary(
     path: web::Path<QuestionPath>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(Role::Viewer)?;
-    let (_, question) = question_of(&state, &path).await?;
     let mut conn = state.pool.get().await?;
+    let (_, question) = question_of(&mut conn, &path).await?;
     let answered = store::live_answer_count(&mut conn, question.question.id).await?;
     let by_country = store::choice_counts_by_country(&mut conn, question.question.id).await?;
     Ok(HttpResponse::Ok().json(summary_body(&question, answered, by_country)))
