@@ -99,10 +99,16 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
     let mut server = Server::start(&db.url, &[], &["--no-worker"]).await;
 
     let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
     let client = reqwest::Client::new();
     let mut clients = Vec::new();
     for worker in 0..CLIENTS {
-        let (stop, client, address) = (Arc::clone(&stop), client.clone(), server.address.clone());
+        let (stop, answered, client, address) = (
+            Arc::clone(&stop),
+            Arc::clone(&answered),
+            client.clone(),
+            server.address.clone(),
+        );
         clients.push(tokio::spawn(async move {
             let (mut acknowledged, mut failed) = (Vec::new(), 0usize);
             let countries = ["SN", "ML", "BR", "PE", "FR", "VN"];
@@ -124,6 +130,7 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
                     Ok(response) if response.status() == 201 => {
                         let answer: Value = response.json().await.expect("json");
                         acknowledged.push(answer["id"].as_str().expect("id").to_owned());
+                        answered.fetch_add(1, Ordering::SeqCst);
                     }
                     Ok(response) => panic!("unexpected answer {}", response.status()),
                     Err(_) => {
@@ -137,7 +144,15 @@ async fn killing_a_server_mid_load_loses_no_acknowledged_registration_nor_its_em
             (acknowledged, failed)
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Mid-load: once the load is well under way (at least 1.5 s and 40
+    // acknowledged registrations, so that a loaded machine still kills a
+    // server in the middle of its work), at most 30 s.
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(1500)
+        || (answered.load(Ordering::SeqCst) < 40 && started.elapsed() < Duration::from_secs(30))
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.child.kill().expect("kill -9");
     let killed_at = tokio::time::Instant::now();
     server.child.wait().expect("reaped");
