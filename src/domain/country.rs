@@ -79,6 +79,7 @@ impl fmt::Display for CountryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::{assert_refused, parsers_never_panic};
     use proptest::prelude::*;
     use std::collections::HashSet;
 
@@ -99,18 +100,15 @@ mod tests {
 
     #[test]
     fn rejects_unassigned_and_malformed_codes() {
-        assert_eq!(CountryCode::parse(""), Err(CountryError::Empty));
-        assert_eq!(CountryCode::parse("  "), Err(CountryError::Empty));
+        assert_refused(CountryCode::parse, &["", "  "], CountryError::Empty);
         // XK (Kosovo) and EU are user-assigned or reserved, not assigned.
-        for input in [
-            "XK", "EU", "UK", "AA", "ZZ", "S", "SEN", "S N", "1A", "ŚN", "sn-",
-        ] {
-            assert_eq!(
-                CountryCode::parse(input),
-                Err(CountryError::Invalid),
-                "{input:?}"
-            );
-        }
+        assert_refused(
+            CountryCode::parse,
+            &[
+                "XK", "EU", "UK", "AA", "ZZ", "S", "SEN", "S N", "1A", "ŚN", "sn-",
+            ],
+            CountryError::Invalid,
+        );
     }
 
     #[test]
@@ -169,12 +167,9 @@ mod tests {
         assert_eq!(CountryError::Invalid.message_key(), "error-country-invalid");
     }
 
-    proptest! {
-        #[test]
-        fn parse_never_panics(input in any::<String>()) {
-            let _ = CountryCode::parse(&input);
-        }
+    parsers_never_panic!(CountryCode::parse);
 
+    proptest! {
         #[test]
         fn two_letter_input_is_accepted_exactly_when_in_the_table(code in "[A-Za-z]{2}") {
             let upper = code.to_ascii_uppercase();

@@ -66,36 +66,38 @@ impl fmt::Display for Language {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+    use crate::domain::testing::{assert_parsed, assert_refused, parsers_never_panic};
 
     #[test]
     fn parses_bare_codes_in_any_case() {
-        assert_eq!(Language::parse("en"), Ok(Language::En));
-        assert_eq!(Language::parse("FR"), Ok(Language::Fr));
-        assert_eq!(Language::parse(" Es "), Ok(Language::Es));
-        assert_eq!(Language::parse("pt"), Ok(Language::Pt));
+        use Language::*;
+        assert_parsed(
+            Language::parse,
+            &[("en", En), ("FR", Fr), (" Es ", Es), ("pt", Pt)],
+        );
     }
 
     #[test]
     fn regional_tags_map_to_their_primary_language() {
-        assert_eq!(Language::parse("fr-SN"), Ok(Language::Fr));
-        assert_eq!(Language::parse("fr_CA"), Ok(Language::Fr));
-        assert_eq!(Language::parse("pt-BR"), Ok(Language::Pt));
-        assert_eq!(Language::parse("es-419"), Ok(Language::Es));
-        assert_eq!(Language::parse("EN-gb"), Ok(Language::En));
+        use Language::*;
+        let tags = [
+            ("fr-SN", Fr),
+            ("fr_CA", Fr),
+            ("pt-BR", Pt),
+            ("es-419", Es),
+            ("EN-gb", En),
+        ];
+        assert_parsed(Language::parse, &tags);
     }
 
     #[test]
     fn rejects_other_languages_and_garbage() {
-        assert_eq!(Language::parse(""), Err(LanguageError::Empty));
-        assert_eq!(Language::parse("   "), Err(LanguageError::Empty));
-        for input in ["de", "wo", "ar", "eng", "french", "f", "-fr", "fr SN", "é"] {
-            assert_eq!(
-                Language::parse(input),
-                Err(LanguageError::Unsupported),
-                "{input:?}"
-            );
-        }
+        assert_refused(Language::parse, &["", "   "], LanguageError::Empty);
+        assert_refused(
+            Language::parse,
+            &["de", "wo", "ar", "eng", "french", "f", "-fr", "fr SN", "é"],
+            LanguageError::Unsupported,
+        );
     }
 
     #[test]
@@ -126,10 +128,5 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn parse_never_panics(input in any::<String>()) {
-            let _ = Language::parse(&input);
-        }
-    }
+    parsers_never_panic!(Language::parse);
 }

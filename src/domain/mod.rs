@@ -13,6 +13,8 @@ mod quota;
 mod registration;
 pub mod secret;
 mod session;
+#[cfg(test)]
+mod testing;
 pub mod text;
 mod vocabulary;
 

@@ -19,13 +19,6 @@ const MAX_ORGANISATION: usize = 200;
 /// still one grapheme); no script needs more than a few marks on a letter.
 const BYTES_PER_CHARACTER: usize = 8;
 
-/// A given name or a family name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PersonName(String);
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Organisation(String);
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     #[error("this field is required")]
@@ -59,47 +52,44 @@ impl NameError {
     }
 }
 
-impl PersonName {
-    pub fn parse(input: &str) -> Result<Self, NameError> {
-        clean(input, MAX_PERSON_NAME).map(Self)
-    }
+/// A kind of name: a newtype over the text [`clean`] keeps, of at most
+/// `$max` characters.
+macro_rules! name_kind {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
 
-    /// For the family name: many delegates have a single name, so a blank
-    /// field means "none" rather than an error.
-    pub fn parse_optional(input: &str) -> Result<Option<Self>, NameError> {
-        optional(Self::parse(input))
-    }
+        impl $name {
+            pub fn parse(input: &str) -> Result<Self, NameError> {
+                clean(input, $max).map(Self)
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            /// For a field that may stay blank (many delegates have a single
+            /// name): blank means "none" rather than an error.
+            pub fn parse_optional(input: &str) -> Result<Option<Self>, NameError> {
+                optional(Self::parse(input))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl Organisation {
-    pub fn parse(input: &str) -> Result<Self, NameError> {
-        clean(input, MAX_ORGANISATION).map(Self)
-    }
-
-    pub fn parse_optional(input: &str) -> Result<Option<Self>, NameError> {
-        optional(Self::parse(input))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for PersonName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Organisation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+name_kind!(
+    /// A given name or a family name.
+    PersonName,
+    MAX_PERSON_NAME
+);
+name_kind!(Organisation, MAX_ORGANISATION);
 
 fn optional<T>(parsed: Result<T, NameError>) -> Result<Option<T>, NameError> {
     match parsed {
@@ -133,42 +123,40 @@ fn clean(input: &str, max: usize) -> Result<String, NameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::{assert_kept, assert_refused, assert_shown, parsers_never_panic};
     use proptest::prelude::*;
 
     #[test]
     fn accepts_names_in_any_script() {
-        for input in [
-            "عائشة",
-            "Nguyễn Thị Minh Khai",
-            "Ndèye Fatou Ndiaye",
-            "Aïssatou",
-            "José María",
-            "João",
-            "O'Brien-Smith",
-            "毛泽东",
-            "김민준",
-            "Ἀριστοτέλης",
-            "Σωκράτης",
-            "अमिताभ",
-            "Ṣàngó",
-            "محمد بن سلمان",
-        ] {
-            let name = PersonName::parse(input);
-            assert_eq!(
-                name.as_ref().map(PersonName::as_str),
-                Ok(input),
-                "{input:?}"
-            );
-        }
+        assert_kept(
+            PersonName::parse,
+            PersonName::as_str,
+            &[
+                "عائشة",
+                "Nguyễn Thị Minh Khai",
+                "Ndèye Fatou Ndiaye",
+                "Aïssatou",
+                "José María",
+                "João",
+                "O'Brien-Smith",
+                "毛泽东",
+                "김민준",
+                "Ἀριστοτέλης",
+                "Σωκράτης",
+                "अमिताभ",
+                "Ṣàngó",
+                "محمد بن سلمان",
+            ],
+        );
     }
 
     #[test]
     fn keeps_the_name_as_typed_apart_from_whitespace() {
-        let name = PersonName::parse("\t Ndèye   Fatou\u{a0}\u{a0}NDIAYE\n").expect("valid");
-        assert_eq!(name.as_str(), "Ndèye Fatou NDIAYE");
-        assert_eq!(name.to_string(), "Ndèye Fatou NDIAYE");
-        let name = PersonName::parse("Nguyễn\u{3000}Thị").expect("valid");
-        assert_eq!(name.as_str(), "Nguyễn Thị");
+        let shown = |typed: &str, name: &str| {
+            assert_shown(PersonName::parse, PersonName::as_str, typed, name)
+        };
+        shown("\t Ndèye   Fatou\u{a0}\u{a0}NDIAYE\n", "Ndèye Fatou NDIAYE");
+        shown("Nguyễn\u{3000}Thị", "Nguyễn Thị");
     }
 
     #[test]
@@ -191,53 +179,45 @@ mod tests {
 
     #[test]
     fn a_given_name_is_required() {
-        assert_eq!(PersonName::parse(""), Err(NameError::Empty));
-        assert_eq!(PersonName::parse(" \u{a0}\u{3000} "), Err(NameError::Empty));
+        assert_refused(
+            PersonName::parse,
+            &["", " \u{a0}\u{3000} "],
+            NameError::Empty,
+        );
     }
 
     #[test]
     fn rejects_control_invisible_and_bidi_characters() {
-        for input in [
-            "Ali\u{0}ce",
-            "Ali\tce",
-            "Ali\u{7f}ce",
-            "Ali\u{200b}ce",
-            "Ali\u{3164}ce",
-            "Ali\u{e0041}ce",
-            "\u{feff}Alice",
-            "Ali\u{202a}ce",
-            "Ali\u{202e}ce",
-            "Ali\u{2066}ce",
-            "Ali\u{2069}ce",
-        ] {
-            assert_eq!(
-                PersonName::parse(input),
-                Err(NameError::InvalidCharacter),
-                "{input:?}"
-            );
-        }
+        assert_refused(
+            PersonName::parse,
+            &[
+                "Ali\u{0}ce",
+                "Ali\tce",
+                "Ali\u{7f}ce",
+                "Ali\u{200b}ce",
+                "Ali\u{3164}ce",
+                "Ali\u{e0041}ce",
+                "\u{feff}Alice",
+                "Ali\u{202a}ce",
+                "Ali\u{202e}ce",
+                "Ali\u{2066}ce",
+                "Ali\u{2069}ce",
+            ],
+            NameError::InvalidCharacter,
+        );
     }
 
     #[test]
     fn line_breaks_are_refused() {
-        for input in [
+        let line_breaks = [
             "Ali\nce",
             "Ali\rce",
             "Ali\u{85}ce",
             "Ali\u{2028}ce",
             "Ali\u{2029}ce",
-        ] {
-            assert_eq!(
-                PersonName::parse(input),
-                Err(NameError::LineBreak),
-                "{input:?}"
-            );
-            assert_eq!(
-                Organisation::parse(input),
-                Err(NameError::LineBreak),
-                "{input:?}"
-            );
-        }
+        ];
+        assert_refused(PersonName::parse, &line_breaks, NameError::LineBreak);
+        assert_refused(Organisation::parse, &line_breaks, NameError::LineBreak);
     }
 
     #[test]
@@ -323,13 +303,9 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn parse_never_panics(input in any::<String>()) {
-            let _ = PersonName::parse(&input);
-            let _ = Organisation::parse_optional(&input);
-        }
+    parsers_never_panic!(PersonName::parse, Organisation::parse_optional);
 
+    proptest! {
         /// Hostile names: invisible characters, marks piled on one letter,
         /// line breaks, among ordinary letters.
         #[test]

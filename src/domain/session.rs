@@ -164,14 +164,18 @@ pub fn first_overlap<T>(slots: &[(T, DateTime<Utc>, DateTime<Utc>)]) -> Option<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::{assert_refused, assert_shown, parsers_never_panic};
     use chrono::{Duration, TimeZone};
     use proptest::prelude::*;
 
     #[test]
     fn session_codes_are_uppercased() {
-        let code = SessionCode::parse("  w-12_b ").expect("valid");
-        assert_eq!(code.as_str(), "W-12_B");
-        assert_eq!(code.to_string(), "W-12_B");
+        let code = assert_shown(
+            SessionCode::parse,
+            SessionCode::as_str,
+            "  w-12_b ",
+            "W-12_B",
+        );
         assert_eq!(SessionCode::parse("W-12_B"), Ok(code));
         assert!(SessionCode::parse("a").is_ok());
         assert!(SessionCode::parse("-").is_ok());
@@ -180,19 +184,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_session_codes() {
-        assert_eq!(SessionCode::parse(""), Err(SessionCodeError::Empty));
-        assert_eq!(SessionCode::parse("   "), Err(SessionCodeError::Empty));
+        assert_refused(SessionCode::parse, &["", "   "], SessionCodeError::Empty);
         assert_eq!(
             SessionCode::parse(&"x".repeat(17)),
             Err(SessionCodeError::TooLong)
         );
-        for input in ["W 12", "W.12", "séance", "W/12", "W12\u{0}", "Ｗ12"] {
-            assert_eq!(
-                SessionCode::parse(input),
-                Err(SessionCodeError::Invalid),
-                "{input:?}"
-            );
-        }
+        assert_refused(
+            SessionCode::parse,
+            &["W 12", "W.12", "séance", "W/12", "W12\u{0}", "Ｗ12"],
+            SessionCodeError::Invalid,
+        );
         assert_eq!(
             SessionCode::parse(&"é".repeat(17)),
             Err(SessionCodeError::Invalid)
@@ -213,9 +214,12 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercased() {
-        let slug = EventSlug::parse(" Dakar-2027 ").expect("valid");
-        assert_eq!(slug.as_str(), "dakar-2027");
-        assert_eq!(slug.to_string(), "dakar-2027");
+        assert_shown(
+            EventSlug::parse,
+            EventSlug::as_str,
+            " Dakar-2027 ",
+            "dakar-2027",
+        );
         assert!(EventSlug::parse("a").is_ok());
         assert!(EventSlug::parse("ripess--2005").is_ok());
         assert!(EventSlug::parse(&"a".repeat(64)).is_ok());
@@ -225,22 +229,20 @@ mod tests {
     fn rejects_bad_slugs() {
         assert_eq!(EventSlug::parse(" "), Err(SlugError::Empty));
         assert_eq!(EventSlug::parse(&"a".repeat(65)), Err(SlugError::TooLong));
-        for input in [
-            "-dakar",
-            "dakar-",
-            "-",
-            "dakar_2027",
-            "dakar 2027",
-            "québec",
-            "a/b",
-            "a.b",
-        ] {
-            assert_eq!(
-                EventSlug::parse(input),
-                Err(SlugError::Invalid),
-                "{input:?}"
-            );
-        }
+        assert_refused(
+            EventSlug::parse,
+            &[
+                "-dakar",
+                "dakar-",
+                "-",
+                "dakar_2027",
+                "dakar 2027",
+                "québec",
+                "a/b",
+                "a.b",
+            ],
+            SlugError::Invalid,
+        );
     }
 
     #[test]
@@ -305,13 +307,9 @@ mod tests {
         a.0.max(b.0) < a.1.min(b.1)
     }
 
-    proptest! {
-        #[test]
-        fn parsers_never_panic(input in any::<String>()) {
-            let _ = SessionCode::parse(&input);
-            let _ = EventSlug::parse(&input);
-        }
+    parsers_never_panic!(SessionCode::parse, EventSlug::parse);
 
+    proptest! {
         #[test]
         fn parsed_codes_and_slugs_round_trip(input in "[ a-zA-Z0-9_-]{0,20}") {
             if let Ok(code) = SessionCode::parse(&input) {
