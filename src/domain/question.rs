@@ -225,13 +225,10 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
             _ => Err(FieldError::new("error-answer-yes-no")),
         },
         QuestionType::SingleChoice => {
-            let code = given
-                .as_str()
-                .ok_or_else(|| FieldError::new("error-choice-unknown"))?
-                .trim();
-            if code.is_empty() {
-                Ok(None)
-            } else if question.choices.iter().any(|choice| choice == code) {
+            let Some(code) = trimmed_text(given, "error-choice-unknown")? else {
+                return Ok(None);
+            };
+            if question.choices.iter().any(|choice| choice == code) {
                 Ok(Some(Value::String(code.to_owned())))
             } else {
                 Err(FieldError::new("error-choice-unknown"))
@@ -263,48 +260,36 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
             let number = given
                 .as_i64()
                 .ok_or_else(|| FieldError::new("error-answer-number"))?;
-            if let Some(min) = question.min_number.filter(|&min| number < min) {
-                return Err(
-                    FieldError::new("error-answer-below-min").with_arg("min", min.to_string())
-                );
-            }
-            if let Some(max) = question.max_number.filter(|&max| number > max) {
-                return Err(
-                    FieldError::new("error-answer-above-max").with_arg("max", max.to_string())
-                );
-            }
+            let (min, max) = (question.min_number, question.max_number);
+            within(
+                number,
+                min,
+                max,
+                "error-answer-below-min",
+                "error-answer-above-max",
+            )?;
             Ok(Some(Value::from(number)))
         }
         QuestionType::Date => {
-            let typed = given
-                .as_str()
-                .ok_or_else(|| FieldError::new("error-answer-date"))?
-                .trim();
-            if typed.is_empty() {
+            let Some(typed) = trimmed_text(given, "error-answer-date")? else {
                 return Ok(None);
-            }
+            };
             let date = NaiveDate::parse_from_str(typed, "%Y-%m-%d")
                 .map_err(|_| FieldError::new("error-answer-date"))?;
-            if let Some(min) = question.min_date.filter(|&min| date < min) {
-                return Err(
-                    FieldError::new("error-answer-date-before").with_arg("min", min.to_string())
-                );
-            }
-            if let Some(max) = question.max_date.filter(|&max| date > max) {
-                return Err(
-                    FieldError::new("error-answer-date-after").with_arg("max", max.to_string())
-                );
-            }
+            let (min, max) = (question.min_date, question.max_date);
+            within(
+                date,
+                min,
+                max,
+                "error-answer-date-before",
+                "error-answer-date-after",
+            )?;
             Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
         }
         QuestionType::Country => {
-            let typed = given
-                .as_str()
-                .ok_or_else(|| FieldError::new("error-country-invalid"))?
-                .trim();
-            if typed.is_empty() {
+            let Some(typed) = trimmed_text(given, "error-country-invalid")? else {
                 return Ok(None);
-            }
+            };
             let country =
                 CountryCode::parse(typed).map_err(|_| FieldError::new("error-country-invalid"))?;
             Ok(Some(Value::String(country.as_str().to_owned())))
@@ -312,14 +297,41 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
     }
 }
 
-fn text_answer(given: &Value, max: usize, lines: Lines) -> Result<Option<Value>, FieldError> {
+/// The trimmed text of an answer that must be a string (refused with
+/// `not_text` otherwise); `None` when it is blank.
+fn trimmed_text<'a>(
+    given: &'a Value,
+    not_text: &'static str,
+) -> Result<Option<&'a str>, FieldError> {
     let text = given
         .as_str()
-        .ok_or_else(|| FieldError::new("error-not-text"))?
+        .ok_or_else(|| FieldError::new(not_text))?
         .trim();
-    if text.is_empty() {
-        return Ok(None);
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// Refuses a number or a date outside the question's bounds, with the
+/// message that names the bound it crossed.
+fn within<T: PartialOrd + std::fmt::Display>(
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
+    below_min: &'static str,
+    above_max: &'static str,
+) -> Result<(), FieldError> {
+    if let Some(min) = min.filter(|min| value < *min) {
+        return Err(FieldError::new(below_min).with_arg("min", min.to_string()));
     }
+    if let Some(max) = max.filter(|max| value > *max) {
+        return Err(FieldError::new(above_max).with_arg("max", max.to_string()));
+    }
+    Ok(())
+}
+
+fn text_answer(given: &Value, max: usize, lines: Lines) -> Result<Option<Value>, FieldError> {
+    let Some(text) = trimmed_text(given, "error-not-text")? else {
+        return Ok(None);
+    };
     text::check(text, lines).map_err(|problem| match problem {
         TextError::InvisibleCharacter => FieldError::new("error-invalid-character"),
         TextError::LineBreak => FieldError::new("error-line-break"),
