@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::catalog::Tr;
 use crate::domain::Language;
 
 /// "22 November 2027", "22 novembre 2027", "22 de noviembre de 2027",
@@ -19,6 +20,17 @@ pub fn format_date(language: Language, date: NaiveDate) -> String {
         Language::Fr => format!("{day} {month} {year}"),
         Language::Es | Language::Pt => format!("{day} de {month} de {year}"),
     }
+}
+
+/// An event's first and last days, as the `event-dates` message words them.
+pub fn format_event_dates(language: Language, starts_on: NaiveDate, ends_on: NaiveDate) -> String {
+    Tr::new(language).t2(
+        "event-dates",
+        "start",
+        format_date(language, starts_on),
+        "end",
+        format_date(language, ends_on),
+    )
 }
 
 /// All four working languages use the 24-hour clock at international meetings.
@@ -182,18 +194,20 @@ mod tests {
 
     #[test]
     fn date_and_time_name_the_zone() {
-        let at = utc(2027, 11, 22, 10, 0);
+        let at =
+            |language, zone| format_datetime_with_zone(language, utc(2027, 11, 22, 10, 0), zone);
+        let (dakar, lima) = (chrono_tz::Africa::Dakar, chrono_tz::America::Lima);
         assert_eq!(
-            format_datetime_with_zone(Language::Fr, at, chrono_tz::Africa::Dakar),
+            at(Language::Fr, dakar),
             "22 novembre 2027, 10:00 (Africa/Dakar, GMT)"
         );
         assert_eq!(
-            format_datetime_with_zone(Language::En, at, chrono_tz::Africa::Dakar),
+            at(Language::En, dakar),
             "22 November 2027, 10:00 (Africa/Dakar, GMT)"
         );
         // chrono-tz has no letters for Lima's zone and prints its offset.
         assert_eq!(
-            format_datetime_with_zone(Language::Es, at, chrono_tz::America::Lima),
+            at(Language::Es, lima),
             "22 de noviembre de 2027, 05:00 (America/Lima, -05)"
         );
     }
@@ -209,23 +223,17 @@ mod tests {
 
     #[test]
     fn session_slots() {
-        let dakar = chrono_tz::Africa::Dakar;
+        let in_dakar = |language, starts_at, ends_at| {
+            format_session_slot(language, starts_at, ends_at, chrono_tz::Africa::Dakar)
+        };
+        let (ten, noon) = (utc(2027, 11, 22, 10, 0), utc(2027, 11, 22, 12, 0));
         assert_eq!(
-            format_session_slot(
-                Language::Fr,
-                utc(2027, 11, 22, 10, 0),
-                utc(2027, 11, 22, 12, 0),
-                dakar
-            ),
+            in_dakar(Language::Fr, ten, noon),
             "22 novembre 2027, 10:00–12:00 (Africa/Dakar, GMT)"
         );
+        let (late, past_midnight) = (utc(2027, 11, 22, 22, 0), utc(2027, 11, 23, 1, 30));
         assert_eq!(
-            format_session_slot(
-                Language::En,
-                utc(2027, 11, 22, 22, 0),
-                utc(2027, 11, 23, 1, 30),
-                dakar
-            ),
+            in_dakar(Language::En, late, past_midnight),
             "22 November 2027, 22:00 – 23 November 2027, 01:30 (Africa/Dakar, GMT)"
         );
     }

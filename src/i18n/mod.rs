@@ -16,7 +16,9 @@ mod words;
 pub use admin_ids::ADMIN_MESSAGE_IDS;
 pub use catalog::{Catalog, Tr, catalog, field_message, has_message, t, t_args};
 pub use fluent_bundle::FluentValue;
-pub use format::{format_date, format_datetime_with_zone, format_session_slot, format_time};
+pub use format::{
+    format_date, format_datetime_with_zone, format_event_dates, format_session_slot, format_time,
+};
 pub use message_ids::MESSAGE_IDS;
 pub use negotiate::negotiate;
 pub use words::{

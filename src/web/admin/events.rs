@@ -77,14 +77,7 @@ pub async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
 }
 
 fn dates(tr: &Tr, event: &Event) -> String {
-    let language = tr.language();
-    tr.t2(
-        "event-dates",
-        "start",
-        i18n::format_date(language, event.starts_on),
-        "end",
-        i18n::format_date(language, event.ends_on),
-    )
+    i18n::format_event_dates(tr.language(), event.starts_on, event.ends_on)
 }
 
 /// The inputs of the event form: name, label, input type and hint. The

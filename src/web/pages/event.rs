@@ -87,13 +87,7 @@ fn render(
     EventPage {
         layout: visitor.layout(language, name.clone(), offered),
         description: event.description_in(language.code()).to_owned(),
-        dates: tr.t2(
-            "event-dates",
-            "start",
-            i18n::format_date(language, event.starts_on),
-            "end",
-            i18n::format_date(language, event.ends_on),
-        ),
+        dates: i18n::format_event_dates(language, event.starts_on, event.ends_on),
         window: tr.t2(
             "event-registration-window",
             "opens",

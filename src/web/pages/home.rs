@@ -37,13 +37,7 @@ async fn home(visitor: &Visitor, state: &AppState) -> Result<HttpResponse, AppEr
         .iter()
         .map(|event| OpenEvent {
             name: event.name_in(language.code()).to_owned(),
-            dates: tr.t2(
-                "event-dates",
-                "start",
-                i18n::format_date(language, event.starts_on),
-                "end",
-                i18n::format_date(language, event.ends_on),
-            ),
+            dates: i18n::format_event_dates(language, event.starts_on, event.ends_on),
             details_url: format!("/events/{}", event.slug),
             register_url: format!("/events/{}/register", event.slug),
         })
