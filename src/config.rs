@@ -364,22 +364,32 @@ mod tests {
 
     #[test]
     fn invalid_values_name_their_key() {
-        let message = error_text(&[("RENCONTRE__HTTP__BIND", "nowhere")]);
-        assert!(message.contains("http.bind"), "{message}");
-        let message = error_text(&[("RENCONTRE__MAIL__TRANSPORT", "pigeon")]);
-        assert!(
-            message.contains("transport") && message.contains("pigeon"),
-            "{message}"
-        );
-        let message = error_text(&[("RENCONTRE__MAIL__SMTP_PORT", "seventy")]);
-        assert!(message.contains("smtp_port"), "{message}");
-        let message = error_text(&[("RENCONTRE__HTTP__PUBLIC_URL", "example.org")]);
-        assert!(message.contains("http.public_url"), "{message}");
-        let message = error_text(&[("RENCONTRE__HTTP__TRUSTED_PROXIES", "10.0.0.1,proxy")]);
-        assert!(
-            message.contains("http.trusted_proxies") && message.contains("proxy"),
-            "{message}"
-        );
+        // Each variable, its bad value, and what the message must name.
+        let cases: [(&str, &str, &[&str]); 5] = [
+            ("RENCONTRE__HTTP__BIND", "nowhere", &["http.bind"]),
+            (
+                "RENCONTRE__MAIL__TRANSPORT",
+                "pigeon",
+                &["transport", "pigeon"],
+            ),
+            ("RENCONTRE__MAIL__SMTP_PORT", "seventy", &["smtp_port"]),
+            (
+                "RENCONTRE__HTTP__PUBLIC_URL",
+                "example.org",
+                &["http.public_url"],
+            ),
+            (
+                "RENCONTRE__HTTP__TRUSTED_PROXIES",
+                "10.0.0.1,proxy",
+                &["http.trusted_proxies", "proxy"],
+            ),
+        ];
+        for (variable, value, named) in cases {
+            let message = error_text(&[(variable, value)]);
+            for word in named {
+                assert!(message.contains(word), "{word}: {message}");
+            }
+        }
     }
 
     #[test]
