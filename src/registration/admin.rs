@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::cancel::cancel_locked;
 use super::change_sessions::change_locked;
-use super::promote::{fill_free_places, fill_free_seats, notify};
+use super::promote::{confirm_promoted, fill_free_places, fill_free_seats};
 use super::view::RegistrationView;
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
@@ -418,16 +418,7 @@ pub async fn promote_out_of_turn(
         if !(took_event && took_country) {
             return Err(Invariant::CounterRefused.into());
         }
-        let registration =
-            store::set_status(tx, registration.id, RegistrationStatus::Confirmed, now).await?;
-        let mut chosen: Vec<Uuid> = store::choices_of(tx, registration.id)
-            .await?
-            .iter()
-            .map(|(choice, _)| choice.session_id)
-            .collect();
-        chosen.sort_unstable();
-        fill_free_seats(tx, &event, &chosen, Some(registration.id)).await?;
-        let view = notify(tx, &event, registration, EmailKind::Promoted, None).await?;
+        let view = confirm_promoted(tx, &event, registration.id, now).await?;
         audit_registration(
             tx,
             organiser_id,

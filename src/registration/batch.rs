@@ -63,47 +63,36 @@ impl Registrar {
         public_url: &str,
         now: DateTime<Utc>,
     ) -> Result<Registered, RegistrationError> {
-        let settled = self
-            .settle(event, offered, applicant, idempotency_key, public_url, now)
-            .await;
+        let settled: Result<Registered, RegistrationError> = async {
+            // Checked before queueing: it needs no lock. A session deleted since
+            // `offered` was read is skipped when the batch locks the sessions.
+            let sessions = chosen_sessions(&event, offered.sessions, &applicant)?;
+            let (answers, choices, question_codes) =
+                stored_answers(offered.questions, &applicant.answers);
+            let (reply, answer) = oneshot::channel();
+            let job = Job {
+                event,
+                request: Request {
+                    applicant,
+                    sessions,
+                    answers,
+                    choices,
+                    question_codes,
+                    idempotency_key,
+                    public_url: public_url.to_owned(),
+                    now,
+                },
+                reply,
+            };
+            self.jobs
+                .send(job)
+                .await
+                .map_err(|_| RegistrationError::Stopped)?;
+            answer.await.map_err(|_| RegistrationError::Stopped)?
+        }
+        .await;
         crate::metrics::registration_settled(outcome(&settled));
         settled
-    }
-
-    async fn settle(
-        &self,
-        event: Event,
-        offered: Offer<'_>,
-        applicant: Applicant,
-        idempotency_key: Option<IdempotencyKey>,
-        public_url: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Registered, RegistrationError> {
-        // Checked before queueing: it needs no lock. A session deleted since
-        // `offered` was read is skipped when the batch locks the sessions.
-        let sessions = chosen_sessions(&event, offered.sessions, &applicant)?;
-        let (answers, choices, question_codes) =
-            stored_answers(offered.questions, &applicant.answers);
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
-            event,
-            request: Request {
-                applicant,
-                sessions,
-                answers,
-                choices,
-                question_codes,
-                idempotency_key,
-                public_url: public_url.to_owned(),
-                now,
-            },
-            reply,
-        };
-        self.jobs
-            .send(job)
-            .await
-            .map_err(|_| RegistrationError::Stopped)?;
-        answer.await.map_err(|_| RegistrationError::Stopped)?
     }
 }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::questions::held_places;
 use super::token::hash_token;
-use super::view::{RegistrationView, view_of};
+use super::view::{RegistrationView, lock_by_token, view_of};
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::events::{self, Event};
 use crate::db::questions as questions_store;
@@ -23,26 +23,14 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
     let token_hash = hash_token(token);
-    with_retries!(conn, |tx| cancel_once(tx, &token_hash, manage_url, now)
-        .await)
-}
-
-async fn cancel_once(
-    conn: &mut AsyncPgConnection,
-    token_hash: &[u8],
-    manage_url: &str,
-    now: DateTime<Utc>,
-) -> Result<RegistrationView, RegistrationError> {
-    let found = store::find_by_token_hash(conn, token_hash)
-        .await?
-        .ok_or(RegistrationError::NotFound)?;
-    let event = store::lock_event(conn, found.event_id).await?;
-    let registration = store::lock(conn, found.id).await?;
-    match registration.status {
-        RegistrationStatus::Cancelled => return Ok(view_of(conn, registration).await?),
-        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
-    }
-    cancel_locked(conn, event, registration, Some(manage_url), now).await
+    with_retries!(conn, |tx| {
+        let (event, registration) = lock_by_token(tx, &token_hash).await?;
+        match registration.status {
+            RegistrationStatus::Cancelled => return Ok(view_of(tx, registration).await?),
+            RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
+        }
+        cancel_locked(tx, event, registration, Some(manage_url), now).await
+    })
 }
 
 /// Gives back the question choice places a registration's answers hold

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::choices::resolve_sessions;
 use super::promote::{fill_free_seats, notify};
 use super::token::hash_token;
-use super::view::{RegistrationView, view_of};
+use super::view::{RegistrationView, lock_by_token, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::events::{self, Event};
 use crate::db::registrations::{self as store, Registration};
@@ -23,22 +23,10 @@ pub async fn change_sessions(
     manage_url: &str,
 ) -> Result<RegistrationView, RegistrationError> {
     let token_hash = hash_token(token);
-    with_retries!(conn, |tx| change_once(tx, &token_hash, codes, manage_url)
-        .await)
-}
-
-async fn change_once(
-    conn: &mut AsyncPgConnection,
-    token_hash: &[u8],
-    codes: &[SessionCode],
-    manage_url: &str,
-) -> Result<RegistrationView, RegistrationError> {
-    let found = store::find_by_token_hash(conn, token_hash)
-        .await?
-        .ok_or(RegistrationError::NotFound)?;
-    let event = store::lock_event(conn, found.event_id).await?;
-    let registration = store::lock(conn, found.id).await?;
-    change_locked(conn, &event, registration, codes, Some(manage_url)).await
+    with_retries!(conn, |tx| {
+        let (event, registration) = lock_by_token(tx, &token_hash).await?;
+        change_locked(tx, &event, registration, codes, Some(manage_url)).await
+    })
 }
 
 /// Replaces the choices of a registration whose event row and own row the

@@ -39,21 +39,32 @@ pub async fn fill_free_places(
             return Err(Invariant::CounterRefused.into());
         }
         places.taken += 1;
-        let registration =
-            store::set_status(conn, waiting.id, RegistrationStatus::Confirmed, now).await?;
-        let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
-            .await?
-            .into_iter()
-            .map(|(choice, _)| choice.session_id)
-            .collect();
-        waiting_sessions.sort_unstable();
-        // Their choices now queue like everyone else's: older waiting choices
-        // of confirmed delegates are seated first.
-        fill_free_seats(conn, event, &waiting_sessions, Some(registration.id)).await?;
-        // Written after the seats are settled, so the email lists them.
-        notify(conn, event, registration, EmailKind::Promoted, None).await?;
+        confirm_promoted(conn, event, waiting.id, now).await?;
     }
     Ok(())
+}
+
+/// Confirms a waiting registration whose event and country places the
+/// caller has just taken, and writes its promotion email.
+pub(super) async fn confirm_promoted(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<RegistrationView, RegistrationError> {
+    let registration =
+        store::set_status(conn, registration_id, RegistrationStatus::Confirmed, now).await?;
+    let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
+        .await?
+        .into_iter()
+        .map(|(choice, _)| choice.session_id)
+        .collect();
+    waiting_sessions.sort_unstable();
+    // Their choices now queue like everyone else's: older waiting choices
+    // of confirmed delegates are seated first.
+    fill_free_seats(conn, event, &waiting_sessions, Some(registration.id)).await?;
+    // Written after the seats are settled, so the email lists them.
+    notify(conn, event, registration, EmailKind::Promoted, None).await
 }
 
 /// Gives each free seat of these sessions to the oldest waiting choice of a

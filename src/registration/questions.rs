@@ -207,11 +207,7 @@ pub async fn change_answers(
 ) -> Result<Answers, RegistrationError> {
     let token_hash = super::hash_token(token);
     with_retries!(conn, |tx| {
-        let found = registrations_store::find_by_token_hash(tx, &token_hash)
-            .await?
-            .ok_or(RegistrationError::NotFound)?;
-        registrations_store::lock_event(tx, found.event_id).await?;
-        let registration = registrations_store::lock(tx, found.id).await?;
+        let (_, registration) = super::view::lock_by_token(tx, &token_hash).await?;
         if registration.status == RegistrationStatus::Cancelled {
             return Err(RegistrationError::Cancelled);
         }

@@ -4,8 +4,9 @@
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 
+use super::RegistrationError;
 use super::token::hash_token;
-use crate::db::events::Session;
+use crate::db::events::{Event, Session};
 use crate::db::questions as questions_store;
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{Answers, RegistrationStatus, SeatStatus};
@@ -58,6 +59,20 @@ pub async fn view_of(
         choices,
         answers,
     })
+}
+
+/// The registration behind a private token and its event, both locked
+/// (the event first: the global lock order).
+pub(super) async fn lock_by_token(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> Result<(Event, Registration), RegistrationError> {
+    let found = store::find_by_token_hash(conn, token_hash)
+        .await?
+        .ok_or(RegistrationError::NotFound)?;
+    let event = store::lock_event(conn, found.event_id).await?;
+    let registration = store::lock(conn, found.id).await?;
+    Ok((event, registration))
 }
 
 /// The registration behind a private token, if any.
