@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::lock_by_ids;
 use super::schema::{country_quotas, events, registration_sessions, sessions};
 use chrono_tz::Tz;
 
@@ -287,16 +288,7 @@ pub async fn lock_sessions(
     mut conn: &AsyncPgConnection,
     ids: &[Uuid],
 ) -> QueryResult<Vec<Session>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    sessions::table
-        .filter(sessions::id.eq_any(ids))
-        .order(sessions::id.asc())
-        .for_no_key_update()
-        .select(Session::as_select())
-        .load(&mut conn)
-        .await
+    lock_by_ids!(&mut conn, sessions, Session, ids)
 }
 
 pub async fn sessions_by_code(

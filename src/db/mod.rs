@@ -24,6 +24,65 @@ use futures_util::future::BoxFuture;
 
 use crate::config::DatabaseSettings;
 
+/// Inserts `rows`, a slice of one table's `Insertable` rows, with one
+/// statement; with none when the slice is empty (`VALUES` cannot be).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if rows.is_empty() {
+            Ok(())
+        } else {
+            diesel::insert_into($table)
+                .values(rows)
+                .execute($conn)
+                .await
+                .map(drop)
+        }
+    }};
+}
+pub(crate) use insert_rows;
+
+/// Locks the rows of `$table` whose ids are `$ids`, in id order (the global
+/// lock order), read as `$row`; none when there are no ids.
+macro_rules! lock_by_ids {
+    ($conn:expr, $table:ident, $row:ty, $ids:expr) => {{
+        let ids = $ids;
+        if ids.is_empty() {
+            Ok(Vec::new())
+        } else {
+            $table::table
+                .filter($table::id.eq_any(ids))
+                .order($table::id.asc())
+                .for_no_key_update()
+                .select(<$row>::as_select())
+                .load($conn)
+                .await
+        }
+    }};
+}
+pub(crate) use lock_by_ids;
+
+/// Runs a counter statement over `(row id, change)` pairs, the ids bound
+/// as `$1` and the changes as `$2`: true when it moved every row, false
+/// when a row's guard refused (the caller rolls back).
+pub(crate) async fn move_counters(
+    mut conn: &AsyncPgConnection,
+    statement: &'static str,
+    changes: &[(uuid::Uuid, i32)],
+) -> diesel::QueryResult<bool> {
+    use diesel::sql_types::{Array, Integer, Uuid};
+    if changes.is_empty() {
+        return Ok(true);
+    }
+    let (ids, counts): (Vec<uuid::Uuid>, Vec<i32>) = changes.iter().copied().unzip();
+    let changed = diesel::sql_query(statement)
+        .bind::<Array<Uuid>, _>(ids)
+        .bind::<Array<Integer>, _>(counts)
+        .execute(&mut conn)
+        .await?;
+    Ok(changed == changes.len())
+}
+
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type DbPool = Pool<AsyncPgConnection>;

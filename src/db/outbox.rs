@@ -8,6 +8,7 @@ use diesel::sql_types::Timestamptz;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::insert_rows;
 use super::schema::email_outbox;
 use crate::domain::EmailKind;
 
@@ -60,14 +61,7 @@ pub async fn enqueue_many(
     mut conn: &AsyncPgConnection,
     emails: &[NewEmail<'_>],
 ) -> QueryResult<()> {
-    if emails.is_empty() {
-        return Ok(());
-    }
-    diesel::insert_into(email_outbox::table)
-        .values(emails)
-        .execute(&mut conn)
-        .await
-        .map(drop)
+    insert_rows!(&mut conn, email_outbox::table, emails)
 }
 
 /// Claims up to `limit` due rows for `lease`, committed at once: until the

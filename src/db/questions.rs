@@ -5,11 +5,12 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Integer, Uuid as SqlUuid};
+use diesel::sql_types::Uuid as SqlUuid;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{question_choices, questions, registration_answers, registrations};
+use super::{insert_rows, lock_by_ids, move_counters};
 use crate::domain::{
     Condition, QuestionRule, QuestionStage, QuestionType, Quota, RegistrationStatus, chosen_codes,
 };
@@ -293,39 +294,24 @@ pub async fn lock_choices(
     mut conn: &AsyncPgConnection,
     ids: &[Uuid],
 ) -> QueryResult<Vec<QuestionChoice>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    question_choices::table
-        .filter(question_choices::id.eq_any(ids))
-        .order(question_choices::id.asc())
-        .for_no_key_update()
-        .select(QuestionChoice::as_select())
-        .load(&mut conn)
-        .await
+    lock_by_ids!(&mut conn, question_choices, QuestionChoice, ids)
 }
 
 /// Moves choice counters by `(choice id, change)`, each guarded by its
 /// capacity; false when a guard refused (the caller rolls back).
 pub async fn move_choice_places(
-    mut conn: &AsyncPgConnection,
+    conn: &AsyncPgConnection,
     changes: &[(Uuid, i32)],
 ) -> QueryResult<bool> {
-    if changes.is_empty() {
-        return Ok(true);
-    }
-    let (ids, counts): (Vec<Uuid>, Vec<i32>) = changes.iter().copied().unzip();
-    let changed = diesel::sql_query(
+    move_counters(
+        conn,
         "UPDATE question_choices c SET taken = c.taken + t.count \
          FROM unnest($1::uuid[], $2::int4[]) AS t(id, count) \
          WHERE c.id = t.id AND c.taken + t.count >= 0 \
            AND (c.capacity IS NULL OR t.count <= 0 OR c.taken + t.count <= c.capacity)",
+        changes,
     )
-    .bind::<Array<SqlUuid>, _>(ids)
-    .bind::<Array<Integer>, _>(counts)
-    .execute(&mut conn)
-    .await?;
-    Ok(changed == changes.len())
+    .await
 }
 
 /// One answer to store.
@@ -341,14 +327,7 @@ pub async fn insert_answers(
     mut conn: &AsyncPgConnection,
     answers: &[NewAnswer],
 ) -> QueryResult<()> {
-    if answers.is_empty() {
-        return Ok(());
-    }
-    diesel::insert_into(registration_answers::table)
-        .values(answers)
-        .execute(&mut conn)
-        .await
-        .map(drop)
+    insert_rows!(&mut conn, registration_answers::table, answers)
 }
 
 /// A registration's answers: (question id, value).

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::events::{CountryQuota, Event, Session};
 use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
+use super::{insert_rows, move_counters};
 use crate::domain::{RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -512,21 +513,15 @@ pub async fn take_country_places(
 
 /// Takes seats in several sessions, `(session, count)` each; true only if
 /// every session had room for its count.
-pub async fn take_seats(mut conn: &AsyncPgConnection, takes: &[(Uuid, i32)]) -> QueryResult<bool> {
-    if takes.is_empty() {
-        return Ok(true);
-    }
-    let (ids, counts): (Vec<Uuid>, Vec<i32>) = takes.iter().copied().unzip();
-    let changed = diesel::sql_query(
+pub async fn take_seats(conn: &AsyncPgConnection, takes: &[(Uuid, i32)]) -> QueryResult<bool> {
+    move_counters(
+        conn,
         "UPDATE sessions s SET taken = s.taken + t.count \
          FROM unnest($1::uuid[], $2::int4[]) AS t(id, count) \
          WHERE s.id = t.id AND (s.capacity IS NULL OR s.taken + t.count <= s.capacity)",
+        takes,
     )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(counts)
-    .execute(&mut conn)
-    .await?;
-    Ok(changed == takes.len())
+    .await
 }
 
 pub async fn insert_many(
@@ -544,12 +539,5 @@ pub async fn insert_choices(
     mut conn: &AsyncPgConnection,
     choices: &[NewChoice],
 ) -> QueryResult<()> {
-    if choices.is_empty() {
-        return Ok(());
-    }
-    diesel::insert_into(registration_sessions::table)
-        .values(choices)
-        .execute(&mut conn)
-        .await
-        .map(drop)
+    insert_rows!(&mut conn, registration_sessions::table, choices)
 }
