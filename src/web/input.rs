@@ -28,7 +28,10 @@ pub struct RawRegistration {
     pub answers: serde_json::Map<String, serde_json::Value>,
 }
 
-const FIELDS: &[&str] = &[
+/// The registration's fields, in the order the form shows them, which is
+/// also the order of the error summary (answers' fields, `answers.<code>`,
+/// come last).
+pub(crate) const FIELDS: &[&str] = &[
     "given_name",
     "family_name",
     "email",

@@ -8,6 +8,7 @@ use crate::db::events::{Event, Session};
 use crate::domain::{CountryCode, FieldErrors, Language};
 use crate::i18n::{self, Tr};
 pub use crate::web::form::Problems;
+use crate::web::input;
 
 /// The event's working languages, in the organisers' order.
 pub fn event_languages(event: &Event) -> Vec<Language> {
@@ -201,21 +202,9 @@ pub fn collation_key(name: &str) -> String {
         .collect()
 }
 
-/// The form fields, in the order the form shows them, which is also the
-/// order of the error summary.
-const FORM_FIELDS: [&str; 7] = [
-    "given_name",
-    "family_name",
-    "email",
-    "country",
-    "organisation",
-    "language",
-    "sessions",
-];
-
 /// A submission's problems in the reader's language, in the form's order.
 pub fn problems(language: Language, errors: &FieldErrors) -> Problems {
-    Problems::of(language, errors).in_order(&FORM_FIELDS)
+    Problems::of(language, errors).in_order(input::FIELDS)
 }
 
 #[cfg(test)]
