@@ -17,7 +17,15 @@ pub struct Settings {
     pub http: HttpSettings,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    pub questions: QuestionSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSettings {
+    /// The largest file a delegate may send as an answer, in bytes.
+    pub file_max_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -261,6 +269,13 @@ impl Settings {
         if self.http.max_body_bytes < 1024 {
             return invalid("http.max_body_bytes", "must be at least 1024".into());
         }
+        // A file is kept in one `bytea` row and counted in an `integer`.
+        if !(1024..=(256 << 20)).contains(&self.questions.file_max_bytes) {
+            return invalid(
+                "questions.file_max_bytes",
+                "must be between 1024 and 268435456 (256 MiB)".into(),
+            );
+        }
         if !self.database.url.starts_with("postgres://")
             && !self.database.url.starts_with("postgresql://")
         {
@@ -285,6 +300,16 @@ impl Settings {
             return invalid("log.filter", error.to_string());
         }
         Ok(())
+    }
+
+    /// The largest body a form asking `questions` may send: the usual
+    /// limit, and room for one file per file question.
+    pub fn form_body_limit(&self, questions: &[crate::db::questions::AskedQuestion]) -> usize {
+        let files = questions
+            .iter()
+            .filter(|asked| asked.question.kind == crate::domain::QuestionType::File)
+            .count();
+        self.http.max_body_bytes + files * self.questions.file_max_bytes
     }
 
     pub fn bind_address(&self) -> SocketAddr {

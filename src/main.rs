@@ -286,7 +286,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 session: session.as_deref(),
                 search: None,
             };
-            export_list(&mut conn, &event_slug, &format, &filter, output.as_deref()).await
+            export_list(
+                &mut conn,
+                &event_slug,
+                &format,
+                &filter,
+                output.as_deref(),
+                settings.public_url(),
+            )
+            .await
         }
         Command::Organiser {
             command:
@@ -414,6 +422,7 @@ async fn export_list(
     format: &str,
     input: &FilterInput<'_>,
     output: Option<&std::path::Path>,
+    public_url: &str,
 ) -> anyhow::Result<ExitCode> {
     use futures_util::StreamExt;
     use std::io::{IsTerminal, Write};
@@ -435,7 +444,7 @@ async fn export_list(
         Err(export::FilterError::Database(error)) => return Err(error.into()),
     };
     let questions = db::questions::of_event(conn, event.id, None).await?;
-    let style = export::ExportStyle::of(&event, &questions);
+    let style = export::ExportStyle::of(&event, &questions, public_url);
     let total = db::attendees::total(conn, event.id, &filter).await?;
     let progress = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(total.max(0) as u64)

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attendees;
 pub mod email_texts;
 pub mod events;
+pub mod files;
 pub mod idempotency;
 pub mod organisers;
 pub mod outbox;

@@ -228,6 +228,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    registration_files (id) {
+        id -> Uuid,
+        registration_id -> Uuid,
+        question_id -> Uuid,
+        content_type -> Text,
+        size -> Int4,
+        sha256 -> Bytea,
+        bytes -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(api_tokens -> organisers (organiser_id));
 diesel::joinable!(country_quotas -> events (event_id));
@@ -235,6 +248,8 @@ diesel::joinable!(email_outbox -> events (event_id));
 diesel::joinable!(email_outbox -> registrations (registration_id));
 diesel::joinable!(question_choices -> questions (question_id));
 diesel::joinable!(questions -> events (event_id));
+diesel::joinable!(registration_files -> questions (question_id));
+diesel::joinable!(registration_files -> registrations (registration_id));
 diesel::joinable!(registration_answers -> questions (question_id));
 diesel::joinable!(registration_answers -> registrations (registration_id));
 diesel::joinable!(registration_sessions -> registrations (registration_id));
@@ -256,6 +271,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     question_choices,
     questions,
     registration_answers,
+    registration_files,
     registration_quarters,
     registration_sessions,
     registrations,

@@ -9,7 +9,8 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    EmailKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus, SessionKind, Vocabulary,
+    EmailKind, FileKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus, SessionKind,
+    Vocabulary,
 };
 
 macro_rules! stored_as_text {
@@ -38,5 +39,6 @@ stored_as_text!(
     SessionKind,
     EmailKind,
     QuestionType,
-    QuestionStage
+    QuestionStage,
+    FileKind
 );

@@ -6,6 +6,7 @@ mod countries;
 mod country;
 mod email;
 mod field_errors;
+mod file;
 mod language;
 mod name;
 mod question;
@@ -24,6 +25,7 @@ pub use batch::{
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};
 pub use field_errors::{FieldError, FieldErrors};
+pub use file::{FileKind, Upload, size_words};
 pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
 pub use question::{

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::country::CountryCode;
 use super::field_errors::{FieldError, FieldErrors};
@@ -24,6 +25,7 @@ vocabulary! {
         Number = "number",
         Date = "date",
         Country = "country",
+        File = "file",
     }
 }
 
@@ -37,7 +39,8 @@ impl QuestionType {
             | QuestionType::YesNo
             | QuestionType::Number
             | QuestionType::Date
-            | QuestionType::Country => false,
+            | QuestionType::Country
+            | QuestionType::File => false,
         }
     }
 
@@ -50,7 +53,8 @@ impl QuestionType {
             | QuestionType::LongText
             | QuestionType::Number
             | QuestionType::Date
-            | QuestionType::Country => false,
+            | QuestionType::Country
+            | QuestionType::File => false,
         }
     }
 }
@@ -143,7 +147,8 @@ pub fn answer_field(code: &str) -> String {
 
 /// The answers to keep, by question code, in the stored (and API) shape:
 /// a text, a boolean, a choice code, a list of choice codes in the
-/// question's order, a whole number, a `YYYY-MM-DD` date, a country code.
+/// question's order, a whole number, a `YYYY-MM-DD` date, a country code,
+/// a file's id.
 pub type Answers = BTreeMap<String, Value>;
 
 /// Reads `given` (question code → JSON value) against `questions`. A
@@ -294,6 +299,19 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
                 CountryCode::parse(typed).map_err(|_| FieldError::new("error-country-invalid"))?;
             Ok(Some(Value::String(country.as_str().to_owned())))
         }
+        // The id `POST /api/v1/registrations/{token}/files` answered (or the
+        // form's upload was given); whose file it is, the use case checks.
+        QuestionType::File => {
+            let typed = given
+                .as_str()
+                .ok_or_else(|| FieldError::new("error-answer-file"))?
+                .trim();
+            if typed.is_empty() {
+                return Ok(None);
+            }
+            let id = Uuid::parse_str(typed).map_err(|_| FieldError::new("error-answer-file"))?;
+            Ok(Some(Value::String(id.hyphenated().to_string())))
+        }
     }
 }
 
@@ -363,6 +381,7 @@ mod tests {
     use super::*;
 
     const CHOICES: [&str; 3] = ["a", "b", "c"];
+    const FILE_ID: &str = "0193b4c2-7f3e-4d2a-9c1b-5e6f7a8b9c0d";
 
     /// The answers the generator draws from: a small pool whose meaning
     /// for each type the model below states by hand.
@@ -394,6 +413,8 @@ mod tests {
             json!(" sn "),
             json!("XX"),
             json!({"a": 1}),
+            json!(FILE_ID),
+            json!(FILE_ID.to_uppercase()),
         ]
     }
 
@@ -480,6 +501,12 @@ mod tests {
                 None => Invalid,
                 Some("") => Empty,
                 Some("SN" | "sn") => Valid(json!("SN")),
+                Some(_) => Invalid,
+            },
+            QuestionType::File => match text {
+                None => Invalid,
+                Some("") => Empty,
+                Some(id) if id.eq_ignore_ascii_case(FILE_ID) => Valid(json!(FILE_ID)),
                 Some(_) => Invalid,
             },
         }

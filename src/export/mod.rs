@@ -40,6 +40,9 @@ pub struct ExportStyle {
     pub timezone: Tz,
     pub language: Language,
     pub questions: Vec<AnswerColumn>,
+    /// What a file answer's id is appended to: the organisers' download
+    /// address (`{http.public_url}/api/v1/events/{slug}/files/`).
+    pub files_url: String,
 }
 
 /// A question's column: headed by its code, a choice shown by its label.
@@ -53,8 +56,13 @@ pub struct AnswerColumn {
 
 impl ExportStyle {
     /// The style of `event`'s lists, with a column for each of `questions`
-    /// that is not sensitive: sensitive answers stay out of exports.
-    pub fn of(event: &crate::db::events::Event, questions: &[AskedQuestion]) -> ExportStyle {
+    /// that is not sensitive: sensitive answers stay out of exports. Files
+    /// are linked under `public_url`.
+    pub fn of(
+        event: &crate::db::events::Event,
+        questions: &[AskedQuestion],
+        public_url: &str,
+    ) -> ExportStyle {
         let language = event.first_language();
         let texts = |labels: &serde_json::Value| {
             crate::web::api::question_bodies::text_in(labels, language.code(), language.code())
@@ -76,6 +84,7 @@ impl ExportStyle {
                         .collect(),
                 })
                 .collect(),
+            files_url: format!("{public_url}/api/v1/events/{}/files/", event.slug),
         }
     }
 
@@ -89,12 +98,14 @@ impl ExportStyle {
     }
 }
 
-/// An answer as its cell shows it.
+/// An answer as its cell shows it: a file as the link organisers download
+/// it from.
 fn answer_cell(
     column: &AnswerColumn,
     value: Option<&serde_json::Value>,
-    language: Language,
+    style: &ExportStyle,
 ) -> String {
+    let language = style.language;
     use serde_json::Value;
     let label = |code: &str| {
         column
@@ -108,6 +119,7 @@ fn answer_cell(
         (QuestionType::YesNo, Some(Value::Bool(true))) => crate::i18n::t(language, "answer-yes"),
         (QuestionType::YesNo, Some(Value::Bool(false))) => crate::i18n::t(language, "answer-no"),
         (QuestionType::SingleChoice, Some(Value::String(code))) => label(code),
+        (QuestionType::File, Some(Value::String(id))) => format!("{}{id}", style.files_url),
         (QuestionType::MultipleChoice, Some(Value::Array(codes))) => codes
             .iter()
             .filter_map(Value::as_str)
@@ -149,7 +161,7 @@ pub fn cells(attendee: &Attendee, style: &ExportStyle) -> Vec<String> {
         style
             .questions
             .iter()
-            .map(|column| answer_cell(column, attendee.answers.get(&column.code), style.language)),
+            .map(|column| answer_cell(column, attendee.answers.get(&column.code), style)),
     );
     cells
 }
@@ -283,6 +295,7 @@ mod tests {
             timezone: chrono_tz::UTC,
             language: Language::Es,
             questions: Vec::new(),
+            files_url: "http://127.0.0.1/api/v1/events/e/files/".to_owned(),
         }
     }
 

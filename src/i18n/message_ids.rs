@@ -166,4 +166,13 @@ pub const MESSAGE_IDS: &[&str] = &[
     "manage-change-answers",
     "manage-save-answers",
     "manage-answers-saved",
+    "error-answer-file",
+    "error-file-empty",
+    "error-file-too-big",
+    "error-file-type",
+    "error-file-unknown",
+    "error-question-not-file",
+    "answer-file-kinds",
+    "answer-file-again",
+    "answer-file-current",
 ];

@@ -87,6 +87,9 @@ pub async fn anonymise(
         .bind::<diesel::sql_types::Uuid, _>(event.id)
         .execute(tx)
         .await?;
+        // Letters and photos are personal whatever the question; the
+        // answers naming them go with them.
+        crate::db::files::delete_of_event(tx, event.id).await?;
         // Stored answers to retried requests carry private links.
         diesel::delete(idempotency_keys::table.filter(idempotency_keys::event_id.eq(event.id)))
             .execute(tx)

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::RegistrationError;
 use super::register::{
     Applicant, IdempotencyKey, Offer, Registered, Request, chosen_sessions, register_all,
-    register_one, stored_answers,
+    register_one, sent_files, stored_answers,
 };
 use crate::db::DbPool;
 use crate::db::events::Event;
@@ -58,7 +58,7 @@ impl Registrar {
         &self,
         event: Event,
         offered: Offer<'_>,
-        applicant: Applicant,
+        mut applicant: Applicant,
         idempotency_key: Option<IdempotencyKey>,
         public_url: &str,
         now: DateTime<Utc>,
@@ -67,6 +67,7 @@ impl Registrar {
             // Checked before queueing: it needs no lock. A session deleted since
             // `offered` was read is skipped when the batch locks the sessions.
             let sessions = chosen_sessions(&event, offered.sessions, &applicant)?;
+            let files = sent_files(offered.questions, &mut applicant)?;
             let (answers, choices, question_codes) =
                 stored_answers(offered.questions, &applicant.answers);
             let (reply, answer) = oneshot::channel();
@@ -78,6 +79,7 @@ impl Registrar {
                     answers,
                     choices,
                     question_codes,
+                    files,
                     idempotency_key,
                     public_url: public_url.to_owned(),
                     now,

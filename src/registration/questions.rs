@@ -12,12 +12,16 @@ use uuid::Uuid;
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
 use crate::db::events::Event;
+use crate::db::files::{self as files_store, NewFile};
 use crate::db::organisers::audit;
 use crate::db::questions::{
     self as store, AskedQuestion, NewAnswer, NewQuestion, NewQuestionChoice,
 };
 use crate::db::registrations as registrations_store;
-use crate::domain::{Answers, FieldError, FieldErrors, RegistrationStatus, parse_answers};
+use crate::domain::{
+    Answers, FieldError, FieldErrors, QuestionType, RegistrationStatus, Upload, answer_field,
+    parse_answers,
+};
 
 fn refused(field: &str, error: FieldError) -> RegistrationError {
     RegistrationError::Invalid(FieldErrors::single(field, error))
@@ -165,6 +169,79 @@ pub async fn delete_question(
     })
 }
 
+/// Stores the `uploads` that `answers` name, then checks that every file
+/// answer names a file of `registration_id` sent for that question.
+async fn keep_files(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    questions: &[AskedQuestion],
+    answers: &Answers,
+    uploads: &[Upload],
+) -> Result<(), RegistrationError> {
+    let mut wanted = Vec::new();
+    let mut rows = Vec::new();
+    for question in questions {
+        if question.question.kind != QuestionType::File {
+            continue;
+        }
+        let Some(id) = answers
+            .get(&question.question.code)
+            .and_then(|value| value.as_str())
+            .and_then(|id| Uuid::parse_str(id).ok())
+        else {
+            continue;
+        };
+        wanted.push((question.question.id, id, question.question.code.as_str()));
+        if let Some(upload) = uploads
+            .iter()
+            .find(|upload| upload.id == id && upload.question == question.question.code)
+        {
+            rows.push(NewFile::of(upload, registration_id, question.question.id));
+        }
+    }
+    files_store::insert(conn, &rows).await?;
+    let pairs: Vec<(Uuid, Uuid)> = wanted.iter().map(|(q, f, _)| (*q, *f)).collect();
+    let found = files_store::owned(conn, registration_id, &pairs).await?;
+    let mut errors = FieldErrors::default();
+    for (question, file, code) in &wanted {
+        if !found.contains(&(*question, *file)) {
+            errors.add(&answer_field(code), FieldError::new("error-file-unknown"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(RegistrationError::Invalid(errors))
+    }
+}
+
+/// Keeps a file a live registration sent for its question `code` (a file
+/// question of its event), to be named by its answers; earlier files for
+/// that question that no answer names are deleted.
+pub async fn store_file(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    upload: &Upload,
+) -> Result<(), RegistrationError> {
+    let token_hash = super::hash_token(token);
+    with_retries!(conn, |tx| {
+        let registration = registrations_store::find_by_token_hash(tx, &token_hash)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        if registration.status == RegistrationStatus::Cancelled {
+            return Err(RegistrationError::Cancelled);
+        }
+        let question = store::find(tx, registration.event_id, &upload.question)
+            .await?
+            .filter(|asked| asked.question.kind == QuestionType::File)
+            .ok_or_else(|| refused("question", FieldError::new("error-question-not-file")))?;
+        let row = NewFile::of(upload, registration.id, question.question.id);
+        files_store::insert(tx, std::slice::from_ref(&row)).await?;
+        files_store::delete_unused(tx, registration.id, question.question.id, upload.id).await?;
+        Ok(())
+    })
+}
+
 /// The choice places the answers hold, by choice id.
 pub(super) fn held_places(questions: &[AskedQuestion], answers: &Answers) -> HashMap<Uuid, i32> {
     let mut held = HashMap::new();
@@ -199,11 +276,15 @@ pub(super) fn answer_rows(
 
 /// Replaces a live registration's answers (the whole map, read against
 /// every question of the event). Its choice places move in one guarded
-/// statement: a full choice is refused under `answers.<code>`.
+/// statement: a full choice is refused under `answers.<code>`. `uploads`
+/// are files sent with the answers (the private page's form), stored with
+/// them; a file answer must name one of those or a file the registration
+/// sent before for that question.
 pub async fn change_answers(
     conn: &mut AsyncPgConnection,
     token: &str,
     given: &serde_json::Map<String, serde_json::Value>,
+    uploads: &[Upload],
 ) -> Result<Answers, RegistrationError> {
     let token_hash = super::hash_token(token);
     with_retries!(conn, |tx| {
@@ -214,6 +295,7 @@ pub async fn change_answers(
         let questions = store::of_event(tx, registration.event_id, None).await?;
         let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
         let answers = parse_answers(&rules, given).map_err(RegistrationError::Invalid)?;
+        keep_files(tx, registration.id, &questions, &answers, uploads).await?;
 
         let before: Answers = store::answers_by_code(tx, registration.id)
             .await?
@@ -243,7 +325,7 @@ pub async fn change_answers(
                     .map_or("", |q| q.question.code.as_str());
                 let error =
                     FieldError::new("error-choice-full").with_arg("code", choice.code.as_str());
-                return Err(refused(&crate::domain::answer_field(code), error));
+                return Err(refused(&answer_field(code), error));
             }
         }
         let changes: Vec<(Uuid, i32)> = ids.iter().map(|id| (*id, moves[id])).collect();
@@ -252,6 +334,7 @@ pub async fn change_answers(
         }
         store::delete_answers_of(tx, registration.id).await?;
         store::insert_answers(tx, &answer_rows(&questions, registration.id, &answers)).await?;
+        files_store::delete_unnamed(tx, registration.id).await?;
         Ok(answers)
     })
 }

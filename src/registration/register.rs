@@ -22,6 +22,7 @@ use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, CountryQuota, Event, Session};
+use crate::db::files::{self as files_store, NewFile};
 use crate::db::idempotency::{self, NewRecord, UsedKey};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::questions::{self as questions_store, AskedQuestion, NewAnswer, QuestionChoice};
@@ -29,8 +30,8 @@ use crate::db::registrations::{self as store, NewChoice, NewRegistration, Regist
 use crate::domain::secret::ReplayKeys;
 use crate::domain::{
     Admission, Answers, Arrival, Counters, CountryCode, CountryTally, EmailAddress, FieldError,
-    FieldErrors, Language, Organisation, PersonName, Placement, Reference, ReferencePrefix,
-    RegistrationStatus, SessionCode, Takes, Tally, Verdict, answer_field,
+    FieldErrors, Language, Organisation, PersonName, Placement, QuestionType, Reference,
+    ReferencePrefix, RegistrationStatus, SessionCode, Takes, Tally, Upload, Verdict, answer_field,
 };
 use crate::mail::{EmailKind, RenderedEmail};
 
@@ -46,6 +47,8 @@ pub struct Applicant {
     pub sessions: Vec<SessionCode>,
     /// Answers to the event's questions, by code (`domain::parse_answers`).
     pub answers: Answers,
+    /// The files sent with the form; a file answer names one of them.
+    pub uploads: Vec<Upload>,
 }
 
 /// What the event offers, as the caller read it: its sessions and the
@@ -98,6 +101,8 @@ pub(super) struct Request {
     pub choices: Vec<Uuid>,
     /// The question code of each of those choices, for a refusal.
     pub question_codes: Vec<(Uuid, String)>,
+    /// The files the answers name, by question id, from [`sent_files`].
+    pub files: Vec<(Uuid, Upload)>,
     pub idempotency_key: Option<IdempotencyKey>,
     pub public_url: String,
     pub now: DateTime<Utc>,
@@ -471,14 +476,29 @@ async fn settle(
                 })
         })
         .collect();
-    let (chosen, answered, queued, recorded) = tokio::join!(
+    let file_rows: Vec<NewFile> = answers
+        .iter()
+        .flat_map(|answer| {
+            let registration_id = answer.view.registration.id;
+            answer
+                .request
+                .files
+                .iter()
+                .map(move |(question_id, upload)| {
+                    NewFile::of(upload, registration_id, *question_id)
+                })
+        })
+        .collect();
+    let (chosen, answered, filed, queued, recorded) = tokio::join!(
         store::insert_choices(conn, &choices),
         questions_store::insert_answers(conn, &answer_rows),
+        files_store::insert(conn, &file_rows),
         outbox::enqueue_many(conn, &emails),
         idempotency::record_many(conn, event.id, records),
     );
     chosen?;
     answered?;
+    filed?;
     queued?;
     recorded?;
 
@@ -659,6 +679,43 @@ pub(super) fn stored_answers(questions: &[AskedQuestion], answers: &Answers) -> 
     }
     choices.sort_unstable();
     (rows, choices, codes)
+}
+
+/// The files `applicant`'s answers name, by question id, taken out of its
+/// uploads (the ones no answer names are dropped). A file answer that names
+/// no file sent with it — another registration's, or one never sent — is
+/// refused under `answers.<code>`: a registration has no files before it.
+pub(super) fn sent_files(
+    questions: &[AskedQuestion],
+    applicant: &mut Applicant,
+) -> Result<Vec<(Uuid, Upload)>, RegistrationError> {
+    let mut uploads = std::mem::take(&mut applicant.uploads);
+    let mut files = Vec::new();
+    let mut errors = FieldErrors::default();
+    for question in questions {
+        if question.question.kind != QuestionType::File {
+            continue;
+        }
+        let Some(id) = applicant.answers.get(&question.question.code) else {
+            continue;
+        };
+        let sent = uploads.iter().position(|upload| {
+            upload.question == question.question.code
+                && id.as_str() == Some(upload.id.hyphenated().to_string().as_str())
+        });
+        match sent {
+            Some(index) => files.push((question.question.id, uploads.swap_remove(index))),
+            None => errors.add(
+                &answer_field(&question.question.code),
+                FieldError::new("error-file-unknown"),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(RegistrationError::Invalid(errors))
+    }
 }
 
 async fn replay(

@@ -11,7 +11,12 @@ use crate::i18n::{self, Tr};
 use crate::web::AppError;
 use crate::web::input::read_body;
 
-pub struct Form(Vec<(String, String)>);
+pub struct Form {
+    pairs: Vec<(String, String)>,
+    /// The files of a multipart body, by input name, with their bytes;
+    /// a file input left empty sends none.
+    files: Vec<(String, Vec<u8>)>,
+}
 
 impl Form {
     /// Reads the body, refusing more than `limit` bytes with 413.
@@ -26,8 +31,17 @@ impl Form {
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
+        let mut files = Vec::new();
         let pairs = match multipart_boundary(content_type) {
-            Some(boundary) => multipart_fields(&body, boundary)?,
+            Some(boundary) => {
+                let parts = multipart_parts(&body, boundary)?;
+                files = parts
+                    .iter()
+                    .filter(|part| part.file && !part.bytes.is_empty())
+                    .map(|part| (part.name.clone(), part.bytes.to_vec()))
+                    .collect();
+                as_fields(parts)
+            }
             None => {
                 let text = std::str::from_utf8(&body)
                     .map_err(|_| AppError::unreadable("body", "not UTF-8"))?;
@@ -37,12 +51,19 @@ impl Form {
                     .into_inner()
             }
         };
-        Ok(Form(pairs))
+        Ok(Form { pairs, files })
+    }
+
+    /// The bytes of the file sent with the input `name`, if one was chosen.
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find_map(|(key, bytes)| (key == name).then_some(bytes.as_slice()))
     }
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
+        self.pairs
             .iter()
             .find_map(|(key, value)| (key == name).then_some(value.as_str()))
     }
@@ -54,7 +75,7 @@ impl Form {
 
     /// Every value of `name`, in the order sent.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
+        self.pairs
             .iter()
             .filter(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
@@ -85,15 +106,20 @@ fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
-/// The named parts of a multipart body (RFC 7578) as browsers send them. A
-/// file's bytes are read as UTF-8 with bad bytes replaced, so that a file
-/// saved in another encoding is refused line by line, where the organiser
-/// can see what is wrong, rather than as a whole.
-fn multipart_fields(body: &[u8], boundary: &str) -> Result<Vec<(String, String)>, AppError> {
+/// One part of a multipart body: its name, whether it is a file (its
+/// `Content-Disposition` has a `filename`), and its exact bytes.
+struct Part<'a> {
+    name: String,
+    file: bool,
+    bytes: &'a [u8],
+}
+
+/// The named parts of a multipart body (RFC 7578) as browsers send them.
+fn multipart_parts<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<Part<'a>>, AppError> {
     let first = format!("--{boundary}");
     let between = format!("\r\n--{boundary}");
     let mut rest = body.strip_prefix(first.as_bytes()).ok_or_else(malformed)?;
-    let mut fields = Vec::new();
+    let mut parts = Vec::new();
     // After each delimiter: `--` closes the body, a line break opens a part.
     while !rest.starts_with(b"--") {
         let part = rest.strip_prefix(b"\r\n").ok_or_else(malformed)?;
@@ -102,26 +128,48 @@ fn multipart_fields(body: &[u8], boundary: &str) -> Result<Vec<(String, String)>
         let part = &part[..end];
         let headers_end = position(part, b"\r\n\r\n").ok_or_else(malformed)?;
         let headers = String::from_utf8_lossy(&part[..headers_end]);
-        let name = headers
+        let (name, file) = headers
             .lines()
-            .find_map(disposition_name)
+            .find_map(disposition)
             .ok_or_else(malformed)?;
-        let value = String::from_utf8_lossy(&part[headers_end + 4..]).into_owned();
-        fields.push((name, value));
+        parts.push(Part {
+            name,
+            file,
+            bytes: &part[headers_end + 4..],
+        });
     }
-    Ok(fields)
+    Ok(parts)
 }
 
-/// The `name` of a `Content-Disposition: form-data; name="…"` header line.
-fn disposition_name(line: &str) -> Option<String> {
+/// The parts of a multipart body as fields. A file's bytes are read as
+/// UTF-8 with bad bytes replaced, so that a file saved in another encoding
+/// is refused line by line, where the organiser can see what is wrong,
+/// rather than as a whole.
+fn as_fields(parts: Vec<Part<'_>>) -> Vec<(String, String)> {
+    parts
+        .into_iter()
+        .map(|part| (part.name, String::from_utf8_lossy(part.bytes).into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+fn multipart_fields(body: &[u8], boundary: &str) -> Result<Vec<(String, String)>, AppError> {
+    Ok(as_fields(multipart_parts(body, boundary)?))
+}
+
+/// The `name` of a `Content-Disposition: form-data; name="…"` header line,
+/// and whether it carries a `filename` (a file input's part).
+fn disposition(line: &str) -> Option<(String, bool)> {
     let (header, value) = line.split_once(':')?;
     if !header.trim().eq_ignore_ascii_case("content-disposition") {
         return None;
     }
-    value
-        .split(';')
-        .find_map(|parameter| parameter.trim().strip_prefix("name="))
-        .map(|name| name.trim_matches('"').to_owned())
+    let parameters = || value.split(';').map(str::trim);
+    let name = parameters()
+        .find_map(|parameter| parameter.strip_prefix("name="))
+        .map(|name| name.trim_matches('"').to_owned())?;
+    let file = parameters().any(|parameter| parameter.starts_with("filename="));
+    Some((name, file))
 }
 
 /// What is wrong with a submitted form, in the reader's words: each
@@ -242,6 +290,27 @@ mod tests {
         for ((name, value), (want_name, want_value)) in fields.iter().zip(expected) {
             assert_eq!((name.as_str(), value.as_str()), (want_name, want_value));
         }
+    }
+
+    #[test]
+    fn a_file_part_is_told_from_a_field_and_keeps_its_exact_bytes() {
+        let mut body = b"--B\r\nContent-Disposition: form-data; name=\"answers.letter\"; filename=\"l.pdf\"\r\n\r\n".to_vec();
+        body.extend_from_slice(b"%PDF-\xFF\x00\r\n");
+        body.extend_from_slice(
+            b"\r\n--B\r\nContent-Disposition: form-data; name=\"filename\"\r\n\r\nx\r\n--B--\r\n",
+        );
+        let parts = multipart_parts(&body, "B").unwrap();
+        let seen: Vec<(&str, bool, &[u8])> = parts
+            .iter()
+            .map(|part| (part.name.as_str(), part.file, part.bytes))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("answers.letter", true, &b"%PDF-\xFF\x00\r\n"[..]),
+                ("filename", false, &b"x"[..]),
+            ]
+        );
     }
 
     #[test]

@@ -217,6 +217,7 @@ impl RawRegistration {
                 language,
                 sessions,
                 answers,
+                uploads: Vec::new(),
             }),
             _ => Err(errors),
         }

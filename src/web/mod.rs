@@ -6,6 +6,7 @@ mod admin;
 pub mod api;
 pub mod auth;
 pub mod client;
+mod downloads;
 mod error;
 pub mod event_cache;
 mod form;

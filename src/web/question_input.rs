@@ -370,7 +370,8 @@ fn read_bounds(
             | QuestionType::YesNo
             | QuestionType::SingleChoice
             | QuestionType::MultipleChoice
-            | QuestionType::Country => {
+            | QuestionType::Country
+            | QuestionType::File => {
                 fields.refuse(name, FieldError::new("error-bounds-not-offered"));
             }
         }
@@ -441,7 +442,8 @@ fn read_condition(
         | QuestionType::LongText
         | QuestionType::Number
         | QuestionType::Date
-        | QuestionType::Country => false,
+        | QuestionType::Country
+        | QuestionType::File => false,
     };
     if let Some(word) = words.iter().find(|word| !allowed(word)) {
         let error = FieldError::new("error-choice-unknown-code").with_arg("code", *word);

@@ -10,6 +10,7 @@ mod backup;
 mod cli;
 mod event_changes;
 mod faults;
+mod files;
 mod health;
 mod hostile;
 mod lists;

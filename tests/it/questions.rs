@@ -127,7 +127,7 @@ async fn organisers_set_questions_up_viewers_only_read_them_and_bad_set_ups_name
     assert_eq!(status, 403);
 
     let bad = json!({
-        "code": "Bad Code", "type": "file", "labels": {"de": "Frage"},
+        "code": "Bad Code", "type": "signature", "labels": {"de": "Frage"},
         "choices": [{"code": "x"}], "min": 3, "colour": "red"
     });
     let (status, refused) = app

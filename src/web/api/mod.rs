@@ -7,6 +7,7 @@
 //! holds the annotation's method and path to the table's.
 
 pub(super) mod events;
+mod files;
 pub mod openapi;
 mod organiser;
 pub mod question_bodies;
@@ -63,6 +64,7 @@ route_table! {
         delete: organiser::delete_email_text,
     },
     "/events/{slug}/registrations/{id}/resend" => { post: organiser::resend },
+    "/events/{slug}/files/{id}" => { get: files::download },
     "/registrations/{token}" => { get: registrations::show },
     "/registrations/{token}/cancel" => { post: registrations::cancel },
     "/registrations/{token}/sessions" => { put: registrations::change_sessions },
@@ -70,6 +72,7 @@ route_table! {
         get: registrations::answers,
         put: registrations::change_answers,
     },
+    "/registrations/{token}/files" => { post: registrations::upload_file },
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -104,10 +107,21 @@ async fn json_writes(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !reads && !is_json_or_empty(request.headers()) {
+    if !reads && !is_json_or_empty(request.headers()) && !is_file_upload(&request) {
         return Err(AppError::UnsupportedMediaType.into());
     }
     next.call(request).await
+}
+
+/// A file sent for a file question is its own bytes, whatever type it
+/// declares: the private token in its path is what a forged request from
+/// another site lacks, and the kind is read from the bytes.
+fn is_file_upload(request: &ServiceRequest) -> bool {
+    static UPLOAD: std::sync::LazyLock<actix_web::dev::ResourceDef> =
+        std::sync::LazyLock::new(|| {
+            actix_web::dev::ResourceDef::new("/api/v1/registrations/{token}/files")
+        });
+    request.method() == Method::POST && UPLOAD.is_match(request.match_info().as_str())
 }
 
 fn is_json_or_empty(headers: &header::HeaderMap) -> bool {

@@ -688,7 +688,7 @@ pub async fn export_csv(
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
     let mut writer = CsvWriter::new(
-        ExportStyle::of(&event, &questions),
+        ExportStyle::of(&event, &questions, state.settings.public_url()),
         query.bom.unwrap_or(false),
     );
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
@@ -755,7 +755,7 @@ pub async fn export_xlsx(
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
-    let style = ExportStyle::of(&event, &questions);
+    let style = ExportStyle::of(&event, &questions, state.settings.public_url());
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
     let workbook = write_xlsx(rows, style, |_| {})
         .await

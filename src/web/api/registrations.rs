@@ -1,13 +1,16 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{
-    BodyErrors, Conflict, NotFound, RateLimited, Unavailable, UnsupportedMediaType, schemas,
+    BodyErrors, Conflict, Invalid, NotFound, PayloadTooLarge, RateLimited, Unavailable,
+    UnsupportedMediaType, schemas,
 };
 use super::question_bodies::AnswersBody;
-use crate::domain::{FieldError, FieldErrors, Language, SessionCode};
+use crate::domain::{
+    FieldError, FieldErrors, Language, QuestionType, SessionCode, Upload, answer_field,
+};
 use crate::registration::{self, IdempotencyKey, RegistrationView};
 use crate::web::client::{Client, ClientKey};
 use crate::web::input::{self, RawRegistration, read_body};
@@ -187,7 +190,19 @@ pub async fn create(
         .first()
         .and_then(|code| Language::parse(code).ok())
         .unwrap_or(Language::En);
-    let rules: Vec<_> = snapshot.questions.iter().map(|q| q.rule()).collect();
+    // A JSON registration has no private token yet to send a file with:
+    // a file question is answered afterwards (`POST …/files`, then
+    // `PUT …/answers`), so it is not required here; a file id given is
+    // refused, since no file of this registration exists.
+    let rules: Vec<_> = snapshot
+        .questions
+        .iter()
+        .map(|question| {
+            let mut rule = question.rule();
+            rule.required &= rule.kind != QuestionType::File;
+            rule
+        })
+        .collect();
     let applicant = raw
         .parse(default_language, &rules)
         .map_err(AppError::Validation)?;
@@ -426,8 +441,80 @@ pub async fn change_answers(
         }
     };
     let mut conn = state.pool.get().await?;
-    let answers = registration::questions::change_answers(&mut conn, &token, &given).await?;
+    let answers = registration::questions::change_answers(&mut conn, &token, &given, &[]).await?;
     Ok(HttpResponse::Ok().json(AnswersBody { answers: &answers }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// The code of the file question the file answers
+    question: String,
+}
+
+/// A file kept for a delegate: its id is the answer to give the question.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SentFile)]
+pub struct FileBody {
+    id: uuid::Uuid,
+    /// The kind read from the file's first bytes
+    #[schema(value_type = String, example = "application/pdf")]
+    content_type: &'static str,
+    /// In bytes
+    size: usize,
+}
+
+/// Send a file for a file question
+///
+/// The body is the file's bytes (any `Content-Type`: the kind is read from
+/// the bytes): a PDF, a JPEG or a PNG of at most `questions.file_max_bytes`
+/// (413 above it). Give the answered id as the question's answer with
+/// `PUT …/answers`. An earlier file for the same question that no answer
+/// names is replaced.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/files",
+    operation_id = "upload_file",
+    params(
+        ("token" = String, Path, description = "The private token of the delegate's page"),
+        FileQuery,
+    ),
+    request_body(
+        description = "The file's bytes",
+        content(
+            ("application/pdf"),
+            ("image/jpeg"),
+            ("image/png"),
+            ("application/octet-stream"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "The file is kept", body = FileBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Invalid),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub async fn upload_file(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    query: web::Query<FileQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let max = state.settings.questions.file_max_bytes;
+    let bytes = read_body(payload, max).await?;
+    let code = query.into_inner().question;
+    let upload = Upload::new(&code, bytes.to_vec(), max)
+        .map_err(|error| AppError::field(&answer_field(&code), error))?;
+    let mut conn = state.pool.get().await?;
+    registration::questions::store_file(&mut conn, &token, &upload).await?;
+    Ok(HttpResponse::Created().json(FileBody {
+        id: upload.id,
+        content_type: upload.kind.as_str(),
+        size: upload.bytes.len(),
+    }))
 }
 
 #[cfg(test)]

@@ -48,6 +48,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/r/{token}/answers",
             web::post().to(private::change_answers),
         )
+        .route(
+            "/r/{token}/files/{id}",
+            web::get().to(private::download_file),
+        )
         .route("/r/{token}/cancel", web::get().to(private::confirm_cancel))
         .route("/r/{token}/cancel", web::post().to(private::cancel));
 }

@@ -10,13 +10,14 @@ use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use serde_json::{Map, Value};
 
-use super::questions::{QuestionField, answers_of_form, question_fields};
+use super::questions::{QuestionField, answers_of_form, asks_for_a_file, question_fields};
 use super::view::{
     Problems, SessionLine, SessionsField, by_day, country_name, event_languages, problems,
     time_zone,
 };
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
+use crate::db::files as files_store;
 use crate::db::questions::{self as questions_store, AskedQuestion};
 use crate::domain::{FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
 use crate::i18n::{self, Tr};
@@ -44,6 +45,8 @@ struct PrivatePage {
     sessions: SessionsField,
     answers_action: String,
     questions: Vec<QuestionField>,
+    /// The answers form carries a file input, and is sent as multipart.
+    multipart: bool,
     country_prompt: String,
     full_note: String,
     cancel_url: String,
@@ -122,19 +125,39 @@ async fn save_answers(
     request: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = Form::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let mut conn = state.pool.get().await?;
-    let private = Private::load(&mut conn, visitor, state, token).await?;
-    let submitted = answers_of_form(&body, &private.questions);
+    // The page is read first, for the body's limit (room for its files),
+    // and no connection is held while a slow phone sends them.
+    let private = {
+        let mut conn = state.pool.get().await?;
+        Private::load(&mut conn, visitor, state, token).await?
+    };
+    let limit = state.settings.form_body_limit(&private.questions);
+    let body = Form::read(request, payload, limit).await?;
+    let stored: Map<String, Value> = private.view.answers.clone().into_iter().collect();
+    let sent = answers_of_form(
+        &body,
+        &private.questions,
+        &stored,
+        state.settings.questions.file_max_bytes,
+    );
+    let submitted = &sent.answers;
     let refused =
-        |status, problems| private.render(status, Shown::Plain, problems, None, Some(&submitted));
+        |status, problems| private.render(status, Shown::Plain, problems, None, Some(submitted));
     if !visitor.csrf_verified(&body) {
         return refused(
             StatusCode::FORBIDDEN,
             Problems::general(private.tr.t("error-csrf")),
         );
     }
-    match registration::questions::change_answers(&mut conn, token, &submitted).await {
+    if !sent.refused.is_empty() {
+        return refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems(private.language, &sent.refused),
+        );
+    }
+    let mut conn = state.pool.get().await?;
+    match registration::questions::change_answers(&mut conn, token, submitted, &sent.uploads).await
+    {
         Ok(_) => Ok(private.reply().see_other(&format!("/r/{token}?answered=1"))),
         Err(RegistrationError::Invalid(errors)) => refused(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -152,6 +175,26 @@ async fn save_answers(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// `GET /r/{token}/files/{id}`: a file the delegate sent, to them alone
+/// (another registration's token finds nothing).
+pub async fn download_file(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (token, id) = path.into_inner();
+    visitor.respond(send_file(&state, &token, &id).await)
+}
+
+async fn send_file(state: &AppState, token: &str, id: &str) -> Result<HttpResponse, AppError> {
+    let id = uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound("file"))?;
+    let mut conn = state.pool.get().await?;
+    let file = files_store::of_token(&mut conn, &registration::hash_token(token), id)
+        .await?
+        .ok_or(AppError::NotFound("file"))?;
+    Ok(crate::web::downloads::attachment(file))
 }
 
 pub async fn change_sessions(
@@ -296,6 +339,7 @@ struct Private<'a> {
     tr: Tr,
     token: &'a str,
     manage_url: String,
+    file_max_bytes: usize,
 }
 
 impl<'a> Private<'a> {
@@ -324,6 +368,7 @@ impl<'a> Private<'a> {
             tr: Tr::new(language),
             token,
             manage_url: format!("{}/r/{token}", state.settings.public_url()),
+            file_max_bytes: state.settings.questions.file_max_bytes,
         })
     }
 
@@ -471,7 +516,13 @@ impl<'a> Private<'a> {
                 &self.questions,
                 answers,
                 &problems,
+                self.file_max_bytes,
+                &|code| {
+                    let id = stored.get(code)?.as_str()?;
+                    Some(format!("/r/{}/files/{id}", self.token))
+                },
             ),
+            multipart: asks_for_a_file(&self.questions),
             country_prompt: tr.t("field-country-choose"),
             full_note: tr.t("answer-choice-full"),
             problems,

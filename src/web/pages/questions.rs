@@ -7,17 +7,35 @@ use serde_json::{Map, Value};
 
 use super::view::{Problems, country_choices};
 use crate::db::questions::AskedQuestion;
-use crate::domain::{Language, QuestionType, answer_field};
+use crate::domain::{FieldErrors, Language, QuestionType, Upload, answer_field, size_words};
 use crate::i18n::Tr;
 use crate::web::api::question_bodies::text_in;
 use crate::web::form::Form;
 
+/// What a form's answers are made of: the answers map, the files sent
+/// with them (a file answer names its upload's id), and the files refused.
+pub struct FormAnswers {
+    pub answers: Map<String, Value>,
+    pub uploads: Vec<Upload>,
+    pub refused: FieldErrors,
+}
+
 /// The answers as the form sent them, shaped as the JSON API sends them
-/// (yes/no as a boolean, several choices as a list, a number as a number),
-/// so that both are parsed by the same rules. What does not read as its
-/// type is passed on as typed, and refused by the parser.
-pub fn answers_of_form(form: &Form, questions: &[AskedQuestion]) -> Map<String, Value> {
+/// (yes/no as a boolean, several choices as a list, a number as a number,
+/// a file as the id of the upload made of it), so that both are parsed by
+/// the same rules. What does not read as its type is passed on as typed,
+/// and refused by the parser. A file question whose input was left empty
+/// keeps its answer in `kept` (the private page's stored answers); a file
+/// that is empty, too big (`max_bytes`) or of another kind is refused.
+pub fn answers_of_form(
+    form: &Form,
+    questions: &[AskedQuestion],
+    kept: &Map<String, Value>,
+    max_bytes: usize,
+) -> FormAnswers {
     let mut answers = Map::new();
+    let mut uploads = Vec::new();
+    let mut refused = FieldErrors::default();
     for asked in questions {
         let question = &asked.question;
         let name = answer_field(&question.code);
@@ -38,6 +56,23 @@ pub fn answers_of_form(form: &Form, questions: &[AskedQuestion]) -> Map<String, 
                     .parse::<i64>()
                     .map_or_else(|_| Value::from(number), Value::from),
             },
+            QuestionType::File => match form.file(&name) {
+                Some(bytes) => match Upload::new(&question.code, bytes.to_vec(), max_bytes) {
+                    Ok(upload) => {
+                        let id = Value::from(upload.id.hyphenated().to_string());
+                        uploads.push(upload);
+                        id
+                    }
+                    Err(error) => {
+                        refused.add(&name, error);
+                        continue;
+                    }
+                },
+                None => match kept.get(&question.code) {
+                    Some(stored) => stored.clone(),
+                    None => continue,
+                },
+            },
             QuestionType::Text
             | QuestionType::LongText
             | QuestionType::SingleChoice
@@ -46,14 +81,26 @@ pub fn answers_of_form(form: &Form, questions: &[AskedQuestion]) -> Map<String, 
         };
         answers.insert(question.code.clone(), value);
     }
-    answers
+    FormAnswers {
+        answers,
+        uploads,
+        refused,
+    }
+}
+
+/// Whether the form asks for a file, and so must be sent as
+/// `multipart/form-data`.
+pub fn asks_for_a_file(questions: &[AskedQuestion]) -> bool {
+    questions
+        .iter()
+        .any(|asked| asked.question.kind == QuestionType::File)
 }
 
 /// How a question is asked on the page.
 pub struct QuestionField {
     pub name: String,
-    /// `text`, `textarea`, `number`, `date`, `select`, `radios` or
-    /// `checkboxes`.
+    /// `text`, `textarea`, `number`, `date`, `select`, `radios`,
+    /// `checkboxes` or `file`.
     pub widget: &'static str,
     pub label: String,
     pub hint: Option<String>,
@@ -63,6 +110,13 @@ pub struct QuestionField {
     pub min: String,
     pub max: String,
     pub options: Vec<QuestionOption>,
+    /// The file already sent for a file question.
+    pub download: Option<FileLink>,
+}
+
+pub struct FileLink {
+    pub url: String,
+    pub label: String,
 }
 
 pub struct QuestionOption {
@@ -91,13 +145,16 @@ fn shown(value: Option<&Value>) -> String {
     }
 }
 
-/// The form's fields for `questions`, filled in with `answers`.
+/// The form's fields for `questions`, filled in with `answers`;
+/// `download` gives the address of a file question's stored file.
 pub fn question_fields(
     tr: &Tr,
     first: Language,
     questions: &[AskedQuestion],
     answers: &Map<String, Value>,
     problems: &Problems,
+    file_max_bytes: usize,
+    download: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<QuestionField> {
     let language = tr.language().code();
     let fallback = first.code();
@@ -161,6 +218,7 @@ pub fn question_fields(
                 ),
                 QuestionType::SingleChoice => ("radios", choices()),
                 QuestionType::MultipleChoice => ("checkboxes", choices()),
+                QuestionType::File => ("file", Vec::new()),
             };
             let help = text_in(&question.help, language, fallback);
             let condition = asked.condition().and_then(|condition| {
@@ -191,12 +249,40 @@ pub fn question_fields(
                     words.join(", ").as_str(),
                 ))
             });
-            let hint = match (help.is_empty(), condition) {
+            let mut hint = match (help.is_empty(), condition) {
                 (true, None) => None,
                 (false, None) => Some(help.to_owned()),
                 (true, Some(condition)) => Some(condition),
                 (false, Some(condition)) => Some(format!("{condition} {help}")),
             };
+            let download = match question.kind {
+                QuestionType::File => download(&question.code).map(|url| FileLink {
+                    url,
+                    label: tr.t("answer-file-current"),
+                }),
+                QuestionType::Text
+                | QuestionType::LongText
+                | QuestionType::YesNo
+                | QuestionType::SingleChoice
+                | QuestionType::MultipleChoice
+                | QuestionType::Number
+                | QuestionType::Date
+                | QuestionType::Country => None,
+            };
+            if question.kind == QuestionType::File {
+                // A browser never sends a chosen file again: after a refusal
+                // the delegate must choose it once more.
+                let mut words = vec![tr.t1(
+                    "answer-file-kinds",
+                    "max",
+                    size_words(file_max_bytes).as_str(),
+                )];
+                if !problems.is_empty() && download.is_none() {
+                    words.push(tr.t("answer-file-again"));
+                }
+                words.extend(hint.take());
+                hint = Some(words.join(" "));
+            }
             let bound = |number: Option<i64>, date: Option<chrono::NaiveDate>| {
                 number
                     .map(|n| n.to_string())
@@ -213,6 +299,7 @@ pub fn question_fields(
                 min: bound(question.min_number, question.min_date),
                 max: bound(question.max_number, question.max_date),
                 options,
+                download,
                 name,
             }
         })

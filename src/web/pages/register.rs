@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use super::questions::{QuestionField, answers_of_form, question_fields};
+use super::questions::{QuestionField, answers_of_form, asks_for_a_file, question_fields};
 use super::view::{
     Choice, Problems, SessionLine, SessionsField, by_day, country_choices, described_by,
     event_languages, language_choices, problems, time_zone,
@@ -45,6 +45,8 @@ struct RegisterPage {
     language: SelectField,
     sessions: SessionsField,
     questions: Vec<QuestionField>,
+    /// The form carries a file input, and is sent as multipart.
+    multipart: bool,
     country_prompt: String,
     full_note: String,
 }
@@ -122,10 +124,17 @@ async fn submit_form(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     state.registration_limit.check_request(request)?;
-    let body = FormBody::read(request, payload, state.settings.http.max_body_bytes).await?;
     let form = Form::load(state, visitor, slug).await?;
+    let limit = state.settings.form_body_limit(&form.questions);
+    let body = FormBody::read(request, payload, limit).await?;
     let mut raw = RawRegistration::of_form(&body);
-    raw.answers = answers_of_form(&body, &form.questions);
+    let sent = answers_of_form(
+        &body,
+        &form.questions,
+        &serde_json::Map::new(),
+        state.settings.questions.file_max_bytes,
+    );
+    raw.answers = sent.answers;
 
     // Before anything else is looked at: a forged request learns nothing
     // about which addresses are registered. The delegate's answers are
@@ -135,9 +144,20 @@ async fn submit_form(
         return form.render(StatusCode::FORBIDDEN, &raw, problems);
     }
     let rules: Vec<_> = form.questions.iter().map(AskedQuestion::rule).collect();
-    let applicant = match raw.parse(form.language, &rules) {
-        Ok(applicant) => applicant,
-        Err(errors) => return form.refuse(&raw, &errors),
+    // A refused file is named first: its problem is the one to fix.
+    let applicant = match (raw.parse(form.language, &rules), sent.refused) {
+        (Ok(mut applicant), refused) if refused.is_empty() => {
+            applicant.uploads = sent.uploads;
+            applicant
+        }
+        (parsed, mut refused) => {
+            if let Err(errors) = parsed {
+                for (field, error) in errors.iter() {
+                    refused.add(field, error.clone());
+                }
+            }
+            return form.refuse(&raw, &refused);
+        }
     };
     let registered = state
         .registrar
@@ -182,6 +202,7 @@ struct Form<'a> {
     offered: Vec<Language>,
     language: Language,
     tr: Tr,
+    file_max_bytes: usize,
 }
 
 impl<'a> Form<'a> {
@@ -203,6 +224,7 @@ impl<'a> Form<'a> {
             offered,
             language,
             tr: Tr::new(language),
+            file_max_bytes: state.settings.questions.file_max_bytes,
         })
     }
 
@@ -318,7 +340,10 @@ impl<'a> Form<'a> {
                 &self.questions,
                 &raw.answers,
                 &problems,
+                self.file_max_bytes,
+                &|_| None,
             ),
+            multipart: asks_for_a_file(&self.questions),
             country_prompt: tr.t("field-country-choose"),
             full_note: tr.t("answer-choice-full"),
             problems,
