@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{EventSpec, TestApp, count, create_event, delegate};
+use crate::support::{
+    EventSpec, TestApp, anonymise_after_it_ended, count, create_event, csrf_of, delegate,
+};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01";
@@ -322,22 +324,7 @@ async fn organisers_download_files_viewers_not_sensitive_ones_and_exports_link_t
 
     // Anonymising the finished meeting removes every file and the answers
     // that named them.
-    let mut conn = app.pool.get().await.unwrap();
-    diesel_async::RunQueryDsl::execute(
-        diesel::sql_query(
-            "UPDATE events SET starts_on = current_date - 10, ends_on = current_date - 7",
-        ),
-        &mut conn,
-    )
-    .await
-    .unwrap();
-    let event = rencontre::db::events::find_by_slug(&mut conn, &event.slug)
-        .await
-        .unwrap()
-        .unwrap();
-    rencontre::registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now())
-        .await
-        .unwrap();
+    anonymise_after_it_ended(&app.pool, &event.slug).await;
     assert_eq!(count(&app.pool, FILES).await, 0);
     assert_eq!(
         count(
@@ -375,12 +362,6 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = page.find(marker).expect("csrf") + marker.len();
-    page[start..start + 64].to_owned()
 }
 
 #[tokio::test]

@@ -48,10 +48,7 @@ impl Page {
 
     /// The value of the form's hidden CSRF field.
     fn csrf_token(&self) -> String {
-        let marker = r#"name="csrf_token" value=""#;
-        let start = self.body.find(marker).expect("a csrf_token field") + marker.len();
-        let length = self.body[start..].find('"').expect("end of the value");
-        self.body[start..start + length].to_owned()
+        crate::support::csrf_of(&self.body)
     }
 
     /// The start tag of the element whose attributes begin with `opening`,

@@ -6,7 +6,10 @@
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
-use crate::support::{EventSpec, TestApp, assert_invariants_hold, count, create_event, delegate};
+use crate::support::{
+    EventSpec, TestApp, anonymise_after_it_ended, assert_invariants_hold, count, create_event,
+    csrf_of, delegate,
+};
 
 impl TestApp {
     async fn organiser_send(
@@ -640,9 +643,7 @@ async fn the_french_form_asks_the_questions_keeps_the_answers_on_error_and_store
     ] {
         assert!(form.contains(expected), "{expected:?} not in:\n{form}");
     }
-    let marker = r#"name="csrf_token" value=""#;
-    let start = form.find(marker).expect("csrf") + marker.len();
-    let csrf = form[start..start + 64].to_owned();
+    let csrf = csrf_of(&form);
 
     let mut fields = vec![
         ("csrf_token", csrf.as_str()),
@@ -832,22 +833,7 @@ async fn anonymising_deletes_typed_and_sensitive_answers_and_keeps_the_choices_c
     body["answers"] = json!({"diet": "halal", "needs": "Fauteuil", "nickname": "Mimi", "birth": "1990-01-01", "guests": 1});
     assert_eq!(app.register("lima-1997", &body).await.status(), 201);
 
-    let mut conn = app.pool.get().await.unwrap();
-    diesel_async::RunQueryDsl::execute(
-        diesel::sql_query(
-            "UPDATE events SET starts_on = current_date - 10, ends_on = current_date - 7",
-        ),
-        &mut conn,
-    )
-    .await
-    .unwrap();
-    let event = rencontre::db::events::find_by_slug(&mut conn, &event.slug)
-        .await
-        .unwrap()
-        .unwrap();
-    rencontre::registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now())
-        .await
-        .unwrap();
+    anonymise_after_it_ended(&app.pool, &event.slug).await;
     let kept = "SELECT count(*) AS count FROM registration_answers a JOIN questions q ON q.id = a.question_id \
                 WHERE q.code IN ('diet', 'guests')";
     assert_eq!(count(&app.pool, kept).await, 2);
@@ -895,9 +881,7 @@ async fn the_private_page_changes_the_answers_with_errors_next_to_their_field() 
     ] {
         assert!(page.contains(expected), "{expected:?} not in:\n{page}");
     }
-    let marker = r#"name="csrf_token" value=""#;
-    let start = page.find(marker).expect("csrf") + marker.len();
-    let csrf = page[start..start + 64].to_owned();
+    let csrf = csrf_of(&page);
     let action = app.url(&format!("{private}/answers"));
 
     let forged = app

@@ -593,3 +593,30 @@ impl TestApp {
         token
     }
 }
+
+/// The value of a page's hidden CSRF field.
+pub fn csrf_of(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("a csrf_token field") + marker.len();
+    let length = page[start..].find('"').expect("end of the value");
+    page[start..start + length].to_owned()
+}
+
+/// Moves the event `slug` into the past and runs `rencontre anonymise`'s
+/// use case on it.
+pub async fn anonymise_after_it_ended(pool: &DbPool, slug: &str) {
+    let mut conn = pool.get().await.expect("connection");
+    diesel::sql_query(
+        "UPDATE events SET starts_on = current_date - 10, ends_on = current_date - 7",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("the event ended");
+    let event = rencontre::db::events::find_by_slug(&mut conn, slug)
+        .await
+        .expect("read")
+        .expect("the event");
+    rencontre::registration::anonymise::anonymise(&mut conn, &event, chrono::Utc::now())
+        .await
+        .expect("anonymised");
+}
