@@ -145,7 +145,7 @@ DATABASE_URL=$(url bench_template) "$rencontre" migrate >>"$out/cli.log" 2>&1
 psql_in bench_template -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements'
 export BENCH_PASSWORD=bench-password
 echo "$BENCH_PASSWORD" | DATABASE_URL=$(url bench_template) \
-    "$rencontre" organiser add bench@bench.example.org --name Benchmark --password-stdin >>"$out/cli.log"
+    "$rencontre" organiser add bench@bench.example.org --name Benchmark --role admin --password-stdin >>"$out/cli.log"
 token=$(DATABASE_URL=$(url bench_template) "$rencontre" token create bench@bench.example.org)
 export BENCH_TOKEN="$token"
 

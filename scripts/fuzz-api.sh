@@ -78,7 +78,7 @@ export RENCONTRE__MAIL__TRANSPORT=log RENCONTRE__HTTP__WORKERS=2 RENCONTRE__LOG_
 "$binary" demo >/dev/null
 organiser_password=$("$venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
 printf '%s\n' "$organiser_password" |
-    "$binary" organiser add fuzz-organiser@example.org --name "API fuzzer" --password-stdin >/dev/null
+    "$binary" organiser add fuzz-organiser@example.org --name "API fuzzer" --role admin --password-stdin >/dev/null
 token=$("$binary" token create fuzz-organiser@example.org)
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use rencontre::config::Settings;
 use rencontre::db::organisers;
-use rencontre::domain::{EmailAddress, PersonName, secret};
+use rencontre::domain::{EmailAddress, EventRole, PersonName, Vocabulary, secret};
 use rencontre::export::{self, FilterInput};
 use rencontre::{db, demo, mail, registration, telemetry, web};
 use tokio::sync::watch;
@@ -96,6 +96,21 @@ enum OrganiserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Give the account a role on one event (in place of the one it had).
+    Grant {
+        email: String,
+        #[arg(long)]
+        event: String,
+        /// owner, organiser, viewer or checkin
+        #[arg(long, value_parser = event_role)]
+        role: EventRole,
+    },
+    /// Take the account's role on one event away.
+    Revoke {
+        email: String,
+        #[arg(long)]
+        event: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,6 +121,12 @@ enum TokenCommand {
         /// The token stops working after this long (e.g. 30d, 12h).
         #[arg(long, value_parser = humantime::parse_duration)]
         expires_in: Option<std::time::Duration>,
+        /// The token opens this one event only (of those the account may see).
+        #[arg(long)]
+        event: Option<String>,
+        /// The token only reads: every change is refused.
+        #[arg(long)]
+        read_only: bool,
     },
     /// One token of that organiser a line: its id, label, when it was
     /// created, last used, expires and was revoked (never the token).
@@ -340,6 +361,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => Err(error.into()),
             }
         }
+        Command::Organiser {
+            command: OrganiserCommand::Grant { email, event, role },
+        } => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            role_command(&mut conn, &email, &event, Some(role)).await
+        }
+        Command::Organiser {
+            command: OrganiserCommand::Revoke { email, event },
+        } => {
+            let pool = db::build_pool(&settings.database)?;
+            let mut conn = pool.get().await.context("cannot connect to the database")?;
+            role_command(&mut conn, &email, &event, None).await
+        }
         Command::Token { command } => {
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
@@ -348,22 +383,91 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `--role` of `organiser grant`.
+fn event_role(text: &str) -> Result<EventRole, String> {
+    EventRole::from_stored(text).ok_or_else(|| {
+        let roles: Vec<&str> = EventRole::ALL.iter().map(|role| role.as_str()).collect();
+        format!("`{text}` is none of {}", roles.join(", "))
+    })
+}
+
+/// The account of this email, or `None` once said on standard error.
+async fn organiser_of(
+    conn: &mut diesel_async::AsyncPgConnection,
+    email: &str,
+) -> anyhow::Result<Option<organisers::Organiser>> {
+    let found = organisers::find_by_email(conn, email).await?;
+    if found.is_none() {
+        eprintln!("rencontre: no organiser has the email {email}");
+    }
+    Ok(found)
+}
+
+/// The event of this slug, or `None` once said on standard error.
+async fn event_of(
+    conn: &mut diesel_async::AsyncPgConnection,
+    slug: &str,
+) -> anyhow::Result<Option<db::events::Event>> {
+    let found = db::events::find_by_slug(conn, slug).await?;
+    if found.is_none() {
+        eprintln!("rencontre: no event with the slug `{slug}`");
+    }
+    Ok(found)
+}
+
+/// `rencontre organiser grant | revoke`, audit-logged on the event.
+async fn role_command(
+    conn: &mut diesel_async::AsyncPgConnection,
+    email: &str,
+    slug: &str,
+    role: Option<EventRole>,
+) -> anyhow::Result<ExitCode> {
+    let (Some(organiser), Some(event)) = (
+        organiser_of(conn, email).await?,
+        event_of(conn, slug).await?,
+    ) else {
+        return Ok(ExitCode::from(2));
+    };
+    let detail = serde_json::json!({"email": organiser.email, "role": role});
+    match role {
+        Some(role) => {
+            organisers::grant_role(conn, organiser.id, event.id, role).await?;
+            organisers::audit(conn, None, Some(event.id), None, "role.grant", detail).await?;
+            println!("{} is {role} of {}.", organiser.email, event.slug);
+        }
+        None => {
+            if organisers::revoke_role(conn, organiser.id, event.id).await? {
+                organisers::audit(conn, None, Some(event.id), None, "role.revoke", detail).await?;
+                println!("{} has no role on {} now.", organiser.email, event.slug);
+            } else {
+                println!("{} had no role on {}.", organiser.email, event.slug);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `rencontre token create | list | revoke`.
 async fn token_command(
     conn: &mut diesel_async::AsyncPgConnection,
     command: TokenCommand,
 ) -> anyhow::Result<ExitCode> {
-    let organiser_of = async |conn: &mut diesel_async::AsyncPgConnection, email: &str| {
-        let found = organisers::find_by_email(conn, email).await?;
-        if found.is_none() {
-            eprintln!("rencontre: no organiser has the email {email}");
-        }
-        anyhow::Ok(found)
-    };
     match command {
-        TokenCommand::Create { email, expires_in } => {
+        TokenCommand::Create {
+            email,
+            expires_in,
+            event,
+            read_only,
+        } => {
             let Some(organiser) = organiser_of(conn, &email).await? else {
                 return Ok(ExitCode::from(2));
+            };
+            let event_id = match event {
+                Some(slug) => match event_of(conn, &slug).await? {
+                    Some(event) => Some(event.id),
+                    None => return Ok(ExitCode::from(2)),
+                },
+                None => None,
             };
             let expires_at = match expires_in {
                 Some(duration) => Some(
@@ -376,7 +480,12 @@ async fn token_command(
             };
             let token = secret::random_token(24);
             let hash = secret::sha256(&token);
-            organisers::insert_api_token(conn, organiser.id, &hash, "cli", expires_at).await?;
+            let scope = organisers::TokenScope {
+                event_id,
+                read_only,
+            };
+            organisers::insert_api_token(conn, organiser.id, &hash, "cli", expires_at, scope)
+                .await?;
             println!("{token}");
         }
         TokenCommand::List { email } => {
@@ -391,13 +500,15 @@ async fn token_command(
             };
             for token in organisers::api_tokens_of(conn, organiser.id).await? {
                 println!(
-                    "{} label={} created={} last_used={} expires={} revoked={}",
+                    "{} label={} created={} last_used={} expires={} revoked={} event={} read_only={}",
                     token.id,
                     token.label,
                     at(Some(token.created_at), ""),
                     at(token.last_used_at, "never"),
                     at(token.expires_at, "never"),
                     at(token.revoked_at, "no"),
+                    token.event_slug.as_deref().unwrap_or("any"),
+                    if token.read_only { "yes" } else { "no" },
                 );
             }
         }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::events::Event;
 use super::outbox::OutboxEmail;
-use super::schema::{admin_sessions, audit_log, email_outbox, events, organisers};
+use super::schema::{admin_sessions, audit_log, email_outbox, event_roles, events, organisers};
 
 pub fn is_unique_violation(error: &DieselError) -> bool {
     matches!(
@@ -30,13 +30,26 @@ pub async fn delete_expired_sessions(conn: &mut AsyncPgConnection) -> QueryResul
         .map(drop)
 }
 
-/// Every event, the latest first.
-pub async fn all_events(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Event>> {
-    events::table
+/// The events an account may see, the latest first: every event for the
+/// platform admin (`None`), else those it holds a role on.
+pub async fn visible_events(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Option<Uuid>,
+) -> QueryResult<Vec<Event>> {
+    let mut query = events::table
         .order((events::starts_on.desc(), events::slug.asc()))
         .select(Event::as_select())
-        .load(conn)
-        .await
+        .into_boxed();
+    if let Some(organiser_id) = organiser_id {
+        query = query.filter(
+            events::id.eq_any(
+                event_roles::table
+                    .filter(event_roles::organiser_id.eq(organiser_id))
+                    .select(event_roles::event_id),
+            ),
+        );
+    }
+    query.load(conn).await
 }
 
 #[derive(QueryableByName)]

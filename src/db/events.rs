@@ -8,10 +8,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::lock_by_ids;
-use super::schema::{country_quotas, events, registration_sessions, sessions};
+use super::schema::{country_quotas, event_roles, events, registration_sessions, sessions};
 use chrono_tz::Tz;
 
-use crate::domain::{Language, Quota, SessionKind};
+use crate::domain::{EventRole, Language, Quota, SessionKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
@@ -185,6 +185,26 @@ pub async fn find_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> QueryResu
     events::table
         .filter(events::slug.eq(slug))
         .select(Event::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The event of this slug and the role the account holds on it, in one
+/// statement: what every organiser request of one event starts with.
+pub async fn find_by_slug_for(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    organiser_id: Uuid,
+) -> QueryResult<Option<(Event, Option<EventRole>)>> {
+    events::table
+        .left_join(
+            event_roles::table.on(event_roles::event_id
+                .eq(events::id)
+                .and(event_roles::organiser_id.eq(organiser_id))),
+        )
+        .filter(events::slug.eq(slug))
+        .select((Event::as_select(), event_roles::role.nullable()))
         .first(conn)
         .await
         .optional()

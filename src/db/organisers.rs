@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{admin_sessions, api_tokens, audit_log, organisers};
+use super::schema::{admin_sessions, api_tokens, audit_log, event_roles, events, organisers};
+use crate::domain::EventRole;
 
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -62,12 +63,22 @@ pub async fn any_other_than(conn: &mut AsyncPgConnection, email: &str) -> QueryR
     .await
 }
 
+/// What a token opens beyond its account's roles: at most one event, and
+/// maybe only for reading. A session is never narrowed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct TokenScope {
+    pub event_id: Option<Uuid>,
+    pub read_only: bool,
+}
+
 pub async fn insert_api_token(
     conn: &mut AsyncPgConnection,
     organiser_id: Uuid,
     token_hash: &[u8],
     label: &str,
     expires_at: Option<DateTime<Utc>>,
+    scope: TokenScope,
 ) -> QueryResult<Uuid> {
     diesel::insert_into(api_tokens::table)
         .values((
@@ -76,6 +87,8 @@ pub async fn insert_api_token(
             api_tokens::token_hash.eq(token_hash),
             api_tokens::label.eq(label),
             api_tokens::expires_at.eq(expires_at),
+            api_tokens::event_id.eq(scope.event_id),
+            api_tokens::read_only.eq(scope.read_only),
         ))
         .returning(api_tokens::id)
         .get_result(conn)
@@ -83,13 +96,13 @@ pub async fn insert_api_token(
 }
 
 /// The organiser behind a live (neither revoked nor expired) API token,
-/// which is noted as used now.
+/// and the token's scope; the token is noted as used now.
 pub async fn find_by_api_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
-) -> QueryResult<Option<Organiser>> {
+) -> QueryResult<Option<(Organiser, TokenScope)>> {
     let now = Utc::now();
-    let found: Option<(Organiser, Uuid, Option<DateTime<Utc>>)> = api_tokens::table
+    let found: Option<(Organiser, TokenScope, Uuid, Option<DateTime<Utc>>)> = api_tokens::table
         .inner_join(organisers::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
@@ -100,13 +113,14 @@ pub async fn find_by_api_token(
         )
         .select((
             Organiser::as_select(),
+            TokenScope::as_select(),
             api_tokens::id,
             api_tokens::last_used_at,
         ))
         .first(conn)
         .await
         .optional()?;
-    let Some((organiser, id, last_used)) = found else {
+    let Some((organiser, scope, id, last_used)) = found else {
         return Ok(None);
     };
     let stale = now - TOUCH_EVERY;
@@ -122,7 +136,7 @@ pub async fn find_by_api_token(
         .execute(conn)
         .await?;
     }
-    Ok(Some(organiser))
+    Ok(Some((organiser, scope)))
 }
 
 /// How stale a token's `last_used_at` or a session's `last_seen_at` may be
@@ -150,6 +164,10 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The slug of the one event the token is narrowed to.
+    #[diesel(select_expression = events::slug.nullable())]
+    pub event_slug: Option<String>,
+    pub read_only: bool,
 }
 
 /// The organiser's tokens, oldest first.
@@ -158,6 +176,7 @@ pub async fn api_tokens_of(
     organiser_id: Uuid,
 ) -> QueryResult<Vec<ApiToken>> {
     api_tokens::table
+        .left_join(events::table)
         .filter(api_tokens::organiser_id.eq(organiser_id))
         .order((api_tokens::created_at, api_tokens::id))
         .select(ApiToken::as_select())
@@ -277,4 +296,40 @@ pub async fn audit(
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// Gives the account this role on the event, in place of the one it had.
+pub async fn grant_role(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    role: EventRole,
+) -> QueryResult<()> {
+    diesel::insert_into(event_roles::table)
+        .values((
+            event_roles::event_id.eq(event_id),
+            event_roles::organiser_id.eq(organiser_id),
+            event_roles::role.eq(role),
+        ))
+        .on_conflict((event_roles::event_id, event_roles::organiser_id))
+        .do_update()
+        .set((
+            event_roles::role.eq(role),
+            event_roles::granted_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Takes the account's role on the event away; whether it had one.
+pub async fn revoke_role(
+    conn: &mut AsyncPgConnection,
+    organiser_id: Uuid,
+    event_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::delete(event_roles::table.find((event_id, organiser_id)))
+        .execute(conn)
+        .await
+        .map(|deleted| deleted > 0)
 }

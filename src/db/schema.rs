@@ -22,6 +22,8 @@ diesel::table! {
         last_used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
         expires_at -> Nullable<Timestamptz>,
+        event_id -> Nullable<Uuid>,
+        read_only -> Bool,
     }
 }
 
@@ -112,6 +114,15 @@ diesel::table! {
         registration_id -> Uuid,
         sealed_token -> Bytea,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_roles (event_id, organiser_id) {
+        event_id -> Uuid,
+        organiser_id -> Uuid,
+        role -> Text,
+        granted_at -> Timestamptz,
     }
 }
 
@@ -242,7 +253,10 @@ diesel::table! {
 }
 
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
+diesel::joinable!(api_tokens -> events (event_id));
 diesel::joinable!(api_tokens -> organisers (organiser_id));
+diesel::joinable!(event_roles -> events (event_id));
+diesel::joinable!(event_roles -> organisers (organiser_id));
 diesel::joinable!(country_quotas -> events (event_id));
 diesel::joinable!(email_outbox -> events (event_id));
 diesel::joinable!(email_outbox -> registrations (registration_id));
@@ -265,6 +279,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     country_quotas,
     email_outbox,
     email_texts,
+    event_roles,
     events,
     idempotency_keys,
     organisers,

@@ -9,7 +9,8 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    EmailKind, FileKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus, SessionKind,
+    EmailKind, EventRole, FileKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus,
+    SessionKind,
     Vocabulary,
 };
 
@@ -40,5 +41,6 @@ stored_as_text!(
     EmailKind,
     QuestionType,
     QuestionStage,
-    FileKind
+    FileKind,
+    EventRole
 );

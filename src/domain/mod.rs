@@ -12,6 +12,7 @@ mod name;
 mod question;
 mod quota;
 mod registration;
+mod role;
 pub mod secret;
 mod session;
 #[cfg(test)]
@@ -38,5 +39,6 @@ pub use registration::{
     Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationStatus,
     StatusError, TransitionError,
 };
+pub use role::{Action, EventRole, Role};
 pub use session::{EventSlug, SessionCode, SessionCodeError, SlugError, first_overlap};
 pub use vocabulary::{EmailKind, SessionKind, Vocabulary};

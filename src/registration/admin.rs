@@ -20,12 +20,12 @@ use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
 use crate::db::email_texts;
 use crate::db::events::{self as events_store, CountryQuota, Event, NewEvent, NewSession, Session};
-use crate::db::organisers::audit;
+use crate::db::organisers::{self, audit};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
-    Admission, Blocker, CountryCode, EmailKind, FieldError, FieldErrors, RegistrationStatus,
-    SessionCode, admit,
+    Admission, Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors,
+    RegistrationStatus, SessionCode, admit,
 };
 
 /// A refusal that belongs to no form field, in words of the back office.
@@ -78,6 +78,8 @@ pub async fn create_event(
     let created = conn
         .transaction(async |tx| {
             let event = events_store::insert(tx, event).await?;
+            // Whoever creates an event owns it.
+            organisers::grant_role(tx, organiser_id, event.id, EventRole::Owner).await?;
             let detail = json!({"slug": event.slug});
             audit_event(tx, organiser_id, event.id, "event.create", detail).await?;
             Ok(event)

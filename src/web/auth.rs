@@ -1,14 +1,17 @@
 //! Who is asking: an organiser identified by an API token
-//! (`Authorization: Bearer …`) or by a back-office session cookie, and what
-//! their role lets them do.
+//! (`Authorization: Bearer …`) or by a back-office session cookie, and the
+//! role that gives them on an event.
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
+use uuid::Uuid;
+
 use super::{AppError, AppState};
-use crate::db::organisers::{self, Organiser};
-use crate::domain::secret;
+use crate::db::PooledConnection;
+use crate::db::organisers::{self, Organiser, TokenScope};
+use crate::domain::{EventRole, Role, secret};
 
 const SESSION_COOKIE: &str = "rencontre_session";
 
@@ -38,45 +41,97 @@ pub struct ApiRoute;
 #[derive(Debug, Clone, Copy)]
 pub struct OrganiserRequest;
 
-/// What a role may do; each role can do everything the one before can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Read and export.
-    Viewer,
-    /// Manage events, sessions, quotas and registrations.
-    Organiser,
-    /// Everything, including accounts.
-    Admin,
-}
-
-impl Role {
-    pub fn parse(role: &str) -> Option<Role> {
-        match role {
-            "viewer" => Some(Role::Viewer),
-            "organiser" => Some(Role::Organiser),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
-
 /// An authenticated organiser. As a handler argument it refuses anonymous
-/// requests with 401; `require` refuses a too-small role with 403.
+/// requests with 401; what it may do on an event is asked of
+/// [`super::access`].
 pub struct Authenticated {
     pub organiser: Organiser,
-    pub role: Role,
+    /// What the API token opens (a session's scope is the account's).
+    pub scope: TokenScope,
     /// The session's CSRF token when authenticated by cookie (forms).
     pub csrf_token: Option<String>,
 }
 
 impl Authenticated {
-    pub fn require(&self, needed: Role) -> Result<(), AppError> {
-        if self.role >= needed {
+    /// The platform admin, made with `organiser add --role admin`.
+    pub fn is_admin(&self) -> bool {
+        self.organiser.role == "admin"
+    }
+
+    /// Creating events (and accounts) is the platform admin's, through a
+    /// token that is neither narrowed to one event nor read-only.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.is_admin() && self.scope == TokenScope::default() {
             Ok(())
         } else {
             Err(AppError::Forbidden)
         }
     }
+
+    /// The role this request holds on an event, given the role the account
+    /// was granted there; `None` when it may not see the event at all.
+    pub fn role_on(&self, event_id: Uuid, granted: Option<EventRole>) -> Option<Role> {
+        if self.scope.event_id.is_some_and(|only| only != event_id) {
+            return None;
+        }
+        if self.is_admin() {
+            Some(Role::Admin)
+        } else {
+            granted.map(Role::Event)
+        }
+    }
+}
+
+/// Who is asking, on a connection the caller goes on using: a live API
+/// token, else (for pages, and API reads) a live session cookie.
+pub async fn authenticate(
+    request: &HttpRequest,
+) -> Result<(Authenticated, PooledConnection), AppError> {
+    let state = request
+        .app_data::<web::Data<AppState>>()
+        .ok_or(AppError::Unauthorized)?;
+    let bearer = request
+        .headers()
+        .get("Authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|token| token.trim().to_owned());
+    // The back office's cookie opens the API for reading (its export
+    // links); a change through the API needs a token, since API calls
+    // carry no CSRF token. Decided on the matched route, not the raw
+    // path, which a client may spell as it likes.
+    let reads = matches!(
+        *request.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    let api = request.app_data::<ApiRoute>().is_some();
+    let session = request
+        .cookie(session_cookie_name(super::client::is_https(request)))
+        .filter(|_| reads || !api)
+        .map(|cookie| cookie.value().to_owned());
+    let mut conn = state.pool.get().await?;
+    let (organiser, scope, csrf_token) = if let Some(token) = bearer {
+        let found = organisers::find_by_api_token(&mut conn, &secret::sha256(&token)).await?;
+        let (organiser, scope) = found.ok_or(AppError::Unauthorized)?;
+        (organiser, scope, None)
+    } else if let Some(session) = session {
+        let idle = chrono::Duration::minutes(i64::from(state.settings.http.session_idle_minutes));
+        let found = organisers::find_by_session(&mut conn, &secret::sha256(&session), idle).await?;
+        let (organiser, csrf) = found.ok_or(AppError::Unauthorized)?;
+        (organiser, TokenScope::default(), Some(csrf))
+    } else {
+        return Err(AppError::Unauthorized);
+    };
+    request.extensions_mut().insert(OrganiserRequest);
+    request.extensions_mut().insert(SignedIn);
+    Ok((
+        Authenticated {
+            organiser,
+            scope,
+            csrf_token,
+        },
+        conn,
+    ))
 }
 
 impl FromRequest for Authenticated {
@@ -84,52 +139,7 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = request.app_data::<web::Data<AppState>>().cloned();
-        let bearer = request
-            .headers()
-            .get("Authorization")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(|token| token.trim().to_owned());
-        // The back office's cookie opens the API for reading (its export
-        // links); a change through the API needs a token, since API calls
-        // carry no CSRF token. Decided on the matched route, not the raw
-        // path, which a client may spell as it likes.
-        let reads = matches!(
-            *request.method(),
-            actix_web::http::Method::GET | actix_web::http::Method::HEAD
-        );
-        let api = request.app_data::<ApiRoute>().is_some();
-        let session = request
-            .cookie(session_cookie_name(super::client::is_https(request)))
-            .filter(|_| reads || !api)
-            .map(|cookie| cookie.value().to_owned());
         let request = request.clone();
-        Box::pin(async move {
-            let state = state.ok_or(AppError::Unauthorized)?;
-            let mut conn = state.pool.get().await?;
-            let (organiser, csrf_token) = if let Some(token) = bearer {
-                let organiser =
-                    organisers::find_by_api_token(&mut conn, &secret::sha256(&token)).await?;
-                (organiser.ok_or(AppError::Unauthorized)?, None)
-            } else if let Some(session) = session {
-                let idle =
-                    chrono::Duration::minutes(i64::from(state.settings.http.session_idle_minutes));
-                let found =
-                    organisers::find_by_session(&mut conn, &secret::sha256(&session), idle).await?;
-                let (organiser, csrf) = found.ok_or(AppError::Unauthorized)?;
-                (organiser, Some(csrf))
-            } else {
-                return Err(AppError::Unauthorized);
-            };
-            let role = Role::parse(&organiser.role).ok_or(AppError::Forbidden)?;
-            request.extensions_mut().insert(OrganiserRequest);
-            request.extensions_mut().insert(SignedIn);
-            Ok(Authenticated {
-                organiser,
-                role,
-                csrf_token,
-            })
-        })
+        Box::pin(async move { authenticate(&request).await.map(|(auth, _)| auth) })
     }
 }

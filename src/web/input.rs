@@ -256,6 +256,15 @@ pub(crate) fn keyed(message_id: &'static str, max: Option<usize>) -> FieldError 
     }
 }
 
+/// An API request's JSON body, read within the body limit.
+pub async fn json_body(
+    state: &super::AppState,
+    payload: web::Payload,
+) -> Result<serde_json::Value, AppError> {
+    let body = read_body(payload, state.settings.http.max_body_bytes).await?;
+    serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))
+}
+
 /// Reads a request body up to `limit` bytes; more is refused with 413
 /// before it is buffered.
 pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, AppError> {

@@ -2,6 +2,7 @@
 //! `domain` types and hands them to `registration`; never touches quota
 //! counters or SQL itself.
 
+pub mod access;
 mod admin;
 pub mod api;
 pub mod auth;

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
-use crate::db::events::{self as store, Event, NewEvent, NewSession, Session};
+use crate::db::events::{Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
 use crate::domain::{
     EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode,
@@ -28,16 +28,6 @@ pub const MAX_PER_PAGE: i64 = 1000;
 /// The last page a list takes: the rows skipped before it fit in an `i64`
 /// at any page size, so the bound is the same whatever `per_page` is.
 pub const MAX_PAGE: i64 = i64::MAX / MAX_PER_PAGE + 1;
-
-pub async fn event_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
-    // No slug holds U+0000, which PostgreSQL's text cannot even compare.
-    if slug.contains('\0') {
-        return Err(AppError::NotFound("event"));
-    }
-    store::find_by_slug(conn, slug)
-        .await?
-        .ok_or(AppError::NotFound("event"))
-}
 
 /// The longest name or title, in characters, in any language.
 pub const MAX_NAME_CHARS: usize = 200;

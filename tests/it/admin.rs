@@ -8,9 +8,9 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use serde_json::{Value, json};
 
-use rencontre::db::organisers;
 use rencontre::domain::secret;
 
+use crate::roles::{Expect, Need, Who, expected, two_events_and_a_role_each};
 use crate::support::{
     EventSpec, TestApp, assert_invariants_hold, count, create_event, delegate, manifest_dir,
 };
@@ -18,14 +18,11 @@ use crate::support::{
 const PASSWORD: &str = "correct horse battery staple";
 
 /// An organiser who logs in with `PASSWORD`; their email address.
+/// `admin` is the platform admin; any other role is held on every event
+/// that exists now (create the events first).
 async fn organiser(app: &TestApp, role: &str, name: &str) -> String {
-    let mut conn = app.pool.get().await.expect("connection");
-    let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
     let hash = secret::hash_password(PASSWORD).expect("hash");
-    organisers::insert(&mut conn, &email, name, role, Some(&hash))
-        .await
-        .expect("organiser");
-    email
+    app.organiser_with_role(role, name, Some(&hash)).await.email
 }
 
 struct Answer {
@@ -467,7 +464,7 @@ async fn the_dashboard_shows_places_by_country_and_session_and_registrations_per
 async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing() {
     let app = TestApp::spawn().await;
     let ids = small_event(&app).await;
-    let (organiser_browser, _) = signed_in(&app, "organiser", "Fatou").await;
+    let (organiser_browser, _) = signed_in(&app, "admin", "Fatou").await;
     let (viewer, viewer_csrf) = signed_in(&app, "viewer", "Nguyễn").await;
     let changes_only = [
         "events::new",
@@ -916,7 +913,7 @@ async fn registrations_are_searched_filtered_sorted_and_paged() {
 #[tokio::test]
 async fn events_and_sessions_are_set_up_by_the_api_rules_in_the_organisers_language() {
     let app = TestApp::spawn().await;
-    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let (browser, csrf) = signed_in(&app, "admin", "Fatou").await;
     let event_form = |slug: &'static str, timezone: &'static str, ends_on: &'static str| {
         vec![
             ("csrf_token", csrf.clone()),
@@ -1193,7 +1190,7 @@ impl Browser<'_> {
 #[tokio::test]
 async fn organisers_write_each_language_s_texts_and_an_empty_one_falls_back() {
     let app = TestApp::spawn().await;
-    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let (browser, csrf) = signed_in(&app, "admin", "Fatou").await;
     let created = browser
         .post_owned("/admin/events", &porto_alegre(&csrf))
         .await;
@@ -1287,7 +1284,7 @@ async fn organisers_write_each_language_s_texts_and_an_empty_one_falls_back() {
 #[tokio::test]
 async fn a_text_in_a_language_the_event_lacks_or_too_long_is_refused_next_to_it() {
     let app = TestApp::spawn().await;
-    let (browser, csrf) = signed_in(&app, "organiser", "Fatou").await;
+    let (browser, csrf) = signed_in(&app, "admin", "Fatou").await;
     browser.get("/admin?lang=fr").await;
     let created = browser
         .post_owned("/admin/events", &porto_alegre(&csrf))
@@ -1461,4 +1458,141 @@ async fn organisers_word_each_email_per_language_with_the_api_s_placeholders() {
         .await,
         2
     );
+}
+
+/// Every back-office route and what it needs (`roles::Need`); a route of
+/// `admin/mod.rs` missing here fails the matrix test.
+const PAGE_NEEDS: &[(&str, Need)] = &[
+    ("events::list", Need::Public),
+    ("stylesheet", Need::Public),
+    ("login::show", Need::Public),
+    ("login::submit", Need::Public),
+    ("login::logout", Need::Public),
+    ("events::new", Need::Admin),
+    ("events::create", Need::Admin),
+    ("events::dashboard", Need::Attendees),
+    ("events::edit", Need::Change),
+    ("events::update", Need::Change),
+    ("sessions::list", Need::Read),
+    ("sessions::create", Need::Change),
+    ("sessions::edit", Need::Change),
+    ("sessions::update", Need::Change),
+    ("sessions::delete", Need::Change),
+    ("countries::list", Need::Read),
+    ("countries::set_one", Need::Change),
+    ("countries::import", Need::Change),
+    ("registrations::list", Need::Attendees),
+    ("registrations::show", Need::Attendees),
+    ("registrations::act", Need::Change),
+    ("emails::list", Need::Read),
+    ("emails::retry", Need::Change),
+    ("email_texts::list", Need::Change),
+    ("email_texts::edit", Need::Change),
+    ("email_texts::save", Need::Change),
+    ("email_texts::reset", Need::Change),
+];
+
+#[tokio::test]
+async fn every_back_office_page_answers_each_role_on_its_event_as_the_matrix_says() {
+    let app = TestApp::spawn().await;
+    let hash = secret::hash_password(PASSWORD).expect("hash");
+    let (id, accounts) = two_events_and_a_role_each(&app, Some(&hash)).await;
+    let mut browsers = Vec::new();
+    for (who, account) in &accounts {
+        let browser = Browser::new(&app);
+        let csrf = browser.signed_in(&account.email).await;
+        browsers.push((*who, browser, csrf));
+    }
+    let email_id: uuid::Uuid = {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use rencontre::db::schema::email_outbox;
+        let mut conn = app.pool.get().await.unwrap();
+        email_outbox::table
+            .select(email_outbox::id)
+            .first(&mut conn)
+            .await
+            .unwrap()
+    };
+    let routes = admin_routes();
+    let mut checked = 0;
+    for (method, path, handler) in &routes {
+        let need = PAGE_NEEDS
+            .iter()
+            .find(|(name, _)| name == handler)
+            .map(|(_, need)| *need)
+            .unwrap_or_else(|| panic!("{method} {path}: {handler} has no entry in PAGE_NEEDS"));
+        if need == Need::Public {
+            continue;
+        }
+        // An email's route names an email, the others a registration.
+        let row = if handler.starts_with("emails::") {
+            email_id.to_string()
+        } else {
+            id.clone()
+        };
+        let path = concrete(path, "lima-1997", &row);
+        let mut order: Vec<_> = browsers.iter().collect();
+        order.sort_by_key(|(who, _, _)| expected(*who, need) == Expect::Allowed);
+        for (who, browser, csrf) in order {
+            if handler == "emails::retry" {
+                // Only a failed email is put back in the queue.
+                let mut conn = app.db.connect().await;
+                diesel_async::RunQueryDsl::execute(
+                    diesel::sql_query("UPDATE email_outbox SET status = 'failed'"),
+                    &mut conn,
+                )
+                .await
+                .unwrap();
+            }
+            let answer = match method.as_str() {
+                "get" => browser.get(&path).await,
+                _ => browser.post(&path, &[("csrf_token", csrf)]).await,
+            };
+            match expected(*who, need) {
+                Expect::Refused(status) => {
+                    assert_eq!(
+                        answer.status, status,
+                        "{who:?} {method} {path}: {}",
+                        answer.body
+                    )
+                }
+                Expect::Allowed => assert!(
+                    ![401, 403, 404].contains(&answer.status.as_u16())
+                        && !(answer.status == 303 && answer.location() == "/admin/login"),
+                    "{who:?} may {method} {path}: {} {}",
+                    answer.status,
+                    answer.body
+                ),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 22 * 7, "every page × every role: {checked}");
+
+    // The event list shows the events one may see, and only those.
+    for (who, browser, _) in &browsers {
+        let list = browser.get("/admin").await;
+        assert_eq!(list.status, 200);
+        let lima = list.body.contains("/admin/events/lima-1997\"");
+        let dakar = list.body.contains("/admin/events/dakar-2005\"");
+        let (sees_lima, sees_dakar) = match who {
+            Who::Admin => (true, true),
+            Who::Nobody => (false, false),
+            Who::OrganiserOfAnother => (false, true),
+            Who::Checkin | Who::Viewer | Who::Organiser | Who::Owner => (true, false),
+        };
+        assert_eq!(
+            (lima, dakar),
+            (sees_lima, sees_dakar),
+            "{who:?}: {}",
+            list.body
+        );
+        let new_event = list.body.contains("/admin/events/new");
+        assert_eq!(
+            new_event,
+            *who == Who::Admin,
+            "{who:?} is offered a new event"
+        );
+    }
 }

@@ -64,9 +64,16 @@ async fn admin_token(pool: &DbPool) -> String {
         .await
         .expect("organiser");
     let token = secret::random_token(24);
-    organisers::insert_api_token(&mut conn, organiser.id, &secret::sha256(&token), "t", None)
-        .await
-        .expect("token");
+    organisers::insert_api_token(
+        &mut conn,
+        organiser.id,
+        &secret::sha256(&token),
+        "t",
+        None,
+        organisers::TokenScope::default(),
+    )
+    .await
+    .expect("token");
     token
 }
 

@@ -523,8 +523,8 @@ async fn line_breaks_in_texts_cannot_inject_lines_into_the_calendar() {
 #[tokio::test]
 async fn organisers_own_wording_is_used_with_its_placeholders_filled() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("organiser").await;
     create_event(&app.pool, EventSpec::default()).await;
+    let token = app.organiser_token("organiser").await;
     let put = |body: Value| {
         let request = app
             .client
@@ -667,7 +667,6 @@ async fn a_server_that_stalls_after_greeting_times_out_and_the_row_waits_for_a_r
 #[tokio::test]
 async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_written() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("organiser").await;
     create_event(
         &app.pool,
         EventSpec {
@@ -677,6 +676,7 @@ async fn an_email_that_fails_to_render_fails_the_change_and_leaves_nothing_writt
         },
     )
     .await;
+    let token = app.organiser_token("organiser").await;
     let mut first = delegate(1, "SN");
     first["sessions"] = json!(["A1"]);
     let first: Value = app

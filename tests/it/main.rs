@@ -25,4 +25,5 @@ mod proxy;
 mod questions;
 mod registration;
 mod registration_concurrency;
+mod roles;
 mod trust;

@@ -16,7 +16,7 @@ use crate::support::{
 /// itself, so a new route without protection fails this test.
 const PUBLIC_MODULES: &[&str] = &["events::", "registrations::", "openapi::"];
 
-fn api_routes() -> Vec<(String, String, bool)> {
+pub(crate) fn api_routes() -> Vec<(String, String, bool)> {
     let source =
         std::fs::read_to_string(manifest_dir().join("src/web/api/mod.rs")).expect("routes");
     route_table(&source)
@@ -260,7 +260,7 @@ fn new_event() -> Value {
 #[tokio::test]
 async fn organisers_set_up_an_event_its_sessions_and_quotas() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("organiser").await;
+    let token = app.organiser_token("admin").await;
     let post = |path: &str, body: Value| {
         let request = app
             .client
@@ -397,8 +397,8 @@ async fn three_delegates(app: &TestApp) {
 #[tokio::test]
 async fn registrations_are_listed_with_filters_and_pages() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("viewer").await;
     three_delegates(&app).await;
+    let token = app.organiser_token("viewer").await;
     let get = |query: &str| {
         let request = app
             .client
@@ -450,8 +450,8 @@ async fn registrations_are_listed_with_filters_and_pages() {
 #[tokio::test]
 async fn csv_and_xlsx_exports_keep_every_script_and_neutralise_formulas() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("viewer").await;
     three_delegates(&app).await;
+    let token = app.organiser_token("viewer").await;
 
     let csv = app
         .client
@@ -544,8 +544,8 @@ async fn csv_and_xlsx_exports_keep_every_script_and_neutralise_formulas() {
 #[tokio::test]
 async fn the_outbox_is_visible_and_a_resend_copies_the_last_confirmation() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("organiser").await;
     create_event(&app.pool, EventSpec::default()).await;
+    let token = app.organiser_token("organiser").await;
     let registered: Value = app
         .register("lima-1997", &delegate(1, "SN"))
         .await
@@ -610,7 +610,7 @@ async fn the_outbox_is_visible_and_a_resend_copies_the_last_confirmation() {
 #[tokio::test]
 async fn events_and_sessions_are_set_up_again_with_their_texts_per_language() {
     let app = TestApp::spawn().await;
-    let token = app.organiser_token("organiser").await;
+    let token = app.organiser_token("admin").await;
     let send = |method: reqwest::Method, path: &str, body: Value| {
         let request = app
             .client

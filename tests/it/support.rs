@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use rencontre::config::Settings;
+use rencontre::db::organisers::{self, TokenScope};
 use rencontre::db::{self, DbPool};
 use rencontre::web::Application;
 
@@ -571,15 +572,54 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// A new organiser with this role and an API token for them.
+    /// A new organiser with this role and an API token for them: `admin`
+    /// is the platform admin; any other role is held on every event that
+    /// exists now (create the events first).
     pub async fn organiser_token(&self, role: &str) -> String {
-        use rencontre::db::organisers;
-        use rencontre::domain::secret;
+        let organiser = self.organiser_with_role(role, "Fatou", None).await;
+        self.token_for(organiser, TokenScope::default()).await
+    }
+
+    /// A new account (`admin`, else one holding `role` on every event that
+    /// exists now), with this password if any.
+    pub async fn organiser_with_role(
+        &self,
+        role: &str,
+        name: &str,
+        password_hash: Option<&str>,
+    ) -> rencontre::db::organisers::Organiser {
+        use rencontre::domain::{EventRole, Vocabulary};
         let mut conn = self.pool.get().await.expect("connection");
         let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
-        let organiser = organisers::insert(&mut conn, &email, "Fatou", role, None)
+        let account = if role == "admin" {
+            "admin"
+        } else {
+            "organiser"
+        };
+        let organiser = organisers::insert(&mut conn, &email, name, account, password_hash)
             .await
             .expect("organiser");
+        if let Some(role) = EventRole::from_stored(role) {
+            for event in rencontre::db::admin::visible_events(&mut conn, None)
+                .await
+                .expect("events")
+            {
+                organisers::grant_role(&mut conn, organiser.id, event.id, role)
+                    .await
+                    .expect("grant");
+            }
+        }
+        organiser
+    }
+
+    /// A new API token of this account, with this scope.
+    pub async fn token_for(
+        &self,
+        organiser: rencontre::db::organisers::Organiser,
+        scope: TokenScope,
+    ) -> String {
+        use rencontre::domain::secret;
+        let mut conn = self.pool.get().await.expect("connection");
         let token = secret::random_token(24);
         organisers::insert_api_token(
             &mut conn,
@@ -587,6 +627,7 @@ impl TestApp {
             &secret::sha256(&token),
             "test",
             None,
+            scope,
         )
         .await
         .expect("token");

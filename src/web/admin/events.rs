@@ -14,8 +14,8 @@ use super::form::{
     text_inputs, texts_by_language, translations,
 };
 use super::{
-    Admin, Bar, EventChange, EventPage, Field, Frame, Problems, Section, Translation,
-    capacity_text, country_name, zone,
+    Admin, AttendeesPage, Bar, EventChange, EventPage, Field, Frame, Problems, Section,
+    Translation, capacity_text, country_name, zone,
 };
 use crate::db::admin as admin_store;
 use crate::db::events::{self as events_store, Event};
@@ -47,7 +47,9 @@ struct EventLine {
 /// `GET /admin`
 pub async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
     let mut conn = admin.conn().await?;
-    let events = admin_store::all_events(&mut conn).await?;
+    let everything = admin.is_platform_admin();
+    let events =
+        admin_store::visible_events(&mut conn, (!everything).then_some(admin.organiser.id)).await?;
     let tr = admin.tr;
     let now = Utc::now();
     let events = events
@@ -70,7 +72,7 @@ pub async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
     let page = EventsPage {
         frame: admin.frame(tr.t("admin-events-title"), None),
         events,
-        can_change: admin.can_change(),
+        can_change: everything,
         tr,
     };
     admin.render(StatusCode::OK, &page)
@@ -301,7 +303,9 @@ fn render_form(
 
 /// `GET /admin/events/new`
 pub async fn new(admin: Admin) -> Result<HttpResponse, AppError> {
-    admin.require_organiser()?;
+    if !admin.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
     render_form(
         &admin,
         None,
@@ -317,7 +321,7 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let form = admin.change_form(&request, payload).await?;
+    let form = admin.admin_form(&request, payload).await?;
     let mut conn = admin.conn().await?;
     save(&admin, &mut conn, &form, None).await
 }
@@ -413,7 +417,7 @@ struct DayLine {
 /// `GET /admin/events/{slug}`: where the places stand, by country and by
 /// session, and how registrations came in day by day.
 pub async fn dashboard(
-    EventPage(admin, event, mut conn): EventPage,
+    AttendeesPage(admin, event, mut conn): AttendeesPage,
 ) -> Result<HttpResponse, AppError> {
     let countries = admin_store::country_counts(&mut conn, event.id).await?;
     let sessions = events_store::sessions_of(&mut conn, event.id).await?;

@@ -11,11 +11,12 @@ use super::layout::{EventTabs, Frame, Section, SessionBar, Tab};
 use crate::db::PooledConnection;
 use crate::db::events::Event;
 use crate::db::organisers::Organiser;
-use crate::domain::{Language, secret};
+use crate::domain::{Action, Language, Role, secret};
 use crate::i18n::Tr;
-use crate::web::auth::{Authenticated, Role};
+use crate::web::access::{open_event, route_slug};
+use crate::web::auth::{Authenticated, authenticate};
 use crate::web::form::Form;
-use crate::web::organiser_input::{ListQuery, event_by_slug};
+use crate::web::organiser_input::ListQuery;
 use crate::web::pages::Visitor;
 use crate::web::pages::csrf;
 use crate::web::{AppError, AppState};
@@ -26,7 +27,9 @@ use crate::web::{AppError, AppState};
 /// token does not open the back office (its forms need a session's token).
 pub struct Admin {
     pub organiser: Organiser,
-    role: Role,
+    /// On an event's pages, the role held on that event; elsewhere the
+    /// platform admin's, or none.
+    role: Option<Role>,
     csrf_token: String,
     visitor: Visitor,
     state: web::Data<AppState>,
@@ -38,36 +41,82 @@ impl FromRequest for Admin {
     type Future = LocalBoxFuture<'static, Result<Admin, AppError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let authenticated = Authenticated::from_request(request, payload);
-        let visitor = Visitor::from_request(request, payload).into_inner();
-        let state = request.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let auth = authenticated.await?;
-            let csrf_token = auth.csrf_token.ok_or(AppError::Unauthorized)?;
-            let visitor =
-                visitor.map_err(|error| AppError::Internal(anyhow::anyhow!("{error}")))?;
-            let state =
-                state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no application state")))?;
-            Ok(Admin {
-                tr: Tr::new(visitor.language(&[])),
-                organiser: auth.organiser,
-                role: auth.role,
-                csrf_token,
-                visitor,
-                state,
-            })
-        })
+        let signing_in = Admin::sign_in(request, payload);
+        Box::pin(async move { signing_in.await.map(|(admin, _)| admin) })
     }
 }
 
 impl Admin {
+    /// The organiser of the request's session, and the connection that
+    /// found it, for the event's opening to go on with.
+    fn sign_in(
+        request: &HttpRequest,
+        payload: &mut Payload,
+    ) -> LocalBoxFuture<'static, Result<(Admin, PooledConnection), AppError>> {
+        let visitor = Visitor::from_request(request, payload).into_inner();
+        let request = request.clone();
+        Box::pin(async move {
+            let (auth, conn) = authenticate(&request).await?;
+            let Authenticated {
+                organiser,
+                csrf_token,
+                ..
+            } = auth;
+            let csrf_token = csrf_token.ok_or(AppError::Unauthorized)?;
+            let visitor =
+                visitor.map_err(|error| AppError::Internal(anyhow::anyhow!("{error}")))?;
+            let state = request
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no application state")))?;
+            let admin = Admin {
+                tr: Tr::new(visitor.language(&[])),
+                role: (organiser.role == "admin").then_some(Role::Admin),
+                organiser,
+                csrf_token,
+                visitor,
+                state,
+            };
+            Ok((admin, conn))
+        })
+    }
+
+    /// The event the route's `{slug}` names, if the organiser may do
+    /// `action` there (404 unseen, 403 too small a role); the pages
+    /// after this answer in the role held on it.
+    async fn open(
+        &mut self,
+        request: &HttpRequest,
+        conn: &mut PooledConnection,
+        action: Action,
+    ) -> Result<Event, AppError> {
+        let auth = Authenticated {
+            organiser: self.organiser.clone(),
+            scope: Default::default(),
+            csrf_token: None,
+        };
+        let (event, role) = open_event(&auth, conn, &route_slug(request)?, action).await?;
+        self.role = Some(role);
+        Ok(event)
+    }
+
     pub fn language(&self) -> Language {
         self.tr.language()
     }
 
-    /// Viewers read and export; changes need an organiser.
+    /// Whether the role held here allows `action`.
+    pub fn may(&self, action: Action) -> bool {
+        self.role.is_some_and(|role| role.allows(action))
+    }
+
+    /// Viewers read and export; changes need an organiser of the event.
     pub fn can_change(&self) -> bool {
-        self.role >= Role::Organiser
+        self.may(Action::Change)
+    }
+
+    /// The platform admin: every event, and creating events.
+    pub fn is_platform_admin(&self) -> bool {
+        self.organiser.role == "admin"
     }
 
     pub fn require_organiser(&self) -> Result<(), AppError> {
@@ -99,15 +148,19 @@ impl Admin {
         }
     }
 
-    /// Reads a form that changes something: signed, and sent by an organiser.
-    pub async fn change_form(
+    /// Reads a form that changes something outside any one event (a new
+    /// event): signed, and sent by the platform admin.
+    pub async fn admin_form(
         &self,
         request: &HttpRequest,
         payload: web::Payload,
     ) -> Result<Form, AppError> {
         let form = self.signed_form(request, payload).await?;
-        self.require_organiser()?;
-        Ok(form)
+        if self.is_platform_admin() {
+            Ok(form)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// What the last action did, as the `?done=` of its redirect says.
@@ -142,7 +195,7 @@ impl Admin {
             name: event.name_in(self.language().code()).to_owned(),
             tabs: Section::ALL
                 .iter()
-                .filter(|section| !section.changes_only() || self.can_change())
+                .filter(|section| self.may(section.action()))
                 .map(|&section| Tab {
                     label: self.tr.t(section.message_id()),
                     href: section.href(&event.slug),
@@ -175,12 +228,18 @@ impl Admin {
 }
 
 /// One event's page: the organiser, the event the path's `{slug}` names,
-/// and a connection.
+/// and a connection; the organiser must be allowed to read the event's
+/// set-up there (a viewer).
 pub struct EventPage(pub Admin, pub Event, pub PooledConnection);
 
+/// One event's page about its attendees, which the check-in role reads
+/// too (the dashboard, the list, a registration).
+pub struct AttendeesPage(pub Admin, pub Event, pub PooledConnection);
+
 /// A form that changes one event's things, signed with the session's CSRF
-/// token and sent by an organiser (403 otherwise): the organiser, the
-/// form, the event the path's `{slug}` names, and a connection.
+/// token and sent by an organiser of that event (403 otherwise): the
+/// organiser, the form, the event the path's `{slug}` names, and a
+/// connection.
 pub struct EventChange(pub Admin, pub Form, pub Event, pub PooledConnection);
 
 /// The path of a page about one row, by its id.
@@ -197,15 +256,19 @@ pub(super) fn list_query(request: &HttpRequest) -> Result<ListQuery, AppError> {
         .map_err(|error| AppError::unreadable("query", error))
 }
 
-/// The event a request's path names, and a connection to look further.
-pub(super) async fn event_of(
-    admin: &Admin,
+/// The opening of an event's page that only reads.
+fn open_page(
     request: &HttpRequest,
-) -> Result<(Event, PooledConnection), AppError> {
-    let mut conn = admin.conn().await?;
-    let slug = request.match_info().get("slug").unwrap_or_default();
-    let event = event_by_slug(&mut conn, slug).await?;
-    Ok((event, conn))
+    payload: &mut Payload,
+    action: Action,
+) -> LocalBoxFuture<'static, Result<(Admin, Event, PooledConnection), AppError>> {
+    let signing_in = Admin::sign_in(request, payload);
+    let request = request.clone();
+    Box::pin(async move {
+        let (mut admin, mut conn) = signing_in.await?;
+        let event = admin.open(&request, &mut conn, action).await?;
+        Ok((admin, event, conn))
+    })
 }
 
 impl FromRequest for EventPage {
@@ -213,12 +276,23 @@ impl FromRequest for EventPage {
     type Future = LocalBoxFuture<'static, Result<EventPage, AppError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let admin = Admin::from_request(request, payload);
-        let request = request.clone();
+        let opening = open_page(request, payload, Action::Read);
         Box::pin(async move {
-            let admin = admin.await?;
-            let (event, conn) = event_of(&admin, &request).await?;
+            let (admin, event, conn) = opening.await?;
             Ok(EventPage(admin, event, conn))
+        })
+    }
+}
+
+impl FromRequest for AttendeesPage {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<AttendeesPage, AppError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let opening = open_page(request, payload, Action::ReadAttendees);
+        Box::pin(async move {
+            let (admin, event, conn) = opening.await?;
+            Ok(AttendeesPage(admin, event, conn))
         })
     }
 }
@@ -228,14 +302,14 @@ impl FromRequest for EventChange {
     type Future = LocalBoxFuture<'static, Result<EventChange, AppError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let admin = Admin::from_request(request, payload);
+        let signing_in = Admin::sign_in(request, payload);
         let body = web::Payload::from_request(request, payload).into_inner();
         let request = request.clone();
         Box::pin(async move {
-            let admin = admin.await?;
+            let (mut admin, mut conn) = signing_in.await?;
             let body = body.map_err(|error| AppError::Internal(anyhow::anyhow!("{error}")))?;
-            let form = admin.change_form(&request, body).await?;
-            let (event, conn) = event_of(&admin, &request).await?;
+            let form = admin.signed_form(&request, body).await?;
+            let event = admin.open(&request, &mut conn, Action::Change).await?;
             Ok(EventChange(admin, form, event, conn))
         })
     }

@@ -1,7 +1,7 @@
 //! The frame around every back-office page: the layout, who is signed in,
 //! and an event's tabs.
 
-use crate::domain::Language;
+use crate::domain::{Action, Language};
 use crate::web::pages::{Layout, Visitor};
 
 /// What `admin/base.html` shows around every page.
@@ -61,9 +61,13 @@ impl Section {
         Section::Settings,
     ];
 
-    /// The pages of the event's set-up, which viewers do not see.
-    pub(super) fn changes_only(self) -> bool {
-        matches!(self, Section::EmailTexts | Section::Settings)
+    /// What the page needs: its tab is shown to those who may.
+    pub(super) fn action(self) -> Action {
+        match self {
+            Section::Dashboard | Section::Registrations => Action::ReadAttendees,
+            Section::Sessions | Section::Countries | Section::Emails => Action::Read,
+            Section::EmailTexts | Section::Settings => Action::Change,
+        }
     }
 
     pub(super) fn message_id(self) -> &'static str {

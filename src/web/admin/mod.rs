@@ -27,7 +27,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 
 use self::error_pages::error_pages;
-use self::extract::{Admin, EventChange, EventPage, IdPath, list_query};
+use self::extract::{Admin, AttendeesPage, EventChange, EventPage, IdPath, list_query};
 use self::layout::{Frame, Section};
 use self::widgets::{
     Bar, Field, Pager, Translation, capacity_text, country_name, email_kind, email_status, zone,

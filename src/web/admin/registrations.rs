@@ -13,14 +13,14 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    Admin, EventChange, EventPage, Frame, IdPath, Pager, Problems, Section, country_name,
+    Admin, AttendeesPage, EventChange, Frame, IdPath, Pager, Problems, Section, country_name,
     email_kind, email_status, list_query, zone,
 };
 use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Start};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
-use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
+use crate::domain::{Action, FieldError, FieldErrors, Language, RegistrationStatus};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::query::query_string;
@@ -41,6 +41,8 @@ struct ListPage {
     rows: Vec<Row>,
     total: i64,
     pager: Pager,
+    /// Shown to those who may export (not the check-in role).
+    can_export: bool,
     export_csv: String,
     export_xlsx: String,
 }
@@ -99,7 +101,7 @@ const COLUMNS: [(&str, Option<Order>); 7] = [
 
 /// `GET /admin/events/{slug}/registrations`
 pub async fn list(
-    EventPage(admin, event, mut conn): EventPage,
+    AttendeesPage(admin, event, mut conn): AttendeesPage,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = list_query(&request)?;
@@ -215,6 +217,7 @@ pub async fn list(
             .collect(),
         total,
         pager: Pager::new(&tr, page, per_page, total, |page| link(sort, page)),
+        can_export: admin.may(Action::Export),
         export_csv: export("csv"),
         export_xlsx: export("xlsx"),
         action,
@@ -312,7 +315,7 @@ struct EmailLine {
 
 /// `GET /admin/events/{slug}/registrations/{id}`
 pub async fn show(
-    EventPage(admin, event, mut conn): EventPage,
+    AttendeesPage(admin, event, mut conn): AttendeesPage,
     path: web::Path<IdPath>,
 ) -> Result<HttpResponse, AppError> {
     render_detail(

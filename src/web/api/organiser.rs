@@ -1,6 +1,7 @@
 //! The organiser JSON API of API.md: set up events, sessions and quotas,
 //! list and export registrations, watch the outbox, resend emails.
-//! Every handler takes [`Authenticated`] and checks the role it needs.
+//! Every handler of one event opens with [`OnEvent`], which checks the
+//! role the asker holds on that event; creating an event is the admin's.
 
 use std::collections::BTreeMap;
 
@@ -25,18 +26,15 @@ use crate::domain::{CountryCode, FieldError};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
-use crate::web::auth::{Authenticated, Role};
-use crate::web::input::read_body;
+use crate::web::access::OnEvent;
+use crate::web::access::needs::{Attendees, Changes, Exports, Reading};
+use crate::web::auth::Authenticated;
+use crate::web::input::json_body;
 use crate::web::json_fields::JsonFields;
 use crate::web::organiser_input::{
-    EmailTextSetup, EventSetup, ListQuery, SessionSetup, email_text_target, event_by_slug,
+    EmailTextSetup, EventSetup, ListQuery, SessionSetup, email_text_target,
 };
 use crate::web::{AppError, AppState};
-
-async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
-    let body = read_body(payload, state.settings.http.max_body_bytes).await?;
-    serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))
-}
 
 /// Texts by language code, as a request's example carries them.
 type Texts = BTreeMap<&'static str, &'static str>;
@@ -191,7 +189,7 @@ pub async fn create_event(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
+    auth.require_admin()?;
     let body = json_body(&state, payload).await?;
     let setup = EventSetup::parse(&body, None)?;
     let mut conn = state.pool.get().await?;
@@ -224,15 +222,16 @@ pub async fn create_event(
     ),
 )]
 pub async fn update_event(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let setup = EventSetup::parse(&body, Some(&event))?;
     registration::admin::update_event(
         &mut conn,
@@ -242,7 +241,7 @@ pub async fn update_event(
         Utc::now(),
     )
     .await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
+    let event = events_store::find(&mut conn, event.id).await?;
     let sessions = events_store::sessions_of(&mut conn, event.id).await?;
     let countries = events_store::country_quotas_of(&mut conn, event.id).await?;
     Ok(HttpResponse::Ok().json(event_body(&event, &sessions, &countries)))
@@ -251,8 +250,6 @@ pub async fn update_event(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct CountryPath {
-    /// The event's slug
-    slug: String,
     /// The country
     #[param(value_type = CountryInPath, inline)]
     code: String,
@@ -294,7 +291,7 @@ struct QuotaBody<'a> {
     put,
     path = "/api/v1/events/{slug}/countries/{code}",
     security(("bearer" = [])),
-    params(CountryPath),
+    params(("slug" = String, Path, description = "The event's slug"), CountryPath),
     request_body(content = CapacityRequest, example = json!(CapacityRequest::example())),
     responses(
         BodyErrors,
@@ -303,12 +300,16 @@ struct QuotaBody<'a> {
     ),
 )]
 pub async fn set_country_quota(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
     path: web::Path<CountryPath>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
     let mut fields = JsonFields::new(&body, &["capacity"])?;
     let capacity = fields.capacity("capacity");
@@ -324,8 +325,6 @@ pub async fn set_country_quota(
             FieldError::new("error-capacity-invalid"),
         ));
     };
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     let quota = registration::set_country_capacity(
         &mut conn,
         &event,
@@ -456,15 +455,16 @@ impl SessionSetupRequest {
     ),
 )]
 pub async fn create_session(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let setup = SessionSetup::parse(&body, &event, None)?;
     let session = registration::admin::create_session(
         &mut conn,
@@ -479,8 +479,6 @@ pub async fn create_session(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct SessionPath {
-    /// The event's slug
-    slug: String,
     /// The session's code
     code: String,
 }
@@ -505,7 +503,7 @@ async fn session_by_code(
     put,
     path = "/api/v1/events/{slug}/sessions/{code}",
     security(("bearer" = [])),
-    params(SessionPath),
+    params(("slug" = String, Path, description = "The event's slug"), SessionPath),
     request_body(content = SessionSetupRequest, example = json!(SessionSetupRequest::example())),
     responses(
         BodyErrors,
@@ -514,15 +512,17 @@ async fn session_by_code(
     ),
 )]
 pub async fn update_session(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
     path: web::Path<SessionPath>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     let session = session_by_code(&mut conn, &event, &path.code).await?;
     let setup = SessionSetup::parse(&body, &event, Some(&session))?;
     registration::admin::update_session(
@@ -615,15 +615,12 @@ fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
     ),
 )]
 pub async fn list_registrations(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Attendees>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
     query.paging()?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
     let searching = filter.search.is_some();
     let (start, page, per_page) = query.start(&event, searching)?;
@@ -674,14 +671,11 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
     ),
 )]
 pub async fn export_csv(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Exports>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
     // An export has no pages, but its query is read as a list's is: a bad
     // page or cursor is refused, not ignored.
@@ -744,14 +738,11 @@ fn tokio_stream_of<T: 'static>(
     ),
 )]
 pub async fn export_xlsx(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Exports>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
@@ -809,15 +800,12 @@ struct EmailBody<'a> {
     ),
 )]
 pub async fn emails(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Reading>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
     let (page, per_page) = query.paging()?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let (rows, total) =
         outbox::list_for_event(&mut conn, event.id, (page - 1) * per_page, per_page).await?;
     let items = rows
@@ -848,8 +836,6 @@ pub async fn emails(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct RegistrationPath {
-    /// The event's slug
-    slug: String,
     /// The registration's id
     id: Uuid,
 }
@@ -867,7 +853,7 @@ struct QueuedBody {
     post,
     path = "/api/v1/events/{slug}/registrations/{id}/resend",
     security(("bearer" = [])),
-    params(RegistrationPath),
+    params(("slug" = String, Path, description = "The event's slug"), RegistrationPath),
     responses(
         (status = 415, response = UnsupportedMediaType),
         (status = 202, description = "Queued", body = QueuedBody),
@@ -875,13 +861,14 @@ struct QueuedBody {
     ),
 )]
 pub async fn resend(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     path: web::Path<RegistrationPath>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     registration::resend(&mut conn, &event, path.id, auth.organiser.id).await?;
     Ok(HttpResponse::Accepted().json(QueuedBody { status: "queued" }))
 }
@@ -889,8 +876,6 @@ pub async fn resend(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct EmailTextPath {
-    /// The event's slug
-    slug: String,
     /// Which email
     #[param(value_type = EmailTextKind, inline)]
     kind: String,
@@ -940,7 +925,7 @@ struct EmailTextBody<'a> {
     put,
     path = "/api/v1/events/{slug}/email-texts/{kind}/{language}",
     security(("bearer" = [])),
-    params(EmailTextPath),
+    params(("slug" = String, Path, description = "The event's slug"), EmailTextPath),
     request_body(content = EmailTextRequest, example = json!(EmailTextRequest::example())),
     responses(
         BodyErrors,
@@ -949,16 +934,18 @@ struct EmailTextBody<'a> {
     ),
 )]
 pub async fn put_email_text(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
     path: web::Path<EmailTextPath>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
     let text = EmailTextSetup::parse(&body)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let change = EmailTextChange {
         kind,
@@ -980,7 +967,7 @@ pub async fn put_email_text(
     delete,
     path = "/api/v1/events/{slug}/email-texts/{kind}/{language}",
     security(("bearer" = [])),
-    params(EmailTextPath),
+    params(("slug" = String, Path, description = "The event's slug"), EmailTextPath),
     responses(
         (status = 415, response = UnsupportedMediaType),
         (status = 204, description = "Removed"),
@@ -989,13 +976,14 @@ pub async fn put_email_text(
     ),
 )]
 pub async fn delete_email_text(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     path: web::Path<EmailTextPath>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     let (kind, language) = email_text_target(&event, &path.kind, &path.language)?;
     let reset = registration::admin::reset_email_text(
         &mut conn,

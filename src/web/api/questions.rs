@@ -1,6 +1,7 @@
 //! The organisers' questions through the API: list, create, read, change,
 //! delete (with `?confirm=true` once answered), and the counts per choice.
-//! Reading needs a viewer, changing an organiser, as for sessions.
+//! Reading needs a viewer of the event, changing an organiser of it, as
+//! for sessions ([`OnEvent`]).
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -9,24 +10,19 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{BodyErrors, Conflict, Invalid, OrganiserErrors, schemas};
 use super::question_bodies::{QuestionBody, SummaryBody, question_body, summary_body};
+use crate::db::PooledConnection;
+use crate::db::events::Event;
 use crate::db::questions::{self as store, AskedQuestion};
 use crate::registration::questions as use_case;
-use crate::web::auth::{Authenticated, Role};
-use crate::web::input::read_body;
-use crate::web::organiser_input::event_by_slug;
+use crate::web::access::OnEvent;
+use crate::web::access::needs::{Changes, Reading};
+use crate::web::input::json_body;
 use crate::web::question_input::QuestionSetup;
 use crate::web::{AppError, AppState};
-
-async fn json_body(state: &AppState, payload: web::Payload) -> Result<serde_json::Value, AppError> {
-    let body = read_body(payload, state.settings.http.max_body_bytes).await?;
-    serde_json::from_slice(&body).map_err(|error| AppError::unreadable("body", error))
-}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct QuestionPath {
-    /// The event's slug
-    slug: String,
     /// The question's code
     code: String,
 }
@@ -140,13 +136,10 @@ struct QuestionsBody<'a> {
     ),
 )]
 pub async fn list(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Reading>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let questions = store::of_event(&mut conn, event.id, None).await?;
     Ok(HttpResponse::Ok().json(QuestionsBody {
         items: questions.iter().map(question_body).collect(),
@@ -169,15 +162,16 @@ pub async fn list(
     ),
 )]
 pub async fn create(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &slug).await?;
     let others = store::of_event(&mut conn, event.id, None).await?;
     let setup = QuestionSetup::parse(&body, &event, None, &others)?;
     let created = use_case::create_question(
@@ -192,17 +186,16 @@ pub async fn create(
     Ok(HttpResponse::Created().json(question_body(&created)))
 }
 
-/// The event and the question a path names, read on the request's one
+/// The question a path names in its event, read on the request's one
 /// connection.
 async fn question_of(
-    conn: &mut crate::db::PooledConnection,
+    conn: &mut PooledConnection,
+    event: &Event,
     path: &QuestionPath,
-) -> Result<(crate::db::events::Event, AskedQuestion), AppError> {
-    let event = event_by_slug(conn, &path.slug).await?;
-    let question = store::find(conn, event.id, &path.code)
+) -> Result<AskedQuestion, AppError> {
+    store::find(conn, event.id, &path.code)
         .await?
-        .ok_or(AppError::NotFound("question"))?;
-    Ok((event, question))
+        .ok_or(AppError::NotFound("question"))
 }
 
 /// A question
@@ -211,20 +204,19 @@ async fn question_of(
     path = "/api/v1/events/{slug}/questions/{code}",
     operation_id = "show_question",
     security(("bearer" = [])),
-    params(QuestionPath),
+    params(("slug" = String, Path, description = "The event's slug"), QuestionPath),
     responses(
         (status = 200, description = "The question", body = QuestionBody),
         OrganiserErrors,
     ),
 )]
 pub async fn show(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Reading>,
     path: web::Path<QuestionPath>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let (_, question) = question_of(&mut conn, &path).await?;
+    let question = question_of(&mut conn, &event, &path).await?;
     Ok(HttpResponse::Ok().json(question_body(&question)))
 }
 
@@ -237,7 +229,7 @@ pub async fn show(
     path = "/api/v1/events/{slug}/questions/{code}",
     operation_id = "update_question",
     security(("bearer" = [])),
-    params(QuestionPath),
+    params(("slug" = String, Path, description = "The event's slug"), QuestionPath),
     request_body(content = QuestionRequest, example = json!(QuestionRequest::example())),
     responses(
         BodyErrors,
@@ -247,15 +239,18 @@ pub async fn show(
     ),
 )]
 pub async fn update(
-    auth: Authenticated,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     state: web::Data<AppState>,
     path: web::Path<QuestionPath>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
     let body = json_body(&state, payload).await?;
-    let mut conn = state.pool.get().await?;
-    let (event, question) = question_of(&mut conn, &path).await?;
+    let question = question_of(&mut conn, &event, &path).await?;
     let others: Vec<AskedQuestion> = store::of_event(&mut conn, event.id, None)
         .await?
         .into_iter()
@@ -286,7 +281,7 @@ pub async fn update(
     path = "/api/v1/events/{slug}/questions/{code}",
     operation_id = "delete_question",
     security(("bearer" = [])),
-    params(QuestionPath, DeleteQuery),
+    params(("slug" = String, Path, description = "The event's slug"), QuestionPath, DeleteQuery),
     responses(
         (status = 204, description = "Deleted"),
         (status = 409, response = Conflict),
@@ -295,14 +290,15 @@ pub async fn update(
     ),
 )]
 pub async fn delete(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
     path: web::Path<QuestionPath>,
     query: web::Query<DeleteQuery>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Organiser)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     use_case::delete_question(
         &mut conn,
         &event,
@@ -327,20 +323,19 @@ pub async fn delete(
     path = "/api/v1/events/{slug}/questions/{code}/summary",
     operation_id = "question_summary",
     security(("bearer" = [])),
-    params(QuestionPath),
+    params(("slug" = String, Path, description = "The event's slug"), QuestionPath),
     responses(
         (status = 200, description = "The counts", body = SummaryBody),
         OrganiserErrors,
     ),
 )]
 pub async fn summary(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        event, mut conn, ..
+    }: OnEvent<Reading>,
     path: web::Path<QuestionPath>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let (_, question) = question_of(&mut conn, &path).await?;
+    let question = question_of(&mut conn, &event, &path).await?;
     let answered = store::live_answer_count(&mut conn, question.question.id).await?;
     let by_country = store::choice_counts_by_country(&mut conn, question.question.id).await?;
     Ok(HttpResponse::Ok().json(summary_body(&question, answered, by_country)))
