@@ -500,15 +500,15 @@ async fn token_command(
             };
             for token in organisers::api_tokens_of(conn, organiser.id).await? {
                 println!(
-                    "{} label={} created={} last_used={} expires={} revoked={} event={} read_only={}",
+                    "{} label={} created={} last_used={} expires={} event={} read_only={} revoked={}",
                     token.id,
                     token.label,
                     at(Some(token.created_at), ""),
                     at(token.last_used_at, "never"),
                     at(token.expires_at, "never"),
-                    at(token.revoked_at, "no"),
                     token.event_slug.as_deref().unwrap_or("any"),
                     if token.read_only { "yes" } else { "no" },
+                    at(token.revoked_at, "no"),
                 );
             }
         }

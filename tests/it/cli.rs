@@ -374,13 +374,7 @@ async fn tokens_are_listed_without_their_secret_expire_and_are_revoked() {
 
     let app = TestApp::spawn().await;
     create_event(&app.pool, EventSpec::default()).await;
-    let email = {
-        let mut conn = app.pool.get().await.unwrap();
-        rencontre::db::organisers::insert(&mut conn, "tokens@example.org", "Fatou", "viewer", None)
-            .await
-            .unwrap()
-            .email
-    };
+    let email = app.organiser_with_role("viewer", "Fatou", None).await.email;
     let run = |args: &[&str]| rencontre(&app.db.url).args(args).output().unwrap();
     let created = |output: std::process::Output| {
         assert!(

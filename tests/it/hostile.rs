@@ -155,7 +155,7 @@ async fn abused_headers_and_paths_are_refused_cleanly() {
 async fn a_nul_character_in_a_text_or_a_search_is_a_422_on_that_field() {
     let app = TestApp::spawn().await;
     create_event(&app.pool, EventSpec::default()).await;
-    let token = app.organiser_token("organiser").await;
+    let token = app.organiser_token("admin").await;
     let event = json!({
         "slug": "nul-2027", "name": "Nul\u{0}", "starts_on": "2027-09-10",
         "ends_on": "2027-09-13", "timezone": "UTC", "languages": ["fr", "en"],

@@ -49,14 +49,11 @@ fn pair(set_cookie: &str) -> String {
 
 /// Signs in through the login form; the cookies a browser would then send.
 async fn sign_in(app: &TestApp, csrf_name: &str, session_name: &str) -> String {
-    let email = format!("o-{}@example.org", uuid::Uuid::new_v4().simple());
-    {
-        let mut conn = app.pool.get().await.expect("connection");
-        let hash = rencontre::domain::secret::hash_password(PASSWORD).expect("hash");
-        rencontre::db::organisers::insert(&mut conn, &email, "Fatou", "organiser", Some(&hash))
-            .await
-            .expect("organiser");
-    }
+    let hash = rencontre::domain::secret::hash_password(PASSWORD).expect("hash");
+    let email = app
+        .organiser_with_role("organiser", "Fatou", Some(&hash))
+        .await
+        .email;
     let client = client_from(Ipv4Addr::LOCALHOST);
     let form = client.get(app.url("/admin/login")).send().await.unwrap();
     let csrf_cookie = set_cookie(&form, csrf_name)
@@ -120,7 +117,7 @@ async fn invisible_characters_line_breaks_and_heavy_marks_are_refused_field_by_f
     let answer = app.register("lima-1997", &persian).await;
     assert_eq!(answer.status(), 201, "{}", answer.text().await.unwrap());
 
-    let token = app.organiser_token("organiser").await;
+    let token = app.organiser_token("admin").await;
     let event = |name: &str, description: &str| {
         json!({
             "slug": "dakar-2005", "name": name, "description": description,

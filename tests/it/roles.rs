@@ -614,7 +614,10 @@ async fn grants_revocations_and_tokens_from_the_command_line() {
         uuid::Uuid::parse_str(&token_id).is_ok(),
         "the id first: {line}"
     );
-    assert!(line.contains(" event=lima-1997 read_only=yes"), "{line}");
+    assert!(
+        line.contains(" event=lima-1997 read_only=yes revoked=no"),
+        "{line}"
+    );
     assert!(line.contains(" expires=20"), "{line}");
     assert!(!stdout.contains(&token), "never the token itself");
 

@@ -27,13 +27,9 @@ pub fn client_from(host: u8) -> reqwest::Client {
 }
 
 async fn organiser_with_password(app: &TestApp, role: &str) -> (uuid::Uuid, String) {
-    let mut conn = app.pool.get().await.expect("connection");
-    let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
     let hash = secret::hash_password(PASSWORD).expect("hash");
-    let organiser = organisers::insert(&mut conn, &email, "Fatou", role, Some(&hash))
-        .await
-        .expect("organiser");
-    (organiser.id, email)
+    let organiser = app.organiser_with_role(role, "Fatou", Some(&hash)).await;
+    (organiser.id, organiser.email)
 }
 
 /// A back-office session of an organiser, as its cookie's value.
