@@ -391,16 +391,23 @@ fn event_role(text: &str) -> Result<EventRole, String> {
     })
 }
 
+/// `found`, or `None` once `missing` is said on standard error.
+fn or_say<T>(found: Option<T>, missing: impl FnOnce() -> String) -> Option<T> {
+    if found.is_none() {
+        eprintln!("rencontre: {}", missing());
+    }
+    found
+}
+
 /// The account of this email, or `None` once said on standard error.
 async fn organiser_of(
     conn: &mut diesel_async::AsyncPgConnection,
     email: &str,
 ) -> anyhow::Result<Option<organisers::Organiser>> {
     let found = organisers::find_by_email(conn, email).await?;
-    if found.is_none() {
-        eprintln!("rencontre: no organiser has the email {email}");
-    }
-    Ok(found)
+    Ok(or_say(found, || {
+        format!("no organiser has the email {email}")
+    }))
 }
 
 /// The event of this slug, or `None` once said on standard error.
@@ -409,10 +416,7 @@ async fn event_of(
     slug: &str,
 ) -> anyhow::Result<Option<db::events::Event>> {
     let found = db::events::find_by_slug(conn, slug).await?;
-    if found.is_none() {
-        eprintln!("rencontre: no event with the slug `{slug}`");
-    }
-    Ok(found)
+    Ok(or_say(found, || format!("no event with the slug `{slug}`")))
 }
 
 /// `rencontre organiser grant | revoke`, audit-logged on the event.

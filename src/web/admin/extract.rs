@@ -271,31 +271,27 @@ fn open_page(
     })
 }
 
-impl FromRequest for EventPage {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<EventPage, AppError>>;
+/// A page's extractor: the signed-in organiser, allowed `$action` on the
+/// event of the route.
+macro_rules! event_page {
+    ($page:ident, $action:expr) => {
+        impl FromRequest for $page {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<$page, AppError>>;
 
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let opening = open_page(request, payload, Action::Read);
-        Box::pin(async move {
-            let (admin, event, conn) = opening.await?;
-            Ok(EventPage(admin, event, conn))
-        })
-    }
+            fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let opening = open_page(request, payload, $action);
+                Box::pin(async move {
+                    let (admin, event, conn) = opening.await?;
+                    Ok($page(admin, event, conn))
+                })
+            }
+        }
+    };
 }
 
-impl FromRequest for AttendeesPage {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<AttendeesPage, AppError>>;
-
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let opening = open_page(request, payload, Action::ReadAttendees);
-        Box::pin(async move {
-            let (admin, event, conn) = opening.await?;
-            Ok(AttendeesPage(admin, event, conn))
-        })
-    }
-}
+event_page!(EventPage, Action::Read);
+event_page!(AttendeesPage, Action::ReadAttendees);
 
 impl FromRequest for EventChange {
     type Error = AppError;

@@ -20,7 +20,7 @@ use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Start};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
-use crate::domain::{Action, FieldError, FieldErrors, Language, RegistrationStatus};
+use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::query::query_string;
@@ -217,7 +217,7 @@ pub async fn list(
             .collect(),
         total,
         pager: Pager::new(&tr, page, per_page, total, |page| link(sort, page)),
-        can_export: admin.may(Action::Export),
+        can_export: admin.may(crate::domain::Action::Export),
         export_csv: export("csv"),
         export_xlsx: export("xlsx"),
         action,
