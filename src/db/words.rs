@@ -10,8 +10,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::{
     EmailKind, EventRole, FileKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus,
-    SessionKind,
-    Vocabulary,
+    SessionKind, Vocabulary,
 };
 
 macro_rules! stored_as_text {

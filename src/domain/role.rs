@@ -40,20 +40,24 @@ pub enum Action {
     Export,
     /// Change anything about the event or its registrations.
     Change,
+    /// Read the answers (and files) of sensitive questions: health,
+    /// accessibility. Never a viewer's nor the door's.
+    ReadSensitive,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::ReadAttendees,
         Action::Read,
         Action::Export,
         Action::Change,
+        Action::ReadSensitive,
     ];
 
     /// Whether the action writes: a read-only token never may.
     pub fn writes(self) -> bool {
         match self {
-            Action::ReadAttendees | Action::Read | Action::Export => false,
+            Action::ReadAttendees | Action::Read | Action::Export | Action::ReadSensitive => false,
             Action::Change => true,
         }
     }
@@ -74,11 +78,11 @@ impl EventRole {
             EventRole::Owner | EventRole::Organiser => true,
             EventRole::Viewer => match action {
                 Action::ReadAttendees | Action::Read | Action::Export => true,
-                Action::Change => false,
+                Action::Change | Action::ReadSensitive => false,
             },
             EventRole::Checkin => match action {
                 Action::ReadAttendees => true,
-                Action::Read | Action::Export | Action::Change => false,
+                Action::Read | Action::Export | Action::Change | Action::ReadSensitive => false,
             },
         }
     }
@@ -93,11 +97,23 @@ mod tests {
     #[test]
     fn each_role_may_do_exactly_what_the_matrix_says() {
         let expected = [
-            (Role::Admin, [true, true, true, true]),
-            (Role::Event(EventRole::Owner), [true, true, true, true]),
-            (Role::Event(EventRole::Organiser), [true, true, true, true]),
-            (Role::Event(EventRole::Viewer), [true, true, true, false]),
-            (Role::Event(EventRole::Checkin), [true, false, false, false]),
+            (Role::Admin, [true, true, true, true, true]),
+            (
+                Role::Event(EventRole::Owner),
+                [true, true, true, true, true],
+            ),
+            (
+                Role::Event(EventRole::Organiser),
+                [true, true, true, true, true],
+            ),
+            (
+                Role::Event(EventRole::Viewer),
+                [true, true, true, false, false],
+            ),
+            (
+                Role::Event(EventRole::Checkin),
+                [true, false, false, false, false],
+            ),
         ];
         for (role, allowed) in expected {
             for (action, allowed) in Action::ALL.into_iter().zip(allowed) {

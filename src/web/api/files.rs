@@ -7,14 +7,15 @@ use utoipa::IntoParams;
 
 use super::openapi::OrganiserErrors;
 use crate::db::files as store;
-use crate::web::auth::{Authenticated, Role};
-use crate::web::organiser_input::event_by_slug;
-use crate::web::{AppError, AppState};
+use crate::domain::Action;
+use crate::web::AppError;
+use crate::web::access::{OnEvent, needs::Exports};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct FilePath {
-    /// The event's slug
+    /// The event's slug (read by the role check, from the matched route)
+    #[allow(dead_code)]
     slug: String,
     /// The file's id (an answer's value)
     id: uuid::Uuid,
@@ -43,18 +44,19 @@ pub struct FilePath {
     ),
 )]
 pub async fn download(
-    auth: Authenticated,
-    state: web::Data<AppState>,
+    OnEvent {
+        event,
+        role,
+        mut conn,
+        ..
+    }: OnEvent<Exports>,
     path: web::Path<FilePath>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(Role::Viewer)?;
-    let mut conn = state.pool.get().await?;
-    let event = event_by_slug(&mut conn, &path.slug).await?;
     let file = store::of_event(&mut conn, event.id, path.id)
         .await?
         .ok_or(AppError::NotFound("file"))?;
-    if file.sensitive {
-        auth.require(Role::Organiser)?;
+    if file.sensitive && !role.allows(Action::ReadSensitive) {
+        return Err(AppError::Forbidden);
     }
     Ok(crate::web::downloads::attachment(file))
 }

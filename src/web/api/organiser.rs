@@ -674,6 +674,7 @@ pub async fn export_csv(
     OnEvent {
         event, mut conn, ..
     }: OnEvent<Exports>,
+    state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter(&mut conn, &event).await?;
@@ -741,6 +742,7 @@ pub async fn export_xlsx(
     OnEvent {
         event, mut conn, ..
     }: OnEvent<Exports>,
+    state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter(&mut conn, &event).await?;
