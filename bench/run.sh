@@ -33,6 +33,17 @@ BACKOFFICE_RUSH_ATTEMPTS=${BENCH_BACKOFFICE_RUSH_ATTEMPTS:-5000}
 BACKOFFICE_ORGANISERS=${BENCH_BACKOFFICE_ORGANISERS:-8}
 BACKOFFICE_REQUESTS=${BENCH_BACKOFFICE_REQUESTS:-24}
 BACKOFFICE_EXPORTS=${BENCH_BACKOFFICE_EXPORTS:-4}
+# BENCH_ONLY=6 runs the layouts and scenario 6 alone (the back office at
+# scale), for before/after comparisons of one change in one sitting; it
+# prints the pages' figures and leaves BENCHMARKS.md as it is.
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in
+    "" | 6) ;;
+    *) echo "BENCH_ONLY: only 6 (the back office at scale) can run alone" >&2; exit 2 ;;
+esac
+# BENCH_PREBUILT=DIR takes rencontre and bench from DIR instead of building
+# them, so that two builds can be measured one after the other.
+PREBUILT=${BENCH_PREBUILT:-}
 
 out="$root/.local/bench/run"
 bin="$out/bin"
@@ -110,12 +121,16 @@ done
 
 # ------------------------------------------------------------------ build ----
 
-log "building in release mode"
-build_started=$(date +%s.%N)
-cargo build --release --quiet --bin rencontre --example bench
-fact build_s "$(calc "$(date +%s.%N) - $build_started")"
-# Copies, so that a developer's `make run` cannot swap the binary mid-run.
-cp target/release/rencontre target/release/examples/bench "$bin/"
+if [ -n "$PREBUILT" ]; then
+    cp "$PREBUILT/rencontre" "$PREBUILT/bench" "$bin/"
+else
+    log "building in release mode"
+    build_started=$(date +%s.%N)
+    cargo build --release --quiet --bin rencontre --example bench
+    fact build_s "$(calc "$(date +%s.%N) - $build_started")"
+    # Copies, so that a developer's `make run` cannot swap the binary mid-run.
+    cp target/release/rencontre target/release/examples/bench "$bin/"
+fi
 rencontre="$bin/rencontre"
 load() { "$bin/bench" --threads "$LOAD_THREADS" "$@"; }
 
@@ -335,6 +350,8 @@ run_pgbench() {
 }
 
 # --------------------------------------------------- 1. the opening rush ----
+
+if [ -z "$ONLY" ]; then
 
 # A first rush on a cold cluster pays for what later ones find ready (new
 # WAL segments instead of recycled ones, cold caches, a cold binary), which
@@ -640,6 +657,8 @@ fact s5.sent_span_s "$(value bench_s1 "SELECT round(extract(epoch FROM max(sent_
 stats_collect bench_s1 s5 "$pending"
 check bench_s1 s5
 
+fi # scenarios 1 to 5
+
 # ------------------------------------------- 6. back office at scale ----
 
 log "scenario 6: back office, loading $BACKOFFICE_ROWS registrations with SQL"
@@ -717,6 +736,17 @@ backoffice "$BACKOFFICE_ORGANISERS" --rush "$BACKOFFICE_RUSH_ATTEMPTS" --rush-cl
 cpu_stop s6_rush
 stop_serve
 check bench_s6 s6
+
+if [ -n "$ONLY" ]; then
+    bench/pg.sh stop
+    for phase in alone rush; do
+        log "scenario 6, $phase (p50 / p99 ms):"
+        jq -r '.pages[] | "  \(.label): \(.latency.p50_ms) / \(.latency.p99_ms)  \(.statuses)"' \
+            "$out/s6_$phase.json" >&2
+    done
+    log "BENCH_ONLY=$ONLY: results in $out, BENCHMARKS.md left as it is"
+    exit 0
+fi
 
 # -------------------------------------------------------------- profile ----
 

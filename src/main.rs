@@ -78,6 +78,10 @@ enum Command {
         session: Option<String>,
         #[arg(long)]
         status: Option<String>,
+        /// Only registrations that answered so: `CODE=CHOICE` (a choice
+        /// code, or yes/no); may be repeated.
+        #[arg(long = "answer", value_name = "CODE=CHOICE")]
+        answers: Vec<String>,
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
@@ -297,15 +301,26 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             country,
             session,
             status,
+            answers,
             output,
         } => {
             let pool = db::build_pool(&settings.database)?;
             let mut conn = pool.get().await.context("cannot connect to the database")?;
+            // `CODE` alone asks for an empty word, which the filter refuses
+            // with the question's words.
+            let answers: Vec<(String, String)> = answers
+                .iter()
+                .map(|pair| {
+                    let (code, word) = pair.split_once('=').unwrap_or((pair, ""));
+                    (code.to_owned(), word.to_owned())
+                })
+                .collect();
             let filter = FilterInput {
                 status: status.as_deref(),
                 country: country.as_deref(),
                 session: session.as_deref(),
                 search: None,
+                answers: &answers,
             };
             export_list(
                 &mut conn,
@@ -539,6 +554,7 @@ async fn export_list(
     output: Option<&std::path::Path>,
     public_url: &str,
 ) -> anyhow::Result<ExitCode> {
+    use db::attendees::{Counting, Total};
     use futures_util::StreamExt;
     use std::io::{IsTerminal, Write};
 
@@ -560,7 +576,9 @@ async fn export_list(
     };
     let questions = db::questions::of_event(conn, event.id, None).await?;
     let style = export::ExportStyle::of(&event, &questions, public_url);
-    let total = db::attendees::total(conn, event.id, &filter).await?;
+    let total = match db::attendees::total(conn, event.id, &filter, Counting::Exact).await? {
+        Total::Exact(total) | Total::MoreThan(total) => total,
+    };
     let progress = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(total.max(0) as u64)
     } else {

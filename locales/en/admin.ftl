@@ -157,6 +157,12 @@ admin-found =
         [one] One registration
        *[other] { $count } registrations
     }
+admin-found-more = More than { $count } registrations
+admin-page-shown =
+    { $count ->
+        [one] One on this page
+       *[other] { $count } on this page
+    }
 admin-export-csv = Export the attendee list (CSV)
 admin-export-xlsx = Export the attendee list (Excel)
 admin-column-reference = Reference

@@ -154,6 +154,11 @@ error-cursor-other-event = This cursor belongs to another event's list.
 error-cursor-other-order = This cursor belongs to the list in another order.
 error-cursor-other-search = This cursor belongs to a list with a search, or without one, unlike this one.
 error-cursor-with-page = A cursor cannot be given with a page: follow next instead.
+error-cursor-both-ways = Give a cursor in after or in before, not both.
+error-answer-filter-unknown = This event has no question with the code { $code }.
+error-answer-filter-sensitive = Answers to a sensitive question cannot filter the list.
+error-answer-filter-kind = Only yes/no and choice questions can filter the list.
+error-answer-filter-word = Choose one of: { $name }.
 error-sort-invalid = Choose one of these orders: { $name }, or none.
 
 ## Emails

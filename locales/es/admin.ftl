@@ -157,6 +157,12 @@ admin-found =
         [one] Una inscripción
        *[other] { $count } inscripciones
     }
+admin-found-more = Más de { $count } inscripciones
+admin-page-shown =
+    { $count ->
+        [one] Una en esta página
+       *[other] { $count } en esta página
+    }
 admin-export-csv = Exportar la lista de participantes (CSV)
 admin-export-xlsx = Exportar la lista de participantes (Excel)
 admin-column-reference = Referencia

@@ -154,6 +154,11 @@ error-cursor-other-event = Este cursor pertenece a la lista de otro encuentro.
 error-cursor-other-order = Este cursor pertenece a la lista en otro orden.
 error-cursor-other-search = Este cursor pertenece a una lista con búsqueda, o sin ella, al contrario que esta.
 error-cursor-with-page = Un cursor no se da con una página: siga next.
+error-cursor-both-ways = Indique un cursor en after o en before, no en ambos.
+error-answer-filter-unknown = Este evento no tiene ninguna pregunta con el código { $code }.
+error-answer-filter-sensitive = Las respuestas a una pregunta sensible no pueden filtrar la lista.
+error-answer-filter-kind = Solo las preguntas de sí/no y de opciones pueden filtrar la lista.
+error-answer-filter-word = Elija una de estas opciones: { $name }.
 error-sort-invalid = Elija uno de estos órdenes: { $name }, o ninguno.
 
 ## Correos electrónicos

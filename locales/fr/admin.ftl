@@ -157,6 +157,12 @@ admin-found =
         [one] { $count } inscription
        *[other] { $count } inscriptions
     }
+admin-found-more = Plus de { $count } inscriptions
+admin-page-shown =
+    { $count ->
+        [one] { $count } sur cette page
+       *[other] { $count } sur cette page
+    }
 admin-export-csv = Exporter la liste des participant·e·s (CSV)
 admin-export-xlsx = Exporter la liste des participant·e·s (Excel)
 admin-column-reference = Référence

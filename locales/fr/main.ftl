@@ -160,6 +160,11 @@ error-cursor-other-event = Ce curseur appartient à la liste d'une autre rencont
 error-cursor-other-order = Ce curseur appartient à la liste dans un autre ordre.
 error-cursor-other-search = Ce curseur appartient à une liste avec une recherche, ou sans, au contraire de celle-ci.
 error-cursor-with-page = Un curseur ne se donne pas avec une page : suivez next.
+error-cursor-both-ways = Donnez un curseur dans after ou dans before, pas les deux.
+error-answer-filter-unknown = Cet événement n'a pas de question de code { $code }.
+error-answer-filter-sensitive = Les réponses à une question sensible ne peuvent pas filtrer la liste.
+error-answer-filter-kind = Seules les questions oui/non et à choix peuvent filtrer la liste.
+error-answer-filter-word = Choisissez parmi : { $name }.
 error-sort-invalid = Choisissez l'un de ces ordres : { $name }, ou aucun.
 
 ## E-mails

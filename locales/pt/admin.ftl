@@ -157,6 +157,12 @@ admin-found =
         [one] Uma inscrição
        *[other] { $count } inscrições
     }
+admin-found-more = Mais de { $count } inscrições
+admin-page-shown =
+    { $count ->
+        [one] Uma nesta página
+       *[other] { $count } nesta página
+    }
 admin-export-csv = Exportar a lista de participantes (CSV)
 admin-export-xlsx = Exportar a lista de participantes (Excel)
 admin-column-reference = Referência

@@ -156,6 +156,11 @@ error-cursor-other-event = Este cursor pertence à lista de outro encontro.
 error-cursor-other-order = Este cursor pertence à lista em outra ordem.
 error-cursor-other-search = Este cursor pertence a uma lista com pesquisa, ou sem ela, ao contrário desta.
 error-cursor-with-page = Um cursor não é dado com uma página: siga next.
+error-cursor-both-ways = Indique um cursor em after ou em before, não nos dois.
+error-answer-filter-unknown = Este evento não tem nenhuma pergunta com o código { $code }.
+error-answer-filter-sensitive = As respostas a uma pergunta sensível não podem filtrar a lista.
+error-answer-filter-kind = Somente perguntas de sim/não e de opções podem filtrar a lista.
+error-answer-filter-word = Escolha uma destas opções: { $name }.
 error-sort-invalid = Escolha uma destas ordens: { $name }, ou nenhuma.
 
 ## E-mails

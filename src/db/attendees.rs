@@ -4,9 +4,15 @@
 //! row.
 //!
 //! Every order ends with `queue_seq` and has an index of its own, so a page
-//! is found in that index: after a keyset cursor (`after`) at the cost of
+//! is found in that index: after (or before) a keyset cursor at the cost of
 //! the first page, or after an offset at the cost of skipping index entries
 //! only — the page's rows and their sessions are read once it is known.
+//!
+//! A search ranks its matches in three groups (see [`Attendee::rank`]). A
+//! page from a cursor, or the first one, reads the groups one after the
+//! other, each in the order's index, and stops when the page is full: a
+//! search that matches 15,000 registrations reads a page's worth of them,
+//! not all of them to rank.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,7 +20,7 @@ use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::pg::Pg;
 use diesel::query_builder::BoxedSqlQuery;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::Stream;
 use uuid::Uuid;
@@ -29,6 +35,29 @@ pub struct AttendeeFilter {
     /// Part of a name, email, reference or organisation, compared without
     /// case or accents.
     pub search: Option<String>,
+    /// Answers every listed registration gave (all of them).
+    pub answers: Vec<AnswerFilter>,
+}
+
+/// One answer a registration must have given: its stored answer to the
+/// question contains `value` (the choice of a single choice, one of the
+/// choices of a multiple choice as a one-element array, a yes/no boolean).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerFilter {
+    pub question_id: Uuid,
+    pub value: serde_json::Value,
+}
+
+impl AttendeeFilter {
+    /// The answers as the filter's `$6` reads them, `NULL` without any.
+    fn answers_bind(&self) -> Option<serde_json::Value> {
+        (!self.answers.is_empty()).then(|| {
+            self.answers
+                .iter()
+                .map(|answer| serde_json::json!({"q": answer.question_id, "v": answer.value}))
+                .collect()
+        })
+    }
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -187,12 +216,14 @@ enum KeyValue {
     Text(String),
 }
 
-/// Where a page starts: after so many rows, or after the row a cursor
-/// names (keyset pagination).
+/// Where a page starts: after so many rows, or just after or just before
+/// the row a cursor names (keyset pagination: the "next" and "previous"
+/// pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
     Offset(i64),
     After(Cursor),
+    Before(Cursor),
 }
 
 /// The position of one row in one event's list in one order; opaque to
@@ -225,7 +256,9 @@ pub enum CursorError {
 }
 
 impl Cursor {
-    /// The cursor just after `attendee` in the list of `event_id` in `order`.
+    /// The cursor at `attendee` in the list of `event_id` in `order`: the
+    /// page after it starts with the row that follows, the page before it
+    /// ends with the row that precedes.
     pub fn after(event_id: Uuid, order: Order, searching: bool, attendee: &Attendee) -> Cursor {
         Cursor {
             event_id,
@@ -342,29 +375,55 @@ const POSITION_COUNTED: &str = "
 const QUOTA: &str = "
   JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code";
 
-/// The organiser's filter, binds $1 to $5 (see `query`); shared by the
+/// The organiser's filter, binds $1 to $6 (see `query`); shared by the
 /// list, its count and the export. `$5` is the search with LIKE's
 /// wildcards escaped; `search_text` holds the folded texts it looks in
-/// (`rencontre_fold`, kept by the database) under a trigram index.
+/// (`rencontre_fold`, kept by the database) under a trigram index. `$6`
+/// lists the answers asked for ([`AttendeeFilter::answers_bind`]), each
+/// looked up by the answers' primary key.
 const FILTER: &str = "
  WHERE r.event_id = $1
    AND ($2::text IS NULL OR r.status = $2)
    AND ($3::text IS NULL OR r.country_code = $3)
    AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM registration_sessions c
                                      WHERE c.registration_id = r.id AND c.session_id = $4))
-   AND ($5::text IS NULL OR r.search_text LIKE '%' || rencontre_fold($5) || '%')";
+   AND ($5::text IS NULL OR r.search_text LIKE '%' || rencontre_fold($5) || '%')
+   AND ($6::jsonb IS NULL OR NOT EXISTS (
+         SELECT 1 FROM jsonb_array_elements($6) wanted
+          WHERE NOT EXISTS (SELECT 1 FROM registration_answers a
+                             WHERE a.registration_id = r.id
+                               AND a.question_id = (wanted->>'q')::uuid
+                               AND a.value @> (wanted->'v'))))";
 
 /// A search's rank of `r` (see [`Attendee::rank`]); `$5` as in [`FILTER`],
-/// `$6` the search as typed. A name "starts with" the search when one of
+/// `$7` the search as typed. A name "starts with" the search when one of
 /// its words does (`da Silva` for `silva`); `search_name` is the folded
 /// name the database keeps.
-const RANK: &str = "CASE WHEN lower(r.reference) = rencontre_fold($6)
-                          OR lower(r.email) = rencontre_fold($6) THEN 0
-                         WHEN r.search_name LIKE rencontre_fold($5) || '%'
-                          OR r.search_name LIKE '% ' || rencontre_fold($5) || '%' THEN 1
-                         ELSE 2 END";
+const RANK: &str = "CASE WHEN {EXACT} THEN 0 WHEN {NAME_PREFIX} THEN 1 ELSE 2 END";
+/// The exact reference or live email, as their unique indexes find them
+/// (references are written in capitals), so that the first rank costs two
+/// index probes whatever the search matches.
+const EXACT: &str = "(r.reference = upper(rencontre_fold($7))
+                      OR (lower(r.email) = rencontre_fold($7) AND r.status <> 'cancelled'))";
+const NAME_PREFIX: &str = "(r.search_name LIKE rencontre_fold($5) || '%'
+                           OR r.search_name LIKE '% ' || rencontre_fold($5) || '%')";
+
+fn rank_expression() -> String {
+    RANK.replace("{EXACT}", EXACT)
+        .replace("{NAME_PREFIX}", NAME_PREFIX)
+}
+
+/// The rows of one rank of a search, as a condition on `r`.
+fn rank_condition(rank: i32) -> String {
+    match rank {
+        0 => EXACT.to_owned(),
+        1 => format!("NOT {EXACT} AND {NAME_PREFIX}"),
+        _ => format!("NOT {EXACT} AND NOT {NAME_PREFIX}"),
+    }
+}
 
 const COUNT: &str = "SELECT count(*) AS total FROM registrations r";
+const BOUNDED_COUNT: &str = "SELECT count(*) AS total FROM (SELECT 1 FROM registrations r";
 
 /// `head` (the SELECT), the filter with its binds, then `tail`.
 fn query(
@@ -380,6 +439,7 @@ fn query(
         .bind::<Nullable<Text>, _>(filter.country.clone())
         .bind::<Nullable<SqlUuid>, _>(filter.session_id)
         .bind::<Nullable<Text>, _>(filter.search.as_deref().map(escape_like))
+        .bind::<Nullable<Jsonb>, _>(filter.answers_bind())
 }
 
 fn escape_like(text: &str) -> String {
@@ -388,54 +448,97 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The condition "after the cursor" on `r`, its placeholders numbered from
-/// `next`; returns it with the binds it needs, in order.
-fn after_condition(order: Order, cursor: &Cursor, next: usize) -> (String, Vec<KeyValue>) {
-    let comparison = if order.descending() { "<" } else { ">" };
+/// Which way a keyset page reads from its cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// The rows after the cursor, in the list's order.
+    Forward,
+    /// The rows before it, nearest first (the list's order reversed).
+    Backward,
+}
+
+impl Direction {
+    /// Whether rows are read in descending key order.
+    fn descending(self, order: Order) -> bool {
+        order.descending() != (self == Direction::Backward)
+    }
+
+    /// The ORDER BY list of the order's keys, read this way.
+    fn keys(self, order: Order) -> String {
+        let direction = if self.descending(order) { " DESC" } else { "" };
+        let keys: Vec<String> = order
+            .keys()
+            .iter()
+            .map(|key| format!("{}{direction}", key.column()))
+            .collect();
+        keys.join(", ")
+    }
+}
+
+/// The condition "beyond the cursor's keys, this way" on `r`, its
+/// placeholders numbered from `next`; returns it with the binds it needs,
+/// in order. A row comparison, which the order's index reads as a range.
+fn beyond(
+    order: Order,
+    direction: Direction,
+    cursor: &Cursor,
+    next: usize,
+) -> (String, Vec<KeyValue>) {
+    let comparison = if direction.descending(order) {
+        "<"
+    } else {
+        ">"
+    };
     let keys = order.keys();
-    let mut binds = Vec::new();
-    let mut placeholder = next;
     let mut values = Vec::new();
-    for (key, value) in keys.iter().zip(&cursor.keys) {
+    for (placeholder, key) in (next..).zip(keys) {
         let cast = match key {
             Key::QueueSeq => "bigint",
             Key::Country => "char(2)",
             Key::FamilyName | Key::GivenName | Key::Status => "text",
         };
         values.push(format!("${placeholder}::{cast}"));
-        binds.push(value.clone());
-        placeholder += 1;
     }
     let columns: Vec<&str> = keys.iter().map(|key| key.column()).collect();
-    let rows_after = format!(
-        "({}) {comparison} ({})",
-        columns.join(", "),
-        values.join(", ")
-    );
-    match cursor.rank {
-        None => (rows_after, binds),
-        Some(rank) => {
-            binds.push(KeyValue::Number(rank.into()));
-            (
-                format!(
-                    "(({RANK}) > ${placeholder}::integer \
-                      OR (({RANK}) = ${placeholder}::integer AND {rows_after}))"
-                ),
-                binds,
-            )
-        }
-    }
+    (
+        format!(
+            "({}) {comparison} ({})",
+            columns.join(", "),
+            values.join(", ")
+        ),
+        cursor.keys.clone(),
+    )
 }
 
-/// A page of the list and how many rows the whole list has.
+/// How many rows match, as the list says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Exact(i64),
+    /// More than this many: counting stopped there.
+    MoreThan(i64),
+}
+
+/// How a list counts its rows: exactly, or up to a bound past which it
+/// only says "more than" (a search that matches 15,000 rows then reads
+/// a thousand of them to count, not all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    Exact,
+    UpTo(i64),
+}
+
+/// A page of the list, how many rows the whole list has, and whether there
+/// are rows before and after the page.
 #[derive(Debug)]
 pub struct Listing {
     pub attendees: Vec<Attendee>,
-    pub total: i64,
+    pub total: Total,
+    pub more_before: bool,
+    pub more_after: bool,
 }
 
 /// One page of the list — `limit` rows from `start` in `order`, a search
-/// ranked first — and the list's total.
+/// ranked first — and the list's total, counted as `counting` says.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
@@ -443,16 +546,94 @@ pub async fn list(
     order: Order,
     start: &Start,
     limit: i64,
+    counting: Counting,
 ) -> diesel::QueryResult<Listing> {
-    let rows = page(conn, event_id, filter, order, start, limit).await?;
-    let counted = rows.as_slice().first().and_then(|row| row.matched);
+    let searching = filter.search.is_some();
+    // One row more than the page says whether another page follows.
+    let wanted = limit.saturating_add(1);
+    let (mut rows, counted, more_before) = match start {
+        // A search by page number past the first counts its matches in the
+        // same pass: ranking them all to skip some has read every one.
+        Start::Offset(offset) if *offset > 0 || (searching && counting == Counting::Exact) => {
+            let rows = ranked_page(conn, event_id, filter, order, *offset, wanted).await?;
+            let counted = rows.as_slice().first().and_then(|row| row.matched);
+            let rows: Vec<Attendee> = rows.into_iter().map(|row| row.attendee).collect();
+            (rows, counted, *offset > 0)
+        }
+        Start::Offset(_) => {
+            let rows = keyset_page(
+                conn,
+                event_id,
+                filter,
+                order,
+                None,
+                Direction::Forward,
+                wanted,
+            )
+            .await?;
+            (rows, None, false)
+        }
+        Start::After(cursor) => {
+            let rows = keyset_page(
+                conn,
+                event_id,
+                filter,
+                order,
+                Some(cursor),
+                Direction::Forward,
+                wanted,
+            )
+            .await?;
+            (rows, None, true)
+        }
+        Start::Before(cursor) => {
+            let mut rows = keyset_page(
+                conn,
+                event_id,
+                filter,
+                order,
+                Some(cursor),
+                Direction::Backward,
+                wanted,
+            )
+            .await?;
+            if rows.len() as i64 > limit {
+                // In the list's order: the extra row, the farthest, is first.
+                rows.remove(0);
+                (rows, None, true)
+            } else {
+                // The start of the list is near: the first page, full.
+                let rows = keyset_page(
+                    conn,
+                    event_id,
+                    filter,
+                    order,
+                    None,
+                    Direction::Forward,
+                    wanted,
+                )
+                .await?;
+                (rows, None, false)
+            }
+        }
+    };
+    let more_after = match start {
+        Start::Before(_) if more_before => true,
+        Start::Before(_) | Start::Offset(_) | Start::After(_) => {
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            more
+        }
+    };
     let total = match counted {
-        Some(total) => total,
-        None => total(conn, event_id, filter).await?,
+        Some(total) => Total::Exact(total),
+        None => total(conn, event_id, filter, counting).await?,
     };
     Ok(Listing {
-        attendees: rows.into_iter().map(|row| row.attendee).collect(),
+        attendees: rows,
         total,
+        more_before,
+        more_after,
     })
 }
 
@@ -465,45 +646,119 @@ struct Listed {
     matched: Option<i64>,
 }
 
-/// The page's ids are found first from the order's index, then only those
-/// rows are read in full. A search by page number counts its matches in
-/// the same pass: ranking has read every match already, and a second
-/// statement would read them all again.
-async fn page(
+/// A page by its offset: the page's ids are found first from the order's
+/// index (every match ranked, with a search), then only those rows are
+/// read in full. A search counts its matches in the same pass.
+async fn ranked_page(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     filter: &AttendeeFilter,
     order: Order,
-    start: &Start,
+    offset: i64,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Listed>> {
-    let rank = if filter.search.is_some() { RANK } else { "0" };
-    let (after, binds, offset) = match start {
-        Start::Offset(offset) => (String::new(), Vec::new(), *offset),
-        Start::After(cursor) => {
-            let (condition, binds) = after_condition(order, cursor, 9);
-            (format!("AND {condition}"), binds, 0)
-        }
-    };
-    let matched = match (start, &filter.search) {
-        (Start::Offset(_), Some(_)) => "count(*) OVER ()",
-        (Start::Offset(_), None) | (Start::After(_), _) => "NULL::bigint",
+    let (rank, matched) = match filter.search {
+        Some(_) => (rank_expression(), "count(*) OVER ()"),
+        None => ("0".to_owned(), "NULL::bigint"),
     };
     let head = format!(
         "WITH page AS (SELECT r.id, {rank} AS rank, {matched} AS matched FROM registrations r"
     );
     let tail = format!(
-        "{after} ORDER BY {inner} LIMIT $7 OFFSET $8) \
+        "ORDER BY {inner} LIMIT $8 OFFSET $9) \
          {columns}, p.rank, p.matched FROM page p JOIN registrations r ON r.id = p.id {QUOTA} \
          ORDER BY {outer}",
         columns = columns(POSITION_COUNTED),
         inner = order.clause("rank"),
         outer = order.clause("p.rank"),
     );
-    let mut query = query(&head, event_id, filter, &tail)
+    query(&head, event_id, filter, &tail)
         .bind::<Nullable<Text>, _>(filter.search.clone())
         .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset);
+        .bind::<BigInt, _>(offset)
+        .load(conn)
+        .await
+}
+
+/// Up to `limit` rows from the cursor (the list's start without one) read
+/// `direction`, returned in the list's order. With a search, its ranks are
+/// read one after the other, each from the order's index, until the page
+/// is full.
+async fn keyset_page(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    filter: &AttendeeFilter,
+    order: Order,
+    cursor: Option<&Cursor>,
+    direction: Direction,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Attendee>> {
+    let ranks: &[i32] = if filter.search.is_some() {
+        &[0, 1, 2]
+    } else {
+        &[0]
+    };
+    let at = cursor.and_then(|cursor| cursor.rank).unwrap_or(0);
+    let visited: Vec<i32> = match (direction, cursor) {
+        (Direction::Forward, None) => ranks.to_vec(),
+        (Direction::Forward, Some(_)) => ranks.iter().copied().filter(|rank| *rank >= at).collect(),
+        (Direction::Backward, _) => ranks
+            .iter()
+            .rev()
+            .copied()
+            .filter(|rank| *rank <= at)
+            .collect(),
+    };
+    let mut rows = Vec::new();
+    for rank in visited {
+        let left = limit - rows.len() as i64;
+        if left <= 0 {
+            break;
+        }
+        let from = cursor.filter(|cursor| cursor.rank.unwrap_or(0) == rank);
+        rows.extend(rank_page(conn, event_id, filter, order, rank, from, direction, left).await?);
+    }
+    if direction == Direction::Backward {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Up to `limit` rows of one rank, beyond `cursor` if it is in this rank,
+/// read `direction`.
+#[allow(clippy::too_many_arguments)]
+async fn rank_page(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    filter: &AttendeeFilter,
+    order: Order,
+    rank: i32,
+    cursor: Option<&Cursor>,
+    direction: Direction,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Attendee>> {
+    let of_rank = match filter.search {
+        Some(_) => format!("AND {}", rank_condition(rank)),
+        None => String::new(),
+    };
+    let (beyond, binds) = match cursor {
+        Some(cursor) => {
+            let (condition, binds) = beyond(order, direction, cursor, 9);
+            (format!("AND {condition}"), binds)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    let keys = direction.keys(order);
+    let head = "WITH page AS (SELECT r.id FROM registrations r";
+    let tail = format!(
+        "{of_rank} {beyond} ORDER BY {keys} LIMIT $8) \
+         {columns}, {rank}::integer AS rank FROM page p JOIN registrations r ON r.id = p.id {QUOTA} \
+         ORDER BY {keys}",
+        columns = columns(POSITION_COUNTED),
+    );
+    let mut query = query(head, event_id, filter, &tail)
+        .bind::<Nullable<Text>, _>(filter.search.clone())
+        .bind::<BigInt, _>(limit);
     for value in binds {
         query = match value {
             KeyValue::Number(number) => query.bind::<BigInt, _>(number),
@@ -514,7 +769,7 @@ async fn page(
 }
 
 #[derive(QueryableByName)]
-struct Total {
+struct Counted {
     #[diesel(sql_type = BigInt)]
     total: i64,
 }
@@ -522,26 +777,39 @@ struct Total {
 /// How many registrations match the filter. A filter of a status and a
 /// country alone is answered from the counters the transactions keep (and
 /// `rencontre check` verifies) instead of counting 150,000 rows; any other
-/// filter is counted.
+/// filter is counted, up to the bound `counting` sets.
 pub async fn total(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     filter: &AttendeeFilter,
-) -> diesel::QueryResult<i64> {
-    let counter = match (&filter.search, filter.session_id) {
-        (None, None) => counter_of(filter.status, filter.country.is_some()),
+    counting: Counting,
+) -> diesel::QueryResult<Total> {
+    let counter = match (&filter.search, filter.session_id, filter.answers.is_empty()) {
+        (None, None, true) => counter_of(filter.status, filter.country.is_some()),
         _ => None,
     };
     if let Some(counter) = counter {
-        let rows: Vec<Total> = diesel::sql_query(counter)
+        let rows: Vec<Counted> = diesel::sql_query(counter)
             .bind::<SqlUuid, _>(event_id)
             .bind::<Nullable<Text>, _>(filter.country.clone())
             .load(conn)
             .await?;
-        return Ok(rows.iter().map(|row| row.total).sum());
+        return Ok(Total::Exact(rows.iter().map(|row| row.total).sum()));
     }
-    let rows: Vec<Total> = query(COUNT, event_id, filter, "").load(conn).await?;
-    Ok(rows.iter().map(|row| row.total).sum())
+    let rows: Vec<Counted> = match counting {
+        Counting::Exact => query(COUNT, event_id, filter, "").load(conn).await?,
+        Counting::UpTo(bound) => {
+            query(BOUNDED_COUNT, event_id, filter, "LIMIT $7) bounded")
+                .bind::<BigInt, _>(bound.saturating_add(1))
+                .load(conn)
+                .await?
+        }
+    };
+    let counted = rows.iter().map(|row| row.total).sum();
+    Ok(match counting {
+        Counting::UpTo(bound) if counted > bound => Total::MoreThan(bound),
+        Counting::UpTo(_) | Counting::Exact => Total::Exact(counted),
+    })
 }
 
 /// The counter statement (binds: the event, the country or NULL) that

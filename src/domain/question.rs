@@ -360,6 +360,36 @@ fn text_answer(given: &Value, max: usize, lines: Lines) -> Result<Option<Value>,
     Ok(Some(Value::String(text.to_owned())))
 }
 
+/// What an attendee list filtered by `answer.<code>=<word>` looks for in
+/// the stored answers to `question`: a JSON value every matching answer
+/// contains (`@>`). The words are those of a condition: a choice code, or
+/// `yes`/`no`.
+pub fn answer_filter(question: &QuestionRule, word: &str) -> Result<Value, FieldError> {
+    let refused =
+        |words: String| FieldError::new("error-answer-filter-word").with_arg("name", words);
+    let word = word.trim();
+    match question.kind {
+        QuestionType::YesNo => match word {
+            "yes" => Ok(Value::Bool(true)),
+            "no" => Ok(Value::Bool(false)),
+            _ => Err(refused("yes, no".to_owned())),
+        },
+        QuestionType::SingleChoice | QuestionType::MultipleChoice
+            if !question.choices.iter().any(|choice| choice == word) =>
+        {
+            Err(refused(question.choices.join(", ")))
+        }
+        QuestionType::SingleChoice => Ok(Value::String(word.to_owned())),
+        // One of the answer's choices: an array holding it.
+        QuestionType::MultipleChoice => Ok(Value::Array(vec![Value::String(word.to_owned())])),
+        QuestionType::Text
+        | QuestionType::LongText
+        | QuestionType::Number
+        | QuestionType::Date
+        | QuestionType::Country => Err(FieldError::new("error-answer-filter-kind")),
+    }
+}
+
 /// The choice codes a stored answer holds (none for the other types).
 pub fn chosen_codes(value: &Value) -> Vec<&str> {
     match value {

@@ -1,14 +1,20 @@
-//! The filters organisers give (status, country, session, search), checked
-//! against the event, the same for the API, the back office and the CLI.
+//! The filters organisers give (status, country, session, search, answers),
+//! checked against the event, the same for the API, the back office and
+//! the CLI.
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use crate::db::attendees::AttendeeFilter;
+use crate::db::attendees::{AnswerFilter, AttendeeFilter};
 use crate::db::events::{self, Event};
+use crate::db::questions::{self, AskedQuestion};
 use crate::domain::{
     CountryCode, FieldError, FieldErrors, RegistrationStatus, SessionCode, Vocabulary,
+    answer_filter,
 };
+
+/// The query parameters that filter by an answer: `answer.<code>=<word>`.
+pub const ANSWER_PREFIX: &str = "answer.";
 
 #[derive(Debug, Clone, Default)]
 pub struct FilterInput<'a> {
@@ -16,6 +22,8 @@ pub struct FilterInput<'a> {
     pub country: Option<&'a str>,
     pub session: Option<&'a str>,
     pub search: Option<&'a str>,
+    /// `(question code, choice or yes/no)` pairs, all to be met.
+    pub answers: &'a [(String, String)],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +52,46 @@ pub async fn resolve(
         .iter()
         .map(|session| (session.id, session.code.as_str()))
         .collect();
-    check(input, &sessions).map_err(FilterError::Invalid)
+    let asked = match input.answers {
+        [] => Vec::new(),
+        _ => questions::of_event(conn, event.id, None).await?,
+    };
+    check(input, &sessions, &asked).map_err(FilterError::Invalid)
+}
+
+/// The answers asked for, each against the event's questions: a known
+/// code of a yes/no or choice question, not a sensitive one (its answers
+/// are for the roles that may see them, not for anyone who can list), and
+/// one of its words.
+fn answers(
+    wanted: &[(String, String)],
+    asked: &[AskedQuestion],
+    errors: &mut FieldErrors,
+) -> Vec<AnswerFilter> {
+    let mut found = Vec::new();
+    for (code, word) in wanted {
+        let field = format!("{ANSWER_PREFIX}{code}");
+        let Some(question) = asked
+            .iter()
+            .find(|asked| asked.question.code == code.trim())
+        else {
+            let error = FieldError::new("error-answer-filter-unknown").with_arg("code", code);
+            errors.add(&field, error);
+            continue;
+        };
+        if question.question.sensitive {
+            errors.add(&field, FieldError::new("error-answer-filter-sensitive"));
+            continue;
+        }
+        match answer_filter(&question.rule(), word) {
+            Ok(value) => found.push(AnswerFilter {
+                question_id: question.question.id,
+                value,
+            }),
+            Err(error) => errors.add(&field, error),
+        }
+    }
+    found
 }
 
 /// The filters checked against the event's sessions, given as `(id, code)`;
@@ -52,6 +99,7 @@ pub async fn resolve(
 pub(crate) fn check(
     input: &FilterInput<'_>,
     sessions: &[(Uuid, &str)],
+    asked: &[AskedQuestion],
 ) -> Result<AttendeeFilter, FieldErrors> {
     let mut errors = FieldErrors::default();
     let status = given(input.status).and_then(|status| {
@@ -87,6 +135,7 @@ pub(crate) fn check(
     if given(input.search).is_some_and(|search| search.contains('\0')) {
         errors.add("q", FieldError::new("error-invalid-character"));
     }
+    let answers = answers(input.answers, asked, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -95,6 +144,7 @@ pub(crate) fn check(
         country,
         session_id,
         search: given(input.search).map(str::to_owned),
+        answers,
     })
 }
 
@@ -156,6 +206,7 @@ mod tests {
                 country: country.as_deref(),
                 session: session.as_deref(),
                 search: search.as_deref(),
+                answers: &[],
             };
 
             let status_ok = blank_or(&status).is_none_or(|status| {
@@ -184,7 +235,7 @@ mod tests {
             }
             refused.sort();
 
-            match check(&input, &sessions) {
+            match check(&input, &sessions, &[]) {
                 Ok(filter) => {
                     prop_assert!(refused.is_empty());
                     prop_assert_eq!(filter.status.map(RegistrationStatus::as_str), blank_or(&status));

@@ -6,7 +6,7 @@ mod filter;
 mod xlsx;
 
 pub use self::csv::CsvWriter;
-pub use self::filter::{FilterError, FilterInput, resolve as resolve_filter};
+pub use self::filter::{ANSWER_PREFIX, FilterError, FilterInput, resolve as resolve_filter};
 pub use self::xlsx::write_xlsx;
 
 use std::borrow::Cow;

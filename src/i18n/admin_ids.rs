@@ -124,6 +124,8 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-any-country",
     "admin-any-session",
     "admin-found",
+    "admin-found-more",
+    "admin-page-shown",
     "admin-export-csv",
     "admin-export-xlsx",
     "admin-column-reference",

@@ -129,6 +129,11 @@ pub const MESSAGE_IDS: &[&str] = &[
     "error-cursor-other-order",
     "error-cursor-other-search",
     "error-cursor-with-page",
+    "error-cursor-both-ways",
+    "error-answer-filter-unknown",
+    "error-answer-filter-sensitive",
+    "error-answer-filter-kind",
+    "error-answer-filter-word",
     "error-sort-invalid",
     // Emails: subjects and leads are `email-subject-{kind}` and
     // `email-lead-{kind}` for each outbox kind

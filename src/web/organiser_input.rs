@@ -4,6 +4,7 @@
 //! parser and one set of rules), the event a path names, and the filters,
 //! sort and page of an attendee list.
 
+use actix_web::web;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
@@ -18,7 +19,7 @@ use crate::domain::{
     EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode,
     SessionKind, Vocabulary,
 };
-use crate::export::{FilterError, FilterInput, resolve_filter};
+use crate::export::{ANSWER_PREFIX, FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::api::openapi::schemas;
 use crate::web::json_fields::JsonFields;
@@ -491,11 +492,40 @@ pub struct ListQuery {
     /// `page`; a cursor of another event, order or search is refused.
     #[param(schema_with = schemas::search)]
     pub after: Option<String>,
+    /// A keyset cursor: the page ends just before the row it names (the
+    /// `previous` of the page after). Not with `page` or `after`.
+    #[param(schema_with = schemas::search)]
+    pub before: Option<String>,
+    /// `answer.<code>=<word>` pairs of the query: only registrations that
+    /// answered so (read by [`ListQuery::read`]; described in the
+    /// operations' text, since a parameter's name cannot vary).
+    #[serde(skip)]
+    #[param(ignore)]
+    pub answers: Vec<(String, String)>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
 }
 
 impl ListQuery {
+    /// Reads a list's query string: the named parameters and every
+    /// `answer.<code>=<word>`.
+    pub fn read(query: &str) -> Result<ListQuery, AppError> {
+        let mut read = web::Query::<ListQuery>::from_query(query)
+            .map(web::Query::into_inner)
+            .map_err(|error| AppError::unreadable("query", error))?;
+        let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
+            .map(web::Query::into_inner)
+            .map_err(|error| AppError::unreadable("query", error))?;
+        read.answers = pairs
+            .into_iter()
+            .filter_map(|(name, word)| {
+                name.strip_prefix(ANSWER_PREFIX)
+                    .map(|code| (code.to_owned(), word))
+            })
+            .collect();
+        Ok(read)
+    }
+
     /// Turns the filters into an attendee filter, refusing unknown values.
     pub async fn filter(
         &self,
@@ -518,6 +548,7 @@ impl ListQuery {
             country: self.country.as_deref(),
             session: self.session.as_deref(),
             search: self.q.as_deref(),
+            answers: &self.answers,
         };
         resolve_filter(conn, event, &input)
             .await
@@ -537,18 +568,30 @@ impl ListQuery {
     /// this order, with a search or none as this one.
     pub fn start(&self, event: &Event, searching: bool) -> Result<(Start, i64, i64), AppError> {
         let (page, per_page) = self.paging()?;
-        let Some(after) = &self.after else {
-            return Ok((Start::Offset((page - 1) * per_page), page, per_page));
+        let (field, text) = match (&self.after, &self.before) {
+            (None, None) => return Ok((Start::Offset((page - 1) * per_page), page, per_page)),
+            (Some(_), Some(_)) => {
+                return Err(AppError::field(
+                    "before",
+                    FieldError::new("error-cursor-both-ways"),
+                ));
+            }
+            (Some(after), None) => ("after", after),
+            (None, Some(before)) => ("before", before),
         };
         if self.page.is_some() {
             return Err(AppError::field(
-                "after",
+                field,
                 FieldError::new("error-cursor-with-page"),
             ));
         }
-        let cursor = Cursor::decode(after, event.id, self.order(), searching)
-            .map_err(|error| AppError::field("after", cursor_error(error)))?;
-        Ok((Start::After(cursor), page, per_page))
+        let cursor = Cursor::decode(text, event.id, self.order(), searching)
+            .map_err(|error| AppError::field(field, cursor_error(error)))?;
+        let start = match field {
+            "after" => Start::After(cursor),
+            _ => Start::Before(cursor),
+        };
+        Ok((start, page, per_page))
     }
 
     /// `(page, per_page)`, 50 a page unless asked otherwise. The rows
@@ -571,6 +614,19 @@ impl ListQuery {
     }
 }
 
+/// A list's query, as an extractor: `answer.<code>` parameters included.
+impl actix_web::FromRequest for ListQuery {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<ListQuery, AppError>>;
+
+    fn from_request(
+        request: &actix_web::HttpRequest,
+        _: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        std::future::ready(ListQuery::read(request.query_string()))
+    }
+}
+
 /// Why a cursor was refused, as the message that says so.
 fn cursor_error(error: CursorError) -> FieldError {
     FieldError::new(match error {
@@ -583,7 +639,6 @@ fn cursor_error(error: CursorError) -> FieldError {
 
 #[cfg(test)]
 mod tests {
-    use actix_web::web;
     use proptest::prelude::*;
 
     use super::*;

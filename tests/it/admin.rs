@@ -2,6 +2,7 @@
 //! a login, forms posted with the session's CSRF token, redirects looked at
 //! one by one, and the database checked after each change.
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
 use reqwest::StatusCode;
@@ -899,10 +900,19 @@ async fn registrations_are_searched_filtered_sorted_and_paged() {
         .assert_contains("One registration");
     list("?session=A1").await.assert_contains("4 registrations");
     let sorted = list("?sort=-name&per_page=2&page=2").await;
-    sorted.assert_contains("Page 2 of 2");
+    sorted.assert_contains("2 on this page");
     sorted.assert_contains("aria-sort=\"descending\"");
-    sorted
-        .assert_contains("href=\"/admin/events/lima-1997/registrations?sort=-name\" rel=\"prev\"");
+    // A page typed by its number links to its neighbours by cursor; the
+    // first page has no page before it.
+    let (_, previous, next) = listed(&sorted);
+    let previous = previous.expect("a page before");
+    assert!(
+        previous.contains("sort=-name&per_page=2&before="),
+        "{previous}"
+    );
+    assert_eq!(next, None);
+    let (_, before_first, _) = listed(&browser.get(&previous).await);
+    assert_eq!(before_first, None);
     // The export links carry the filters.
     list("?status=waitlisted&country=SN").await.assert_contains(
         "/api/v1/events/lima-1997/registrations.csv?status=waitlisted&#38;country=SN",
@@ -1595,4 +1605,197 @@ async fn every_back_office_page_answers_each_role_on_its_event_as_the_matrix_say
             "{who:?} is offered a new event"
         );
     }
+
+/// The references a list page shows, in its order, and its links to the
+/// pages before and after (`rel="prev"`, `rel="next"`).
+fn listed(page: &Answer) -> (Vec<String>, Option<String>, Option<String>) {
+    let references = page
+        .body
+        .split("<tr><td><a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\">"))
+        .filter_map(|(_, rest)| rest.split_once("</a>"))
+        .map(|(reference, _)| reference.to_owned())
+        .collect();
+    let link = |rel: &str| {
+        let marker = format!("\" rel=\"{rel}\"");
+        page.body.split_once(&marker).map(|(before, _)| {
+            let href = before.rsplit("href=\"").next().unwrap_or_default();
+            href.replace("&#38;", "&")
+        })
+    };
+    (references, link("prev"), link("next"))
+}
+
+#[tokio::test]
+async fn back_office_pages_by_cursor_list_every_registration_once_and_lead_back_the_same_way() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let families = ["Diop", "Ba", "Traoré", "Sow"];
+    let mut before = Vec::new();
+    for n in 0..23 {
+        let mut body = delegate(n, "SN");
+        body["family_name"] = json!(families[n % families.len()]);
+        let registered: Value = app.register("lima-1997", &body).await.json().await.unwrap();
+        before.push(registered["reference"].as_str().unwrap().to_owned());
+    }
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    for query in [
+        "?per_page=5&sort=name",
+        "?per_page=5",
+        "?per_page=4&q=delegue&sort=-name",
+    ] {
+        let mut path = format!("/admin/events/lima-1997/registrations{query}");
+        let mut seen = Vec::new();
+        let mut newcomer = 100;
+        for hop in 0.. {
+            let page = browser.get(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            let (references, previous, next) = listed(&page);
+            assert_eq!(previous.is_some(), hop > 0, "{path}");
+            assert!(
+                previous
+                    .iter()
+                    .chain(&next)
+                    .all(|link| !link.contains("?page=") && !link.contains("&page=")),
+                "pages are linked by cursor: {previous:?} {next:?}"
+            );
+            seen.extend(references);
+            // Newcomers sort before and after the page just read.
+            for family in ["Aaron", "Zz"] {
+                newcomer += 1;
+                let mut body = delegate(newcomer, "ML");
+                body["family_name"] = json!(family);
+                assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+            }
+            match next {
+                Some(next) => path = next,
+                None => break,
+            }
+            assert!(hop < 50, "{query}: the walk does not end");
+        }
+        let distinct: BTreeSet<&String> = seen.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            seen.len(),
+            "{query}: listed twice: {seen:?}"
+        );
+        let missing: Vec<&String> = before.iter().filter(|r| !distinct.contains(r)).collect();
+        assert!(missing.is_empty(), "{query}: never listed: {missing:?}");
+    }
+
+    // Unchanged between requests, "previous" from the last page leads back
+    // through exactly the pages "next" went through.
+    let first = "/admin/events/lima-1997/registrations?per_page=6&sort=name".to_owned();
+    let mut forward = Vec::new();
+    let mut path = first;
+    loop {
+        let (references, _, next) = listed(&browser.get(&path).await);
+        forward.push(references);
+        match next {
+            Some(next) => path = next,
+            None => break,
+        }
+    }
+    assert!(forward.len() > 3, "{forward:?}");
+    let mut backward = vec![listed(&browser.get(&path).await).0];
+    loop {
+        let (_, previous, _) = listed(&browser.get(&path).await);
+        match previous {
+            Some(previous) => {
+                path = previous;
+                backward.push(listed(&browser.get(&path).await).0);
+            }
+            None => break,
+        }
+    }
+    backward.reverse();
+    assert_eq!(backward, forward);
+}
+
+#[tokio::test]
+async fn a_back_office_cursor_of_another_event_or_order_is_refused_in_the_organisers_language() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            slug: "quito-2004",
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    for n in 0..3 {
+        app.register("lima-1997", &delegate(n, "SN")).await;
+        app.register("quito-2004", &delegate(n, "SN")).await;
+    }
+    let (browser, _) = signed_in(&app, "admin", "Fatou").await;
+    let page = browser
+        .get("/admin/events/lima-1997/registrations?per_page=1&sort=name")
+        .await;
+    let next = listed(&page).2.expect("a next page");
+    let cursor = next.split("after=").nth(1).expect("cursor").to_owned();
+    let refused = [
+        (
+            format!("/admin/events/quito-2004/registrations?per_page=1&sort=name&after={cursor}"),
+            "Ce curseur appartient à la liste d'une autre rencontre.",
+        ),
+        (
+            format!("/admin/events/lima-1997/registrations?per_page=1&sort=country&after={cursor}"),
+            "Ce curseur appartient à la liste dans un autre ordre.",
+        ),
+        (
+            format!(
+                "/admin/events/lima-1997/registrations?sort=name&after={cursor}&before={cursor}"
+            ),
+            "Donnez un curseur dans after ou dans before, pas les deux.",
+        ),
+    ];
+    browser.get("/admin?lang=fr").await;
+    for (path, says) in refused {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, 422, "{path}");
+        page.assert_contains(&says.replace('\'', "&#39;"));
+    }
+    // The same cursor is good for its own list.
+    assert_eq!(browser.get(&next).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_back_office_list_filters_by_an_answer_and_says_what_is_wrong_with_a_bad_one() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let token = app.organiser_token("organiser").await;
+    let diet = json!({"code": "diet", "type": "single_choice", "labels": {"fr": "Régime"},
+        "choices": [{"code": "none", "labels": {"fr": "Aucun"}}, {"code": "veg", "labels": {"fr": "Végétarien"}}]});
+    let created = app
+        .client
+        .post(app.url("/api/v1/events/lima-1997/questions"))
+        .bearer_auth(&token)
+        .json(&diet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    for (n, choice) in ["veg", "none", "none"].iter().enumerate() {
+        let mut body = delegate(n, "SN");
+        body["answers"] = json!({ "diet": choice });
+        assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+    }
+    let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let list = "/admin/events/lima-1997/registrations";
+    let vegetarians = browser.get(&format!("{list}?answer.diet=veg")).await;
+    assert_eq!(vegetarians.status, 200);
+    vegetarians.assert_contains("One registration");
+    // The export links keep the filter.
+    vegetarians.assert_contains("registrations.csv?answer.diet=veg");
+    browser
+        .get(&format!("{list}?answer.diet=none&per_page=1"))
+        .await
+        .assert_contains("answer.diet=none&#38;per_page=1&#38;after=");
+    let refused = browser
+        .get(&format!("{list}?answer.diet=pizza&lang=es"))
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_contains("<code>answer.diet</code>: Elija una de estas opciones: none, veg.");
 }

@@ -571,3 +571,111 @@ async fn totals_and_waiting_places_match_the_rows_and_the_export_for_every_statu
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn a_search_counts_up_to_its_bound_and_its_keyset_pages_cross_the_ranks_both_ways() {
+    use rencontre::db::attendees::{self, AttendeeFilter, Counting, Cursor, Order, Start, Total};
+
+    let app = TestApp::spawn().await;
+    let event = create_event(&app.pool, EventSpec::default()).await;
+    // Ranked: the exact reference, then the names that start with the
+    // search, then the rest (an organisation that mentions it).
+    let mut references = Vec::new();
+    for n in 0..5 {
+        references.push(register(&app, "lima-1997", n, ("Awa", "Traoré", "ML"), "").await);
+    }
+    register(
+        &app,
+        "lima-1997",
+        5,
+        ("Mariam", "Konaté", "ML"),
+        "Collectif Traoré",
+    )
+    .await;
+    let mut conn = app.pool.get().await.expect("connection");
+    let filter = AttendeeFilter {
+        search: Some("traore".to_owned()),
+        ..AttendeeFilter::default()
+    };
+    // Two a page, sorted by name.
+    macro_rules! page {
+        ($start:expr, $counting:expr) => {
+            attendees::list(
+                &mut conn,
+                event.id,
+                &filter,
+                Order::Name,
+                &$start,
+                2,
+                $counting,
+            )
+            .await
+            .expect("page")
+        };
+    }
+    let first = page!(Start::Offset(0), Counting::UpTo(3));
+    assert_eq!(first.total, Total::MoreThan(3));
+    assert!(!first.more_before && first.more_after);
+    let exact = page!(Start::Offset(0), Counting::UpTo(6));
+    assert_eq!(exact.total, Total::Exact(6));
+    let family = |listing: &attendees::Listing| -> Vec<String> {
+        listing
+            .attendees
+            .iter()
+            .map(|row| row.family_name.clone())
+            .collect()
+    };
+
+    let mut forward = vec![first];
+    while forward.last().unwrap().more_after {
+        let last = forward.last().unwrap().attendees.last().unwrap();
+        let cursor = Cursor::after(event.id, Order::Name, true, last);
+        forward.push(page!(Start::After(cursor), Counting::UpTo(3)));
+    }
+    let names: Vec<String> = forward.iter().flat_map(family).collect();
+    assert_eq!(
+        names,
+        ["Traoré", "Traoré", "Traoré", "Traoré", "Traoré", "Konaté"]
+    );
+    assert!(!forward.last().unwrap().more_after);
+
+    let mut backward = vec![forward.last().unwrap().attendees.clone()];
+    loop {
+        let first_row = backward.last().unwrap()[0].clone();
+        let cursor = Cursor::after(event.id, Order::Name, true, &first_row);
+        let before = page!(Start::Before(cursor), Counting::UpTo(3));
+        backward.push(before.attendees.clone());
+        if !before.more_before {
+            break;
+        }
+    }
+    backward.reverse();
+    let forward_ids: Vec<Vec<uuid::Uuid>> = forward
+        .iter()
+        .map(|listing| listing.attendees.iter().map(|row| row.id).collect())
+        .collect();
+    let backward_ids: Vec<Vec<uuid::Uuid>> = backward
+        .iter()
+        .map(|rows| rows.iter().map(|row| row.id).collect())
+        .collect();
+    assert_eq!(backward_ids, forward_ids);
+
+    // The exact reference comes first, before the names.
+    let filter = AttendeeFilter {
+        search: Some(references[3].to_lowercase()),
+        ..AttendeeFilter::default()
+    };
+    let found = attendees::list(
+        &mut conn,
+        event.id,
+        &filter,
+        Order::Name,
+        &Start::Offset(0),
+        10,
+        Counting::UpTo(3),
+    )
+    .await
+    .expect("page");
+    assert_eq!(found.attendees[0].reference, references[3]);
+    assert_eq!(found.attendees[0].rank, 0);
+}

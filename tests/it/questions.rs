@@ -946,3 +946,154 @@ async fn the_private_page_changes_the_answers_with_errors_next_to_their_field() 
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn attendee_lists_and_exports_filter_by_an_answer_and_a_bad_filter_names_its_field() {
+    let app = TestApp::spawn().await;
+    create_event(&app.pool, EventSpec::default()).await;
+    let organiser = app.organiser_token("organiser").await;
+    set_questions_up(&app, &organiser).await;
+    let more = [
+        json!({"code": "langs", "type": "multiple_choice", "labels": {"fr": "Langues"}, "position": 5,
+               "choices": [{"code": "fr", "labels": {"fr": "Français"}}, {"code": "pt", "labels": {"fr": "Portugais"}}]}),
+        json!({"code": "wheelchair", "type": "yes_no", "labels": {"fr": "Fauteuil"}, "position": 6, "sensitive": true}),
+    ];
+    for question in &more {
+        let (status, body) = app
+            .organiser_send(
+                reqwest::Method::POST,
+                &organiser,
+                "/api/v1/events/lima-1997/questions",
+                Some(question),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    // (hotel, diet, langs) of delegates 0 to 5.
+    let answers = [
+        (true, "veg", vec!["fr"]),
+        (false, "veg", vec!["fr", "pt"]),
+        (true, "none", vec![]),
+        (true, "veg", vec!["pt"]),
+        (false, "halal", vec!["pt"]),
+        (false, "none", vec!["fr"]),
+    ];
+    let mut references = Vec::new();
+    for (n, (hotel, diet, langs)) in answers.iter().enumerate() {
+        let mut body = delegate(n, "SN");
+        body["answers"] =
+            json!({"hotel": hotel, "diet": diet, "langs": langs, "wheelchair": false});
+        if *hotel {
+            body["answers"]["nights"] = json!(2);
+        }
+        let answer = app.register("lima-1997", &body).await;
+        assert_eq!(answer.status(), 201);
+        let registered: Value = answer.json().await.unwrap();
+        references.push(registered["reference"].as_str().unwrap().to_owned());
+    }
+    let expect = |wanted: &[usize]| -> Vec<String> {
+        wanted.iter().map(|n| references[*n].clone()).collect()
+    };
+    let list = |query: &'static str| {
+        let (app, organiser) = (&app, &organiser);
+        async move {
+            app.organiser_send(
+                reqwest::Method::GET,
+                organiser,
+                &format!("/api/v1/events/lima-1997/registrations?{query}"),
+                None,
+            )
+            .await
+        }
+    };
+    for (query, wanted) in [
+        ("answer.diet=veg", expect(&[0, 1, 3])),
+        ("answer.hotel=yes", expect(&[0, 2, 3])),
+        ("answer.hotel=no&answer.diet=veg", expect(&[1])),
+        ("answer.langs=pt", expect(&[1, 3, 4])),
+        (
+            "answer.langs=pt&sort=-registered&per_page=2",
+            expect(&[4, 3]),
+        ),
+        ("answer.diet=halal&answer.hotel=yes", Vec::new()),
+    ] {
+        let (status, page) = list(query).await;
+        assert_eq!(status, 200, "{query}: {page}");
+        let found: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["reference"].as_str().unwrap())
+            .collect();
+        assert_eq!(found, wanted, "{query}");
+        if !query.contains("per_page") {
+            assert_eq!(page["total"], wanted.len(), "{query}");
+        }
+    }
+    // By cursor, the filter holds on every page.
+    let (_, first) = list("answer.langs=pt&per_page=2").await;
+    let after = first["next"].as_str().expect("next");
+    let (status, second) = app
+        .organiser_send(
+            reqwest::Method::GET,
+            &organiser,
+            &format!(
+                "/api/v1/events/lima-1997/registrations?answer.langs=pt&per_page=2&after={after}"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(second["items"][0]["reference"], references[4].as_str());
+    assert_eq!(second["next"], Value::Null);
+
+    for (query, field, says) in [
+        (
+            "answer.colour=red",
+            "answer.colour",
+            "no question with the code colour",
+        ),
+        ("answer.diet=pizza", "answer.diet", "none, veg, halal"),
+        ("answer.hotel=maybe", "answer.hotel", "yes, no"),
+        (
+            "answer.arrival=2027-11-21",
+            "answer.arrival",
+            "Only yes/no and choice questions",
+        ),
+        ("answer.wheelchair=yes", "answer.wheelchair", "sensitive"),
+    ] {
+        let (status, refused) = list(query).await;
+        assert_eq!(status, 422, "{query}: {refused}");
+        assert_eq!(refused["error"], "validation");
+        let message = refused["fields"][field].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{query}: {refused}");
+    }
+
+    // The exports take the same filter.
+    let export = |query: &'static str| {
+        let (app, organiser) = (&app, &organiser);
+        async move {
+            let response = app
+                .client
+                .get(app.url(&format!(
+                    "/api/v1/events/lima-1997/registrations.csv?{query}"
+                )))
+                .bearer_auth(organiser)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, csv) = export("answer.diet=veg&answer.langs=fr").await;
+    assert_eq!(status, 200, "{csv}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let listed: Vec<String> = reader
+        .records()
+        .map(|record| record.unwrap()[0].to_owned())
+        .collect();
+    assert_eq!(listed, expect(&[0, 1]));
+    let (status, refused) = export("answer.diet=pizza").await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused.contains("answer.diet"), "{refused}");
+}

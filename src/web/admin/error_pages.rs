@@ -11,6 +11,7 @@ use askama::Template;
 use super::layout::Frame;
 use crate::i18n::Tr;
 use crate::web::AppError;
+use crate::web::form::Problems;
 use crate::web::pages::Visitor;
 
 /// Turns a handler's or an extractor's `AppError` into a page in the
@@ -38,6 +39,9 @@ struct ErrorPage {
     tr: Tr,
     frame: Frame,
     text: String,
+    /// What was wrong with each field of a refused address, by name
+    /// (`after: This cursor belongs to another event's list.`).
+    problems: Vec<(String, String)>,
 }
 
 fn error_page(request: &HttpRequest, failure: &AppError) -> HttpResponse {
@@ -64,9 +68,15 @@ fn error_page(request: &HttpRequest, failure: &AppError) -> HttpResponse {
     };
     let language = visitor.language(&[]);
     let tr = Tr::new(language);
+    let problems = if let AppError::Validation(errors) = failure {
+        Problems::of(language, errors).fields
+    } else {
+        Vec::new()
+    };
     let page = ErrorPage {
         frame: Frame::new(&visitor, language, tr.t("admin-error-title")),
         text: tr.t(text_id),
+        problems,
         tr,
     };
     let rendered = visitor

@@ -251,9 +251,7 @@ pub struct IdPath {
 /// The query of a list, read after the session is known, so that an
 /// anonymous visitor is sent to the login form whatever the address holds.
 pub(super) fn list_query(request: &HttpRequest) -> Result<ListQuery, AppError> {
-    web::Query::<ListQuery>::from_query(request.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|error| AppError::unreadable("query", error))
+    ListQuery::read(request.query_string())
 }
 
 /// The opening of an event's page that only reads.

@@ -17,10 +17,11 @@ use super::{
     email_kind, email_status, list_query, zone,
 };
 use crate::db::admin as admin_store;
-use crate::db::attendees::{self, Attendee, Start};
+use crate::db::attendees::{self, Attendee, Counting, Cursor, Total};
 use crate::db::events::{self as events_store, Event};
 use crate::db::registrations as registrations_store;
 use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
+use crate::export::ANSWER_PREFIX;
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::query::query_string;
@@ -39,7 +40,8 @@ struct ListPage {
     sessions: Vec<Choice>,
     columns: Vec<Column>,
     rows: Vec<Row>,
-    total: i64,
+    /// "1,234 registrations", or "more than 1,000".
+    found: String,
     pager: Pager,
     /// Shown to those who may export (not the check-in role).
     can_export: bool,
@@ -99,26 +101,37 @@ const COLUMNS: [(&str, Option<Order>); 7] = [
     ("admin-column-registered", order("", Some("-registered"))),
 ];
 
-/// `GET /admin/events/{slug}/registrations`
+/// Past this many matches the list says "more than" instead of counting
+/// them all: a search that matches 15,000 registrations reads a thousand.
+const COUNTED_UP_TO: i64 = 1000;
+
+/// `GET /admin/events/{slug}/registrations`: its pages are linked by
+/// keyset cursors (`after`, `before`), which cost the same at any depth;
+/// `page` still reads for an address typed by hand.
 pub async fn list(
     AttendeesPage(admin, event, mut conn): AttendeesPage,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = list_query(&request)?;
-    let (page, per_page) = query.paging()?;
+    query.paging()?;
     let filter = query.filter(&mut conn, &event).await?;
+    let searching = filter.search.is_some();
+    let (start, _, per_page) = query.start(&event, searching)?;
     let order = query.order();
     let sort = order.as_str();
     let attendees::Listing {
         attendees: found,
         total,
+        more_before,
+        more_after,
     } = attendees::list(
         &mut conn,
         event.id,
         &filter,
         order,
-        &Start::Offset((page - 1) * per_page),
+        &start,
         per_page,
+        Counting::UpTo(COUNTED_UP_TO),
     )
     .await?;
     let countries = admin_store::country_counts(&mut conn, event.id).await?;
@@ -132,21 +145,33 @@ pub async fn list(
         query.country.as_deref().unwrap_or_default(),
         query.session.as_deref().unwrap_or_default(),
     );
-    let filters = [
+    let answers: Vec<(String, &str)> = query
+        .answers
+        .iter()
+        .map(|(code, word)| (format!("{ANSWER_PREFIX}{code}"), word.as_str()))
+        .collect();
+    let filters: Vec<(&str, &str)> = [
         ("q", search),
         ("status", status),
         ("country", country),
         ("session", session),
-    ];
+    ]
+    .into_iter()
+    .chain(answers.iter().map(|(name, word)| (name.as_str(), *word)))
+    .collect();
     let action = format!("/admin/events/{}/registrations", event.slug);
-    let link = |sort: &str, page: i64| {
-        let page = if page > 1 {
-            page.to_string()
-        } else {
-            String::new()
-        };
-        let mut pairs = filters.to_vec();
-        pairs.extend([("sort", sort), ("page", page.as_str())]);
+    let per_page_given = query.per_page.map(|n| n.to_string()).unwrap_or_default();
+    // `way` is `after` or `before` a row's cursor, or nothing for the start.
+    let link = |sort: &str, way: Option<(&str, &Attendee)>| {
+        let cursor = way.map(|(name, row)| {
+            let cursor = Cursor::after(event.id, order, searching, row);
+            (name, cursor.encode())
+        });
+        let mut pairs = filters.clone();
+        pairs.extend([("sort", sort), ("per_page", per_page_given.as_str())]);
+        if let Some((name, cursor)) = &cursor {
+            pairs.push((name, cursor.as_str()));
+        }
         format!("{action}?{}", query_string(&pairs))
     };
     let any = |label_id: &str| Choice {
@@ -198,7 +223,7 @@ pub async fn list(
                         Some(descending) if sort == order.ascending => descending,
                         _ => order.ascending,
                     };
-                    link(next, 1)
+                    link(next, None)
                 }),
                 sorted: order.and_then(|order| {
                     if sort == order.ascending {
@@ -215,8 +240,22 @@ pub async fn list(
             .iter()
             .map(|attendee| row(&tr, &event, attendee))
             .collect(),
-        total,
-        pager: Pager::new(&tr, page, per_page, total, |page| link(sort, page)),
+        found: match total {
+            Total::Exact(count) => tr.t1("admin-found", "count", count),
+            Total::MoreThan(count) => tr.t1("admin-found-more", "count", count),
+        },
+        pager: Pager::keyset(
+            &tr,
+            found.len(),
+            found
+                .first()
+                .filter(|_| more_before)
+                .map(|row| link(sort, Some(("before", row)))),
+            found
+                .last()
+                .filter(|_| more_after)
+                .map(|row| link(sort, Some(("after", row)))),
+        ),
         can_export: admin.may(crate::domain::Action::Export),
         export_csv: export("csv"),
         export_xlsx: export("xlsx"),

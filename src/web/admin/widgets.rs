@@ -109,6 +109,18 @@ impl Pager {
     }
 }
 
+impl Pager {
+    /// A page reached by keyset cursors: how many rows it shows, and the
+    /// links to the pages just before and after it, where there are any.
+    pub fn keyset(tr: &Tr, shown: usize, previous: Option<String>, next: Option<String>) -> Pager {
+        Pager {
+            text: tr.t1("admin-page-shown", "count", shown),
+            previous,
+            next,
+        }
+    }
+}
+
 /// The message naming an outbox email's kind.
 pub(super) fn email_kind(kind: EmailKind) -> &'static str {
     match kind {

@@ -18,7 +18,7 @@ use super::openapi::{
     BodyErrors, Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath,
     OrganiserErrors, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
 };
-use crate::db::attendees::{self, Attendee, Cursor, Start};
+use crate::db::attendees::{self, Attendee, Counting, Cursor, Start, Total};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
 use crate::db::questions as questions_store;
@@ -559,6 +559,9 @@ struct AttendeePage<'a> {
     /// Cursor of the next page (`after`); null on the last page
     #[schema(required = true)]
     next: Option<String>,
+    /// Cursor of the page before (`before`); null on the first page
+    #[schema(required = true)]
+    previous: Option<String>,
 }
 
 /// A registration as the organisers' list shows it.
@@ -603,6 +606,11 @@ fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
 }
 
 /// List registrations
+///
+/// Filter by an answer with `answer.<code>=<word>` (a choice code, or
+/// `yes`/`no`; repeatable, all met): an unknown code, another type of
+/// question, another word or a sensitive question is a 422 on
+/// `answer.<code>`.
 #[utoipa::path(
     get,
     path = "/api/v1/events/{slug}/registrations",
@@ -618,7 +626,7 @@ pub async fn list_registrations(
     OnEvent {
         event, mut conn, ..
     }: OnEvent<Attendees>,
-    query: web::Query<ListQuery>,
+    query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
     query.paging()?;
     let filter = query.filter(&mut conn, &event).await?;
@@ -628,13 +636,29 @@ pub async fn list_registrations(
     let attendees::Listing {
         attendees: items,
         total,
-    } = attendees::list(&mut conn, event.id, &filter, order, &start, per_page).await?;
-    // A full page may have more after it; a short one is the last.
-    let next = match items.last() {
-        Some(last) if items.len() as i64 == per_page => {
-            Some(Cursor::after(event.id, order, searching, last).encode())
-        }
-        _ => None,
+        more_before,
+        more_after,
+    } = attendees::list(
+        &mut conn,
+        event.id,
+        &filter,
+        order,
+        &start,
+        per_page,
+        Counting::Exact,
+    )
+    .await?;
+    let cursor_at = |row: Option<&Attendee>, more: bool| {
+        row.filter(|_| more)
+            .map(|row| Cursor::after(event.id, order, searching, row).encode())
+    };
+    let (next, previous) = (
+        cursor_at(items.last(), more_after),
+        cursor_at(items.first(), more_before),
+    );
+    // Counted exactly: the API's total is a number of registrations.
+    let total = match total {
+        Total::Exact(total) | Total::MoreThan(total) => total,
     };
     // A page reached by its number says which; one reached by a cursor has
     // no number.
@@ -645,6 +669,7 @@ pub async fn list_registrations(
         page,
         per_page,
         next,
+        previous,
     }))
 }
 
@@ -658,6 +683,11 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
 /// Export as CSV (streamed)
 ///
 /// Streamed straight from the database, a few hundred rows per chunk.
+///
+/// Filter by an answer with `answer.<code>=<word>` (a choice code, or
+/// `yes`/`no`; repeatable, all met): an unknown code, another type of
+/// question, another word or a sensitive question is a 422 on
+/// `answer.<code>`.
 #[utoipa::path(
     get,
     path = "/api/v1/events/{slug}/registrations.csv",
@@ -675,7 +705,7 @@ pub async fn export_csv(
         event, mut conn, ..
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter(&mut conn, &event).await?;
     // An export has no pages, but its query is read as a list's is: a bad
@@ -725,6 +755,11 @@ fn tokio_stream_of<T: 'static>(
 }
 
 /// Export as Excel
+///
+/// Filter by an answer with `answer.<code>=<word>` (a choice code, or
+/// `yes`/`no`; repeatable, all met): an unknown code, another type of
+/// question, another word or a sensitive question is a 422 on
+/// `answer.<code>`.
 #[utoipa::path(
     get,
     path = "/api/v1/events/{slug}/registrations.xlsx",
@@ -743,7 +778,7 @@ pub async fn export_xlsx(
         event, mut conn, ..
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
@@ -805,7 +840,7 @@ pub async fn emails(
     OnEvent {
         event, mut conn, ..
     }: OnEvent<Reading>,
-    query: web::Query<ListQuery>,
+    query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
     let (page, per_page) = query.paging()?;
     let (rows, total) =
