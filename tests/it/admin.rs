@@ -1640,6 +1640,7 @@ async fn back_office_pages_by_cursor_list_every_registration_once_and_lead_back_
         before.push(registered["reference"].as_str().unwrap().to_owned());
     }
     let (browser, _) = signed_in(&app, "viewer", "Fatou").await;
+    let mut newcomer = 100;
     for query in [
         "?per_page=5&sort=name",
         "?per_page=5",
@@ -1647,7 +1648,6 @@ async fn back_office_pages_by_cursor_list_every_registration_once_and_lead_back_
     ] {
         let mut path = format!("/admin/events/lima-1997/registrations{query}");
         let mut seen = Vec::new();
-        let mut newcomer = 100;
         for hop in 0.. {
             let page = browser.get(&path).await;
             assert_eq!(page.status, 200, "{path}");
