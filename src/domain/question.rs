@@ -386,7 +386,8 @@ pub fn answer_filter(question: &QuestionRule, word: &str) -> Result<Value, Field
         | QuestionType::LongText
         | QuestionType::Number
         | QuestionType::Date
-        | QuestionType::Country => Err(FieldError::new("error-answer-filter-kind")),
+        | QuestionType::Country
+        | QuestionType::File => Err(FieldError::new("error-answer-filter-kind")),
     }
 }
 
