@@ -395,6 +395,22 @@ pub async fn live_answer_count(
         .await
 }
 
+/// Live registrations that answered each question of the event, by
+/// question id (questions nobody answered left out).
+pub async fn live_answer_counts(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> QueryResult<Vec<(Uuid, i64)>> {
+    registration_answers::table
+        .inner_join(registrations::table)
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .group_by(registration_answers::question_id)
+        .select((registration_answers::question_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}
+
 /// How many live registrations of each country hold each choice of the
 /// question: (country code, choice code, count), by country then choice.
 pub async fn choice_counts_by_country(

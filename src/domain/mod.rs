@@ -9,6 +9,7 @@ mod field_errors;
 mod file;
 mod language;
 mod name;
+mod preset;
 mod question;
 mod quota;
 mod registration;
@@ -29,6 +30,7 @@ pub use field_errors::{FieldError, FieldErrors};
 pub use file::{FileKind, Upload, size_words};
 pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
+pub use preset::Preset;
 pub use question::{
     Answers, Condition, LONG_TEXT_MAX, QuestionCode, QuestionCodeError, QuestionRule,
     QuestionStage, QuestionType, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,

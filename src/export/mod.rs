@@ -54,6 +54,33 @@ pub struct AnswerColumn {
     pub choices: Vec<(String, String)>,
 }
 
+impl AnswerColumn {
+    /// `asked`'s column, its choices named in `language` (else `fallback`).
+    pub fn of(asked: &AskedQuestion, language: Language, fallback: Language) -> AnswerColumn {
+        AnswerColumn {
+            code: asked.question.code.clone(),
+            kind: asked.question.kind,
+            choices: asked
+                .choices
+                .iter()
+                .map(|choice| {
+                    let label = crate::web::api::question_bodies::text_in(
+                        &choice.labels,
+                        language.code(),
+                        fallback.code(),
+                    );
+                    (choice.code.clone(), label.to_owned())
+                })
+                .collect(),
+        }
+    }
+
+    /// A stored answer in words: a choice by its label, yes/no in `language`.
+    pub fn answer_text(&self, value: Option<&serde_json::Value>, language: Language) -> String {
+        answer_cell(self, value, language)
+    }
+}
+
 impl ExportStyle {
     /// The style of `event`'s lists, with a column for each of `questions`
     /// that is not sensitive: sensitive answers stay out of exports. Files
@@ -64,25 +91,13 @@ impl ExportStyle {
         public_url: &str,
     ) -> ExportStyle {
         let language = event.first_language();
-        let texts = |labels: &serde_json::Value| {
-            crate::web::api::question_bodies::text_in(labels, language.code(), language.code())
-                .to_owned()
-        };
         ExportStyle {
             timezone: event.time_zone(),
             language,
             questions: questions
                 .iter()
                 .filter(|asked| !asked.question.sensitive)
-                .map(|asked| AnswerColumn {
-                    code: asked.question.code.clone(),
-                    kind: asked.question.kind,
-                    choices: asked
-                        .choices
-                        .iter()
-                        .map(|choice| (choice.code.clone(), texts(&choice.labels)))
-                        .collect(),
-                })
+                .map(|asked| AnswerColumn::of(asked, language, language))
                 .collect(),
             files_url: format!("{public_url}/api/v1/events/{}/files/", event.slug),
         }

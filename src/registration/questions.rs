@@ -19,7 +19,7 @@ use crate::db::questions::{
 };
 use crate::db::registrations as registrations_store;
 use crate::domain::{
-    Answers, FieldError, FieldErrors, QuestionType, RegistrationStatus, Upload, answer_field,
+    Answers, FieldError, FieldErrors, Preset, QuestionType, RegistrationStatus, Upload, answer_field,
     parse_answers,
 };
 
@@ -36,23 +36,49 @@ pub async fn create_question(
     choices: &[NewQuestionChoice<'_>],
     organiser_id: Uuid,
 ) -> Result<Option<AskedQuestion>, RegistrationError> {
+    let created =
+        create_questions(conn, event_id, &[(question, choices)], None, organiser_id).await?;
+    Ok(created.and_then(|mut created| created.pop()))
+}
+
+/// Creates questions with their choices in one transaction, in their
+/// order (a condition may name an earlier one), with an audit row each
+/// naming the preset they come from; `None`, and nothing written, when
+/// the event has a question with one of their codes.
+pub async fn create_questions(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    questions: &[(&NewQuestion<'_>, &[NewQuestionChoice<'_>])],
+    preset: Option<Preset>,
+    organiser_id: Uuid,
+) -> Result<Option<Vec<AskedQuestion>>, RegistrationError> {
     let created = with_retries!(conn, |tx| {
         registrations_store::lock_event(tx, event_id).await?;
-        store::insert(tx, question, choices).await?;
-        let detail = json!({"code": question.code, "type": question.kind});
-        audit(
-            tx,
-            Some(organiser_id),
-            Some(event_id),
-            None,
-            "question.create",
-            detail,
-        )
-        .await?;
-        Ok(store::find(tx, event_id, question.code).await?)
+        let mut created = Vec::with_capacity(questions.len());
+        for (question, choices) in questions {
+            store::insert(tx, question, choices).await?;
+            let mut detail = json!({"code": question.code, "type": question.kind});
+            if let Some(preset) = preset {
+                detail["preset"] = json!(preset);
+            }
+            audit(
+                tx,
+                Some(organiser_id),
+                Some(event_id),
+                None,
+                "question.create",
+                detail,
+            )
+            .await?;
+            let found = store::find(tx, event_id, question.code)
+                .await?
+                .ok_or(Invariant::RowMissing)?;
+            created.push(found);
+        }
+        Ok(created)
     });
     match created {
-        Ok(found) => Ok(Some(found.ok_or(Invariant::RowMissing)?)),
+        Ok(created) => Ok(Some(created)),
         Err(RegistrationError::Database(error)) if admin_store::is_unique_violation(&error) => {
             Ok(None)
         }
@@ -289,52 +315,121 @@ pub async fn change_answers(
     let token_hash = super::hash_token(token);
     with_retries!(conn, |tx| {
         let (_, registration) = super::view::lock_by_token(tx, &token_hash).await?;
-        if registration.status == RegistrationStatus::Cancelled {
-            return Err(RegistrationError::Cancelled);
-        }
-        let questions = store::of_event(tx, registration.event_id, None).await?;
-        let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
-        let answers = parse_answers(&rules, given).map_err(RegistrationError::Invalid)?;
-        keep_files(tx, registration.id, &questions, &answers, uploads).await?;
-
-        let before: Answers = store::answers_by_code(tx, registration.id)
-            .await?
-            .into_iter()
-            .collect();
-        let mut moves = held_places(&questions, &answers);
-        for (id, count) in held_places(&questions, &before) {
-            *moves.entry(id).or_insert(0) -= count;
-        }
-        let mut ids: Vec<Uuid> = moves
-            .iter()
-            .filter(|(_, n)| **n != 0)
-            .map(|(id, _)| *id)
-            .collect();
-        ids.sort_unstable();
-        let locked = store::lock_choices(tx, &ids).await?;
-        for choice in &locked {
-            let wanted = moves.get(&choice.id).copied().unwrap_or(0);
-            if wanted > 0
-                && choice
-                    .capacity
-                    .is_some_and(|capacity| choice.taken + wanted > capacity)
-            {
-                let code = questions
-                    .iter()
-                    .find(|q| q.question.id == choice.question_id)
-                    .map_or("", |q| q.question.code.as_str());
-                let error =
-                    FieldError::new("error-choice-full").with_arg("code", choice.code.as_str());
-                return Err(refused(&answer_field(code), error));
-            }
-        }
-        let changes: Vec<(Uuid, i32)> = ids.iter().map(|id| (*id, moves[id])).collect();
-        if !store::move_choice_places(tx, &changes).await? {
-            return Err(Invariant::CounterRefused.into());
-        }
-        store::delete_answers_of(tx, registration.id).await?;
-        store::insert_answers(tx, &answer_rows(&questions, registration.id, &answers)).await?;
-        files_store::delete_unnamed(tx, registration.id).await?;
+        let (_, answers, _) =
+            replace_answers(tx, registration.event_id, registration.id, given, uploads).await?;
         Ok(answers)
     })
+}
+
+/// An organiser's change of a registration's answers, by the delegate's
+/// rules and counters, with an audit row naming each answer changed with
+/// its old and new value (a sensitive answer's values are not copied into
+/// the log: it says the answer changed).
+pub async fn change_answers_for(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    given: &serde_json::Map<String, serde_json::Value>,
+    organiser_id: Uuid,
+) -> Result<Answers, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let (before, after, questions) =
+            replace_answers(tx, event.id, registration_id, given, &[]).await?;
+        let changes: Vec<serde_json::Value> = questions
+            .iter()
+            .filter_map(|asked| {
+                let code = &asked.question.code;
+                let (old, new) = (before.get(code), after.get(code));
+                if old == new {
+                    return None;
+                }
+                Some(if asked.question.sensitive {
+                    json!({"question": code, "sensitive": true})
+                } else {
+                    json!({"question": code, "old": old, "new": new})
+                })
+            })
+            .collect();
+        if !changes.is_empty() {
+            audit(
+                tx,
+                Some(organiser_id),
+                Some(event.id),
+                Some(registration_id),
+                "registration.answers",
+                json!({"changes": changes}),
+            )
+            .await?;
+        }
+        Ok(after)
+    })
+}
+
+/// Inside the caller's transaction: locks the event and the registration
+/// (of `event_id`, live), reads `given`, moves the choice places the change
+/// takes and frees and stores the answers. Gives the answers before and
+/// after, and the event's questions.
+async fn replace_answers(
+    tx: &mut AsyncPgConnection,
+    event_id: Uuid,
+    registration_id: Uuid,
+    given: &serde_json::Map<String, serde_json::Value>,
+    uploads: &[Upload],
+) -> Result<(Answers, Answers, Vec<AskedQuestion>), RegistrationError> {
+    registrations_store::lock_event(tx, event_id).await?;
+    let registration = registrations_store::lock(tx, registration_id)
+        .await
+        .map_err(|error| match error {
+            diesel::result::Error::NotFound => RegistrationError::NotFound,
+            other => other.into(),
+        })?;
+    if registration.event_id != event_id {
+        return Err(RegistrationError::NotFound);
+    }
+    if registration.status == RegistrationStatus::Cancelled {
+        return Err(RegistrationError::Cancelled);
+    }
+    let questions = store::of_event(tx, registration.event_id, None).await?;
+    let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
+    let answers = parse_answers(&rules, given).map_err(RegistrationError::Invalid)?;
+    keep_files(tx, registration.id, &questions, &answers, uploads).await?;
+
+    let before: Answers = store::answers_by_code(tx, registration.id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut moves = held_places(&questions, &answers);
+    for (id, count) in held_places(&questions, &before) {
+        *moves.entry(id).or_insert(0) -= count;
+    }
+    let mut ids: Vec<Uuid> = moves
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort_unstable();
+    let locked = store::lock_choices(tx, &ids).await?;
+    for choice in &locked {
+        let wanted = moves.get(&choice.id).copied().unwrap_or(0);
+        if wanted > 0
+            && choice
+                .capacity
+                .is_some_and(|capacity| choice.taken + wanted > capacity)
+        {
+            let code = questions
+                .iter()
+                .find(|q| q.question.id == choice.question_id)
+                .map_or("", |q| q.question.code.as_str());
+            let error = FieldError::new("error-choice-full").with_arg("code", choice.code.as_str());
+            return Err(refused(&answer_field(code), error));
+        }
+    }
+    let changes: Vec<(Uuid, i32)> = ids.iter().map(|id| (*id, moves[id])).collect();
+    if !store::move_choice_places(tx, &changes).await? {
+        return Err(Invariant::CounterRefused.into());
+    }
+    store::delete_answers_of(tx, registration.id).await?;
+    store::insert_answers(tx, &answer_rows(&questions, registration.id, &answers)).await?;
+    files_store::delete_unnamed(tx, registration.id).await?;
+    Ok((before, answers, questions))
 }

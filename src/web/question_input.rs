@@ -6,11 +6,15 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use crate::db::events::Event;
-use crate::db::questions::{AskedQuestion, NewQuestion, NewQuestionChoice};
+use crate::db::questions::{
+    AskedQuestion, NewQuestion, NewQuestionChoice, Question, QuestionChoice,
+};
 use crate::domain::text::Lines;
 use crate::domain::{
-    FieldError, FieldErrors, QuestionCode, QuestionStage, QuestionType, Vocabulary,
+    FieldError, FieldErrors, Preset, QuestionCode, QuestionStage, QuestionType, Vocabulary,
 };
+use crate::registration::RegistrationError;
+use crate::registration::questions as questions_use_case;
 use crate::web::json_fields::JsonFields;
 
 const LABEL_MAX: usize = 300;
@@ -206,6 +210,43 @@ impl QuestionSetup {
             max_number: self.max_number,
             min_date: self.min_date,
             max_date: self.max_date,
+        }
+    }
+
+    /// The set-up as a question not yet stored (no ids, no place taken),
+    /// for a later set-up of the same batch whose condition names it.
+    fn as_asked(&self, event_id: uuid::Uuid) -> AskedQuestion {
+        AskedQuestion {
+            question: Question {
+                id: uuid::Uuid::nil(),
+                event_id,
+                code: self.code.as_str().to_owned(),
+                kind: self.kind,
+                labels: self.labels.clone(),
+                help: self.help.clone(),
+                required: self.required,
+                position: self.position,
+                sensitive: self.sensitive,
+                stage: self.stage,
+                condition: self.condition.clone(),
+                min_number: self.min_number,
+                max_number: self.max_number,
+                min_date: self.min_date,
+                max_date: self.max_date,
+            },
+            choices: self
+                .choices
+                .iter()
+                .map(|choice| QuestionChoice {
+                    id: uuid::Uuid::nil(),
+                    question_id: uuid::Uuid::nil(),
+                    code: choice.code.clone(),
+                    labels: choice.labels.clone(),
+                    position: 0,
+                    capacity: choice.capacity,
+                    taken: 0,
+                })
+                .collect(),
         }
     }
 
@@ -451,4 +492,103 @@ fn read_condition(
         return None;
     }
     Some(json!({"question": named, "any_of": words}))
+}
+
+/// `{"preset": "<name>"}`, the body of `POST …/question-presets`.
+pub fn preset_of(body: &Value) -> Result<Preset, FieldErrors> {
+    let mut fields = JsonFields::new(body, &["preset"])?;
+    let preset = fields.text("preset").and_then(|name| {
+        let preset = Preset::from_stored(name.trim());
+        if preset.is_none() {
+            let names: Vec<&str> = Preset::ALL.iter().map(|preset| preset.as_str()).collect();
+            let error = FieldError::new("error-preset-unknown").with_arg("name", names.join(", "));
+            fields.refuse("preset", error);
+        }
+        preset
+    });
+    fields.finish()?;
+    preset.ok_or_else(|| FieldErrors::single("preset", FieldError::new("error-required")))
+}
+
+/// Keeps the texts of `texts` (by language code) in `languages` only: the
+/// set-up refuses a text in a language the event lacks.
+fn keep_languages(texts: &mut Value, languages: &[String]) {
+    if let Some(texts) = texts.as_object_mut() {
+        texts.retain(|code, _| languages.contains(code));
+    }
+}
+
+/// The preset's questions read as set-ups for `event`, placed after
+/// `others` (the event's questions). A code the event already asks is
+/// refused under `preset`, before anything is written.
+pub fn preset_setups(
+    preset: Preset,
+    event: &Event,
+    others: &[AskedQuestion],
+) -> Result<Vec<QuestionSetup>, FieldErrors> {
+    if let Some(taken) = preset
+        .codes()
+        .iter()
+        .find(|code| others.iter().any(|other| other.question.code == **code))
+    {
+        let error = FieldError::new("error-preset-code-taken").with_arg("code", *taken);
+        return Err(FieldErrors::single("preset", error));
+    }
+    let after = others
+        .iter()
+        .map(|other| other.question.position)
+        .max()
+        .map_or(0, |last| last.saturating_add(1));
+    let mut known: Vec<AskedQuestion> = others.to_vec();
+    let mut setups = Vec::new();
+    for (offset, mut body) in preset
+        .questions(event.starts_on, event.ends_on)
+        .into_iter()
+        .enumerate()
+    {
+        keep_languages(&mut body["labels"], &event.languages);
+        keep_languages(&mut body["help"], &event.languages);
+        if let Some(choices) = body["choices"].as_array_mut() {
+            for choice in choices {
+                keep_languages(&mut choice["labels"], &event.languages);
+            }
+        }
+        let offset = i32::try_from(offset).unwrap_or(i32::MAX);
+        body["position"] = json!(after.saturating_add(offset));
+        let setup = QuestionSetup::parse(&body, event, None, &known)?;
+        known.push(setup.as_asked(event.id));
+        setups.push(setup);
+    }
+    Ok(setups)
+}
+
+/// Adds the preset's questions to `event` in one transaction: refused on
+/// `preset` when the event already asks one of its codes, even when
+/// another organiser added it a moment before.
+pub async fn add_preset(
+    conn: &mut diesel_async::AsyncPgConnection,
+    event: &Event,
+    preset: Preset,
+    organiser_id: uuid::Uuid,
+) -> Result<Vec<AskedQuestion>, RegistrationError> {
+    let others = crate::db::questions::of_event(conn, event.id, None).await?;
+    let setups = preset_setups(preset, event, &others).map_err(RegistrationError::Invalid)?;
+    let questions: Vec<NewQuestion<'_>> = setups
+        .iter()
+        .map(|setup| setup.new_question(event.id))
+        .collect();
+    let choices: Vec<Vec<NewQuestionChoice<'_>>> =
+        setups.iter().map(QuestionSetup::new_choices).collect();
+    let batch: Vec<(&NewQuestion<'_>, &[NewQuestionChoice<'_>])> = questions
+        .iter()
+        .zip(&choices)
+        .map(|(question, choices)| (question, choices.as_slice()))
+        .collect();
+    questions_use_case::create_questions(conn, event.id, &batch, Some(preset), organiser_id)
+        .await?
+        .ok_or_else(|| {
+            let error = FieldError::new("error-preset-code-taken")
+                .with_arg("code", preset.codes().first().copied().unwrap_or_default());
+            RegistrationError::Invalid(FieldErrors::single("preset", error))
+        })
 }

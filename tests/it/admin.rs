@@ -26,12 +26,12 @@ async fn organiser(app: &TestApp, role: &str, name: &str) -> String {
     app.organiser_with_role(role, name, Some(&hash)).await.email
 }
 
-struct Answer {
-    status: StatusCode,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
     headers: HeaderMap,
     /// The session cookie the answer sets, if any.
     session: Option<SessionCookie>,
-    body: String,
+    pub(crate) body: String,
 }
 
 #[derive(Debug)]
@@ -44,7 +44,7 @@ struct SessionCookie {
 }
 
 impl Answer {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(LOCATION)
             .and_then(|value| value.to_str().ok())
@@ -52,7 +52,7 @@ impl Answer {
     }
 
     /// The value of the first hidden `name` field of the page.
-    fn hidden(&self, name: &str) -> String {
+    pub(crate) fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let (_, rest) = self
             .body
@@ -62,7 +62,7 @@ impl Answer {
     }
 
     /// The text of each cell of the table row with this id.
-    fn row(&self, id: &str) -> Vec<String> {
+    pub(crate) fn row(&self, id: &str) -> Vec<String> {
         let (_, rest) = self
             .body
             .split_once(&format!("<tr id=\"{id}\">"))
@@ -77,7 +77,7 @@ impl Answer {
             .collect()
     }
 
-    fn assert_contains(&self, text: &str) {
+    pub(crate) fn assert_contains(&self, text: &str) {
         assert!(
             self.body.contains(text),
             "{text:?} not in the page ({}):\n{}",
@@ -89,9 +89,9 @@ impl Answer {
 
 /// A browser of its own: its cookies, and the address it connects from
 /// (any of 127.0.0.0/8 reaches the app on 127.0.0.1).
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
 }
 
 impl<'a> Browser<'a> {
@@ -109,7 +109,7 @@ impl<'a> Browser<'a> {
         Browser { app, client }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+    pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
         let response = request.send().await.expect("request");
         let session = response
             .cookies()
@@ -129,11 +129,11 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         self.send(self.client.get(self.app.url(path))).await
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
         self.send(self.client.post(self.app.url(path)).form(fields))
             .await
     }
@@ -163,7 +163,11 @@ impl<'a> Browser<'a> {
 
 /// A browser signed in as a new organiser with this role, and the CSRF
 /// token of its session.
-async fn signed_in<'a>(app: &'a TestApp, role: &str, name: &str) -> (Browser<'a>, String) {
+pub(crate) async fn signed_in<'a>(
+    app: &'a TestApp,
+    role: &str,
+    name: &str,
+) -> (Browser<'a>, String) {
     let browser = Browser::new(app);
     let csrf = browser.signed_in(&organiser(app, role, name).await).await;
     (browser, csrf)
@@ -195,6 +199,7 @@ const PUBLIC_HANDLERS: &[&str] = &["login::show", "login::submit", "stylesheet"]
 
 fn concrete(path: &str, slug: &str, id: &str) -> String {
     path.replace("{slug}", slug)
+        .replace("/questions/{code}", "/questions/accessibility")
         .replace("{code}", "A1")
         .replace("{id}", id)
         .replace("{action}", "cancel")
@@ -430,6 +435,16 @@ async fn small_event(app: &TestApp) -> Vec<String> {
         },
     )
     .await;
+    let token = app.organiser_token("organiser").await;
+    let question = app
+        .client
+        .post(app.url("/api/v1/events/lima-1997/question-presets"))
+        .bearer_auth(&token)
+        .json(&json!({"preset": "accessibility"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(question.status(), 201);
     let mut ids = Vec::new();
     for (n, country) in [(1, "SN"), (2, "SN"), (3, "SN"), (4, "ML")] {
         let mut body = delegate(n, country);
@@ -471,6 +486,7 @@ async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing
         "events::new",
         "events::edit",
         "sessions::edit",
+        "questions::edit",
         "email_texts::list",
         "email_texts::edit",
     ];
@@ -510,8 +526,8 @@ async fn every_page_opens_for_organisers_and_viewers_may_read_but_change_nothing
             "SELECT count(*) AS count FROM audit_log WHERE action NOT LIKE 'login%'"
         )
         .await,
-        0,
-        "nothing was changed"
+        1,
+        "nothing was changed but the set-up's one question"
     );
 }
 

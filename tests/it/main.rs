@@ -6,6 +6,7 @@ mod smtp;
 mod support;
 
 mod admin;
+mod admin_questions;
 mod backup;
 mod cli;
 mod event_changes;

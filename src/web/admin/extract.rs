@@ -172,6 +172,7 @@ impl Admin {
             "cancelled" => "admin-done-cancelled",
             "promoted" => "admin-done-promoted",
             "sessions" => "admin-done-sessions",
+            "answers" => "admin-done-answers",
             "resent" => "admin-done-resent",
             "retried" => "admin-done-retried",
             "reset" => "admin-done-reset",

@@ -44,6 +44,7 @@ pub enum Section {
     Dashboard,
     Registrations,
     Sessions,
+    Questions,
     Countries,
     Emails,
     EmailTexts,
@@ -51,10 +52,11 @@ pub enum Section {
 }
 
 impl Section {
-    pub(super) const ALL: [Section; 7] = [
+    pub(super) const ALL: [Section; 8] = [
         Section::Dashboard,
         Section::Registrations,
         Section::Sessions,
+        Section::Questions,
         Section::Countries,
         Section::Emails,
         Section::EmailTexts,
@@ -75,6 +77,7 @@ impl Section {
             Section::Dashboard => "admin-tab-dashboard",
             Section::Registrations => "admin-tab-registrations",
             Section::Sessions => "admin-tab-sessions",
+            Section::Questions => "admin-tab-questions",
             Section::Countries => "admin-tab-countries",
             Section::Emails => "admin-tab-emails",
             Section::EmailTexts => "admin-tab-email-texts",
@@ -87,6 +90,7 @@ impl Section {
             Section::Dashboard => "",
             Section::Registrations => "/registrations",
             Section::Sessions => "/sessions",
+            Section::Questions => "/questions",
             Section::Countries => "/countries",
             Section::Emails => "/emails",
             Section::EmailTexts => "/email-texts",

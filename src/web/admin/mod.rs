@@ -18,6 +18,7 @@ mod extract;
 mod form;
 mod layout;
 mod login;
+mod questions;
 mod registrations;
 mod sessions;
 mod widgets;
@@ -30,7 +31,8 @@ use self::error_pages::error_pages;
 use self::extract::{Admin, AttendeesPage, EventChange, EventPage, IdPath, list_query};
 use self::layout::{Frame, Section};
 use self::widgets::{
-    Bar, Field, Pager, Translation, capacity_text, country_name, email_kind, email_status, zone,
+    Bar, Choice, Field, Pager, Translation, capacity_text, country_name, email_kind, email_status,
+    zone,
 };
 use crate::web::form::Problems;
 
@@ -62,6 +64,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/events/{slug}/sessions/{code}/delete",
                 web::post().to(sessions::delete),
+            )
+            .route("/events/{slug}/questions", web::get().to(questions::list))
+            .route(
+                "/events/{slug}/questions",
+                web::post().to(questions::create),
+            )
+            .route(
+                "/events/{slug}/question-presets",
+                web::post().to(questions::add_one_preset),
+            )
+            .route(
+                "/events/{slug}/questions/{code}",
+                web::get().to(questions::edit),
+            )
+            .route(
+                "/events/{slug}/questions/{code}",
+                web::post().to(questions::update),
+            )
+            .route(
+                "/events/{slug}/questions/{code}/delete",
+                web::post().to(questions::delete),
+            )
+            .route(
+                "/events/{slug}/questions/{code}/summary",
+                web::get().to(questions::summary),
             )
             .route("/events/{slug}/countries", web::get().to(countries::list))
             .route(

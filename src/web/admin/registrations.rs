@@ -10,20 +10,26 @@ use chrono::Utc;
 use diesel::result::Error as DieselError;
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{
-    Admin, AttendeesPage, EventChange, Frame, IdPath, Pager, Problems, Section, country_name,
+    Admin, AttendeesPage, Choice, EventChange, EventPage, Frame, IdPath, Pager, Problems, Section,
+    country_name,
     email_kind, email_status, list_query, zone,
 };
 use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Counting, Cursor, Total};
 use crate::db::events::{self as events_store, Event};
+use crate::db::questions as questions_store;
 use crate::db::registrations as registrations_store;
 use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
-use crate::export::ANSWER_PREFIX;
+use crate::export::{ANSWER_PREFIX, AnswerColumn};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
+use crate::web::api::question_bodies::text_in;
+use crate::web::form::Form;
+use crate::web::pages::questions::{QuestionField, answers_of_form, question_fields};
 use crate::web::query::query_string;
 use crate::web::{AppError, input};
 
@@ -47,13 +53,6 @@ struct ListPage {
     can_export: bool,
     export_csv: String,
     export_xlsx: String,
-}
-
-/// An `<option>`; the empty value means "any".
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 /// A column heading; a sortable one links to the list sorted by it.
@@ -318,6 +317,12 @@ struct DetailPage {
     csrf_token: String,
     action: String,
     sessions: Vec<SessionBox>,
+    answers: Vec<AnswerLine>,
+    /// The answers' form, for organisers.
+    questions: Vec<QuestionField>,
+    answers_problems: Problems,
+    country_prompt: String,
+    full_note: String,
     history: Vec<HistoryLine>,
     emails: Vec<EmailLine>,
 }
@@ -334,6 +339,14 @@ struct SessionBox {
     title: String,
     slot: String,
     checked: bool,
+}
+
+/// An answer as the page shows it; a sensitive one only to those who may
+/// read it (organisers and admins, never viewers).
+struct AnswerLine {
+    code: String,
+    label: String,
+    value: String,
 }
 
 struct HistoryLine {
@@ -363,10 +376,14 @@ pub async fn show(
         &event,
         path.id,
         Vec::new(),
+        None,
         StatusCode::OK,
     )
     .await
 }
+
+/// The answers of a refused change, as sent, and their problems.
+type SentAnswers = (Map<String, Value>, Problems);
 
 async fn render_detail(
     admin: &Admin,
@@ -374,6 +391,7 @@ async fn render_detail(
     event: &Event,
     id: Uuid,
     problems: Vec<String>,
+    sent: Option<SentAnswers>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let registration = registrations_store::find(conn, id)
@@ -389,6 +407,7 @@ async fn render_detail(
     let sessions = events_store::sessions_of(conn, event.id).await?;
     let history = admin_store::history_of(conn, id).await?;
     let emails = admin_store::emails_of(conn, id).await?;
+    let questions = questions_store::of_event(conn, event.id, None).await?;
 
     let tr = admin.tr;
     let language = admin.language();
@@ -428,6 +447,33 @@ async fn render_detail(
     .into_iter()
     .map(|(label, value)| (tr.t(label), value))
     .collect();
+    let first = event.first_language();
+    let answers = questions
+        .iter()
+        .filter_map(|asked| {
+            let value = view.answers.get(&asked.question.code)?;
+            let value = if asked.question.sensitive && !admin.can_change() {
+                tr.t("admin-answer-hidden")
+            } else {
+                AnswerColumn::of(asked, language, first).answer_text(Some(value), language)
+            };
+            Some(AnswerLine {
+                code: asked.question.code.clone(),
+                label: text_in(&asked.question.labels, language.code(), first.code()).to_owned(),
+                value,
+            })
+        })
+        .collect();
+    let editable = admin.can_change() && registration.status != RegistrationStatus::Cancelled;
+    let (sent_answers, answers_problems) = sent.unwrap_or_else(|| {
+        let stored: Map<String, Value> = view.answers.clone().into_iter().collect();
+        (stored, Problems::default())
+    });
+    let question_fields = if editable {
+        question_fields(&tr, first, &questions, &sent_answers, &answers_problems)
+    } else {
+        Vec::new()
+    };
     let page = DetailPage {
         frame: admin.frame(title.clone(), Some((event, Section::Registrations))),
         title,
@@ -466,6 +512,11 @@ async fn render_detail(
                     .any(|choice| choice.session.id == session.id),
             })
             .collect(),
+        answers,
+        questions: question_fields,
+        answers_problems,
+        country_prompt: tr.t("field-country-choose"),
+        full_note: tr.t("answer-choice-full"),
         history: history
             .into_iter()
             .map(|entry| HistoryLine {
@@ -497,6 +548,7 @@ fn action_text(tr: &Tr, action: &str) -> String {
         "registration.cancel" => "admin-action-cancel",
         "registration.promote" => "admin-action-promote",
         "registration.sessions" => "admin-action-sessions",
+        "registration.answers" => "admin-action-answers",
         "email.resend" => "admin-action-resend",
         "email.retry" => "admin-action-retry",
         other => return other.to_owned(),
@@ -556,6 +608,7 @@ pub async fn act(
             registration::resend(&mut conn, &event, id, organiser).await,
             "resent",
         ),
+        "answers" => return save_answers(&admin, &form, &event, &mut conn, id).await,
         _ => return Err(AppError::NotFound("action")),
     };
     let (status, problems) = match outcome {
@@ -573,7 +626,42 @@ pub async fn act(
         ),
         Err(other) => return Err(other.into()),
     };
-    render_detail(&admin, &mut conn, &event, id, problems, status).await
+    render_detail(&admin, &mut conn, &event, id, problems, None, status).await
+}
+
+/// `POST …/registrations/{id}/answers`: the whole answers form, read by
+/// the delegate's rules; refused answers are shown again as sent, each
+/// problem next to its question.
+async fn save_answers(
+    admin: &Admin,
+    form: &Form,
+    event: &Event,
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> Result<HttpResponse, AppError> {
+    let questions = questions_store::of_event(conn, event.id, None).await?;
+    let sent = answers_of_form(form, &questions);
+    let changed =
+        registration::questions::change_answers_for(conn, event, id, &sent, admin.organiser.id)
+            .await;
+    let (status, problems, sent) = match changed {
+        Ok(_) => {
+            let url = detail_url(event, id);
+            return Ok(admin.see_other(&format!("{url}?done=answers")));
+        }
+        Err(RegistrationError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Vec::new(),
+            Some((sent, Problems::of(admin.language(), &errors))),
+        ),
+        Err(RegistrationError::Cancelled) => (
+            StatusCode::CONFLICT,
+            vec![admin.tr.t("admin-error-cancelled")],
+            None,
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    render_detail(admin, conn, event, id, problems, sent, status).await
 }
 
 fn invalid(field: &str, message_id: &'static str) -> RegistrationError {

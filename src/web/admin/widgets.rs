@@ -20,6 +20,13 @@ pub struct Field {
     pub lang: Option<&'static str>,
 }
 
+/// An `<option>` of a `<select>`; in a filter, the empty value means "any".
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 /// The inputs of one language's own texts on a form, under the
 /// language's name in that language.
 pub struct Translation {

@@ -52,6 +52,10 @@ route_table! {
         delete: questions::delete,
     },
     "/events/{slug}/questions/{code}/summary" => { get: questions::summary },
+    "/events/{slug}/question-presets" => {
+        get: questions::presets,
+        post: questions::add_preset,
+    },
     "/events/{slug}/registrations" => {
         post: registrations::create,
         get: organiser::list_registrations,

@@ -424,6 +424,16 @@ pub mod schemas {
         .into()
     }
 
+    /// `domain::Preset`'s words.
+    pub fn question_preset() -> Schema {
+        one_of(
+            crate::domain::Preset::ALL
+                .iter()
+                .map(|preset| preset.as_str()),
+        )
+        .into()
+    }
+
     /// `domain::QuestionStage`'s words.
     pub fn question_stage() -> Schema {
         one_of(

@@ -13,11 +13,12 @@ use super::question_bodies::{QuestionBody, SummaryBody, question_body, summary_b
 use crate::db::PooledConnection;
 use crate::db::events::Event;
 use crate::db::questions::{self as store, AskedQuestion};
+use crate::domain::Preset;
 use crate::registration::questions as use_case;
 use crate::web::access::OnEvent;
 use crate::web::access::needs::{Changes, Reading};
 use crate::web::input::json_body;
-use crate::web::question_input::QuestionSetup;
+use crate::web::question_input::{QuestionSetup, add_preset as add_preset_questions, preset_of};
 use crate::web::{AppError, AppState};
 
 #[derive(Deserialize, IntoParams)]
@@ -339,4 +340,101 @@ pub async fn summary(
     let answered = store::live_answer_count(&mut conn, question.question.id).await?;
     let by_country = store::choice_counts_by_country(&mut conn, question.question.id).await?;
     Ok(HttpResponse::Ok().json(summary_body(&question, answered, by_country)))
+}
+
+/// A preset, and the questions it adds to this event.
+#[derive(Serialize, ToSchema)]
+#[schema(as = QuestionPreset)]
+struct PresetBody {
+    #[schema(schema_with = schemas::question_preset)]
+    preset: &'static str,
+    /// The codes of the questions it adds, in their order.
+    codes: Vec<&'static str>,
+    /// The questions' set-ups, worded in the four languages (those the
+    /// event lacks are left out when it is added).
+    #[schema(value_type = Vec<Object>)]
+    questions: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = QuestionPresets)]
+struct PresetsBody {
+    items: Vec<PresetBody>,
+}
+
+/// `{"preset": "diet"}`
+#[derive(Serialize, ToSchema)]
+#[schema(as = PresetRequest)]
+pub struct PresetRequest {
+    #[schema(schema_with = schemas::question_preset)]
+    preset: &'static str,
+}
+
+/// The questions a preset added.
+#[derive(Serialize, ToSchema)]
+#[schema(as = PresetQuestions)]
+struct AddedBody<'a> {
+    items: Vec<QuestionBody<'a>>,
+}
+
+/// The ready-made questions
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/question-presets",
+    operation_id = "list_question_presets",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug")),
+    responses(
+        (status = 200, description = "The presets, with the questions each adds", body = PresetsBody),
+        OrganiserErrors,
+    ),
+)]
+pub async fn presets(
+    OnEvent { event, .. }: OnEvent<Reading>,
+) -> Result<HttpResponse, AppError> {
+    let items = Preset::ALL
+        .iter()
+        .map(|&preset| PresetBody {
+            preset: preset.as_str(),
+            codes: preset.codes().to_vec(),
+            questions: preset.questions(event.starts_on, event.ends_on),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(PresetsBody { items }))
+}
+
+/// Add a preset's questions
+///
+/// After the event's questions, in the event's languages. A code the
+/// event already asks is a 422 on `preset`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/question-presets",
+    operation_id = "add_question_preset",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body(content = PresetRequest, example = json!(PresetRequest { preset: "diet" })),
+    responses(
+        BodyErrors,
+        (status = 201, description = "The questions added", body = AddedBody),
+        (status = 409, response = Conflict),
+        OrganiserErrors,
+    ),
+)]
+pub async fn add_preset(
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = json_body(&state, payload).await?;
+    let preset = preset_of(&body)?;
+    let created = add_preset_questions(&mut conn, &event, preset, auth.organiser.id).await?;
+    Ok(HttpResponse::Created().json(AddedBody {
+        items: created.iter().map(question_body).collect(),
+    }))
 }

@@ -11,7 +11,7 @@ mod error;
 mod event;
 mod home;
 mod private;
-mod questions;
+pub mod questions;
 mod register;
 mod view;
 
