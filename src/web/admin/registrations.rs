@@ -452,7 +452,7 @@ async fn render_detail(
         .iter()
         .filter_map(|asked| {
             let value = view.answers.get(&asked.question.code)?;
-            let value = if asked.question.sensitive && !admin.can_change() {
+            let value = if asked.question.sensitive && !admin.may(crate::domain::Action::ReadSensitive) {
                 tr.t("admin-answer-hidden")
             } else {
                 AnswerColumn::of(asked, language, first).answer_text(Some(value), language)
