@@ -79,7 +79,7 @@ organiser_email=browser-organiser@example.org
 organiser_password=$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')
 if [ -d "$root/src/web/admin" ]; then
     printf '%s\n' "$organiser_password" |
-        "$binary" organiser add "$organiser_email" --name "Browser Test" --password-stdin >/dev/null
+        "$binary" organiser add "$organiser_email" --name "Browser Test" --role admin --password-stdin >/dev/null
     # The questions scenario sets its event up through the organiser API.
     RENCONTRE_BROWSER_TOKEN=$("$binary" token create "$organiser_email")
     export RENCONTRE_BROWSER_TOKEN

@@ -262,6 +262,7 @@ admin-question-type-multiple-choice = Several choices
 admin-question-type-number = Whole number
 admin-question-type-date = Date
 admin-question-type-country = Country
+admin-question-type-file = File
 admin-question-label = Question
 admin-question-help = Help text
 admin-question-required = An answer is required

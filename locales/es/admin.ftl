@@ -262,6 +262,7 @@ admin-question-type-multiple-choice = Varias opciones
 admin-question-type-number = Número entero
 admin-question-type-date = Fecha
 admin-question-type-country = País
+admin-question-type-file = Archivo
 admin-question-label = Pregunta
 admin-question-help = Texto de ayuda
 admin-question-required = Respuesta obligatoria

@@ -266,6 +266,7 @@ admin-question-type-multiple-choice = Plusieurs choix
 admin-question-type-number = Nombre entier
 admin-question-type-date = Date
 admin-question-type-country = Pays
+admin-question-type-file = Fichier
 admin-question-label = Question
 admin-question-help = Texte d'aide
 admin-question-required = Réponse obligatoire

@@ -262,6 +262,7 @@ admin-question-type-multiple-choice = Várias opções
 admin-question-type-number = Número inteiro
 admin-question-type-date = Data
 admin-question-type-country = País
+admin-question-type-file = Arquivo
 admin-question-label = Pergunta
 admin-question-help = Texto de ajuda
 admin-question-required = Resposta obrigatória

@@ -77,7 +77,7 @@ impl AnswerColumn {
 
     /// A stored answer in words: a choice by its label, yes/no in `language`.
     pub fn answer_text(&self, value: Option<&serde_json::Value>, language: Language) -> String {
-        answer_cell(self, value, language)
+        answer_cell(self, value, language, "")
     }
 }
 
@@ -114,13 +114,13 @@ impl ExportStyle {
 }
 
 /// An answer as its cell shows it: a file as the link organisers download
-/// it from.
+/// it from (`files_url` and its id).
 fn answer_cell(
     column: &AnswerColumn,
     value: Option<&serde_json::Value>,
-    style: &ExportStyle,
+    language: Language,
+    files_url: &str,
 ) -> String {
-    let language = style.language;
     use serde_json::Value;
     let label = |code: &str| {
         column
@@ -134,7 +134,7 @@ fn answer_cell(
         (QuestionType::YesNo, Some(Value::Bool(true))) => crate::i18n::t(language, "answer-yes"),
         (QuestionType::YesNo, Some(Value::Bool(false))) => crate::i18n::t(language, "answer-no"),
         (QuestionType::SingleChoice, Some(Value::String(code))) => label(code),
-        (QuestionType::File, Some(Value::String(id))) => format!("{}{id}", style.files_url),
+        (QuestionType::File, Some(Value::String(id))) => format!("{files_url}{id}"),
         (QuestionType::MultipleChoice, Some(Value::Array(codes))) => codes
             .iter()
             .filter_map(Value::as_str)
@@ -172,12 +172,14 @@ pub fn cells(attendee: &Attendee, style: &ExportStyle) -> Vec<String> {
             .format("%Y-%m-%d %H:%M")
             .to_string(),
     ];
-    cells.extend(
-        style
-            .questions
-            .iter()
-            .map(|column| answer_cell(column, attendee.answers.get(&column.code), style)),
-    );
+    cells.extend(style.questions.iter().map(|column| {
+        answer_cell(
+            column,
+            attendee.answers.get(&column.code),
+            style.language,
+            &style.files_url,
+        )
+    }));
     cells
 }
 

@@ -214,6 +214,7 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-question-type-number",
     "admin-question-type-date",
     "admin-question-type-country",
+    "admin-question-type-file",
     "admin-question-label",
     "admin-question-help",
     "admin-question-required",

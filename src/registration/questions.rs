@@ -19,8 +19,8 @@ use crate::db::questions::{
 };
 use crate::db::registrations as registrations_store;
 use crate::domain::{
-    Answers, FieldError, FieldErrors, Preset, QuestionType, RegistrationStatus, Upload, answer_field,
-    parse_answers,
+    Answers, FieldError, FieldErrors, Preset, QuestionType, RegistrationStatus, Upload,
+    answer_field, parse_answers,
 };
 
 fn refused(field: &str, error: FieldError) -> RegistrationError {

@@ -67,7 +67,9 @@ impl Section {
     pub(super) fn action(self) -> Action {
         match self {
             Section::Dashboard | Section::Registrations => Action::ReadAttendees,
-            Section::Sessions | Section::Countries | Section::Emails => Action::Read,
+            Section::Sessions | Section::Questions | Section::Countries | Section::Emails => {
+                Action::Read
+            }
             Section::EmailTexts | Section::Settings => Action::Change,
         }
     }

@@ -234,6 +234,7 @@ fn type_message(kind: QuestionType) -> &'static str {
         QuestionType::Number => "admin-question-type-number",
         QuestionType::Date => "admin-question-type-date",
         QuestionType::Country => "admin-question-type-country",
+        QuestionType::File => "admin-question-type-file",
     }
 }
 

@@ -14,9 +14,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{
-    Admin, AttendeesPage, Choice, EventChange, EventPage, Frame, IdPath, Pager, Problems, Section,
-    country_name,
-    email_kind, email_status, list_query, zone,
+    Admin, AttendeesPage, Choice, EventChange, Frame, IdPath, Pager, Problems, Section,
+    country_name, email_kind, email_status, list_query, zone,
 };
 use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Counting, Cursor, Total};
@@ -452,11 +451,12 @@ async fn render_detail(
         .iter()
         .filter_map(|asked| {
             let value = view.answers.get(&asked.question.code)?;
-            let value = if asked.question.sensitive && !admin.may(crate::domain::Action::ReadSensitive) {
-                tr.t("admin-answer-hidden")
-            } else {
-                AnswerColumn::of(asked, language, first).answer_text(Some(value), language)
-            };
+            let value =
+                if asked.question.sensitive && !admin.may(crate::domain::Action::ReadSensitive) {
+                    tr.t("admin-answer-hidden")
+                } else {
+                    AnswerColumn::of(asked, language, first).answer_text(Some(value), language)
+                };
             Some(AnswerLine {
                 code: asked.question.code.clone(),
                 label: text_in(&asked.question.labels, language.code(), first.code()).to_owned(),
@@ -470,7 +470,18 @@ async fn render_detail(
         (stored, Problems::default())
     });
     let question_fields = if editable {
-        question_fields(&tr, first, &questions, &sent_answers, &answers_problems)
+        question_fields(
+            &tr,
+            first,
+            &questions,
+            &sent_answers,
+            &answers_problems,
+            0,
+            &|code| {
+                let id = sent_answers.get(code)?.as_str()?;
+                Some(format!("/api/v1/events/{}/files/{id}", event.slug))
+            },
+        )
     } else {
         Vec::new()
     };
@@ -640,10 +651,20 @@ async fn save_answers(
     id: Uuid,
 ) -> Result<HttpResponse, AppError> {
     let questions = questions_store::of_event(conn, event.id, None).await?;
-    let sent = answers_of_form(form, &questions);
-    let changed =
+    // The back office's form sends no files: a file question keeps the
+    // delegate's file.
+    let kept: Map<String, Value> = questions_store::answers_by_code(conn, id)
+        .await?
+        .into_iter()
+        .collect();
+    let form_answers = answers_of_form(form, &questions, &kept, 0);
+    let sent = form_answers.answers;
+    let changed = if form_answers.refused.is_empty() {
         registration::questions::change_answers_for(conn, event, id, &sent, admin.organiser.id)
-            .await;
+            .await
+    } else {
+        Err(RegistrationError::Invalid(form_answers.refused))
+    };
     let (status, problems, sent) = match changed {
         Ok(_) => {
             let url = detail_url(event, id);

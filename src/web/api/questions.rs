@@ -389,9 +389,7 @@ struct AddedBody<'a> {
         OrganiserErrors,
     ),
 )]
-pub async fn presets(
-    OnEvent { event, .. }: OnEvent<Reading>,
-) -> Result<HttpResponse, AppError> {
+pub async fn presets(OnEvent { event, .. }: OnEvent<Reading>) -> Result<HttpResponse, AppError> {
     let items = Preset::ALL
         .iter()
         .map(|&preset| PresetBody {

@@ -482,10 +482,10 @@ pub struct FileBody {
     request_body(
         description = "The file's bytes",
         content(
-            ("application/pdf"),
-            ("image/jpeg"),
-            ("image/png"),
-            ("application/octet-stream"),
+            (String = "application/pdf", example = json!("%PDF-1.7\n%EOF\n")),
+            (String = "image/jpeg", example = json!("JFIF: the bytes of a JPEG")),
+            (String = "image/png", example = json!("PNG: the bytes of a PNG")),
+            (String = "application/octet-stream", example = json!("%PDF-1.7\n%EOF\n")),
         ),
     ),
     responses(
