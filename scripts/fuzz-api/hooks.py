@@ -127,7 +127,8 @@ def map_case(context, case):
         if languages and case.path_parameters.get("language") not in languages:
             case.path_parameters["language"] = languages[0]
     if isinstance(case.query, dict):
-        # A cursor is one the server answered (`next`), for the same list.
-        for parameter in ("session", "after"):
+        # A cursor is one the server answered (`next`, `previous`), for the
+        # same list.
+        for parameter in ("session", "after", "before"):
             case.query.pop(parameter, None)
     return case

@@ -125,7 +125,9 @@ fn is_file_upload(request: &ServiceRequest) -> bool {
         std::sync::LazyLock::new(|| {
             actix_web::dev::ResourceDef::new("/api/v1/registrations/{token}/files")
         });
-    request.method() == Method::POST && UPLOAD.is_match(request.match_info().as_str())
+    // Any method: one the route does not take is then answered 405 with
+    // its `Allow`, as on every route.
+    UPLOAD.is_match(request.match_info().as_str())
 }
 
 fn is_json_or_empty(headers: &header::HeaderMap) -> bool {
