@@ -82,6 +82,14 @@ enum Command {
         /// code, or yes/no); may be repeated.
         #[arg(long = "answer", value_name = "CODE=CHOICE")]
         answers: Vec<String>,
+        /// Choices, yes/no, statuses and countries in this language of
+        /// the event (its first unless given).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Add the columns of sensitive questions (health, accessibility),
+        /// which exports leave out unless asked.
+        #[arg(long)]
+        sensitive: bool,
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
@@ -302,6 +310,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             session,
             status,
             answers,
+            lang,
+            sensitive,
             output,
         } => {
             let pool = db::build_pool(&settings.database)?;
@@ -322,15 +332,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 search: None,
                 answers: &answers,
             };
-            export_list(
-                &mut conn,
-                &event_slug,
-                &format,
-                &filter,
-                output.as_deref(),
-                settings.public_url(),
-            )
-            .await
+            let job = ExportJob {
+                slug: &event_slug,
+                format: &format,
+                lang: lang.as_deref(),
+                sensitive,
+                output: output.as_deref(),
+            };
+            export_list(&mut conn, &job, &filter, settings.public_url()).await
         }
         Command::Organiser {
             command:
@@ -544,16 +553,30 @@ async fn token_command(
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `rencontre export` was asked for, besides its filters.
+struct ExportJob<'a> {
+    slug: &'a str,
+    format: &'a str,
+    lang: Option<&'a str>,
+    sensitive: bool,
+    output: Option<&'a std::path::Path>,
+}
+
 /// `rencontre export`: a progress bar on a terminal, quiet when piped; a
-/// bad event, status, country or session is one sentence and exit code 2.
+/// bad event, status, country, session or language is one sentence and
+/// exit code 2.
 async fn export_list(
     conn: &mut diesel_async::AsyncPgConnection,
-    slug: &str,
-    format: &str,
+    job: &ExportJob<'_>,
     input: &FilterInput<'_>,
-    output: Option<&std::path::Path>,
     public_url: &str,
 ) -> anyhow::Result<ExitCode> {
+    let ExportJob {
+        slug,
+        format,
+        output,
+        ..
+    } = *job;
     use db::attendees::{Counting, Total};
     use futures_util::StreamExt;
     use std::io::{IsTerminal, Write};
@@ -575,7 +598,25 @@ async fn export_list(
         Err(export::FilterError::Database(error)) => return Err(error.into()),
     };
     let questions = db::questions::of_event(conn, event.id, None).await?;
-    let style = export::ExportStyle::of(&event, &questions, public_url);
+    let language = match job.lang {
+        None => None,
+        Some(code) => match rencontre::domain::Language::parse(code)
+            .ok()
+            .filter(|language| event.languages.iter().any(|c| c == language.code()))
+        {
+            Some(language) => Some(language),
+            None => {
+                let languages = event.languages.join(", ");
+                eprintln!("rencontre: the event's languages are {languages}, not `{code}`");
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
+    let options = export::ExportOptions {
+        language,
+        sensitive: job.sensitive,
+    };
+    let style = export::ExportStyle::of(&event, &questions, public_url, options);
     let total = match db::attendees::total(conn, event.id, &filter, Counting::Exact).await? {
         Total::Exact(total) | Total::MoreThan(total) => total,
     };

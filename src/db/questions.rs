@@ -3,7 +3,7 @@
 //! called by `registration` inside its transactions, after the locks of
 //! DESIGN.md's order (choices come last, by id).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Uuid as SqlUuid;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -33,6 +33,10 @@ pub struct Question {
     pub max_number: Option<i64>,
     pub min_date: Option<NaiveDate>,
     pub max_date: Option<NaiveDate>,
+    /// After this, a delegate's change of the answer is refused.
+    pub answers_until: Option<DateTime<Utc>>,
+    /// The answers are deleted this many days after the event's end.
+    pub purge_after_days: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -96,6 +100,11 @@ impl AskedQuestion {
         }
     }
 
+    /// Whether a delegate may still change their answer at `now`.
+    pub fn open_to_delegates(&self, now: DateTime<Utc>) -> bool {
+        self.question.answers_until.is_none_or(|until| now < until)
+    }
+
     /// The choices a stored answer to this question holds.
     pub fn chosen(&self, value: &serde_json::Value) -> Vec<&QuestionChoice> {
         if !self.question.kind.has_choices() {
@@ -126,6 +135,8 @@ pub struct NewQuestion<'a> {
     pub max_number: Option<i64>,
     pub min_date: Option<NaiveDate>,
     pub max_date: Option<NaiveDate>,
+    pub answers_until: Option<DateTime<Utc>>,
+    pub purge_after_days: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +298,60 @@ pub async fn lock_choices_of(
         .select(QuestionChoice::as_select())
         .load(conn)
         .await
+}
+
+/// A question whose answers are due to be deleted: its event ended more
+/// than `purge_after_days` days before `today` (the event's local date
+/// taken by the caller's clock), and some answers are left.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DueForPurge {
+    #[diesel(sql_type = SqlUuid)]
+    pub question_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub event_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub code: String,
+}
+
+/// The questions whose answers are past their keeping at `now`, each
+/// event's dates read in its own time zone.
+pub async fn due_for_purge(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<DueForPurge>> {
+    diesel::sql_query(
+        "SELECT q.id AS question_id, q.event_id, q.code \
+           FROM questions q JOIN events e ON e.id = q.event_id \
+          WHERE q.purge_after_days IS NOT NULL \
+            AND e.ends_on + q.purge_after_days < ($1 AT TIME ZONE e.timezone)::date \
+            AND EXISTS (SELECT 1 FROM registration_answers a WHERE a.question_id = q.id) \
+          ORDER BY q.event_id, q.id",
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .load(conn)
+    .await
+}
+
+/// Deletes every answer to `question_id` (and the files they name), and
+/// sets its choices' counters to the nothing left; the choices must be
+/// locked ([`lock_choices_of`]). Gives the number of answers deleted.
+pub async fn purge_answers(conn: &mut AsyncPgConnection, question_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(
+        super::schema::registration_files::table
+            .filter(super::schema::registration_files::question_id.eq(question_id)),
+    )
+    .execute(conn)
+    .await?;
+    let deleted = diesel::delete(
+        registration_answers::table.filter(registration_answers::question_id.eq(question_id)),
+    )
+    .execute(conn)
+    .await?;
+    diesel::update(question_choices::table.filter(question_choices::question_id.eq(question_id)))
+        .set(question_choices::taken.eq(0))
+        .execute(conn)
+        .await?;
+    Ok(deleted)
 }
 
 /// Locks choices by id, in id order.

@@ -216,6 +216,8 @@ diesel::table! {
         min_date -> Nullable<Date>,
         max_date -> Nullable<Date>,
         created_at -> Timestamptz,
+        answers_until -> Nullable<Timestamptz>,
+        purge_after_days -> Nullable<Int4>,
     }
 }
 

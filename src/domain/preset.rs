@@ -34,6 +34,10 @@ fn choice(code: &str, labels: Value) -> Value {
     json!({"code": code, "labels": labels})
 }
 
+/// How many days after the event the accessibility preset's answers are
+/// kept before the worker deletes them.
+pub const ACCESSIBILITY_KEPT_DAYS: i32 = 30;
+
 impl Preset {
     /// The question codes the preset adds, in its order.
     pub fn codes(self) -> &'static [&'static str] {
@@ -101,6 +105,8 @@ impl Preset {
                     "Por exemplo, acesso para cadeira de rodas, língua de sinais ou letra grande. Somente a organização lê esta resposta.",
                 ),
                 "sensitive": true,
+                // Health data is kept no longer than the organisers need it.
+                "purge_after_days": ACCESSIBILITY_KEPT_DAYS,
             })],
             Preset::Interpretation => vec![json!({
                 "code": "interpretation",

@@ -81,23 +81,35 @@ impl AnswerColumn {
     }
 }
 
+/// What an export shows beyond its default: its words (choices, yes/no,
+/// statuses, countries) in another of the event's languages, and the
+/// answers of sensitive questions, for a role that may read them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    pub language: Option<Language>,
+    pub sensitive: bool,
+}
+
 impl ExportStyle {
     /// The style of `event`'s lists, with a column for each of `questions`
-    /// that is not sensitive: sensitive answers stay out of exports. Files
-    /// are linked under `public_url`.
+    /// (the sensitive ones only when `options` ask for them), in the
+    /// event's first language unless `options` name another. Files are
+    /// linked under `public_url`.
     pub fn of(
         event: &crate::db::events::Event,
         questions: &[AskedQuestion],
         public_url: &str,
+        options: ExportOptions,
     ) -> ExportStyle {
-        let language = event.first_language();
+        let fallback = event.first_language();
+        let language = options.language.unwrap_or(fallback);
         ExportStyle {
             timezone: event.time_zone(),
             language,
             questions: questions
                 .iter()
-                .filter(|asked| !asked.question.sensitive)
-                .map(|asked| AnswerColumn::of(asked, language, language))
+                .filter(|asked| options.sensitive || !asked.question.sensitive)
+                .map(|asked| AnswerColumn::of(asked, language, fallback))
                 .collect(),
             files_url: format!("{public_url}/api/v1/events/{}/files/", event.slug),
         }

@@ -77,6 +77,7 @@ impl Worker {
             }
             if tokio::time::Instant::now() >= next_purge {
                 self.purge_expired_records().await;
+                self.purge_due_answers().await;
                 next_purge += PURGE_EVERY;
             }
             match self.drain_until(&shutdown).await {
@@ -109,6 +110,32 @@ impl Worker {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "purged expired idempotency records"),
             Err(error) => tracing::warn!(%error, "cannot purge expired idempotency records"),
+        }
+    }
+
+    /// Answers past the keeping their question sets (`purge_after_days`)
+    /// go, in the same hourly round.
+    async fn purge_due_answers(&self) {
+        let purged = match self.pool.get().await {
+            Ok(mut conn) => {
+                crate::registration::questions::purge_due_answers(&mut conn, Utc::now())
+                    .await
+                    .map_err(|error| error.to_string())
+            }
+            Err(error) => Err(error.to_string()),
+        };
+        match purged {
+            Ok(purged) => {
+                for question in purged {
+                    tracing::info!(
+                        event = %question.event_id,
+                        question = %question.code,
+                        answers = question.answers,
+                        "deleted answers past their keeping"
+                    );
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot delete answers past their keeping"),
         }
     }
 

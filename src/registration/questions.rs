@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -281,6 +282,37 @@ pub(super) fn held_places(questions: &[AskedQuestion], answers: &Answers) -> Has
     held
 }
 
+/// Refuses, under `answers.<code>`, a change of an answer whose question
+/// stopped taking delegates' changes before `now` (its closing time shown
+/// in the event's zone). An unchanged answer passes.
+fn refuse_closed_changes(
+    event: &Event,
+    questions: &[AskedQuestion],
+    before: &Answers,
+    after: &Answers,
+    now: DateTime<Utc>,
+) -> Result<(), RegistrationError> {
+    let mut errors = FieldErrors::default();
+    for asked in questions {
+        let code = &asked.question.code;
+        let (Some(until), false) = (asked.question.answers_until, asked.open_to_delegates(now))
+        else {
+            continue;
+        };
+        if before.get(code) != after.get(code) {
+            let closed = until.with_timezone(&event.time_zone());
+            let error = FieldError::new("error-answer-closed")
+                .with_arg("time", closed.format("%Y-%m-%d %H:%M %Z").to_string());
+            errors.add(&answer_field(code), error);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(RegistrationError::Invalid(errors))
+    }
+}
+
 /// The answers as rows of `registration_id`.
 pub(super) fn answer_rows(
     questions: &[AskedQuestion],
@@ -313,12 +345,32 @@ pub async fn change_answers(
     uploads: &[Upload],
 ) -> Result<Answers, RegistrationError> {
     let token_hash = super::hash_token(token);
+    let now = Utc::now();
     with_retries!(conn, |tx| {
-        let (_, registration) = super::view::lock_by_token(tx, &token_hash).await?;
-        let (_, answers, _) =
-            replace_answers(tx, registration.event_id, registration.id, given, uploads).await?;
+        let (event, registration) = super::view::lock_by_token(tx, &token_hash).await?;
+        let change = AnswersChange {
+            given,
+            uploads,
+            by: ChangedBy::Delegate(now),
+        };
+        let (_, answers, _) = replace_answers(tx, &event, &registration, change).await?;
         Ok(answers)
     })
+}
+
+/// Who changes a registration's answers: a delegate at a moment (a
+/// question's `answers_until` then holds), or an organiser (it does not).
+#[derive(Debug, Clone, Copy)]
+enum ChangedBy {
+    Delegate(DateTime<Utc>),
+    Organiser,
+}
+
+/// The answers asked for (the whole map), with the files sent with them.
+struct AnswersChange<'a> {
+    given: &'a serde_json::Map<String, serde_json::Value>,
+    uploads: &'a [Upload],
+    by: ChangedBy,
 }
 
 /// An organiser's change of a registration's answers, by the delegate's
@@ -333,8 +385,22 @@ pub async fn change_answers_for(
     organiser_id: Uuid,
 ) -> Result<Answers, RegistrationError> {
     with_retries!(conn, |tx| {
-        let (before, after, questions) =
-            replace_answers(tx, event.id, registration_id, given, &[]).await?;
+        let event = registrations_store::lock_event(tx, event.id).await?;
+        let registration = registrations_store::lock(tx, registration_id)
+            .await
+            .map_err(|error| match error {
+                diesel::result::Error::NotFound => RegistrationError::NotFound,
+                other => other.into(),
+            })?;
+        if registration.event_id != event.id {
+            return Err(RegistrationError::NotFound);
+        }
+        let change = AnswersChange {
+            given,
+            uploads: &[],
+            by: ChangedBy::Organiser,
+        };
+        let (before, after, questions) = replace_answers(tx, &event, &registration, change).await?;
         let changes: Vec<serde_json::Value> = questions
             .iter()
             .filter_map(|asked| {
@@ -365,39 +431,33 @@ pub async fn change_answers_for(
     })
 }
 
-/// Inside the caller's transaction: locks the event and the registration
-/// (of `event_id`, live), reads `given`, moves the choice places the change
-/// takes and frees and stores the answers. Gives the answers before and
-/// after, and the event's questions.
+/// Inside the caller's transaction, the event and the registration locked
+/// (in that order): reads the change against every question of the event,
+/// moves the choice places it takes and frees and stores the answers. A
+/// delegate's change of an answer whose question closed is refused under
+/// `answers.<code>`. Gives the answers before and after, and the event's
+/// questions.
 async fn replace_answers(
     tx: &mut AsyncPgConnection,
-    event_id: Uuid,
-    registration_id: Uuid,
-    given: &serde_json::Map<String, serde_json::Value>,
-    uploads: &[Upload],
+    event: &Event,
+    registration: &crate::db::registrations::Registration,
+    change: AnswersChange<'_>,
 ) -> Result<(Answers, Answers, Vec<AskedQuestion>), RegistrationError> {
-    registrations_store::lock_event(tx, event_id).await?;
-    let registration = registrations_store::lock(tx, registration_id)
-        .await
-        .map_err(|error| match error {
-            diesel::result::Error::NotFound => RegistrationError::NotFound,
-            other => other.into(),
-        })?;
-    if registration.event_id != event_id {
-        return Err(RegistrationError::NotFound);
-    }
     if registration.status == RegistrationStatus::Cancelled {
         return Err(RegistrationError::Cancelled);
     }
     let questions = store::of_event(tx, registration.event_id, None).await?;
     let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
-    let answers = parse_answers(&rules, given).map_err(RegistrationError::Invalid)?;
-    keep_files(tx, registration.id, &questions, &answers, uploads).await?;
-
+    let answers = parse_answers(&rules, change.given).map_err(RegistrationError::Invalid)?;
     let before: Answers = store::answers_by_code(tx, registration.id)
         .await?
         .into_iter()
         .collect();
+    if let ChangedBy::Delegate(now) = change.by {
+        refuse_closed_changes(event, &questions, &before, &answers, now)?;
+    }
+    keep_files(tx, registration.id, &questions, &answers, change.uploads).await?;
+
     let mut moves = held_places(&questions, &answers);
     for (id, count) in held_places(&questions, &before) {
         *moves.entry(id).or_insert(0) -= count;
@@ -432,4 +492,48 @@ async fn replace_answers(
     store::insert_answers(tx, &answer_rows(&questions, registration.id, &answers)).await?;
     files_store::delete_unnamed(tx, registration.id).await?;
     Ok((before, answers, questions))
+}
+
+/// What the retention purge deleted: the answers to one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purged {
+    pub event_id: Uuid,
+    pub code: String,
+    pub answers: usize,
+}
+
+/// Deletes the answers (and files) of every question whose event ended
+/// more than its `purge_after_days` before `now`: one transaction a
+/// question, the event locked first, then its choices (DESIGN.md's lock
+/// order), with an audit row naming the question and the count. The
+/// worker calls it every hour; what it purged is no longer due.
+pub async fn purge_due_answers(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Purged>, RegistrationError> {
+    let due = store::due_for_purge(conn, now).await?;
+    let mut purged = Vec::with_capacity(due.len());
+    for question in due {
+        let answers = with_retries!(conn, |tx| {
+            registrations_store::lock_event(tx, question.event_id).await?;
+            store::lock_choices_of(tx, question.question_id).await?;
+            let answers = store::purge_answers(tx, question.question_id).await?;
+            audit(
+                tx,
+                None,
+                Some(question.event_id),
+                None,
+                "question.purge",
+                json!({"question": question.code, "answers": answers}),
+            )
+            .await?;
+            Ok::<usize, RegistrationError>(answers)
+        })?;
+        purged.push(Purged {
+            event_id: question.event_id,
+            code: question.code,
+            answers,
+        });
+    }
+    Ok(purged)
 }

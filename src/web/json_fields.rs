@@ -116,6 +116,15 @@ impl<'a> JsonFields<'a> {
             .ok()
     }
 
+    /// An RFC 3339 moment, or null/absent for none. `Err(())` when it
+    /// was given but wrong (the error is recorded).
+    pub fn optional_datetime(&mut self, field: &str) -> Result<Option<DateTime<Utc>>, ()> {
+        match self.present(field) {
+            None => Ok(None),
+            Some(_) => self.datetime(field).map(Some).ok_or(()),
+        }
+    }
+
     /// A capacity: a whole number ≥ 0, or null/absent for "no limit".
     /// `Err(())` when it was given but wrong (the error is recorded).
     pub fn capacity(&mut self, field: &str) -> Result<Option<i32>, ()> {

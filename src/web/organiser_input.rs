@@ -16,10 +16,10 @@ use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
 use crate::db::events::{Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
 use crate::domain::{
-    EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, SessionCode,
-    SessionKind, Vocabulary,
+    Action, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, Role,
+    SessionCode, SessionKind, Vocabulary,
 };
-use crate::export::{ANSWER_PREFIX, FilterError, FilterInput, resolve_filter};
+use crate::export::{ANSWER_PREFIX, ExportOptions, FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
 use crate::web::api::openapi::schemas;
 use crate::web::json_fields::JsonFields;
@@ -504,6 +504,13 @@ pub struct ListQuery {
     pub answers: Vec<(String, String)>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
+    /// Exports only: choices, yes/no, statuses and countries in this
+    /// language of the event (its first unless given)
+    #[param(schema_with = schemas::language)]
+    pub lang: Option<String>,
+    /// Exports only: add the columns of sensitive questions (health,
+    /// accessibility); a role that may not read them is refused with 403
+    pub sensitive: Option<bool>,
 }
 
 impl ListQuery {
@@ -556,6 +563,32 @@ impl ListQuery {
                 FilterError::Invalid(fields) => AppError::Validation(fields),
                 FilterError::Database(error) => error.into(),
             })
+    }
+
+    /// What an export shows beyond its default (`lang`, `sensitive`), for
+    /// a request holding `role`: another language than the event's is a
+    /// 422 on `lang`; sensitive answers for a role that may not read them
+    /// a 403.
+    pub fn export_options(&self, event: &Event, role: Role) -> Result<ExportOptions, AppError> {
+        let language = match self.lang.as_deref() {
+            None => None,
+            Some(code) => Some(
+                Language::parse(code)
+                    .ok()
+                    .filter(|language| event.languages.iter().any(|c| c == language.code()))
+                    .ok_or_else(|| {
+                        AppError::field("lang", FieldError::new("error-language-invalid"))
+                    })?,
+            ),
+        };
+        let sensitive = self.sensitive.unwrap_or(false);
+        if sensitive && !role.allows(Action::ReadSensitive) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(ExportOptions {
+            language,
+            sensitive,
+        })
     }
 
     /// The order asked for (`sort`).

@@ -2,7 +2,7 @@
 //! /api/v1/events/{slug}/questions…` send it, into a checked set-up. Every
 //! problem goes to the per-field map: `choices.<n>.code`, `labels.fr`, …
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::db::events::Event;
@@ -52,8 +52,13 @@ pub struct QuestionSetup {
     pub max_number: Option<i64>,
     pub min_date: Option<NaiveDate>,
     pub max_date: Option<NaiveDate>,
+    pub answers_until: Option<DateTime<Utc>>,
+    pub purge_after_days: Option<i32>,
     pub choices: Vec<ChoiceSetup>,
 }
+
+/// The longest an organiser may keep answers after the event: ten years.
+pub const PURGE_AFTER_DAYS_MAX: i32 = 3650;
 
 const FIELDS: &[&str] = &[
     "code",
@@ -68,6 +73,8 @@ const FIELDS: &[&str] = &[
     "condition",
     "min",
     "max",
+    "answers_until",
+    "purge_after_days",
 ];
 
 fn boolean(fields: &mut JsonFields<'_>, object: &Map<String, Value>, field: &str) -> bool {
@@ -150,6 +157,9 @@ impl QuestionSetup {
             }
         };
 
+        let answers_until = fields.optional_datetime("answers_until");
+        let purge_after_days = read_purge_after_days(&mut fields, &object);
+
         let choices = kind.map(|kind| read_choices(&mut fields, &object, kind, event, stored));
         let (min_number, max_number, min_date, max_date) = match kind {
             Some(kind) => read_bounds(&mut fields, &object, kind),
@@ -162,7 +172,16 @@ impl QuestionSetup {
             _ => None,
         };
         fields.finish()?;
-        match (code, kind, labels, help, position, stage, choices) {
+        match (
+            code,
+            kind,
+            labels,
+            help,
+            position,
+            stage,
+            choices,
+            answers_until,
+        ) {
             (
                 Some(code),
                 Some(kind),
@@ -171,6 +190,7 @@ impl QuestionSetup {
                 Some(position),
                 Some(stage),
                 Some(Some(choices)),
+                Ok(answers_until),
             ) => Ok(QuestionSetup {
                 code,
                 kind,
@@ -185,6 +205,8 @@ impl QuestionSetup {
                 max_number,
                 min_date,
                 max_date,
+                answers_until,
+                purge_after_days,
                 choices,
             }),
             _ => Err(FieldErrors::single(
@@ -210,6 +232,8 @@ impl QuestionSetup {
             max_number: self.max_number,
             min_date: self.min_date,
             max_date: self.max_date,
+            answers_until: self.answers_until,
+            purge_after_days: self.purge_after_days,
         }
     }
 
@@ -233,6 +257,8 @@ impl QuestionSetup {
                 max_number: self.max_number,
                 min_date: self.min_date,
                 max_date: self.max_date,
+                answers_until: self.answers_until,
+                purge_after_days: self.purge_after_days,
             },
             choices: self
                 .choices
@@ -370,6 +396,24 @@ fn read_choices(
         }
     }
     (!refused).then_some(choices)
+}
+
+/// `purge_after_days`: a whole number of days from 0 to
+/// [`PURGE_AFTER_DAYS_MAX`], or null to keep the answers until `anonymise`.
+fn read_purge_after_days(fields: &mut JsonFields<'_>, object: &Map<String, Value>) -> Option<i32> {
+    let value = object
+        .get("purge_after_days")
+        .filter(|value| !value.is_null())?;
+    let days = value
+        .as_i64()
+        .and_then(|days| i32::try_from(days).ok())
+        .filter(|days| (0..=PURGE_AFTER_DAYS_MAX).contains(days));
+    if days.is_none() {
+        let error = FieldError::new("error-purge-days-invalid")
+            .with_arg("max", PURGE_AFTER_DAYS_MAX.to_string());
+        fields.refuse("purge_after_days", error);
+    }
+    days
 }
 
 type Bounds = (

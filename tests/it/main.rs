@@ -23,6 +23,7 @@ mod pages;
 mod plans;
 mod privacy;
 mod proxy;
+mod question_rules;
 mod questions;
 mod registration;
 mod registration_concurrency;

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::form::{
-    in_event_order, number, parsed, refusal, stored_texts, text_input, texts_by_language,
+    in_event_order, instant, local_input, number, parsed, refusal, stored_texts, text_input,
+    texts_by_language,
 };
 use super::{
     Admin, Choice, EventChange, EventPage, Field, Frame, Problems, Section, Translation,
@@ -29,7 +30,7 @@ use crate::web::form::Form;
 use crate::web::question_input::{QuestionSetup, add_preset, preset_of};
 
 /// The inputs of a question's form that are not texts or choices.
-const SCALARS: [&str; 10] = [
+const SCALARS: [&str; 12] = [
     "code",
     "type",
     "position",
@@ -40,6 +41,8 @@ const SCALARS: [&str; 10] = [
     "max",
     "condition.question",
     "condition.any_of",
+    "answers_until",
+    "purge_after_days",
 ];
 /// The question's texts by language: `labels.fr`, `help.fr`, …
 const TEXT_GROUPS: [&str; 2] = ["labels", "help"];
@@ -123,7 +126,7 @@ impl Values {
         Values(pairs)
     }
 
-    fn stored(asked: &AskedQuestion) -> Values {
+    fn stored(asked: &AskedQuestion, zone: chrono_tz::Tz) -> Values {
         let question = &asked.question;
         let yes = |flag: bool| if flag { "yes" } else { "" }.to_owned();
         let bound = |number: Option<i64>, date: Option<chrono::NaiveDate>| {
@@ -153,6 +156,20 @@ impl Values {
                 "condition.any_of",
                 condition.map(|c| c.any_of.join(", ")).unwrap_or_default(),
             ),
+            (
+                "answers_until",
+                question
+                    .answers_until
+                    .map(|at| local_input(at, zone))
+                    .unwrap_or_default(),
+            ),
+            (
+                "purge_after_days",
+                question
+                    .purge_after_days
+                    .map(|days| days.to_string())
+                    .unwrap_or_default(),
+            ),
         ]
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value))
@@ -172,7 +189,7 @@ impl Values {
 
     /// The body the API would receive. A new question's code and type come
     /// from the form; an existing one's are left out: they stay.
-    fn body(&self, kind: Option<QuestionType>, new: bool) -> Value {
+    fn body(&self, kind: Option<QuestionType>, new: bool, zone: chrono_tz::Tz) -> Value {
         let get = |name: &str| self.get(name);
         let bound = |name: &str| {
             let typed = self.get(name);
@@ -192,6 +209,11 @@ impl Values {
             "stage": if stage.is_empty() { Value::Null } else { json!(stage) },
             "min": bound("min"),
             "max": bound("max"),
+            "answers_until": match self.get("answers_until") {
+                until if until.is_empty() => Value::Null,
+                until => instant(&until, zone),
+            },
+            "purge_after_days": number(&self.get("purge_after_days")),
         });
         if new {
             body["code"] = json!(self.get("code"));
@@ -279,6 +301,8 @@ struct QuestionForm {
     any_of: Field,
     min: Field,
     max: Field,
+    answers_until: Field,
+    purge_after_days: Field,
 }
 
 struct ChoiceRow {
@@ -451,6 +475,18 @@ impl QuestionForm {
                 "admin-question-bounds-hint",
             ),
             max: input("max", "admin-question-max", "text"),
+            answers_until: with_hint(
+                input(
+                    "answers_until",
+                    "admin-question-answers-until",
+                    "datetime-local",
+                ),
+                "admin-question-answers-until-hint",
+            ),
+            purge_after_days: with_hint(
+                input("purge_after_days", "admin-question-purge-days", "number"),
+                "admin-question-purge-days-hint",
+            ),
             problems,
         }
     }
@@ -596,7 +632,12 @@ pub async fn create(
     let values = Values::typed(&form);
     let kind = QuestionType::from_stored(&values.get("type"));
     let others = store::of_event(&mut conn, event.id, None).await?;
-    let setup = QuestionSetup::parse(&values.body(kind, true), &event, None, &others);
+    let setup = QuestionSetup::parse(
+        &values.body(kind, true, event.time_zone()),
+        &event,
+        None,
+        &others,
+    );
     let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let created = use_case::create_question(
@@ -745,7 +786,7 @@ pub async fn edit(
         question_url(&event, &question.question.code),
         Some(&question),
         &others,
-        &Values::stored(&question),
+        &Values::stored(&question, event.time_zone()),
         Problems::default(),
     );
     render_question(
@@ -767,7 +808,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let (question, others) = question_of(&mut conn, &event, &path).await?;
     let values = Values::typed(&form);
-    let body = values.body(Some(question.question.kind), false);
+    let body = values.body(Some(question.question.kind), false, event.time_zone());
     let setup = QuestionSetup::parse(&body, &event, Some(&question), &others);
     let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
@@ -835,7 +876,7 @@ pub async fn delete(
         question_url(&event, &question.question.code),
         Some(&question),
         &others,
-        &Values::stored(&question),
+        &Values::stored(&question, event.time_zone()),
         Problems::default(),
     );
     render_question(

@@ -52,6 +52,9 @@ struct ListPage {
     can_export: bool,
     export_csv: String,
     export_xlsx: String,
+    /// The Excel export with the sensitive questions' columns, for those
+    /// who may read them.
+    export_sensitive: Option<String>,
 }
 
 /// A column heading; a sortable one links to the list sorted by it.
@@ -257,6 +260,9 @@ pub async fn list(
         can_export: admin.may(crate::domain::Action::Export),
         export_csv: export("csv"),
         export_xlsx: export("xlsx"),
+        export_sensitive: admin
+            .may(crate::domain::Action::ReadSensitive)
+            .then(|| format!("{}&sensitive=true", export("xlsx"))),
         action,
         tr,
     };

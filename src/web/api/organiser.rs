@@ -702,18 +702,22 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
 )]
 pub async fn export_csv(
     OnEvent {
-        event, mut conn, ..
+        event,
+        role,
+        mut conn,
+        ..
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
     query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
+    let options = query.export_options(&event, role)?;
     let filter = query.filter(&mut conn, &event).await?;
     // An export has no pages, but its query is read as a list's is: a bad
     // page or cursor is refused, not ignored.
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
     let mut writer = CsvWriter::new(
-        ExportStyle::of(&event, &questions, state.settings.public_url()),
+        ExportStyle::of(&event, &questions, state.settings.public_url(), options),
         query.bom.unwrap_or(false),
     );
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
@@ -775,15 +779,19 @@ fn tokio_stream_of<T: 'static>(
 )]
 pub async fn export_xlsx(
     OnEvent {
-        event, mut conn, ..
+        event,
+        role,
+        mut conn,
+        ..
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
     query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
+    let options = query.export_options(&event, role)?;
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
-    let style = ExportStyle::of(&event, &questions, state.settings.public_url());
+    let style = ExportStyle::of(&event, &questions, state.settings.public_url(), options);
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
     let workbook = write_xlsx(rows, style, |_| {})
         .await

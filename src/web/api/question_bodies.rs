@@ -33,6 +33,12 @@ pub struct QuestionBody<'a> {
     pub min: serde_json::Value,
     /// A number's or a date's upper bound, or null.
     pub max: serde_json::Value,
+    /// After this a delegate may no longer change the answer, or null.
+    #[schema(required = true)]
+    pub answers_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Days after the event's end when the answers are deleted, or null.
+    #[schema(required = true)]
+    pub purge_after_days: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,6 +98,8 @@ pub fn question_body(asked: &AskedQuestion) -> QuestionBody<'_> {
         condition: asked.condition().map(ConditionBody::from),
         min,
         max,
+        answers_until: question.answers_until,
+        purge_after_days: question.purge_after_days,
     }
 }
 

@@ -67,6 +67,14 @@ pub struct QuestionRequest {
     /// A number's or a date's upper bound
     #[schema(value_type = Option<serde_json::Value>)]
     max: Option<serde_json::Value>,
+    /// After this moment (RFC 3339) a delegate may no longer change the
+    /// answer; organisers still may. Null for no end.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    answers_until: Option<&'static str>,
+    /// The answers (and files) are deleted this many days after the
+    /// event's last day (0 to 3650); null keeps them until `anonymise`.
+    #[schema(minimum = 0, maximum = 3650)]
+    purge_after_days: Option<i32>,
 }
 
 /// A choice of a question's set-up; `capacity` null or left out for no limit.
@@ -113,6 +121,8 @@ impl QuestionRequest {
             condition: None,
             min: None,
             max: None,
+            answers_until: Some("2027-11-01T00:00:00Z"),
+            purge_after_days: Some(30),
         }
     }
 }

@@ -10,7 +10,10 @@ use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use serde_json::{Map, Value};
 
-use super::questions::{QuestionField, answers_of_form, asks_for_a_file, question_fields};
+use super::questions::{
+    QuestionField, answers_of_form, asks_for_a_file, close_fields, keep_closed_answers,
+    question_fields,
+};
 use super::view::{
     Problems, SessionLine, SessionsField, by_day, country_name, event_languages, problems,
     time_zone,
@@ -134,12 +137,15 @@ async fn save_answers(
     let limit = state.settings.form_body_limit(&private.questions);
     let body = Form::read(request, payload, limit).await?;
     let stored: Map<String, Value> = private.view.answers.clone().into_iter().collect();
-    let sent = answers_of_form(
+    let mut sent = answers_of_form(
         &body,
         &private.questions,
         &stored,
         state.settings.questions.file_max_bytes,
     );
+    keep_closed_answers(&mut sent.answers, &private.questions, &stored, &|asked| {
+        private.closed(asked)
+    });
     let submitted = &sent.answers;
     let refused =
         |status, problems| private.render(status, Shown::Plain, problems, None, Some(submitted));
@@ -340,6 +346,8 @@ struct Private<'a> {
     token: &'a str,
     manage_url: String,
     file_max_bytes: usize,
+    /// When the page was asked for: the answers closed then are shown so.
+    now: chrono::DateTime<Utc>,
 }
 
 impl<'a> Private<'a> {
@@ -369,7 +377,13 @@ impl<'a> Private<'a> {
             token,
             manage_url: format!("{}/r/{token}", state.settings.public_url()),
             file_max_bytes: state.settings.questions.file_max_bytes,
+            now: Utc::now(),
         })
+    }
+
+    /// Whether the delegate may no longer change the answer to `asked`.
+    fn closed(&self, asked: &AskedQuestion) -> bool {
+        !asked.open_to_delegates(self.now)
     }
 
     fn is_cancelled(&self) -> bool {
@@ -481,6 +495,27 @@ impl<'a> Private<'a> {
         .into_iter()
         .flatten()
         .collect();
+        let mut questions = question_fields(
+            tr,
+            self.event.first_language(),
+            &self.questions,
+            answers,
+            &problems,
+            self.file_max_bytes,
+            &|code| {
+                let id = stored.get(code)?.as_str()?;
+                Some(format!("/r/{}/files/{id}", self.token))
+            },
+        );
+        close_fields(tr, &self.questions, &mut questions, &|asked| {
+            self.closed(asked).then(|| {
+                let until = asked.question.answers_until.unwrap_or(self.now);
+                until
+                    .with_timezone(&self.event.time_zone())
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string()
+            })
+        });
         let csrf = self.visitor.csrf_token();
         let title = self.title();
         let page = PrivatePage {
@@ -510,18 +545,7 @@ impl<'a> Private<'a> {
             sessions_action: format!("/r/{}/sessions", self.token),
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
             answers_action: format!("/r/{}/answers", self.token),
-            questions: question_fields(
-                tr,
-                self.event.first_language(),
-                &self.questions,
-                answers,
-                &problems,
-                self.file_max_bytes,
-                &|code| {
-                    let id = stored.get(code)?.as_str()?;
-                    Some(format!("/r/{}/files/{id}", self.token))
-                },
-            ),
+            questions,
             multipart: asks_for_a_file(&self.questions),
             country_prompt: tr.t("field-country-choose"),
             full_note: tr.t("answer-choice-full"),

@@ -112,6 +112,8 @@ pub struct QuestionField {
     pub options: Vec<QuestionOption>,
     /// The file already sent for a file question.
     pub download: Option<FileLink>,
+    /// The answer may no longer be changed by the delegate: shown disabled.
+    pub closed: bool,
 }
 
 pub struct FileLink {
@@ -300,8 +302,48 @@ pub fn question_fields(
                 max: bound(question.max_number, question.max_date),
                 options,
                 download,
+                closed: false,
                 name,
             }
         })
         .collect()
+}
+
+/// Shows the fields of questions that no longer take a delegate's change
+/// (`closed` gives the closing time in words) as disabled, the closing
+/// time in their hint. `fields` are [`question_fields`] of `questions`.
+pub fn close_fields(
+    tr: &Tr,
+    questions: &[AskedQuestion],
+    fields: &mut [QuestionField],
+    closed: &dyn Fn(&AskedQuestion) -> Option<String>,
+) {
+    for (asked, field) in questions.iter().zip(fields.iter_mut()) {
+        if let Some(date) = closed(asked) {
+            let note = tr.t1("manage-answers-closed", "time", date.as_str());
+            field.hint = Some(match field.hint.take() {
+                Some(hint) => format!("{note} {hint}"),
+                None => note,
+            });
+            field.closed = true;
+        }
+    }
+}
+
+/// Puts back the stored answers of the questions `closed` names in the
+/// answers a form sent: a disabled field sends nothing, and its answer
+/// stays as it was.
+pub fn keep_closed_answers(
+    answers: &mut Map<String, Value>,
+    questions: &[AskedQuestion],
+    stored: &Map<String, Value>,
+    closed: &dyn Fn(&AskedQuestion) -> bool,
+) {
+    for asked in questions.iter().filter(|asked| closed(asked)) {
+        let code = &asked.question.code;
+        match stored.get(code) {
+            Some(value) => answers.insert(code.clone(), value.clone()),
+            None => answers.remove(code),
+        };
+    }
 }
