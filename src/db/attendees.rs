@@ -551,6 +551,12 @@ pub async fn list(
     let searching = filter.search.is_some();
     // One row more than the page says whether another page follows.
     let wanted = limit.saturating_add(1);
+    let pages = Pages {
+        event_id,
+        filter,
+        order,
+        limit: wanted,
+    };
     let (mut rows, counted, more_before) = match start {
         // A search by page number past the first counts its matches in the
         // same pass: ranking them all to skip some has read every one.
@@ -561,58 +567,22 @@ pub async fn list(
             (rows, counted, *offset > 0)
         }
         Start::Offset(_) => {
-            let rows = keyset_page(
-                conn,
-                event_id,
-                filter,
-                order,
-                None,
-                Direction::Forward,
-                wanted,
-            )
-            .await?;
+            let rows = keyset_page(conn, &pages, None, Direction::Forward).await?;
             (rows, None, false)
         }
         Start::After(cursor) => {
-            let rows = keyset_page(
-                conn,
-                event_id,
-                filter,
-                order,
-                Some(cursor),
-                Direction::Forward,
-                wanted,
-            )
-            .await?;
+            let rows = keyset_page(conn, &pages, Some(cursor), Direction::Forward).await?;
             (rows, None, true)
         }
         Start::Before(cursor) => {
-            let mut rows = keyset_page(
-                conn,
-                event_id,
-                filter,
-                order,
-                Some(cursor),
-                Direction::Backward,
-                wanted,
-            )
-            .await?;
+            let mut rows = keyset_page(conn, &pages, Some(cursor), Direction::Backward).await?;
             if rows.len() as i64 > limit {
                 // In the list's order: the extra row, the farthest, is first.
                 rows.remove(0);
                 (rows, None, true)
             } else {
                 // The start of the list is near: the first page, full.
-                let rows = keyset_page(
-                    conn,
-                    event_id,
-                    filter,
-                    order,
-                    None,
-                    Direction::Forward,
-                    wanted,
-                )
-                .await?;
+                let rows = keyset_page(conn, &pages, None, Direction::Forward).await?;
                 (rows, None, false)
             }
         }
@@ -684,15 +654,23 @@ async fn ranked_page(
 /// `direction`, returned in the list's order. With a search, its ranks are
 /// read one after the other, each from the order's index, until the page
 /// is full.
+/// What every page of one list reads alike: the event, the filter, the
+/// order, and how many rows a page reads.
+#[derive(Clone, Copy)]
+struct Pages<'a> {
+    event_id: Uuid,
+    filter: &'a AttendeeFilter,
+    order: Order,
+    limit: i64,
+}
+
 async fn keyset_page(
     conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    filter: &AttendeeFilter,
-    order: Order,
+    pages: &Pages<'_>,
     cursor: Option<&Cursor>,
     direction: Direction,
-    limit: i64,
 ) -> diesel::QueryResult<Vec<Attendee>> {
+    let Pages { filter, limit, .. } = *pages;
     let ranks: &[i32] = if filter.search.is_some() {
         &[0, 1, 2]
     } else {
@@ -716,7 +694,11 @@ async fn keyset_page(
             break;
         }
         let from = cursor.filter(|cursor| cursor.rank.unwrap_or(0) == rank);
-        rows.extend(rank_page(conn, event_id, filter, order, rank, from, direction, left).await?);
+        let rest = Pages {
+            limit: left,
+            ..*pages
+        };
+        rows.extend(rank_page(conn, &rest, rank, from, direction).await?);
     }
     if direction == Direction::Backward {
         rows.reverse();
@@ -726,17 +708,19 @@ async fn keyset_page(
 
 /// Up to `limit` rows of one rank, beyond `cursor` if it is in this rank,
 /// read `direction`.
-#[allow(clippy::too_many_arguments)]
 async fn rank_page(
     conn: &mut AsyncPgConnection,
-    event_id: Uuid,
-    filter: &AttendeeFilter,
-    order: Order,
+    pages: &Pages<'_>,
     rank: i32,
     cursor: Option<&Cursor>,
     direction: Direction,
-    limit: i64,
 ) -> diesel::QueryResult<Vec<Attendee>> {
+    let Pages {
+        event_id,
+        filter,
+        order,
+        limit,
+    } = *pages;
     let of_rank = match filter.search {
         Some(_) => format!("AND {}", rank_condition(rank)),
         None => String::new(),

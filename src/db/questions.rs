@@ -139,6 +139,31 @@ pub struct NewQuestion<'a> {
     pub purge_after_days: Option<i32>,
 }
 
+impl NewQuestion<'_> {
+    /// The question as it reads once stored under `id`.
+    pub fn stored_as(&self, id: Uuid) -> Question {
+        Question {
+            id,
+            event_id: self.event_id,
+            code: self.code.to_owned(),
+            kind: self.kind,
+            labels: self.labels.clone(),
+            help: self.help.clone(),
+            required: self.required,
+            position: self.position,
+            sensitive: self.sensitive,
+            stage: self.stage,
+            condition: self.condition.cloned(),
+            min_number: self.min_number,
+            max_number: self.max_number,
+            min_date: self.min_date,
+            max_date: self.max_date,
+            answers_until: self.answers_until,
+            purge_after_days: self.purge_after_days,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewQuestionChoice<'a> {
     pub code: &'a str,

@@ -62,24 +62,14 @@ impl RawRegistration {
                 errors.add(key, FieldError::new("error-unknown-field"));
             }
         }
-        let mut text = |field: &'static str| match object.get(field) {
+        let mut raw = RawRegistration::of_texts(|field| match object.get(field) {
             None | Some(serde_json::Value::Null) => String::new(),
             Some(serde_json::Value::String(text)) => text.clone(),
             Some(_) => {
                 errors.add(field, FieldError::new("error-not-text"));
                 String::new()
             }
-        };
-        let mut raw = RawRegistration {
-            given_name: text("given_name"),
-            family_name: text("family_name"),
-            email: text("email"),
-            country: text("country"),
-            organisation: text("organisation"),
-            language: text("language"),
-            sessions: Vec::new(),
-            answers: serde_json::Map::new(),
-        };
+        });
         match object.get("answers") {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::Object(answers)) => raw.answers = answers.clone(),
@@ -102,12 +92,9 @@ impl RawRegistration {
         }
     }
 
-    /// Parses every field, reporting all problems at once. An empty
-    /// language means the event's first language.
-    /// The registration form's fields; absent fields are empty, as the JSON
-    /// API reads a missing field.
-    pub fn of_form(form: &Form) -> RawRegistration {
-        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+    /// The built-in text fields as `text` reads each, no session chosen
+    /// and nothing answered yet.
+    fn of_texts(mut text: impl FnMut(&'static str) -> String) -> RawRegistration {
         RawRegistration {
             given_name: text("given_name"),
             family_name: text("family_name"),
@@ -115,12 +102,21 @@ impl RawRegistration {
             country: text("country"),
             organisation: text("organisation"),
             language: text("language"),
+            sessions: Vec::new(),
+            answers: serde_json::Map::new(),
+        }
+    }
+
+    /// The registration form's fields; absent fields are empty, as the JSON
+    /// API reads a missing field.
+    pub fn of_form(form: &Form) -> RawRegistration {
+        RawRegistration {
             sessions: form
                 .all("sessions")
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
-            answers: serde_json::Map::new(),
+            ..RawRegistration::of_texts(|name| form.get(name).unwrap_or_default().to_owned())
         }
     }
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::db::attendees::{AttendeeFilter, Cursor, CursorError, Order, Start};
+use crate::db::attendees::{self, AttendeeFilter, Counting, Cursor, CursorError, Order, Start};
 use crate::db::events::{Event, NewEvent, NewSession, Session};
 use crate::domain::text::Lines;
 use crate::domain::{
@@ -504,13 +504,57 @@ pub struct ListQuery {
     pub answers: Vec<(String, String)>,
     /// CSV only: start with a UTF-8 byte-order mark for Excel.
     pub bom: Option<bool>,
-    /// Exports only: choices, yes/no, statuses and countries in this
-    /// language of the event (its first unless given)
+}
+
+/// A page of an attendee list, and how the query asked for it.
+pub struct ListedPage {
+    pub listing: attendees::Listing,
+    pub start: Start,
+    pub page: i64,
+    pub per_page: i64,
+    pub order: Order,
+    pub searching: bool,
+}
+
+/// The parameters an export takes beyond a list's (read from the same
+/// query string).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// Choices, yes/no, statuses and countries in this language of the
+    /// event (its first unless given)
     #[param(schema_with = schemas::language)]
     pub lang: Option<String>,
-    /// Exports only: add the columns of sensitive questions (health,
-    /// accessibility); a role that may not read them is refused with 403
+    /// Add the columns of sensitive questions (health, accessibility); a
+    /// role that may not read them is refused with 403
     pub sensitive: Option<bool>,
+}
+
+impl ExportParams {
+    /// What the export shows beyond its default, for a request holding
+    /// `role`: another language than the event's is a 422 on `lang`;
+    /// sensitive answers for a role that may not read them a 403.
+    pub fn options(&self, event: &Event, role: Role) -> Result<ExportOptions, AppError> {
+        let language = match self.lang.as_deref() {
+            None => None,
+            Some(code) => Some(
+                Language::parse(code)
+                    .ok()
+                    .filter(|language| event.languages.iter().any(|c| c == language.code()))
+                    .ok_or_else(|| {
+                        AppError::field("lang", FieldError::new("error-language-invalid"))
+                    })?,
+            ),
+        };
+        let sensitive = self.sensitive.unwrap_or(false);
+        if sensitive && !role.allows(Action::ReadSensitive) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(ExportOptions {
+            language,
+            sensitive,
+        })
+    }
 }
 
 impl ListQuery {
@@ -565,29 +609,28 @@ impl ListQuery {
             })
     }
 
-    /// What an export shows beyond its default (`lang`, `sensitive`), for
-    /// a request holding `role`: another language than the event's is a
-    /// 422 on `lang`; sensitive answers for a role that may not read them
-    /// a 403.
-    pub fn export_options(&self, event: &Event, role: Role) -> Result<ExportOptions, AppError> {
-        let language = match self.lang.as_deref() {
-            None => None,
-            Some(code) => Some(
-                Language::parse(code)
-                    .ok()
-                    .filter(|language| event.languages.iter().any(|c| c == language.code()))
-                    .ok_or_else(|| {
-                        AppError::field("lang", FieldError::new("error-language-invalid"))
-                    })?,
-            ),
-        };
-        let sensitive = self.sensitive.unwrap_or(false);
-        if sensitive && !role.allows(Action::ReadSensitive) {
-            return Err(AppError::Forbidden);
-        }
-        Ok(ExportOptions {
-            language,
-            sensitive,
+    /// The page the query asks for (its filters, order and start), the
+    /// list's total counted as `counting` says.
+    pub async fn list(
+        &self,
+        conn: &mut AsyncPgConnection,
+        event: &Event,
+        counting: Counting,
+    ) -> Result<ListedPage, AppError> {
+        self.paging()?;
+        let filter = self.filter(conn, event).await?;
+        let searching = filter.search.is_some();
+        let (start, page, per_page) = self.start(event, searching)?;
+        let order = self.order();
+        let listing =
+            attendees::list(conn, event.id, &filter, order, &start, per_page, counting).await?;
+        Ok(ListedPage {
+            listing,
+            start,
+            page,
+            per_page,
+            order,
+            searching,
         })
     }
 

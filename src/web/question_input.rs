@@ -6,9 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::db::events::Event;
-use crate::db::questions::{
-    AskedQuestion, NewQuestion, NewQuestionChoice, Question, QuestionChoice,
-};
+use crate::db::questions::{AskedQuestion, NewQuestion, NewQuestionChoice, QuestionChoice};
 use crate::domain::text::Lines;
 use crate::domain::{
     FieldError, FieldErrors, Preset, QuestionCode, QuestionStage, QuestionType, Vocabulary,
@@ -241,25 +239,7 @@ impl QuestionSetup {
     /// for a later set-up of the same batch whose condition names it.
     fn as_asked(&self, event_id: uuid::Uuid) -> AskedQuestion {
         AskedQuestion {
-            question: Question {
-                id: uuid::Uuid::nil(),
-                event_id,
-                code: self.code.as_str().to_owned(),
-                kind: self.kind,
-                labels: self.labels.clone(),
-                help: self.help.clone(),
-                required: self.required,
-                position: self.position,
-                sensitive: self.sensitive,
-                stage: self.stage,
-                condition: self.condition.clone(),
-                min_number: self.min_number,
-                max_number: self.max_number,
-                min_date: self.min_date,
-                max_date: self.max_date,
-                answers_until: self.answers_until,
-                purge_after_days: self.purge_after_days,
-            },
+            question: self.new_question(event_id).stored_as(uuid::Uuid::nil()),
             choices: self
                 .choices
                 .iter()

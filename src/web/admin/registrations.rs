@@ -28,6 +28,7 @@ use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::api::question_bodies::text_in;
 use crate::web::form::Form;
+use crate::web::organiser_input::ListedPage;
 use crate::web::pages::questions::{QuestionField, answers_of_form, question_fields};
 use crate::web::query::query_string;
 use crate::web::{AppError, input};
@@ -114,27 +115,21 @@ pub async fn list(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = list_query(&request)?;
-    query.paging()?;
-    let filter = query.filter(&mut conn, &event).await?;
-    let searching = filter.search.is_some();
-    let (start, _, per_page) = query.start(&event, searching)?;
-    let order = query.order();
-    let sort = order.as_str();
-    let attendees::Listing {
-        attendees: found,
-        total,
-        more_before,
-        more_after,
-    } = attendees::list(
-        &mut conn,
-        event.id,
-        &filter,
+    let ListedPage {
+        listing:
+            attendees::Listing {
+                attendees: found,
+                total,
+                more_before,
+                more_after,
+            },
         order,
-        &start,
-        per_page,
-        Counting::UpTo(COUNTED_UP_TO),
-    )
-    .await?;
+        searching,
+        ..
+    } = query
+        .list(&mut conn, &event, Counting::UpTo(COUNTED_UP_TO))
+        .await?;
+    let sort = order.as_str();
     let countries = admin_store::country_counts(&mut conn, event.id).await?;
     let sessions = events_store::sessions_of(&mut conn, event.id).await?;
 

@@ -32,7 +32,8 @@ use crate::web::auth::Authenticated;
 use crate::web::input::json_body;
 use crate::web::json_fields::JsonFields;
 use crate::web::organiser_input::{
-    EmailTextSetup, EventSetup, ListQuery, SessionSetup, email_text_target,
+    EmailTextSetup, EventSetup, ExportParams, ListQuery, ListedPage, SessionSetup,
+    email_text_target,
 };
 use crate::web::{AppError, AppState};
 
@@ -628,26 +629,20 @@ pub async fn list_registrations(
     }: OnEvent<Attendees>,
     query: ListQuery,
 ) -> Result<HttpResponse, AppError> {
-    query.paging()?;
-    let filter = query.filter(&mut conn, &event).await?;
-    let searching = filter.search.is_some();
-    let (start, page, per_page) = query.start(&event, searching)?;
-    let order = query.order();
-    let attendees::Listing {
-        attendees: items,
-        total,
-        more_before,
-        more_after,
-    } = attendees::list(
-        &mut conn,
-        event.id,
-        &filter,
-        order,
-        &start,
+    let ListedPage {
+        listing:
+            attendees::Listing {
+                attendees: items,
+                total,
+                more_before,
+                more_after,
+            },
+        start,
+        page,
         per_page,
-        Counting::Exact,
-    )
-    .await?;
+        order,
+        searching,
+    } = query.list(&mut conn, &event, Counting::Exact).await?;
     let cursor_at = |row: Option<&Attendee>, more: bool| {
         row.filter(|_| more)
             .map(|row| Cursor::after(event.id, order, searching, row).encode())
@@ -692,7 +687,7 @@ fn attachment(file_name: &str) -> (header::HeaderName, String) {
     get,
     path = "/api/v1/events/{slug}/registrations.csv",
     security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The event's slug"), ListQuery),
+    params(("slug" = String, Path, description = "The event's slug"), ListQuery, ExportParams),
     responses(
         (status = 200, description = "The registrations, a row each", content_type = "text/csv", body = String,
             headers(("Content-Disposition" = String, description = "attachment, with a file name"))),
@@ -709,8 +704,9 @@ pub async fn export_csv(
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
     query: ListQuery,
+    export: web::Query<ExportParams>,
 ) -> Result<HttpResponse, AppError> {
-    let options = query.export_options(&event, role)?;
+    let options = export.options(&event, role)?;
     let filter = query.filter(&mut conn, &event).await?;
     // An export has no pages, but its query is read as a list's is: a bad
     // page or cursor is refused, not ignored.
@@ -768,7 +764,7 @@ fn tokio_stream_of<T: 'static>(
     get,
     path = "/api/v1/events/{slug}/registrations.xlsx",
     security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The event's slug"), ListQuery),
+    params(("slug" = String, Path, description = "The event's slug"), ListQuery, ExportParams),
     responses(
         (status = 200, description = "The registrations, a row each",
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>,
@@ -786,8 +782,9 @@ pub async fn export_xlsx(
     }: OnEvent<Exports>,
     state: web::Data<AppState>,
     query: ListQuery,
+    export: web::Query<ExportParams>,
 ) -> Result<HttpResponse, AppError> {
-    let options = query.export_options(&event, role)?;
+    let options = export.options(&event, role)?;
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
