@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::schema::{question_choices, questions, registration_answers, registrations};
 use super::{insert_rows, lock_by_ids, move_counters};
 use crate::domain::{
-    Condition, QuestionRule, QuestionStage, QuestionType, Quota, RegistrationStatus, chosen_codes,
+    Condition, Limits, QuestionRule, QuestionStage, QuestionType, Quota, Range, RegistrationStatus,
+    chosen_codes,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -29,10 +30,8 @@ pub struct Question {
     pub sensitive: bool,
     pub stage: QuestionStage,
     pub condition: Option<serde_json::Value>,
-    pub min_number: Option<i64>,
-    pub max_number: Option<i64>,
-    pub min_date: Option<NaiveDate>,
-    pub max_date: Option<NaiveDate>,
+    #[diesel(embed)]
+    pub limits: LimitColumns,
     /// After this, a delegate's change of the answer is refused.
     pub answers_until: Option<DateTime<Utc>>,
     /// The answers are deleted this many days after the event's end.
@@ -88,10 +87,7 @@ impl AskedQuestion {
             kind: self.question.kind,
             required: self.question.required,
             condition: self.condition(),
-            min_number: self.question.min_number,
-            max_number: self.question.max_number,
-            min_date: self.question.min_date,
-            max_date: self.question.max_date,
+            limits: self.question.limits.into(),
             choices: self
                 .choices
                 .iter()
@@ -118,6 +114,42 @@ impl AskedQuestion {
     }
 }
 
+/// A question's limits as their four columns keep them.
+#[derive(Debug, Clone, Copy, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = questions, treat_none_as_null = true)]
+pub struct LimitColumns {
+    min_number: Option<i64>,
+    max_number: Option<i64>,
+    min_date: Option<NaiveDate>,
+    max_date: Option<NaiveDate>,
+}
+
+impl From<LimitColumns> for Limits {
+    fn from(columns: LimitColumns) -> Limits {
+        Limits {
+            number: Range {
+                min: columns.min_number,
+                max: columns.max_number,
+            },
+            date: Range {
+                min: columns.min_date,
+                max: columns.max_date,
+            },
+        }
+    }
+}
+
+impl From<Limits> for LimitColumns {
+    fn from(limits: Limits) -> LimitColumns {
+        LimitColumns {
+            min_number: limits.number.min,
+            max_number: limits.number.max,
+            min_date: limits.date.min,
+            max_date: limits.date.max,
+        }
+    }
+}
+
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = questions, treat_none_as_null = true)]
 pub struct NewQuestion<'a> {
@@ -131,10 +163,8 @@ pub struct NewQuestion<'a> {
     pub sensitive: bool,
     pub stage: QuestionStage,
     pub condition: Option<&'a serde_json::Value>,
-    pub min_number: Option<i64>,
-    pub max_number: Option<i64>,
-    pub min_date: Option<NaiveDate>,
-    pub max_date: Option<NaiveDate>,
+    #[diesel(embed)]
+    pub limits: LimitColumns,
     pub answers_until: Option<DateTime<Utc>>,
     pub purge_after_days: Option<i32>,
 }
@@ -154,10 +184,7 @@ impl NewQuestion<'_> {
             sensitive: self.sensitive,
             stage: self.stage,
             condition: self.condition.cloned(),
-            min_number: self.min_number,
-            max_number: self.max_number,
-            min_date: self.min_date,
-            max_date: self.max_date,
+            limits: self.limits,
             answers_until: self.answers_until,
             purge_after_days: self.purge_after_days,
         }

@@ -32,8 +32,8 @@ pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
 pub use preset::Preset;
 pub use question::{
-    Answers, Condition, LONG_TEXT_MAX, QuestionCode, QuestionCodeError, QuestionRule,
-    QuestionStage, QuestionType, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,
+    Answers, Condition, LONG_TEXT_MAX, Limits, QuestionCode, QuestionCodeError, QuestionRule,
+    QuestionStage, QuestionType, Range, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,
     condition_met, parse_answers,
 };
 pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};

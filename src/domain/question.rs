@@ -116,10 +116,7 @@ pub struct QuestionRule {
     pub kind: QuestionType,
     pub required: bool,
     pub condition: Option<Condition>,
-    pub min_number: Option<i64>,
-    pub max_number: Option<i64>,
-    pub min_date: Option<NaiveDate>,
-    pub max_date: Option<NaiveDate>,
+    pub limits: Limits,
     /// Choice codes, for the choice types.
     pub choices: Vec<String>,
 }
@@ -131,12 +128,73 @@ impl QuestionRule {
             kind,
             required: false,
             condition: None,
-            min_number: None,
-            max_number: None,
-            min_date: None,
-            max_date: None,
+            limits: Limits::default(),
             choices: Vec::new(),
         }
+    }
+}
+
+/// Where an answer must stay; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range<T> {
+    pub min: Option<T>,
+    pub max: Option<T>,
+}
+
+impl<T: PartialOrd + Copy + std::fmt::Display> Range<T> {
+    /// Whether the lower end lies above the upper one.
+    pub fn crossed(&self) -> bool {
+        matches!((self.min, self.max), (Some(min), Some(max)) if min > max)
+    }
+
+    /// Refuses a value outside the range, with the message that names the
+    /// end it crossed.
+    fn check(&self, value: T, below: &'static str, above: &'static str) -> Result<(), FieldError> {
+        if let Some(min) = self.min.filter(|min| value < *min) {
+            return Err(FieldError::new(below).with_arg("min", min.to_string()));
+        }
+        if let Some(max) = self.max.filter(|max| value > *max) {
+            return Err(FieldError::new(above).with_arg("max", max.to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// A question's limits: numbers for a number question, days for a date
+/// question; the other range stays open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub number: Range<i64>,
+    pub date: Range<NaiveDate>,
+}
+
+impl Limits {
+    /// The lower and the upper end as a form or a list writes them, empty
+    /// where open.
+    pub fn ends_text(&self) -> (String, String) {
+        let text = |number: Option<i64>, date: Option<NaiveDate>| {
+            number
+                .map(|n| n.to_string())
+                .or_else(|| date.map(|d| d.format("%Y-%m-%d").to_string()))
+                .unwrap_or_default()
+        };
+        (
+            text(self.number.min, self.date.min),
+            text(self.number.max, self.date.max),
+        )
+    }
+
+    /// The lower and the upper end as JSON, `null` where open.
+    pub fn ends_json(&self) -> (Value, Value) {
+        let json = |number: Option<i64>, date: Option<NaiveDate>| match (number, date) {
+            (Some(number), _) => Value::from(number),
+            (None, Some(date)) => Value::String(date.format("%Y-%m-%d").to_string()),
+            (None, None) => Value::Null,
+        };
+        (
+            json(self.number.min, self.date.min),
+            json(self.number.max, self.date.max),
+        )
     }
 }
 
@@ -265,11 +323,8 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
             let number = given
                 .as_i64()
                 .ok_or_else(|| FieldError::new("error-answer-number"))?;
-            let (min, max) = (question.min_number, question.max_number);
-            within(
+            question.limits.number.check(
                 number,
-                min,
-                max,
                 "error-answer-below-min",
                 "error-answer-above-max",
             )?;
@@ -281,11 +336,8 @@ fn parse_one(question: &QuestionRule, given: Option<&Value>) -> Result<Option<Va
             };
             let date = NaiveDate::parse_from_str(typed, "%Y-%m-%d")
                 .map_err(|_| FieldError::new("error-answer-date"))?;
-            let (min, max) = (question.min_date, question.max_date);
-            within(
+            question.limits.date.check(
                 date,
-                min,
-                max,
                 "error-answer-date-before",
                 "error-answer-date-after",
             )?;
@@ -326,24 +378,6 @@ fn trimmed_text<'a>(
         .ok_or_else(|| FieldError::new(not_text))?
         .trim();
     Ok((!text.is_empty()).then_some(text))
-}
-
-/// Refuses a number or a date outside the question's bounds, with the
-/// message that names the bound it crossed.
-fn within<T: PartialOrd + std::fmt::Display>(
-    value: T,
-    min: Option<T>,
-    max: Option<T>,
-    below_min: &'static str,
-    above_max: &'static str,
-) -> Result<(), FieldError> {
-    if let Some(min) = min.filter(|min| value < *min) {
-        return Err(FieldError::new(below_min).with_arg("min", min.to_string()));
-    }
-    if let Some(max) = max.filter(|max| value > *max) {
-        return Err(FieldError::new(above_max).with_arg("max", max.to_string()));
-    }
-    Ok(())
 }
 
 fn text_answer(given: &Value, max: usize, lines: Lines) -> Result<Option<Value>, FieldError> {
@@ -505,8 +539,8 @@ mod tests {
                 let Some(number) = value.as_i64() else {
                     return Invalid;
                 };
-                let low = question.min_number.is_some_and(|min| number < min);
-                let high = question.max_number.is_some_and(|max| number > max);
+                let low = question.limits.number.min.is_some_and(|min| number < min);
+                let high = question.limits.number.max.is_some_and(|max| number > max);
                 if low || high {
                     Invalid
                 } else {
@@ -518,8 +552,8 @@ mod tests {
                 Some("") => Empty,
                 Some("2027-11-21") => {
                     let day = NaiveDate::from_ymd_opt(2027, 11, 21).expect("a day");
-                    let early = question.min_date.is_some_and(|min| day < min);
-                    let late = question.max_date.is_some_and(|max| day > max);
+                    let early = question.limits.date.min.is_some_and(|min| day < min);
+                    let late = question.limits.date.max.is_some_and(|max| day > max);
                     if early || late {
                         Invalid
                     } else {
@@ -629,10 +663,11 @@ mod tests {
             {
                 let mut question = QuestionRule::new(&format!("q{n}"), kind);
                 question.required = required;
-                question.min_number = min;
-                question.max_number = max;
-                question.min_date = from.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
-                question.max_date = to.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
+                question.limits.number = Range { min, max };
+                question.limits.date.min =
+                    from.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
+                question.limits.date.max =
+                    to.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
                 if kind.has_choices() {
                     // "c" is offered to multiple choices only, so that a
                     // single choice refuses it.

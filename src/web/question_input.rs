@@ -9,7 +9,7 @@ use crate::db::events::Event;
 use crate::db::questions::{AskedQuestion, NewQuestion, NewQuestionChoice, QuestionChoice};
 use crate::domain::text::Lines;
 use crate::domain::{
-    FieldError, FieldErrors, Preset, QuestionCode, QuestionStage, QuestionType, Vocabulary,
+    FieldError, FieldErrors, Limits, Preset, QuestionCode, QuestionStage, QuestionType, Vocabulary,
 };
 use crate::registration::RegistrationError;
 use crate::registration::questions as questions_use_case;
@@ -46,10 +46,7 @@ pub struct QuestionSetup {
     pub sensitive: bool,
     pub stage: QuestionStage,
     pub condition: Option<Value>,
-    pub min_number: Option<i64>,
-    pub max_number: Option<i64>,
-    pub min_date: Option<NaiveDate>,
-    pub max_date: Option<NaiveDate>,
+    pub limits: Limits,
     pub answers_until: Option<DateTime<Utc>>,
     pub purge_after_days: Option<i32>,
     pub choices: Vec<ChoiceSetup>,
@@ -159,9 +156,9 @@ impl QuestionSetup {
         let purge_after_days = read_purge_after_days(&mut fields, &object);
 
         let choices = kind.map(|kind| read_choices(&mut fields, &object, kind, event, stored));
-        let (min_number, max_number, min_date, max_date) = match kind {
-            Some(kind) => read_bounds(&mut fields, &object, kind),
-            None => (None, None, None, None),
+        let limits = match kind {
+            Some(kind) => read_limits(&mut fields, &object, kind),
+            None => Limits::default(),
         };
         let condition = match (&code, position) {
             (Some(code), Some(position)) => {
@@ -199,10 +196,7 @@ impl QuestionSetup {
                 sensitive,
                 stage,
                 condition,
-                min_number,
-                max_number,
-                min_date,
-                max_date,
+                limits,
                 answers_until,
                 purge_after_days,
                 choices,
@@ -226,10 +220,7 @@ impl QuestionSetup {
             sensitive: self.sensitive,
             stage: self.stage,
             condition: self.condition.as_ref(),
-            min_number: self.min_number,
-            max_number: self.max_number,
-            min_date: self.min_date,
-            max_date: self.max_date,
+            limits: self.limits.into(),
             answers_until: self.answers_until,
             purge_after_days: self.purge_after_days,
         }
@@ -396,28 +387,21 @@ fn read_purge_after_days(fields: &mut JsonFields<'_>, object: &Map<String, Value
     days
 }
 
-type Bounds = (
-    Option<i64>,
-    Option<i64>,
-    Option<NaiveDate>,
-    Option<NaiveDate>,
-);
-
 /// `min` and `max`: whole numbers for a number, `YYYY-MM-DD` dates for a
 /// date, nothing for the other types.
-fn read_bounds(
+fn read_limits(
     fields: &mut JsonFields<'_>,
     object: &Map<String, Value>,
     kind: QuestionType,
-) -> Bounds {
+) -> Limits {
     let given = |name: &str| object.get(name).filter(|value| !value.is_null());
-    let mut bounds: Bounds = (None, None, None, None);
+    let mut limits = Limits::default();
     for name in ["min", "max"] {
         let Some(value) = given(name) else { continue };
         match kind {
             QuestionType::Number => match value.as_i64() {
-                Some(number) if name == "min" => bounds.0 = Some(number),
-                Some(number) => bounds.1 = Some(number),
+                Some(number) if name == "min" => limits.number.min = Some(number),
+                Some(number) => limits.number.max = Some(number),
                 None => fields.refuse(name, FieldError::new("error-answer-number")),
             },
             QuestionType::Date => {
@@ -425,8 +409,8 @@ fn read_bounds(
                     .as_str()
                     .and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
                 {
-                    Some(date) if name == "min" => bounds.2 = Some(date),
-                    Some(date) => bounds.3 = Some(date),
+                    Some(date) if name == "min" => limits.date.min = Some(date),
+                    Some(date) => limits.date.max = Some(date),
                     None => fields.refuse(name, FieldError::new("error-answer-date")),
                 }
             }
@@ -441,12 +425,10 @@ fn read_bounds(
             }
         }
     }
-    let numbers_crossed = matches!((bounds.0, bounds.1), (Some(min), Some(max)) if min > max);
-    let dates_crossed = matches!((bounds.2, bounds.3), (Some(min), Some(max)) if min > max);
-    if numbers_crossed || dates_crossed {
+    if limits.number.crossed() || limits.date.crossed() {
         fields.refuse("max", FieldError::new("error-bounds-crossed"));
     }
-    bounds
+    limits
 }
 
 /// `{"question": code, "any_of": [words]}`: the question is one of the

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::db::events::Event;
 use crate::db::questions::{self as store, AskedQuestion};
-use crate::domain::{Language, Preset, QuestionStage, QuestionType, Vocabulary};
+use crate::domain::{Language, Limits, Preset, QuestionStage, QuestionType, Vocabulary};
 use crate::i18n::{self, Tr};
 use crate::registration::questions as use_case;
 use crate::web::AppError;
@@ -129,12 +129,7 @@ impl Values {
     fn stored(asked: &AskedQuestion, zone: chrono_tz::Tz) -> Values {
         let question = &asked.question;
         let yes = |flag: bool| if flag { "yes" } else { "" }.to_owned();
-        let bound = |number: Option<i64>, date: Option<chrono::NaiveDate>| {
-            number
-                .map(|n| n.to_string())
-                .or_else(|| date.map(|d| d.format("%Y-%m-%d").to_string()))
-                .unwrap_or_default()
-        };
+        let (min, max) = Limits::from(question.limits).ends_text();
         let condition = asked.condition();
         let mut pairs: Vec<(String, String)> = [
             ("code", question.code.clone()),
@@ -143,8 +138,8 @@ impl Values {
             ("stage", question.stage.as_str().to_owned()),
             ("required", yes(question.required)),
             ("sensitive", yes(question.sensitive)),
-            ("min", bound(question.min_number, question.min_date)),
-            ("max", bound(question.max_number, question.max_date)),
+            ("min", min),
+            ("max", max),
             (
                 "condition.question",
                 condition

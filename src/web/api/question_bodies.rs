@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::openapi::schemas;
 
 use crate::db::questions::{AskedQuestion, QuestionChoice};
-use crate::domain::{Answers, Condition};
+use crate::domain::{Answers, Condition, Limits};
 
 /// A question as organisers set it up.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,13 +78,7 @@ fn choice_body(choice: &QuestionChoice) -> ChoiceBody<'_> {
 
 pub fn question_body(asked: &AskedQuestion) -> QuestionBody<'_> {
     let question = &asked.question;
-    let (min, max) = match (question.min_date, question.max_date) {
-        (None, None) => (
-            serde_json::json!(question.min_number),
-            serde_json::json!(question.max_number),
-        ),
-        (min, max) => (serde_json::json!(min), serde_json::json!(max)),
-    };
+    let (min, max) = Limits::from(question.limits).ends_json();
     QuestionBody {
         code: &question.code,
         kind: question.kind.as_str(),

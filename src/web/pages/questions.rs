@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use super::view::{Problems, country_choices};
 use crate::db::questions::AskedQuestion;
-use crate::domain::{FieldErrors, Language, QuestionType, Upload, answer_field, size_words};
+use crate::domain::{
+    FieldErrors, Language, Limits, QuestionType, Upload, answer_field, size_words,
+};
 use crate::i18n::Tr;
 use crate::web::api::question_bodies::text_in;
 use crate::web::form::Form;
@@ -285,12 +287,7 @@ pub fn question_fields(
                 words.extend(hint.take());
                 hint = Some(words.join(" "));
             }
-            let bound = |number: Option<i64>, date: Option<chrono::NaiveDate>| {
-                number
-                    .map(|n| n.to_string())
-                    .or_else(|| date.map(|d| d.format("%Y-%m-%d").to_string()))
-                    .unwrap_or_default()
-            };
+            let (min, max) = Limits::from(question.limits).ends_text();
             QuestionField {
                 widget,
                 label: text_in(&question.labels, language, fallback).to_owned(),
@@ -298,8 +295,8 @@ pub fn question_fields(
                 optional: (!question.required).then(|| tr.t("optional")),
                 error: problems.get(&name).map(str::to_owned),
                 value,
-                min: bound(question.min_number, question.min_date),
-                max: bound(question.max_number, question.max_date),
+                min,
+                max,
                 options,
                 download,
                 closed: false,
