@@ -461,34 +461,20 @@ async fn settle(
             })
         })
         .collect();
-    let answer_rows: Vec<NewAnswer> = answers
-        .iter()
-        .flat_map(|answer| {
-            let registration_id = answer.view.registration.id;
-            answer
-                .request
-                .answers
-                .iter()
-                .map(move |(question_id, value)| NewAnswer {
-                    registration_id,
-                    question_id: *question_id,
-                    value: value.clone(),
-                })
-        })
-        .collect();
-    let file_rows: Vec<NewFile> = answers
-        .iter()
-        .flat_map(|answer| {
-            let registration_id = answer.view.registration.id;
-            answer
-                .request
-                .files
-                .iter()
-                .map(move |(question_id, upload)| {
-                    NewFile::of(upload, registration_id, *question_id)
-                })
-        })
-        .collect();
+    let answer_rows = per_question(
+        &answers,
+        |request| &request.answers,
+        |registration_id, question_id, value| NewAnswer {
+            registration_id,
+            question_id,
+            value: value.clone(),
+        },
+    );
+    let file_rows = per_question(
+        &answers,
+        |request| &request.files,
+        |registration_id, question_id, upload| NewFile::of(upload, registration_id, question_id),
+    );
     let (chosen, answered, filed, queued, recorded) = tokio::join!(
         store::insert_choices(conn, &choices),
         questions_store::insert_answers(conn, &answer_rows),
@@ -597,6 +583,26 @@ impl<'r> Newcomer<'r> {
             email,
         })
     }
+}
+
+/// One row per question a registration of the batch answered (or sent a
+/// file for): `row` is given the registration's id, the question's id and
+/// what was sent.
+fn per_question<'a, T: 'a, R>(
+    answers: &'a [Answer<'_>],
+    sent: impl Fn(&'a Request) -> &'a [(Uuid, T)],
+    row: impl Fn(Uuid, Uuid, &'a T) -> R,
+) -> Vec<R> {
+    let row = &row;
+    answers
+        .iter()
+        .flat_map(|answer| {
+            let registration_id = answer.view.registration.id;
+            sent(answer.request)
+                .iter()
+                .map(move |(question_id, item)| row(registration_id, *question_id, item))
+        })
+        .collect()
 }
 
 /// A settled registration and the email that announces it.

@@ -189,32 +189,21 @@ impl RawRegistration {
             check("sessions", Err(error));
             Vec::new()
         });
-        match (
-            given_name,
-            family_name,
-            email,
-            country,
-            organisation,
-            language,
-        ) {
-            (
-                Ok(given_name),
-                Ok(family_name),
-                Ok(email),
-                Ok(country),
-                Ok(organisation),
-                Ok(language),
-            ) if errors.is_empty() => Ok(Applicant {
-                given_name,
-                family_name,
-                email,
-                country,
-                organisation,
-                language,
+        let applicant = || {
+            Some(Applicant {
+                given_name: given_name.ok()?,
+                family_name: family_name.ok()?,
+                email: email.ok()?,
+                country: country.ok()?,
+                organisation: organisation.ok()?,
+                language: language.ok()?,
                 sessions,
                 answers,
                 uploads: Vec::new(),
-            }),
+            })
+        };
+        match applicant() {
+            Some(applicant) if errors.is_empty() => Ok(applicant),
             _ => Err(errors),
         }
     }

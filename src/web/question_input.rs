@@ -480,17 +480,14 @@ fn read_condition(
     let Some(words) = words else {
         return refuse(fields, "condition.any_of", "error-not-text-list");
     };
-    let allowed = |word: &str| match parent.question.kind {
-        QuestionType::YesNo => word == "yes" || word == "no",
-        QuestionType::SingleChoice | QuestionType::MultipleChoice => {
+    // Past `can_be_a_condition`, the parent is a yes/no, which takes its two
+    // words, or a choice, which takes its choices' codes.
+    let allowed = |word: &str| {
+        if parent.question.kind == QuestionType::YesNo {
+            word == "yes" || word == "no"
+        } else {
             parent.choices.iter().any(|choice| choice.code == word)
         }
-        QuestionType::Text
-        | QuestionType::LongText
-        | QuestionType::Number
-        | QuestionType::Date
-        | QuestionType::Country
-        | QuestionType::File => false,
     };
     if let Some(word) = words.iter().find(|word| !allowed(word)) {
         let error = FieldError::new("error-choice-unknown-code").with_arg("code", *word);
