@@ -255,6 +255,7 @@ async fn insert_demo(
             registration_closes_at: opening,
             capacity: Some(1500),
             default_country_capacity: Some(20),
+            verifying: Default::default(),
         },
     )
     .await?;

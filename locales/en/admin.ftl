@@ -315,3 +315,9 @@ admin-done-answers = The answers have been saved.
 admin-action-answers = Answers changed
 error-preset-unknown = Choose one of these presets: { $name }.
 error-preset-code-taken = This meeting already asks a question with the code { $code }.
+
+# Email-verified places
+admin-event-verification = Hold each place until its email address is confirmed
+admin-event-verification-hint = Every new delegate is emailed a link. A place given to an address nobody has confirmed is only held: unconfirmed in time, it goes to the next person waiting. Made-up addresses then cannot take a country’s places.
+admin-event-verification-hours = Hours a place is held for its email address
+admin-event-verification-hours-hint = From 1 to 720. Leave empty for 24.

@@ -213,3 +213,23 @@ error-question-not-file = This question does not take a file.
 answer-file-kinds = A PDF, JPEG or PNG file, at most { $max }.
 answer-file-again = Please choose the file again: it was not kept.
 answer-file-current = Download the file you sent
+
+# Email-verified places
+status-unverified = awaiting email confirmation
+confirm-title-unverified = Check your email to keep your place
+email-subject-unverified = { $event }: confirm your email address to keep your place
+email-lead-unverified = Thank you for registering. A place is held for you: confirm your email address to keep it.
+email-verify-hold = Confirm your email address by { $time } to keep your place: open this link and press the button.
+email-verify-waiting = Confirm your email address now with this link: when a place is freed for you, it is held only for a short time for an address nobody has confirmed.
+email-verify-earlier = Confirm your email address by { $time } to keep this place, with the link in the first email we sent you.
+error-verification-invalid = Choose “none” or “email”.
+error-verification-hours-invalid = Give a whole number of hours from { $min } to { $max }.
+verify-title = Confirm your email address
+verify-lead = Press the button to confirm your email address for { $event }.
+verify-button = Confirm my email address
+verify-done-confirmed = Thank you: your email address is confirmed, and so is your place.
+verify-done-waiting = Thank you: your email address is confirmed. You keep your turn on the waiting list.
+verify-already = Your email address was already confirmed.
+verify-cancelled = This registration is cancelled: its place was held until a deadline that has passed. You can register again while registration is open.
+verify-unknown = This link is not, or no longer, valid.
+manage-verify-by = Your place is held until { $time }: confirm your email address with the link we sent you, or it goes to the next person waiting.

@@ -315,3 +315,9 @@ admin-done-answers = Las respuestas se han guardado.
 admin-action-answers = Respuestas cambiadas
 error-preset-unknown = Elija una de estas preguntas listas: { $name }.
 error-preset-code-taken = Este encuentro ya hace una pregunta con el código { $code }.
+
+# Email-verified places
+admin-event-verification = Reservar cada plaza hasta que se confirme su correo electrónico
+admin-event-verification-hint = Cada nueva persona inscrita recibe un enlace por correo. Una plaza dada a una dirección que nadie ha confirmado solo queda reservada: sin confirmación a tiempo, pasa a la siguiente persona en espera. Así, direcciones inventadas no pueden ocupar las plazas de un país.
+admin-event-verification-hours = Horas de reserva de una plaza para su correo electrónico
+admin-event-verification-hours-hint = De 1 a 720. Déjelo vacío para 24.

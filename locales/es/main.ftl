@@ -211,3 +211,23 @@ error-question-not-file = Esta pregunta no admite un archivo.
 answer-file-kinds = Un archivo PDF, JPEG o PNG, de { $max } como máximo.
 answer-file-again = Elija de nuevo el archivo: no se ha conservado.
 answer-file-current = Descargar el archivo enviado
+
+# Email-verified places
+status-unverified = pendiente de confirmar el correo electrónico
+confirm-title-unverified = Revise su correo para conservar su plaza
+email-subject-unverified = { $event }: confirme su correo electrónico para conservar su plaza
+email-lead-unverified = Gracias por inscribirse. Le reservamos una plaza: confirme su correo electrónico para conservarla.
+email-verify-hold = Confirme su correo electrónico antes del { $time } para conservar su plaza: abra este enlace y pulse el botón.
+email-verify-waiting = Confirme ahora su correo electrónico con este enlace: cuando se libere una plaza para usted, solo se reserva poco tiempo a una dirección que nadie ha confirmado.
+email-verify-earlier = Confirme su correo electrónico antes del { $time } para conservar esta plaza, con el enlace del primer correo que le enviamos.
+error-verification-invalid = Elija «none» o «email».
+error-verification-hours-invalid = Indique un número entero de horas de { $min } a { $max }.
+verify-title = Confirme su correo electrónico
+verify-lead = Pulse el botón para confirmar su correo electrónico para { $event }.
+verify-button = Confirmar mi correo electrónico
+verify-done-confirmed = Gracias: su correo electrónico está confirmado, y su plaza también.
+verify-done-waiting = Gracias: su correo electrónico está confirmado. Conserva su turno en la lista de espera.
+verify-already = Su correo electrónico ya estaba confirmado.
+verify-cancelled = Esta inscripción está cancelada: su plaza estaba reservada hasta un plazo que ya pasó. Puede inscribirse de nuevo mientras la inscripción esté abierta.
+verify-unknown = Este enlace no es válido, o ya no lo es.
+manage-verify-by = Su plaza está reservada hasta el { $time }: confirme su correo electrónico con el enlace que le enviamos, o pasará a la siguiente persona en espera.

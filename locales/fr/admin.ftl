@@ -319,3 +319,9 @@ admin-done-answers = Les réponses ont été enregistrées.
 admin-action-answers = Réponses modifiées
 error-preset-unknown = Choisissez l'une de ces questions toutes prêtes : { $name }.
 error-preset-code-taken = Cette rencontre pose déjà une question avec le code { $code }.
+
+# Email-verified places
+admin-event-verification = Réserver chaque place jusqu’à la confirmation de son adresse e-mail
+admin-event-verification-hint = Chaque nouvelle personne inscrite reçoit un lien par e-mail. Une place donnée à une adresse que personne n’a confirmée n’est que réservée : faute de confirmation à temps, elle va à la personne suivante sur la liste d’attente. Des adresses inventées ne peuvent alors pas prendre les places d’un pays.
+admin-event-verification-hours = Heures de réservation d’une place pour son adresse e-mail
+admin-event-verification-hours-hint = De 1 à 720. Laissez vide pour 24.

@@ -217,3 +217,23 @@ error-question-not-file = Cette question n'attend pas de fichier.
 answer-file-kinds = Un fichier PDF, JPEG ou PNG, de { $max } au plus.
 answer-file-again = Veuillez choisir à nouveau le fichier : il n'a pas été conservé.
 answer-file-current = Télécharger le fichier envoyé
+
+# Email-verified places
+status-unverified = en attente de confirmation de l’adresse e-mail
+confirm-title-unverified = Consultez vos e-mails pour garder votre place
+email-subject-unverified = { $event } : confirmez votre adresse e-mail pour garder votre place
+email-lead-unverified = Merci de votre inscription. Une place vous est réservée : confirmez votre adresse e-mail pour la garder.
+email-verify-hold = Confirmez votre adresse e-mail avant le { $time } pour garder votre place : ouvrez ce lien et appuyez sur le bouton.
+email-verify-waiting = Confirmez dès maintenant votre adresse e-mail avec ce lien : quand une place se libère pour vous, elle n’est réservée que peu de temps à une adresse que personne n’a confirmée.
+email-verify-earlier = Confirmez votre adresse e-mail avant le { $time } pour garder cette place, avec le lien du premier e-mail que nous vous avons envoyé.
+error-verification-invalid = Choisissez « none » ou « email ».
+error-verification-hours-invalid = Indiquez un nombre entier d’heures de { $min } à { $max }.
+verify-title = Confirmez votre adresse e-mail
+verify-lead = Appuyez sur le bouton pour confirmer votre adresse e-mail pour { $event }.
+verify-button = Confirmer mon adresse e-mail
+verify-done-confirmed = Merci : votre adresse e-mail est confirmée, et votre place aussi.
+verify-done-waiting = Merci : votre adresse e-mail est confirmée. Vous gardez votre rang sur la liste d’attente.
+verify-already = Votre adresse e-mail était déjà confirmée.
+verify-cancelled = Cette inscription est annulée : sa place était réservée jusqu’à une échéance dépassée. Vous pouvez vous réinscrire tant que les inscriptions sont ouvertes.
+verify-unknown = Ce lien n’est pas, ou plus, valable.
+manage-verify-by = Votre place est réservée jusqu’au { $time } : confirmez votre adresse e-mail avec le lien que nous vous avons envoyé, sinon elle ira à la personne suivante sur la liste d’attente.

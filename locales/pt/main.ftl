@@ -213,3 +213,23 @@ error-question-not-file = Esta pergunta não aceita arquivo.
 answer-file-kinds = Um arquivo PDF, JPEG ou PNG, de no máximo { $max }.
 answer-file-again = Escolha o arquivo novamente: ele não foi guardado.
 answer-file-current = Baixar o arquivo enviado
+
+# Email-verified places
+status-unverified = aguardando confirmação do e-mail
+confirm-title-unverified = Consulte seu e-mail para manter sua vaga
+email-subject-unverified = { $event }: confirme seu e-mail para manter sua vaga
+email-lead-unverified = Obrigado pela inscrição. Uma vaga está reservada para você: confirme seu e-mail para mantê-la.
+email-verify-hold = Confirme seu e-mail até { $time } para manter sua vaga: abra este link e aperte o botão.
+email-verify-waiting = Confirme agora seu e-mail com este link: quando uma vaga for liberada para você, ela fica reservada só por pouco tempo para um endereço que ninguém confirmou.
+email-verify-earlier = Confirme seu e-mail até { $time } para manter esta vaga, com o link do primeiro e-mail que enviamos.
+error-verification-invalid = Escolha “none” ou “email”.
+error-verification-hours-invalid = Indique um número inteiro de horas de { $min } a { $max }.
+verify-title = Confirme seu e-mail
+verify-lead = Aperte o botão para confirmar seu e-mail para { $event }.
+verify-button = Confirmar meu e-mail
+verify-done-confirmed = Obrigado: seu e-mail está confirmado, e sua vaga também.
+verify-done-waiting = Obrigado: seu e-mail está confirmado. Você mantém sua vez na lista de espera.
+verify-already = Seu e-mail já estava confirmado.
+verify-cancelled = Esta inscrição está cancelada: sua vaga estava reservada até um prazo que já passou. Você pode se inscrever de novo enquanto as inscrições estiverem abertas.
+verify-unknown = Este link não é, ou não é mais, válido.
+manage-verify-by = Sua vaga está reservada até { $time }: confirme seu e-mail com o link que enviamos, ou ela passará para a próxima pessoa na espera.

@@ -799,17 +799,20 @@ pub async fn total(
 /// The counter statement (binds: the event, the country or NULL) that
 /// holds the number of registrations of `status` (any when `None`), in one
 /// country or the whole event; `None` where no counter holds it. Every
-/// registration is in the quarter-hour counts; confirmed ones are an
-/// event's and a country's `taken`, waiting ones their `waiting`.
+/// registration is in the quarter-hour counts; place-holding ones are an
+/// event's and a country's `taken` (the unverified among them, few and
+/// short-lived, are counted from the rows), waiting ones their `waiting`.
 fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Option<&'static str> {
     match (status, in_one_country) {
         (None, false) => Some(
             "SELECT coalesce(sum(registrations), 0)::bigint AS total
                FROM registration_quarters WHERE event_id = $1 AND $2::text IS NULL",
         ),
-        (Some(RegistrationStatus::Confirmed), false) => {
-            Some("SELECT taken::bigint AS total FROM events WHERE id = $1 AND $2::text IS NULL")
-        }
+        (Some(RegistrationStatus::Confirmed), false) => Some(
+            "SELECT (taken - (SELECT count(*) FROM registrations
+                               WHERE event_id = $1 AND status = 'unverified'))::bigint AS total
+               FROM events WHERE id = $1 AND $2::text IS NULL",
+        ),
         (Some(RegistrationStatus::Waitlisted), false) => {
             Some("SELECT waiting::bigint AS total FROM events WHERE id = $1 AND $2::text IS NULL")
         }
@@ -819,8 +822,10 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
                FROM events WHERE id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Confirmed), true) => Some(
-            "SELECT taken::bigint AS total FROM country_quotas
-              WHERE event_id = $1 AND country_code = $2",
+            "SELECT (taken - (SELECT count(*) FROM registrations
+                               WHERE event_id = $1 AND country_code = $2
+                                 AND status = 'unverified'))::bigint AS total
+               FROM country_quotas WHERE event_id = $1 AND country_code = $2",
         ),
         (Some(RegistrationStatus::Waitlisted), true) => Some(
             "SELECT waiting::bigint AS total FROM country_quotas
@@ -828,6 +833,7 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
         ),
         // A country's cancelled registrations are counted nowhere.
         (Some(RegistrationStatus::Cancelled) | None, true) => None,
+        (Some(RegistrationStatus::Unverified), _) => None,
     }
 }
 

@@ -11,7 +11,7 @@ use super::lock_by_ids;
 use super::schema::{country_quotas, event_roles, events, registration_sessions, sessions};
 use chrono_tz::Tz;
 
-use crate::domain::{EventRole, Language, Quota, SessionKind};
+use crate::domain::{EventRole, Language, Quota, SessionKind, Verification};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
@@ -36,6 +36,39 @@ pub struct Event {
     pub updated_at: DateTime<Utc>,
     /// Registrations on the waiting list, kept by a trigger.
     pub waiting: i32,
+    #[diesel(embed)]
+    pub verifying: Verifying,
+}
+
+/// Whether a place must be kept by confirming one's email address, and for
+/// how long it is held meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
+pub struct Verifying {
+    pub verification: Verification,
+    pub verification_hours: i32,
+}
+
+impl Default for Verifying {
+    fn default() -> Verifying {
+        Verifying {
+            verification: Verification::None,
+            verification_hours: 24,
+        }
+    }
+}
+
+impl Verifying {
+    /// Until when a place given `now` is held unverified; `None` when the
+    /// event confirms places at once.
+    pub fn hold_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.verification {
+            Verification::None => None,
+            Verification::Email => {
+                Some(now + chrono::Duration::hours(self.verification_hours.into()))
+            }
+        }
+    }
 }
 
 impl Event {
@@ -102,6 +135,8 @@ pub struct NewEvent<'a> {
     pub registration_closes_at: DateTime<Utc>,
     pub capacity: Option<i32>,
     pub default_country_capacity: Option<i32>,
+    #[diesel(embed)]
+    pub verifying: Verifying,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -346,6 +381,7 @@ pub async fn update_event(
             events::capacity.eq(changes.capacity),
             events::default_country_capacity.eq(changes.default_country_capacity),
             events::updated_at.eq(diesel::dsl::now),
+            &changes.verifying,
         ))
         .returning(Event::as_returning())
         .get_result(conn)

@@ -33,6 +33,10 @@ pub struct Registration {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When an unverified registration's hold runs out.
+    pub verify_by: Option<DateTime<Utc>>,
+    /// When the delegate followed the link of their verification email.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -50,6 +54,8 @@ pub struct NewRegistration<'a> {
     pub language: &'a str,
     pub status: RegistrationStatus,
     pub queue_seq: i64,
+    pub verify_by: Option<DateTime<Utc>>,
+    pub verification_hash: Option<&'a [u8]>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -205,6 +211,8 @@ pub async fn set_choice_status(
         .map(drop)
 }
 
+/// Moves a registration to `status`, ending any unverified hold (the CHECK
+/// constraint refuses `Unverified` here: [`hold_unverified`] starts one).
 pub async fn set_status(
     conn: &mut AsyncPgConnection,
     registration_id: Uuid,
@@ -213,16 +221,88 @@ pub async fn set_status(
 ) -> QueryResult<Registration> {
     let cancelled_at = match status {
         RegistrationStatus::Cancelled => Some(now),
-        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => None,
+        RegistrationStatus::Unverified
+        | RegistrationStatus::Confirmed
+        | RegistrationStatus::Waitlisted => None,
     };
     diesel::update(registrations::table.find(registration_id))
         .set((
             registrations::status.eq(status),
             registrations::updated_at.eq(now),
             registrations::cancelled_at.eq(cancelled_at),
+            registrations::verify_by.eq(None::<DateTime<Utc>>),
         ))
         .returning(Registration::as_returning())
         .get_result(conn)
+        .await
+}
+
+/// Holds a promoted registration's places until `verify_by`, for the
+/// delegate to follow the link they were sent on registering.
+pub async fn hold_unverified(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    verify_by: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::status.eq(RegistrationStatus::Unverified),
+            registrations::updated_at.eq(now),
+            registrations::verify_by.eq(verify_by),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Notes that the delegate followed their verification link, and moves
+/// the registration to `status` (a held place becomes confirmed).
+pub async fn verify_email(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    status: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::status.eq(status),
+            registrations::updated_at.eq(now),
+            registrations::verify_by.eq(None::<DateTime<Utc>>),
+            registrations::email_verified_at.eq(now),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The registration a verification link names, whatever its status.
+pub async fn find_by_verification_hash(
+    conn: &mut AsyncPgConnection,
+    verification_hash: &[u8],
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::verification_hash.eq(verification_hash))
+        .select(Registration::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Unverified registrations whose hold ran out by `now`, oldest deadline
+/// first: (event id, registration id).
+pub async fn expired_holds(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    registrations::table
+        .filter(registrations::status.eq(RegistrationStatus::Unverified))
+        .filter(registrations::verify_by.le(now))
+        .order(registrations::verify_by.asc())
+        .limit(limit)
+        .select((registrations::event_id, registrations::id))
+        .load(conn)
         .await
 }
 
@@ -316,7 +396,7 @@ pub async fn oldest_waiting_choice(
         .inner_join(registrations::table)
         .filter(registration_sessions::session_id.eq(session_id))
         .filter(registration_sessions::status.eq(SeatStatus::Waitlisted))
-        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
+        .filter(registrations::status.eq_any(RegistrationStatus::HOLDING))
         .order(registration_sessions::queue_seq.asc())
         .select(Choice::as_select())
         .first(conn)

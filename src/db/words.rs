@@ -10,7 +10,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::{
     EmailKind, EventRole, FileKind, QuestionStage, QuestionType, RegistrationStatus, SeatStatus,
-    SessionKind, Vocabulary,
+    SessionKind, Verification, Vocabulary,
 };
 
 macro_rules! stored_as_text {
@@ -41,5 +41,6 @@ stored_as_text!(
     QuestionType,
     QuestionStage,
     FileKind,
-    EventRole
+    EventRole,
+    Verification
 );

@@ -38,8 +38,8 @@ pub use question::{
 };
 pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
 pub use registration::{
-    Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationStatus,
-    StatusError, TransitionError,
+    Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,
+    RegistrationStatus, StatusError, TransitionError, Verification,
 };
 pub use role::{Action, EventRole, Role};
 pub use session::{EventSlug, SessionCode, SessionCodeError, SlugError, first_overlap};

@@ -6,11 +6,26 @@ use std::fmt;
 use super::vocabulary::{Vocabulary, vocabulary};
 
 vocabulary! {
-    /// Where a registration stands. Only `Confirmed` holds places.
+    /// Where a registration stands. `Unverified` and `Confirmed` hold
+    /// places.
     pub enum RegistrationStatus {
+        /// Holds its places until a deadline, by which the delegate must
+        /// follow the link emailed to them (events that verify emails).
+        Unverified = "unverified",
         Confirmed = "confirmed",
         Waitlisted = "waitlisted",
         Cancelled = "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Whether a registration that gets a place must confirm its email
+    /// address to keep it: a country's quota is only fair if made-up
+    /// addresses cannot take it.
+    pub enum Verification {
+        None = "none",
+        /// The place is held for the event's `verification_hours`.
+        Email = "email",
     }
 }
 
@@ -24,6 +39,36 @@ pub enum TransitionError {
     AlreadyCancelled,
     #[error("only a registration on a waiting list can be promoted")]
     NotWaitlisted,
+    #[error("only an unverified registration can run out of time")]
+    NotUnverified,
+}
+
+/// What can happen to a registration once it is made; every status says
+/// what each move does to it in [`RegistrationStatus::after`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationMove {
+    /// The delegate follows the link of their verification email: a held
+    /// place is confirmed, a waiting one keeps its turn.
+    Verify,
+    /// An unverified registration's deadline passes.
+    Expire,
+    /// The delegate or an organiser cancels.
+    Cancel,
+    /// A freed place goes to a waiting registration; `verify` when the
+    /// event verifies emails and this address is not yet confirmed, so
+    /// that the place is held, not given.
+    Promote { verify: bool },
+}
+
+impl RegistrationMove {
+    /// Every move, for the tests that go through each pair.
+    pub const ALL: [RegistrationMove; 5] = [
+        RegistrationMove::Verify,
+        RegistrationMove::Expire,
+        RegistrationMove::Cancel,
+        RegistrationMove::Promote { verify: false },
+        RegistrationMove::Promote { verify: true },
+    ];
 }
 
 impl RegistrationStatus {
@@ -34,27 +79,42 @@ impl RegistrationStatus {
     }
 
     /// Whether the registration counts against the event's and its
-    /// country's quotas.
+    /// country's quotas (and may hold seats).
     pub fn holds_place(self) -> bool {
         match self {
-            Self::Confirmed => true,
+            Self::Unverified | Self::Confirmed => true,
             Self::Waitlisted | Self::Cancelled => false,
         }
     }
 
-    /// Cancelling twice is refused rather than ignored, so that a second
-    /// cancellation cannot free a place a second time.
-    pub fn cancel(self) -> Result<Self, TransitionError> {
-        match self {
-            Self::Confirmed | Self::Waitlisted => Ok(Self::Cancelled),
-            Self::Cancelled => Err(TransitionError::AlreadyCancelled),
-        }
-    }
+    /// The statuses that hold places, for the statements that select them.
+    pub const HOLDING: [Self; 2] = [Self::Unverified, Self::Confirmed];
 
-    pub fn promote(self) -> Result<Self, TransitionError> {
-        match self {
-            Self::Waitlisted => Ok(Self::Confirmed),
-            Self::Confirmed | Self::Cancelled => Err(TransitionError::NotWaitlisted),
+    /// The status after `step`, or why the step cannot happen. Cancelling
+    /// twice is refused rather than ignored, so that a second cancellation
+    /// cannot free a place a second time; verifying twice is no change, so
+    /// that a second click on the link says the same as the first.
+    pub fn after(self, step: RegistrationMove) -> Result<Self, TransitionError> {
+        use TransitionError::*;
+        match (self, step) {
+            (Self::Unverified | Self::Confirmed, RegistrationMove::Verify) => Ok(Self::Confirmed),
+            (Self::Waitlisted, RegistrationMove::Verify) => Ok(Self::Waitlisted),
+            (Self::Cancelled, RegistrationMove::Verify | RegistrationMove::Cancel) => {
+                Err(AlreadyCancelled)
+            }
+            (Self::Unverified, RegistrationMove::Expire) => Ok(Self::Cancelled),
+            (Self::Confirmed | Self::Waitlisted | Self::Cancelled, RegistrationMove::Expire) => {
+                Err(NotUnverified)
+            }
+            (Self::Unverified | Self::Confirmed | Self::Waitlisted, RegistrationMove::Cancel) => {
+                Ok(Self::Cancelled)
+            }
+            (Self::Waitlisted, RegistrationMove::Promote { verify: true }) => Ok(Self::Unverified),
+            (Self::Waitlisted, RegistrationMove::Promote { verify: false }) => Ok(Self::Confirmed),
+            (
+                Self::Unverified | Self::Confirmed | Self::Cancelled,
+                RegistrationMove::Promote { .. },
+            ) => Err(NotWaitlisted),
         }
     }
 }
@@ -238,20 +298,68 @@ mod tests {
         assert_eq!(RegistrationStatus::parse(""), Err(StatusError));
     }
 
+    /// Every (status, move) pair, against a table written out by hand.
     #[test]
-    fn cancelling() {
+    fn every_status_answers_every_move() {
         use RegistrationStatus::*;
-        assert_eq!(Confirmed.cancel(), Ok(Cancelled));
-        assert_eq!(Waitlisted.cancel(), Ok(Cancelled));
-        assert_eq!(Cancelled.cancel(), Err(TransitionError::AlreadyCancelled));
+        use TransitionError::*;
+        let promote = RegistrationMove::Promote { verify: false };
+        let promote_held = RegistrationMove::Promote { verify: true };
+        let expected: [(
+            RegistrationStatus,
+            RegistrationMove,
+            Result<RegistrationStatus, TransitionError>,
+        ); 20] = [
+            (Unverified, RegistrationMove::Verify, Ok(Confirmed)),
+            (Unverified, RegistrationMove::Expire, Ok(Cancelled)),
+            (Unverified, RegistrationMove::Cancel, Ok(Cancelled)),
+            (Unverified, promote, Err(NotWaitlisted)),
+            (Unverified, promote_held, Err(NotWaitlisted)),
+            (Confirmed, RegistrationMove::Verify, Ok(Confirmed)),
+            (Confirmed, RegistrationMove::Expire, Err(NotUnverified)),
+            (Confirmed, RegistrationMove::Cancel, Ok(Cancelled)),
+            (Confirmed, promote, Err(NotWaitlisted)),
+            (Confirmed, promote_held, Err(NotWaitlisted)),
+            (Waitlisted, RegistrationMove::Verify, Ok(Waitlisted)),
+            (Waitlisted, RegistrationMove::Expire, Err(NotUnverified)),
+            (Waitlisted, RegistrationMove::Cancel, Ok(Cancelled)),
+            (Waitlisted, promote, Ok(Confirmed)),
+            (Waitlisted, promote_held, Ok(Unverified)),
+            (Cancelled, RegistrationMove::Verify, Err(AlreadyCancelled)),
+            (Cancelled, RegistrationMove::Expire, Err(NotUnverified)),
+            (Cancelled, RegistrationMove::Cancel, Err(AlreadyCancelled)),
+            (Cancelled, promote, Err(NotWaitlisted)),
+            (Cancelled, promote_held, Err(NotWaitlisted)),
+        ];
+        let pairs = RegistrationStatus::ALL.len() * RegistrationMove::ALL.len();
+        assert_eq!(expected.len(), pairs, "the table covers every pair");
+        for (status, step, answer) in expected {
+            assert_eq!(status.after(step), answer, "{status} after {step:?}");
+        }
     }
 
     #[test]
-    fn promoting() {
-        use RegistrationStatus::*;
-        assert_eq!(Waitlisted.promote(), Ok(Confirmed));
-        assert_eq!(Confirmed.promote(), Err(TransitionError::NotWaitlisted));
-        assert_eq!(Cancelled.promote(), Err(TransitionError::NotWaitlisted));
+    fn the_holding_statuses_are_those_that_hold_places() {
+        let holding: Vec<RegistrationStatus> = RegistrationStatus::ALL
+            .iter()
+            .copied()
+            .filter(|status| status.holds_place())
+            .collect();
+        assert_eq!(holding, RegistrationStatus::HOLDING);
+    }
+
+    /// A move that succeeds never turns a place-holding registration into
+    /// a waiting one, and nothing comes back from cancelled.
+    #[test]
+    fn moves_never_reopen_a_cancellation() {
+        for &status in RegistrationStatus::ALL {
+            for step in RegistrationMove::ALL {
+                if let Ok(next) = status.after(step) {
+                    assert!(status != RegistrationStatus::Cancelled, "{step:?}");
+                    assert!(!(status.holds_place() && next == RegistrationStatus::Waitlisted));
+                }
+            }
+        }
     }
 
     #[test]

@@ -267,4 +267,9 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-action-answers",
     "error-preset-unknown",
     "error-preset-code-taken",
+    // Email-verified places
+    "admin-event-verification",
+    "admin-event-verification-hint",
+    "admin-event-verification-hours",
+    "admin-event-verification-hours-hint",
 ];

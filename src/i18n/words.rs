@@ -3,9 +3,10 @@
 
 use crate::domain::{RegistrationStatus, SeatStatus, SessionKind};
 
-/// Confirmed, on the waiting list, cancelled.
+/// Awaiting email confirmation, confirmed, on the waiting list, cancelled.
 pub fn status_message(status: RegistrationStatus) -> &'static str {
     match status {
+        RegistrationStatus::Unverified => "status-unverified",
         RegistrationStatus::Confirmed => "status-confirmed",
         RegistrationStatus::Waitlisted => "status-waitlisted",
         RegistrationStatus::Cancelled => "status-cancelled",
@@ -15,6 +16,7 @@ pub fn status_message(status: RegistrationStatus) -> &'static str {
 /// The title of the page a delegate sees right after registering.
 pub fn registered_title_message(status: RegistrationStatus) -> Option<&'static str> {
     match status {
+        RegistrationStatus::Unverified => Some("confirm-title-unverified"),
         RegistrationStatus::Confirmed => Some("confirm-title-confirmed"),
         RegistrationStatus::Waitlisted => Some("confirm-title-waitlisted"),
         RegistrationStatus::Cancelled => None,

@@ -13,6 +13,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "waitlist_position",
     "sessions",
     "manage_url",
+    "verify",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -10,6 +10,8 @@ mod worker;
 
 pub use crate::domain::EmailKind;
 pub use compose::{compose, message_id};
-pub use render::{Delegate, Letter, Meeting, RenderError, RenderedEmail, Seat, Wording, render};
+pub use render::{
+    Delegate, Letter, Meeting, RenderError, RenderedEmail, Seat, Verify, Wording, render,
+};
 pub use transport::{SendFailure, Transport, remove_saved_emails};
 pub use worker::{Worker, WorkerError};

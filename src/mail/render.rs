@@ -27,8 +27,21 @@ pub struct Letter<'a> {
     /// caused by someone else's cancellation does not know the private
     /// token (only its hash is stored).
     pub manage_url: Option<&'a str>,
+    /// Set while the delegate's address awaits confirmation (events that
+    /// verify emails).
+    pub verify: Option<Verify<'a>>,
     /// The organisers' own wording of this kind in this language.
     pub custom: Option<Wording<'a>>,
+}
+
+/// What an email says of a verification still to be done.
+pub struct Verify<'a> {
+    /// The verification page, in the registration's first email; later
+    /// ones point back to it.
+    pub url: Option<&'a str>,
+    /// When the place held for the delegate goes to the next in line;
+    /// `None` while they wait for one.
+    pub by: Option<DateTime<Utc>>,
 }
 
 /// The event, as the email names and dates it.
@@ -98,6 +111,9 @@ struct Message<'a> {
     reference_line: &'a str,
     sessions_heading: &'a str,
     sessions: &'a [SessionLine],
+    /// What to do to keep the place (or turn), and the link that does it.
+    verify_text: Option<&'a str>,
+    verify_url: Option<&'a str>,
     manage_url: Option<&'a str>,
     private_link_text: &'a str,
     private_link_earlier: &'a str,
@@ -137,9 +153,16 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
     let t1 =
         |id: &str, name: &str, value: FluentValue| i18n::t_args(language, id, &[(name, value)]);
 
-    let subject = t1(subject_id(kind), "event", event_name.into());
+    // A place given on arrival and only held is not yet "confirmed".
+    let held = kind == EmailKind::Confirmation && delegate.status == RegistrationStatus::Unverified;
+    let (subject_id, lead_id) = if held {
+        ("email-subject-unverified", "email-lead-unverified")
+    } else {
+        (subject_id(kind), lead_id(kind))
+    };
+    let subject = t1(subject_id, "event", event_name.into());
     let greeting = t1("email-greeting", "name", delegate.given_name.into());
-    let lead = t1(lead_id(kind), "event", event_name.into());
+    let lead = t1(lead_id, "event", event_name.into());
     let status = t(i18n::status_message(delegate.status));
     let mut status_line = t1("manage-status", "status", status.as_str().into());
     if let Some(position) = delegate.waitlist_position {
@@ -171,6 +194,19 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
     let private_link_earlier = t("email-private-link-earlier");
     let signature = t1("email-signature", "event", event_name.into());
     let ics = delegate.status.holds_place().then(|| calendar(letter));
+    let verify_text = letter.verify.as_ref().and_then(|verify| {
+        let zone = letter.meeting.time_zone;
+        let deadline = verify
+            .by
+            .map(|by| i18n::format_datetime_with_zone(language, by, zone));
+        match (verify.url, deadline) {
+            (Some(_), Some(time)) => Some(t1("email-verify-hold", "time", time.into())),
+            (Some(_), None) => Some(t("email-verify-waiting")),
+            (None, Some(time)) => Some(t1("email-verify-earlier", "time", time.into())),
+            (None, None) => None,
+        }
+    });
+    let verify_url = letter.verify.as_ref().and_then(|verify| verify.url);
 
     if let Some(custom) = &letter.custom {
         let session_lines: Vec<String> = sessions
@@ -192,6 +228,14 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
             ),
             ("sessions", session_lines.join("\n")),
             (
+                "verify",
+                [verify_text.as_deref(), verify_url]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            (
                 "manage_url",
                 letter
                     .manage_url
@@ -199,7 +243,13 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
             ),
         ]);
         let subject = custom_text::substitute(custom.subject, &values);
-        let text = custom_text::substitute(custom.body, &values);
+        let mut text = custom_text::substitute(custom.body, &values);
+        // A wording that leaves the verification out would cost the
+        // delegate their place: it is added after the organisers' text.
+        if !custom.body.contains("{verify}") && !values["verify"].is_empty() {
+            text.push_str("\n\n");
+            text.push_str(&values["verify"]);
+        }
         let paragraphs: Vec<Vec<&str>> = text
             .split("\n\n")
             .map(|paragraph| paragraph.lines().collect())
@@ -227,6 +277,8 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
         reference_line: &reference_line,
         sessions_heading: &sessions_heading,
         sessions: &sessions,
+        verify_text: verify_text.as_deref(),
+        verify_url,
         manage_url: letter.manage_url,
         private_link_text: &private_link_text,
         private_link_earlier: &private_link_earlier,

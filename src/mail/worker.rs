@@ -30,6 +30,9 @@ const ROWS_PER_CONNECTION: usize = 2;
 const MAX_BACKOFF_SECS: f64 = 3600.0;
 /// How often the worker deletes idempotency records past their day.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
+/// How often the worker looks for places held past their deadline: a
+/// freed place waits at most this long for the next in line.
+const EXPIRE_EVERY: Duration = Duration::from_secs(30);
 
 pub struct Worker {
     pool: DbPool,
@@ -71,6 +74,7 @@ impl Worker {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let mut listener = None;
         let mut next_purge = tokio::time::Instant::now();
+        let mut next_expiry = next_purge;
         while !*shutdown.borrow() {
             if listener.is_none() {
                 listener = listen(&self.database_url).await;
@@ -79,6 +83,10 @@ impl Worker {
                 self.purge_expired_records().await;
                 self.purge_due_answers().await;
                 next_purge += PURGE_EVERY;
+            }
+            if tokio::time::Instant::now() >= next_expiry {
+                self.expire_holds().await;
+                next_expiry += EXPIRE_EVERY;
             }
             match self.drain_until(&shutdown).await {
                 Ok(_) => {}
@@ -110,6 +118,23 @@ impl Worker {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "purged expired idempotency records"),
             Err(error) => tracing::warn!(%error, "cannot purge expired idempotency records"),
+        }
+    }
+
+    /// Places held for an email address that was not confirmed in time go
+    /// to the waiting lists; the promotions' emails are then sent by this
+    /// worker like any other.
+    async fn expire_holds(&self) {
+        let expired = match self.pool.get().await {
+            Ok(mut conn) => crate::registration::verify::expire_holds(&mut conn, Utc::now())
+                .await
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match expired {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "cancelled holds whose email was not confirmed"),
+            Err(error) => tracing::warn!(%error, "cannot cancel lapsed holds"),
         }
     }
 

@@ -25,7 +25,7 @@ use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
     Admission, Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors,
-    RegistrationStatus, SessionCode, admit,
+    RegistrationMove, SessionCode, admit,
 };
 
 /// A refusal that belongs to no form field, in words of the back office.
@@ -367,9 +367,8 @@ pub async fn cancel(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        match registration.status {
-            RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
-            RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
+        if registration.status.after(RegistrationMove::Cancel).is_err() {
+            return Err(RegistrationError::Cancelled);
         }
         let detail = json!({"status_before": registration.status});
         let view = cancel_locked(tx, event, registration, None, now).await?;
@@ -397,11 +396,11 @@ pub async fn promote_out_of_turn(
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
-        match registration.status {
-            RegistrationStatus::Waitlisted => {}
-            RegistrationStatus::Confirmed | RegistrationStatus::Cancelled => {
-                return Err(refused("registration", "admin-promote-not-waiting"));
-            }
+        let promotion = RegistrationMove::Promote {
+            verify: registration.email_verified_at.is_none(),
+        };
+        if registration.status.after(promotion).is_err() {
+            return Err(refused("registration", "admin-promote-not-waiting"));
         }
         let country = store::lock_country_quota(tx, &event, &registration.country_code).await?;
         match admit(event.quota(), country.quota()) {
@@ -420,7 +419,7 @@ pub async fn promote_out_of_turn(
         if !(took_event && took_country) {
             return Err(Invariant::CounterRefused.into());
         }
-        let view = confirm_promoted(tx, &event, registration.id, now).await?;
+        let view = confirm_promoted(tx, &event, &registration, now).await?;
         audit_registration(
             tx,
             organiser_id,

@@ -10,7 +10,7 @@ use super::{Invariant, RegistrationError, with_retries};
 use crate::db::events::{self, Event};
 use crate::db::questions as questions_store;
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{Answers, RegistrationStatus, SeatStatus};
+use crate::domain::{Answers, RegistrationMove, RegistrationStatus, SeatStatus};
 use crate::mail::EmailKind;
 
 /// Cancels the registration behind a private token and, in the same
@@ -25,9 +25,8 @@ pub async fn cancel(
     let token_hash = hash_token(token);
     with_retries!(conn, |tx| {
         let (event, registration) = lock_by_token(tx, &token_hash).await?;
-        match registration.status {
-            RegistrationStatus::Cancelled => return Ok(view_of(tx, registration).await?),
-            RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
+        if registration.status.after(RegistrationMove::Cancel).is_err() {
+            return Ok(view_of(tx, registration).await?);
         }
         cancel_locked(tx, event, registration, Some(manage_url), now).await
     })
@@ -62,11 +61,40 @@ async fn release_question_choices(
 /// locked, hands its places to the waiting lists and writes its email.
 pub(super) async fn cancel_locked(
     conn: &mut AsyncPgConnection,
-    mut event: Event,
+    event: Event,
     registration: Registration,
     manage_url: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
+    let (event, registration, freed_seats) = release(conn, event, registration, now).await?;
+    let view = notify(conn, &event, registration, EmailKind::Cancelled, manage_url).await?;
+    fill_free_places(conn, &event, now).await?;
+    fill_free_seats(conn, &event, &freed_seats, None).await?;
+    Ok(view)
+}
+
+/// Cancels a live registration as [`cancel_locked`] does, without writing
+/// to the delegate: for a hold whose address was never confirmed.
+pub(super) async fn release_places(
+    conn: &mut AsyncPgConnection,
+    event: Event,
+    registration: Registration,
+    now: DateTime<Utc>,
+) -> Result<(), RegistrationError> {
+    let (event, _, freed_seats) = release(conn, event, registration, now).await?;
+    fill_free_places(conn, &event, now).await?;
+    fill_free_seats(conn, &event, &freed_seats, None).await
+}
+
+/// Gives back every place, seat and choice place the registration holds
+/// and marks it cancelled; returns the event as it now counts, the
+/// registration, and the sessions whose seats were freed (sorted).
+async fn release(
+    conn: &mut AsyncPgConnection,
+    mut event: Event,
+    registration: Registration,
+    now: DateTime<Utc>,
+) -> Result<(Event, Registration, Vec<Uuid>), RegistrationError> {
     if registration.status.holds_place() {
         store::lock_country_quota(conn, &event, &registration.country_code).await?;
         store::release_event_place(conn, event.id).await?;
@@ -95,9 +123,5 @@ pub(super) async fn cancel_locked(
 
     let registration =
         store::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
-    let view = notify(conn, &event, registration, EmailKind::Cancelled, manage_url).await?;
-
-    fill_free_places(conn, &event, now).await?;
-    fill_free_seats(conn, &event, &freed_seats, None).await?;
-    Ok(view)
+    Ok((event, registration, freed_seats))
 }

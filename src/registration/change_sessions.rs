@@ -40,7 +40,9 @@ pub(super) async fn change_locked(
 ) -> Result<RegistrationView, RegistrationError> {
     match registration.status {
         RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
-        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => {}
+        RegistrationStatus::Unverified
+        | RegistrationStatus::Confirmed
+        | RegistrationStatus::Waitlisted => {}
     }
 
     let mut errors = FieldErrors::default();

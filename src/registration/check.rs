@@ -13,23 +13,24 @@ struct Violation {
 
 const CHECKS: &[(&str, &str)] = &[
     (
-        "event counter equals its confirmed registrations and fits its capacity",
+        "event counter equals its place-holding registrations and fits its capacity",
         "SELECT format('event %s: taken %s, confirmed %s, capacity %s', e.slug, e.taken,
                        count(r.id), coalesce(e.capacity::text, 'unlimited')) AS line
            FROM events e
-           LEFT JOIN registrations r ON r.event_id = e.id AND r.status = 'confirmed'
+           LEFT JOIN registrations r ON r.event_id = e.id
+                AND r.status IN ('unverified', 'confirmed')
           GROUP BY e.id
          HAVING e.taken <> count(r.id) OR e.taken > coalesce(e.capacity, e.taken)",
     ),
     (
-        "country counters equal their confirmed registrations and fit their quota",
+        "country counters equal their place-holding registrations and fit their quota",
         "SELECT format('event %s, country %s: taken %s, confirmed %s, capacity %s', e.slug,
                        q.country_code, q.taken, count(r.id),
                        coalesce(q.capacity::text, 'unlimited')) AS line
            FROM country_quotas q
            JOIN events e ON e.id = q.event_id
            LEFT JOIN registrations r ON r.event_id = q.event_id
-                AND r.country_code = q.country_code AND r.status = 'confirmed'
+                AND r.country_code = q.country_code AND r.status IN ('unverified', 'confirmed')
           GROUP BY e.slug, q.event_id, q.country_code
          HAVING q.taken <> count(r.id) OR q.taken > coalesce(q.capacity, q.taken)",
     ),
@@ -99,12 +100,13 @@ const CHECKS: &[(&str, &str)] = &[
           WHERE coalesce(q.registrations, 0) <> coalesce(c.registrations, 0)",
     ),
     (
-        "only confirmed delegates hold seats, and cancelled ones hold no choices",
+        "only place-holding delegates hold seats, and cancelled ones hold no choices",
         "SELECT format('registration %s (%s) has a %s choice', r.reference, r.status, c.status)
                 AS line
            FROM registration_sessions c
            JOIN registrations r ON r.id = c.registration_id
-          WHERE (c.status = 'confirmed' AND r.status <> 'confirmed') OR r.status = 'cancelled'",
+          WHERE (c.status = 'confirmed' AND r.status NOT IN ('unverified', 'confirmed'))
+             OR r.status = 'cancelled'",
     ),
     (
         "nobody waits for a place that is free",
@@ -118,13 +120,13 @@ const CHECKS: &[(&str, &str)] = &[
             AND (q.capacity IS NULL OR q.taken < q.capacity)",
     ),
     (
-        "no confirmed delegate waits for a seat that is free",
+        "no place-holding delegate waits for a seat that is free",
         "SELECT format('registration %s waits for session %s which has free seats',
                        r.reference, s.code) AS line
            FROM registration_sessions c
            JOIN registrations r ON r.id = c.registration_id
            JOIN sessions s ON s.id = c.session_id
-          WHERE c.status = 'waitlisted' AND r.status = 'confirmed'
+          WHERE c.status = 'waitlisted' AND r.status IN ('unverified', 'confirmed')
             AND (s.capacity IS NULL OR s.taken < s.capacity)",
     ),
     (

@@ -19,6 +19,7 @@ mod promote;
 pub mod questions;
 mod register;
 mod token;
+pub mod verify;
 mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -82,6 +83,8 @@ pub enum Invariant {
     StoredAnswer,
     #[error("a batch is too large to count")]
     BatchTooLarge,
+    #[error("a registration was moved in a way its status does not allow")]
+    Transition,
 }
 
 impl From<crate::db::PoolError> for RegistrationError {

@@ -11,9 +11,9 @@ use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, Event};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{Language, RegistrationStatus, SeatStatus};
+use crate::domain::{Language, RegistrationMove, RegistrationStatus, SeatStatus, Verification};
 use crate::mail::{
-    self, Delegate, EmailKind, Letter, Meeting, RenderError, RenderedEmail, Seat, Wording,
+    self, Delegate, EmailKind, Letter, Meeting, RenderError, RenderedEmail, Seat, Verify, Wording,
 };
 
 /// Promotes waiting registrations, oldest first, while the event has room
@@ -39,21 +39,32 @@ pub async fn fill_free_places(
             return Err(Invariant::CounterRefused.into());
         }
         places.taken += 1;
-        confirm_promoted(conn, event, waiting.id, now).await?;
+        confirm_promoted(conn, event, &waiting, now).await?;
     }
     Ok(())
 }
 
 /// Confirms a waiting registration whose event and country places the
-/// caller has just taken, and writes its promotion email.
+/// caller has just taken (or holds them, in an event that verifies emails,
+/// until the delegate confirms their address), and writes its promotion
+/// email.
 pub(super) async fn confirm_promoted(
     conn: &mut AsyncPgConnection,
     event: &Event,
-    registration_id: Uuid,
+    waiting: &Registration,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
-    let registration =
-        store::set_status(conn, registration_id, RegistrationStatus::Confirmed, now).await?;
+    let verify = waiting.email_verified_at.is_none() && event.verifying.hold_until(now).is_some();
+    let next = waiting
+        .status
+        .after(RegistrationMove::Promote { verify })
+        .map_err(|_| Invariant::Transition)?;
+    let registration = match (next, event.verifying.hold_until(now)) {
+        (RegistrationStatus::Unverified, Some(until)) => {
+            store::hold_unverified(conn, waiting.id, until, now).await?
+        }
+        _ => store::set_status(conn, waiting.id, next, now).await?,
+    };
     let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
         .await?
         .into_iter()
@@ -103,9 +114,21 @@ pub async fn notify(
 ) -> Result<RegistrationView, RegistrationError> {
     let view = view_of(conn, registration).await?;
     let custom = email_texts::find(conn, event.id, kind, &view.registration.language).await?;
-    let email = render_email(kind, event, &view, manage_url, custom.as_ref())?;
+    let links = Links {
+        manage: manage_url,
+        verify: None,
+    };
+    let email = render_email(kind, event, &view, links, custom.as_ref())?;
     outbox::enqueue(conn, &outbox_row(kind, &view.registration, &email)).await?;
     Ok(view)
+}
+
+/// The links an email carries when the request that writes it knows them:
+/// the private page, and the verification page on registering.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Links<'a> {
+    pub manage: Option<&'a str>,
+    pub verify: Option<&'a str>,
 }
 
 /// The email telling the delegate of `view` about `kind`, in their
@@ -114,7 +137,7 @@ pub(super) fn render_email(
     kind: EmailKind,
     event: &Event,
     view: &RegistrationView,
-    manage_url: Option<&str>,
+    links: Links<'_>,
     custom: Option<&EmailText>,
 ) -> Result<RenderedEmail, RenderError> {
     let registration = &view.registration;
@@ -151,7 +174,13 @@ pub(super) fn render_email(
             waitlist_position: view.waitlist_position,
         },
         sessions: &seats,
-        manage_url,
+        manage_url: links.manage,
+        verify: (event.verifying.verification == Verification::Email
+            && registration.email_verified_at.is_none())
+        .then_some(Verify {
+            url: links.verify,
+            by: registration.verify_by,
+        }),
         custom: custom.map(|text| Wording {
             subject: &text.subject,
             body: &text.body,

@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::choices::pick_sessions;
-use super::promote::{outbox_row, render_email};
+use super::promote::{Links, outbox_row, render_email};
 use super::token::PrivateToken;
+use super::verify::Hold;
 use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::email_texts::{self, EmailText};
@@ -377,13 +378,15 @@ async fn settle(
             Verdict::Placed(placement) => {
                 let queue_seq = queue_seqs.next().ok_or(Invariant::Unanswered)?;
                 let token = PrivateToken::generate();
+                let request = requests[decision.request];
                 newcomers.push(Newcomer {
                     index: decision.request,
-                    request: requests[decision.request],
+                    request,
                     id: Uuid::now_v7(),
                     reference: Reference::from_sequence(&prefix, queue_seq),
                     token_hash: token.hash(),
                     token,
+                    hold: Hold::of(event, request.now),
                     queue_seq,
                     placement,
                 });
@@ -507,6 +510,9 @@ struct Newcomer<'r> {
     reference: Reference,
     token: PrivateToken,
     token_hash: [u8; 32],
+    /// The verification link and deadline, in an event that verifies
+    /// emails.
+    hold: Option<Hold>,
     queue_seq: i64,
     placement: Placement,
 }
@@ -531,11 +537,23 @@ impl<'r> Newcomer<'r> {
                 .as_ref()
                 .map_or("", Organisation::as_str),
             language: applicant.language.code(),
-            status: match self.placement.admission {
-                Admission::Confirmed => RegistrationStatus::Confirmed,
-                Admission::Waitlisted(_) => RegistrationStatus::Waitlisted,
-            },
+            status: self.status(),
             queue_seq: self.queue_seq,
+            verify_by: self
+                .hold
+                .as_ref()
+                .filter(|_| self.status() == RegistrationStatus::Unverified)
+                .map(|hold| hold.until),
+            verification_hash: self.hold.as_ref().map(|hold| &hold.hash[..]),
+        }
+    }
+
+    /// A place given to an address still to be confirmed is only held.
+    fn status(&self) -> RegistrationStatus {
+        match (self.placement.admission, &self.hold) {
+            (Admission::Confirmed, None) => RegistrationStatus::Confirmed,
+            (Admission::Confirmed, Some(_)) => RegistrationStatus::Unverified,
+            (Admission::Waitlisted(_), _) => RegistrationStatus::Waitlisted,
         }
     }
 
@@ -570,10 +588,18 @@ impl<'r> Newcomer<'r> {
             Admission::Waitlisted(_) => EmailKind::Waitlisted,
         };
         let manage_url = format!("{}/r/{}", self.request.public_url, self.token.as_str());
+        let verify_url = self
+            .hold
+            .as_ref()
+            .map(|hold| hold.url(&self.request.public_url));
         let custom = texts
             .iter()
             .find(|text| text.kind == kind && text.language == view.registration.language);
-        let email = render_email(kind, event, &view, Some(&manage_url), custom)?;
+        let links = Links {
+            manage: Some(&manage_url),
+            verify: verify_url.as_deref(),
+        };
+        let email = render_email(kind, event, &view, links, custom)?;
         Ok(Answer {
             index: self.index,
             request: self.request,

@@ -39,7 +39,9 @@ pub async fn view_of(
             let country_is_full = !country.quota().has_room();
             Some(store::waitlist_position(conn, &registration, country_is_full).await?)
         }
-        RegistrationStatus::Confirmed | RegistrationStatus::Cancelled => None,
+        RegistrationStatus::Unverified
+        | RegistrationStatus::Confirmed
+        | RegistrationStatus::Cancelled => None,
     };
     let choices = store::choices_of(conn, registration.id)
         .await?

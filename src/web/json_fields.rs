@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::domain::text::{self, Lines, TextError};
-use crate::domain::{FieldError, FieldErrors, Language};
+use crate::domain::{FieldError, FieldErrors, Language, Vocabulary};
 
 /// A JSON number that is a whole number, however it is written (`25` or
 /// `25.0`: JSON Schema's `integer` is both).
@@ -139,6 +139,48 @@ impl<'a> JsonFields<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// A whole number within `range`, or null/absent for none; refused
+    /// with `message_id` (given the range's `min` and `max`) otherwise.
+    pub fn optional_whole(
+        &mut self,
+        field: &str,
+        range: std::ops::RangeInclusive<i32>,
+        message_id: &'static str,
+    ) -> Result<Option<i32>, ()> {
+        let Some(value) = self.present(field) else {
+            return Ok(None);
+        };
+        match whole_number(value).and_then(|number| i32::try_from(number).ok()) {
+            Some(number) if range.contains(&number) => Ok(Some(number)),
+            _ => {
+                let error = FieldError::new(message_id)
+                    .with_arg("min", range.start().to_string())
+                    .with_arg("max", range.end().to_string());
+                self.refuse(field, error);
+                Err(())
+            }
+        }
+    }
+
+    /// One of a vocabulary's words, or null/absent for none; refused with
+    /// `message_id` otherwise.
+    pub fn optional_word<W: Vocabulary>(
+        &mut self,
+        field: &str,
+        message_id: &'static str,
+    ) -> Result<Option<W>, ()> {
+        match self.present(field) {
+            None => Ok(None),
+            Some(value) => match value.as_str().and_then(W::from_stored) {
+                Some(word) => Ok(Some(word)),
+                None => {
+                    self.refuse_with(field, message_id);
+                    Err(())
+                }
+            },
         }
     }
 

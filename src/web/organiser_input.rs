@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::attendees::{self, AttendeeFilter, Counting, Cursor, CursorError, Order, Start};
-use crate::db::events::{Event, NewEvent, NewSession, Session};
+use crate::db::events::{Event, NewEvent, NewSession, Session, Verifying};
 use crate::domain::text::Lines;
 use crate::domain::{
     Action, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, Role,
@@ -53,7 +53,12 @@ pub struct EventSetup<'a> {
     capacity: Option<i32>,
     default_country_capacity: Option<i32>,
     prefix: ReferencePrefix,
+    verifying: Verifying,
 }
+
+/// The longest a place may be held for its email address to be confirmed:
+/// a month.
+pub const MAX_VERIFICATION_HOURS: i32 = 720;
 
 impl<'a> EventSetup<'a> {
     /// A new event (`existing` is `None`), or the whole new set-up of
@@ -80,6 +85,8 @@ impl<'a> EventSetup<'a> {
                 "capacity",
                 "default_country_capacity",
                 "reference_prefix",
+                "verification",
+                "verification_hours",
             ],
         )?;
         let slug = match existing {
@@ -144,6 +151,17 @@ impl<'a> EventSetup<'a> {
         let closes = fields.datetime("registration_closes_at");
         let capacity = fields.capacity("capacity");
         let default_country_capacity = fields.capacity("default_country_capacity");
+        let defaults = Verifying::default();
+        let verification = fields
+            .optional_word("verification", "error-verification-invalid")
+            .map(|word| word.unwrap_or(defaults.verification));
+        let verification_hours = fields
+            .optional_whole(
+                "verification_hours",
+                1..=MAX_VERIFICATION_HOURS,
+                "error-verification-hours-invalid",
+            )
+            .map(|hours| hours.unwrap_or(defaults.verification_hours));
         let prefix = match existing {
             Some(event) => fields.unchanged("reference_prefix", &event.reference_prefix),
             None => fields.optional_text("reference_prefix"),
@@ -184,6 +202,8 @@ impl<'a> EventSetup<'a> {
             Ok(capacity),
             Ok(default_country_capacity),
             Some(prefix),
+            Ok(verification),
+            Ok(verification_hours),
         ) = (
             slug,
             name,
@@ -199,6 +219,8 @@ impl<'a> EventSetup<'a> {
             capacity,
             default_country_capacity,
             prefix,
+            verification,
+            verification_hours,
         )
         else {
             return Err(incomplete());
@@ -218,6 +240,10 @@ impl<'a> EventSetup<'a> {
             capacity,
             default_country_capacity,
             prefix,
+            verifying: Verifying {
+                verification,
+                verification_hours,
+            },
         })
     }
 
@@ -238,6 +264,7 @@ impl<'a> EventSetup<'a> {
             registration_closes_at: self.closes,
             capacity: self.capacity,
             default_country_capacity: self.default_country_capacity,
+            verifying: self.verifying,
         }
     }
 }

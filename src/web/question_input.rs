@@ -153,7 +153,14 @@ impl QuestionSetup {
         };
 
         let answers_until = fields.optional_datetime("answers_until");
-        let purge_after_days = read_purge_after_days(&mut fields, &object);
+        let purge_after_days = fields
+            .optional_whole(
+                "purge_after_days",
+                0..=PURGE_AFTER_DAYS_MAX,
+                "error-purge-days-invalid",
+            )
+            .ok()
+            .flatten();
 
         let choices = kind.map(|kind| read_choices(&mut fields, &object, kind, event, stored));
         let limits = match kind {
@@ -367,24 +374,6 @@ fn read_choices(
         }
     }
     (!refused).then_some(choices)
-}
-
-/// `purge_after_days`: a whole number of days from 0 to
-/// [`PURGE_AFTER_DAYS_MAX`], or null to keep the answers until `anonymise`.
-fn read_purge_after_days(fields: &mut JsonFields<'_>, object: &Map<String, Value>) -> Option<i32> {
-    let value = object
-        .get("purge_after_days")
-        .filter(|value| !value.is_null())?;
-    let days = value
-        .as_i64()
-        .and_then(|days| i32::try_from(days).ok())
-        .filter(|days| (0..=PURGE_AFTER_DAYS_MAX).contains(days));
-    if days.is_none() {
-        let error = FieldError::new("error-purge-days-invalid")
-            .with_arg("max", PURGE_AFTER_DAYS_MAX.to_string());
-        fields.refuse("purge_after_days", error);
-    }
-    days
 }
 
 /// `min` and `max`: whole numbers for a number, `YYYY-MM-DD` dates for a

@@ -29,3 +29,4 @@ mod registration;
 mod registration_concurrency;
 mod roles;
 mod trust;
+mod verification;

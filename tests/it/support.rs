@@ -392,6 +392,8 @@ pub struct EventSpec {
     /// (code, capacity, day offset, start hour, end hour)
     pub sessions: Vec<(&'static str, Option<i32>, i64, u32, u32)>,
     pub open: bool,
+    /// A place is held until its email address is confirmed.
+    pub verification: bool,
 }
 
 impl Default for EventSpec {
@@ -403,6 +405,7 @@ impl Default for EventSpec {
             countries: Vec::new(),
             sessions: Vec::new(),
             open: true,
+            verification: false,
         }
     }
 }
@@ -437,6 +440,14 @@ pub async fn create_event(pool: &DbPool, spec: EventSpec) -> rencontre::db::even
             registration_closes_at: closes,
             capacity: spec.capacity,
             default_country_capacity: spec.default_country_capacity,
+            verifying: if spec.verification {
+                events::Verifying {
+                    verification: rencontre::domain::Verification::Email,
+                    verification_hours: 24,
+                }
+            } else {
+                events::Verifying::default()
+            },
         },
     )
     .await

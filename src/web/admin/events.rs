@@ -85,7 +85,7 @@ fn dates(tr: &Tr, event: &Event) -> String {
 /// The inputs of the event form: name, label, input type and hint. The
 /// names are those of the API's JSON body; the name and the description
 /// are the texts of the event's first language.
-const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 10] = [
+const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 11] = [
     (
         "slug",
         "admin-event-slug",
@@ -126,7 +126,17 @@ const EVENT_FIELDS: [(&str, &str, &str, Option<&str>); 10] = [
         "number",
         Some("admin-event-default-quota-hint"),
     ),
+    (
+        "verification_hours",
+        "admin-event-verification-hours",
+        "number",
+        Some("admin-event-verification-hours-hint"),
+    ),
 ];
+
+/// The checkbox that makes a place wait for its email address: ticked, the
+/// form sends this value.
+const VERIFIES: &str = "email";
 
 /// The event's texts in its other languages: the API's field of texts by
 /// language, the label and the input type.
@@ -153,6 +163,7 @@ impl EventValues {
         let names = EVENT_FIELDS.iter().map(|(name, ..)| (*name).to_owned());
         EventValues {
             values: names
+                .chain(["verification".to_owned()])
                 .chain(text_inputs(&EVENT_TEXTS))
                 .map(|name| {
                     let value = form.text(&name).to_owned();
@@ -190,6 +201,14 @@ impl EventValues {
                 "default_country_capacity",
                 number(event.default_country_capacity),
             ),
+            (
+                "verification",
+                event.verifying.verification.as_str().to_owned(),
+            ),
+            (
+                "verification_hours",
+                event.verifying.verification_hours.to_string(),
+            ),
         ];
         EventValues {
             values: fields
@@ -200,6 +219,10 @@ impl EventValues {
                 .collect(),
             languages: event.languages.clone(),
         }
+    }
+
+    fn verifies(&self) -> bool {
+        self.get("verification") == VERIFIES
     }
 
     fn get(&self, name: &str) -> String {
@@ -226,6 +249,8 @@ impl EventValues {
             "registration_closes_at": instant(&self.get("registration_closes_at"), zone),
             "capacity": number(&self.get("capacity")),
             "default_country_capacity": number(&self.get("default_country_capacity")),
+            "verification": if self.verifies() { VERIFIES } else { "none" },
+            "verification_hours": number(&self.get("verification_hours")),
         });
         if existing.is_none() {
             body["slug"] = json!(self.get("slug"));
@@ -245,6 +270,8 @@ struct EventFormPage {
     problems: Problems,
     fields: Vec<Field>,
     languages: Vec<LanguageBox>,
+    /// The box "hold places until the email address is confirmed" is ticked.
+    verification: bool,
     translations: Vec<Translation>,
 }
 
@@ -294,6 +321,7 @@ fn render_form(
                 checked: values.languages.iter().any(|code| code == language.code()),
             })
             .collect(),
+        verification: values.verifies(),
         translations: translations(&tr, &values.languages, &EVENT_TEXTS, value, &problems),
         problems,
         tr,

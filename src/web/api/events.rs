@@ -34,6 +34,11 @@ pub(crate) struct EventBody<'a> {
     remaining: Option<i32>,
     #[schema(required = true)]
     default_country_capacity: Option<i32>,
+    /// `email`: a place is held until its address is confirmed
+    #[schema(schema_with = schemas::verification_word)]
+    verification: &'a str,
+    /// How long a place waits for its address to be confirmed
+    verification_hours: i32,
     sessions: Vec<SessionBody<'a>>,
     countries: Vec<CountryBody<'a>>,
 }
@@ -195,6 +200,8 @@ pub(crate) fn event_body<'a>(
         capacity: event.capacity,
         remaining: event.quota().remaining(),
         default_country_capacity: event.default_country_capacity,
+        verification: event.verifying.verification.as_str(),
+        verification_hours: event.verifying.verification_hours,
         sessions: sessions.iter().map(session_body).collect(),
         countries: countries
             .iter()

@@ -77,6 +77,7 @@ route_table! {
         put: registrations::change_answers,
     },
     "/registrations/{token}/files" => { post: registrations::upload_file },
+    "/verify/{token}" => { post: registrations::verify },
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

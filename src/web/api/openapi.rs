@@ -19,7 +19,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
 
 use crate::domain::text::{self, Lines};
 use crate::domain::{
-    CountryCode, EmailKind, Language, RegistrationStatus, SeatStatus, SessionKind,
+    CountryCode, EmailKind, Language, RegistrationStatus, SeatStatus, SessionKind, Verification,
 };
 use crate::web::error::ErrorBody;
 use crate::web::organiser_input::{MAX_DESCRIPTION_CHARS, MAX_EMAIL_TEXT_CHARS, MAX_NAME_CHARS};
@@ -634,6 +634,31 @@ pub mod schemas {
     }
 
     /// A capacity: a whole number ≥ 0, or null for no limit.
+    /// Whether a place is held until its email address is confirmed.
+    pub fn verification() -> Schema {
+        let words = Verification::ALL.iter().map(|word| word.as_str().into());
+        nullable(text(), Type::String)
+            .enum_values(Some(words.chain([serde_json::Value::Null])))
+            .description(Some(
+                "`email`: a place is held until its address is confirmed; null (or left out) for `none`",
+            ))
+            .into()
+    }
+
+    /// An event's verification, as stored.
+    pub fn verification_word() -> Schema {
+        one_of(Verification::ALL.iter().map(|word| word.as_str())).into()
+    }
+
+    /// How long a place waits for its address to be confirmed.
+    pub fn verification_hours() -> Schema {
+        nullable(ObjectBuilder::new(), Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(crate::web::organiser_input::MAX_VERIFICATION_HOURS))
+            .description(Some("null (or left out) for 24"))
+            .into()
+    }
+
     pub fn capacity() -> Schema {
         nullable(ObjectBuilder::new(), Type::Integer)
             .minimum(Some(0))

@@ -72,6 +72,10 @@ pub struct NewEventRequest {
     default_country_capacity: Option<i32>,
     #[schema(schema_with = schemas::reference_prefix)]
     reference_prefix: Option<&'static str>,
+    #[schema(schema_with = schemas::verification)]
+    verification: Option<&'static str>,
+    #[schema(schema_with = schemas::verification_hours)]
+    verification_hours: Option<i32>,
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -101,6 +105,8 @@ impl NewEventRequest {
             capacity: Some(400),
             default_country_capacity: Some(20),
             reference_prefix: Some("QUE"),
+            verification: Some("email"),
+            verification_hours: Some(48),
         }
     }
 }
@@ -135,6 +141,10 @@ pub struct EventSetupRequest {
     capacity: Option<i32>,
     #[schema(schema_with = schemas::capacity)]
     default_country_capacity: Option<i32>,
+    #[schema(schema_with = schemas::verification)]
+    verification: Option<&'static str>,
+    #[schema(schema_with = schemas::verification_hours)]
+    verification_hours: Option<i32>,
 }
 
 impl EventSetupRequest {
@@ -151,6 +161,8 @@ impl EventSetupRequest {
             registration_opens_at,
             registration_closes_at,
             default_country_capacity,
+            verification,
+            verification_hours,
             ..
         } = NewEventRequest::example();
         EventSetupRequest {
@@ -166,6 +178,8 @@ impl EventSetupRequest {
             registration_closes_at,
             capacity: None,
             default_country_capacity,
+            verification,
+            verification_hours,
         }
     }
 }

@@ -303,6 +303,54 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(registration_body(&view, url)))
 }
 
+/// What following a verification link did.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Verification)]
+struct VerificationBody<'a> {
+    /// The booking code delegates quote, e.g. `DKR-7K3QX`
+    reference: &'a str,
+    /// `confirmed` for a place that was held; `waitlisted` keeps its turn
+    #[schema(schema_with = schemas::registration_status)]
+    status: &'a str,
+    /// False when the address was confirmed already (a second click)
+    verified_now: bool,
+}
+
+/// Confirm the email address of a registration (events that verify emails)
+///
+/// The token is the one of the link in the registration's first email,
+/// not the private token. A place held for the delegate is confirmed; a
+/// waiting registration keeps its turn, and will be confirmed at once when
+/// promoted. Confirming twice answers the same. A hold that ran out is a
+/// cancelled registration: 409.
+#[utoipa::path(
+    post,
+    path = "/api/v1/verify/{token}",
+    params(("token" = String, Path, description = "The token of the verification link")),
+    responses(
+        (status = 415, response = UnsupportedMediaType),
+        (status = 200, description = "The address is confirmed", body = VerificationBody),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub async fn verify(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let verified = registration::verify::verify(&mut conn, &token, Utc::now()).await?;
+    let registration = &verified.view.registration;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(VerificationBody {
+            reference: &registration.reference,
+            status: registration.status.as_str(),
+            verified_now: verified.now,
+        }))
+}
+
 /// Change the chosen sessions
 #[utoipa::path(
     put,

@@ -13,6 +13,7 @@ mod home;
 mod private;
 pub mod questions;
 mod register;
+mod verify;
 mod view;
 
 use std::future::{Ready, ready};
@@ -53,7 +54,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(private::download_file),
         )
         .route("/r/{token}/cancel", web::get().to(private::confirm_cancel))
-        .route("/r/{token}/cancel", web::post().to(private::cancel));
+        .route("/r/{token}/cancel", web::post().to(private::cancel))
+        .route("/verify/{token}", web::get().to(verify::show))
+        .route("/verify/{token}", web::post().to(verify::confirm));
 }
 
 const STYLESHEET: &str = include_str!("../../../static/style.css");

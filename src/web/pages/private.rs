@@ -39,6 +39,8 @@ struct PrivatePage {
     status: String,
     reference: String,
     position: Option<String>,
+    /// Until when an unverified registration's place is held.
+    hold: Option<String>,
     delegate: Vec<(String, String)>,
     chosen: Vec<SessionLine>,
     cancelled: bool,
@@ -531,8 +533,12 @@ impl<'a> Private<'a> {
             status: tr.t1(
                 "manage-status",
                 "status",
-                tr.t(&format!("status-{}", registration.status)),
+                tr.t(i18n::status_message(registration.status)),
             ),
+            hold: registration.verify_by.map(|by| {
+                let time = i18n::format_datetime_with_zone(self.language, by, zone);
+                tr.t1("manage-verify-by", "time", time)
+            }),
             reference: self.reference(),
             position: self
                 .view

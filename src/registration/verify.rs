@@ -1,0 +1,172 @@
+//! Email-verified places. In an event that verifies emails, the first
+//! email of every registration carries a link; following it confirms the
+//! address. A registration that gets a place before its address is
+//! confirmed (on arrival, or promoted from the waiting list) only holds it,
+//! until a deadline; following the link by then confirms the place. A hold
+//! that runs out is cancelled by the worker and its places go to the
+//! waiting lists, as a cancellation's do; the lapsed address is not written
+//! to again (it may well be made up).
+//!
+//! The link's token is not the private token, so that the page it opens
+//! (one button) can be forwarded or scanned without giving away the
+//! registration; it is stored hashed, like the private token.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::cancel::release_places;
+use super::token::{PrivateToken, hash_token};
+use super::view::{RegistrationView, view_of};
+use super::{RegistrationError, with_retries};
+use crate::db::events::Event;
+use crate::db::organisers::audit;
+use crate::db::registrations::{self as store, Registration};
+use crate::domain::{RegistrationMove, RegistrationStatus, TransitionError};
+
+/// The link a new registration of an event that verifies emails is sent,
+/// and until when a place given now is held.
+pub(super) struct Hold {
+    token: PrivateToken,
+    pub hash: [u8; 32],
+    pub until: DateTime<Utc>,
+}
+
+impl Hold {
+    /// The link and deadline of a registration made `now`, if the event
+    /// verifies emails.
+    pub(super) fn of(event: &Event, now: DateTime<Utc>) -> Option<Hold> {
+        event.verifying.hold_until(now).map(|until| {
+            let token = PrivateToken::generate();
+            Hold {
+                hash: token.hash(),
+                token,
+                until,
+            }
+        })
+    }
+
+    /// The page the email links to (a GET shows a button; only its POST
+    /// confirms, so that link scanners confirm nothing).
+    pub(super) fn url(&self, public_url: &str) -> String {
+        format!("{public_url}/verify/{}", self.token.as_str())
+    }
+}
+
+/// What following a verification link did.
+pub struct Verified {
+    pub view: RegistrationView,
+    /// False when the address was already confirmed (a second click).
+    pub now: bool,
+}
+
+/// Confirms the address of the registration whose link token is `token`,
+/// and the place it holds. A second click answers as the first did; a
+/// lapsed hold is a cancelled registration.
+pub async fn verify(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Verified, RegistrationError> {
+    let hash = hash_token(token);
+    with_retries!(conn, |tx| {
+        let found = store::find_by_verification_hash(tx, &hash)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        store::lock_event(tx, found.event_id).await?;
+        let registration = store::lock(tx, found.id).await?;
+        let next = registration
+            .status
+            .after(RegistrationMove::Verify)
+            .map_err(refusal)?;
+        if registration.email_verified_at.is_some() {
+            let view = view_of(tx, registration).await?;
+            return Ok(Verified { view, now: false });
+        }
+        let registration = store::verify_email(tx, registration.id, next, now).await?;
+        let detail = serde_json::json!({"reference": registration.reference});
+        let (event_id, id) = (registration.event_id, registration.id);
+        audit(
+            tx,
+            None,
+            Some(event_id),
+            Some(id),
+            "registration.verify",
+            detail,
+        )
+        .await?;
+        let view = view_of(tx, registration).await?;
+        Ok(Verified { view, now: true })
+    })
+}
+
+fn refusal(error: TransitionError) -> RegistrationError {
+    match error {
+        TransitionError::AlreadyCancelled => RegistrationError::Cancelled,
+        // Verifying refuses only a cancelled registration.
+        TransitionError::NotUnverified | TransitionError::NotWaitlisted => {
+            RegistrationError::NotFound
+        }
+    }
+}
+
+/// How many lapsed holds one round cancels; the next round takes the rest.
+const EXPIRE_BATCH: i64 = 200;
+
+/// Cancels every hold that ran out by `now`, each in its own transaction
+/// (event lock first), giving its places to the waiting lists with their
+/// emails. Returns how many were cancelled.
+pub async fn expire_holds(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, RegistrationError> {
+    let mut expired = 0;
+    loop {
+        let due = store::expired_holds(conn, now, EXPIRE_BATCH).await?;
+        let round = due.len();
+        for (event_id, registration_id) in due {
+            if expire_one(conn, event_id, registration_id, now).await? {
+                expired += 1;
+            }
+        }
+        if round < EXPIRE_BATCH as usize {
+            return Ok(expired);
+        }
+    }
+}
+
+/// Cancels one lapsed hold, unless the delegate confirmed (or cancelled)
+/// since it was listed.
+async fn expire_one(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let event = store::lock_event(tx, event_id).await?;
+        let registration: Registration = store::lock(tx, registration_id).await?;
+        let lapsed = registration.verify_by.is_some_and(|by| by <= now);
+        let next = match registration.status.after(RegistrationMove::Expire) {
+            Ok(next) if lapsed => next,
+            Ok(_) | Err(_) => return Ok(false),
+        };
+        debug_assert_eq!(next, RegistrationStatus::Cancelled);
+        let detail = serde_json::json!({
+            "reference": registration.reference,
+            "verify_by": registration.verify_by,
+        });
+        let id = registration.id;
+        audit(
+            tx,
+            None,
+            Some(event_id),
+            Some(id),
+            "registration.expire",
+            detail,
+        )
+        .await?;
+        release_places(tx, event, registration, now).await?;
+        Ok(true)
+    })
+}
