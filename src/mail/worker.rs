@@ -103,64 +103,72 @@ impl Worker {
         }
     }
 
+    /// Runs one of the worker's chores on a connection of its own; a
+    /// failure is logged with `failing` and waits for the next round.
+    async fn chore<T, E: std::fmt::Display>(
+        &self,
+        failing: &'static str,
+        work: impl AsyncFnOnce(&mut AsyncPgConnection) -> Result<T, E>,
+    ) -> Option<T> {
+        let done = match self.pool.get().await {
+            Ok(mut conn) => work(&mut conn).await.map_err(|error| error.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        done.map_err(|error| tracing::warn!(%error, "{failing}"))
+            .ok()
+    }
+
+    /// A chore that counts what it did, which is logged when it did
+    /// anything.
+    async fn counted_chore<E: std::fmt::Display>(
+        &self,
+        failing: &'static str,
+        done: &'static str,
+        work: impl AsyncFnOnce(&mut AsyncPgConnection) -> Result<usize, E>,
+    ) {
+        if let Some(count @ 1..) = self.chore(failing, work).await {
+            tracing::info!(count, "{done}");
+        }
+    }
+
     /// Idempotency records past their day hold nothing a retry can use:
     /// they go (the lookup ignores them already, so a missed purge harms
     /// nothing).
     async fn purge_expired_records(&self) {
-        let purged = match self.pool.get().await {
-            Ok(mut conn) => idempotency::purge_expired(&mut conn, Utc::now()).await,
-            Err(error) => {
-                tracing::warn!(%error, "cannot purge expired idempotency records");
-                return;
-            }
-        };
-        match purged {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "purged expired idempotency records"),
-            Err(error) => tracing::warn!(%error, "cannot purge expired idempotency records"),
-        }
+        let purge =
+            async |conn: &mut AsyncPgConnection| idempotency::purge_expired(conn, Utc::now()).await;
+        let failing = "cannot purge expired idempotency records";
+        self.counted_chore(failing, "purged expired idempotency records", purge)
+            .await;
     }
 
     /// Places held for an email address that was not confirmed in time go
     /// to the waiting lists; the promotions' emails are then sent by this
     /// worker like any other.
     async fn expire_holds(&self) {
-        let expired = match self.pool.get().await {
-            Ok(mut conn) => crate::registration::verify::expire_holds(&mut conn, Utc::now())
-                .await
-                .map_err(|error| error.to_string()),
-            Err(error) => Err(error.to_string()),
+        let expire = async |conn: &mut AsyncPgConnection| {
+            crate::registration::verify::expire_holds(conn, Utc::now()).await
         };
-        match expired {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "cancelled holds whose email was not confirmed"),
-            Err(error) => tracing::warn!(%error, "cannot cancel lapsed holds"),
-        }
+        let done = "cancelled holds whose email was not confirmed";
+        self.counted_chore("cannot cancel lapsed holds", done, expire)
+            .await;
     }
 
     /// Answers past the keeping their question sets (`purge_after_days`)
     /// go, in the same hourly round.
     async fn purge_due_answers(&self) {
-        let purged = match self.pool.get().await {
-            Ok(mut conn) => {
-                crate::registration::questions::purge_due_answers(&mut conn, Utc::now())
-                    .await
-                    .map_err(|error| error.to_string())
-            }
-            Err(error) => Err(error.to_string()),
-        };
-        match purged {
-            Ok(purged) => {
-                for question in purged {
-                    tracing::info!(
-                        event = %question.event_id,
-                        question = %question.code,
-                        answers = question.answers,
-                        "deleted answers past their keeping"
-                    );
-                }
-            }
-            Err(error) => tracing::warn!(%error, "cannot delete answers past their keeping"),
+        let purged = self
+            .chore("cannot delete answers past their keeping", async |conn| {
+                crate::registration::questions::purge_due_answers(conn, Utc::now()).await
+            })
+            .await;
+        for question in purged.unwrap_or_default() {
+            tracing::info!(
+                event = %question.event_id,
+                question = %question.code,
+                answers = question.answers,
+                "deleted answers past their keeping"
+            );
         }
     }
 

@@ -3,19 +3,49 @@
 //! quota import). Repeated keys are kept: a form sends one pair per ticked
 //! box.
 
+use std::convert::Infallible;
+
+use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::{HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
 
 use crate::domain::{FieldErrors, Language};
 use crate::i18n::{self, Tr};
-use crate::web::AppError;
 use crate::web::input::read_body;
+use crate::web::{AppError, AppState};
 
 pub struct Form {
     pairs: Vec<(String, String)>,
     /// The files of a multipart body, by input name, with their bytes;
     /// a file input left empty sends none.
     files: Vec<(String, Vec<u8>)>,
+}
+
+/// A page's form, read (within `http.max_body_bytes`) before its handler
+/// runs, so that no connection is held while a slow phone sends it. A body
+/// that does not read is the handler's to answer: as an error page in the
+/// reader's language, not an extractor's bare error.
+pub struct PageForm(pub Result<Form, AppError>);
+
+impl FromRequest for PageForm {
+    type Error = Infallible;
+    type Future = LocalBoxFuture<'static, Result<PageForm, Infallible>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        let body = web::Payload::from_request(&request, payload).into_inner();
+        Box::pin(async move {
+            let read = match (body, request.app_data::<web::Data<AppState>>()) {
+                (Ok(body), Some(state)) => {
+                    Form::read(&request, body, state.settings.http.max_body_bytes).await
+                }
+                (Err(error), _) => Err(AppError::unreadable("body", error)),
+                (_, None) => Err(AppError::Internal(anyhow::anyhow!("no application state"))),
+            };
+            Ok(PageForm(read))
+        })
+    }
 }
 
 impl Form {

@@ -5,9 +5,10 @@
 //! is `no-store` and sends no referrer.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
+use diesel_async::AsyncPgConnection;
 
 use super::view::{Problems, event_languages};
 use super::{Layout, Visitor};
@@ -16,94 +17,86 @@ use crate::db::registrations::{self as registrations_store, Registration};
 use crate::domain::{Language, RegistrationStatus};
 use crate::i18n::Tr;
 use crate::registration::{self, RegistrationError, hash_token};
-use crate::web::form::Form;
+use crate::web::form::PageForm;
 use crate::web::{AppError, AppState};
 
-#[derive(Template)]
-#[template(path = "pages/verify.html")]
-struct VerifyPage {
-    tr: Tr,
-    layout: Layout,
-    title: String,
-    event_name: String,
-    reference: String,
-    notice: Option<String>,
-    /// The button is shown: the address is not yet confirmed.
-    ask: bool,
-    lead: String,
-    problems: Problems,
-    csrf_token: String,
-    action: String,
-}
-
+/// `GET`: the button, or what became of the registration.
 pub async fn show(
     visitor: Visitor,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> HttpResponse {
-    visitor.respond(show_page(&visitor, &state, &token).await)
+    let shown = async {
+        let mut conn = state.pool.get().await?;
+        let (event, registration) = named_by(&mut conn, &token).await?;
+        let page = Verification::new(&visitor, &event, &registration, &token);
+        page.render(
+            StatusCode::OK,
+            page.standing(&registration),
+            Problems::default(),
+        )
+    };
+    visitor.respond(shown.await)
 }
 
-async fn show_page(
-    visitor: &Visitor,
-    state: &AppState,
-    token: &str,
-) -> Result<HttpResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let registration =
-        registrations_store::find_by_verification_hash(&mut conn, &hash_token(token))
-            .await?
-            .ok_or(AppError::NotFound("registration"))?;
-    let event = store::find(&mut conn, registration.event_id).await?;
-    let page = Verification::new(visitor, &event, &registration, token);
-    let notice = page.standing(&registration);
-    page.render(StatusCode::OK, notice, Problems::default())
-}
-
+/// `POST` (the button): confirms the address, if the form is this site's.
 pub async fn confirm(
     visitor: Visitor,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    request: HttpRequest,
-    payload: web::Payload,
+    form: PageForm,
 ) -> HttpResponse {
-    visitor.respond(confirm_address(&visitor, &state, &token, &request, payload).await)
+    let confirmed = async {
+        let body = form.0?;
+        let mut conn = state.pool.get().await?;
+        let (event, registration) = named_by(&mut conn, &token).await?;
+        let page = Verification::new(&visitor, &event, &registration, &token);
+        if !visitor.csrf_verified(&body) {
+            let problems = Problems::general(page.tr.t("error-csrf"));
+            return page.render(StatusCode::FORBIDDEN, None, problems);
+        }
+        match registration::verify::verify(&mut conn, &token, Utc::now()).await {
+            Ok(verified) => {
+                let notice = if verified.now {
+                    page.done(verified.view.registration.status)
+                } else {
+                    page.tr.t("verify-already")
+                };
+                page.render(StatusCode::OK, Some(notice), Problems::default())
+            }
+            Err(RegistrationError::Cancelled) => {
+                let notice = page.tr.t("verify-cancelled");
+                page.render(StatusCode::CONFLICT, Some(notice), Problems::default())
+            }
+            Err(error) => Err(error.into()),
+        }
+    };
+    visitor.respond(confirmed.await)
 }
 
-async fn confirm_address(
-    visitor: &Visitor,
-    state: &AppState,
+/// The registration a link's token names, and its event.
+async fn named_by(
+    conn: &mut AsyncPgConnection,
     token: &str,
-    request: &HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let body = Form::read(request, payload, state.settings.http.max_body_bytes).await?;
-    let mut conn = state.pool.get().await?;
-    let registration =
-        registrations_store::find_by_verification_hash(&mut conn, &hash_token(token))
-            .await?
-            .ok_or(AppError::NotFound("registration"))?;
-    let event = store::find(&mut conn, registration.event_id).await?;
-    let page = Verification::new(visitor, &event, &registration, token);
-    if !visitor.csrf_verified(&body) {
-        let problems = Problems::general(page.tr.t("error-csrf"));
-        return page.render(StatusCode::FORBIDDEN, None, problems);
-    }
-    match registration::verify::verify(&mut conn, token, Utc::now()).await {
-        Ok(verified) => {
-            let notice = if verified.now {
-                page.done(verified.view.registration.status)
-            } else {
-                page.tr.t("verify-already")
-            };
-            page.render(StatusCode::OK, Some(notice), Problems::default())
-        }
-        Err(RegistrationError::Cancelled) => {
-            let notice = page.tr.t("verify-cancelled");
-            page.render(StatusCode::CONFLICT, Some(notice), Problems::default())
-        }
-        Err(error) => Err(error.into()),
-    }
+) -> Result<(Event, Registration), AppError> {
+    let registration = registrations_store::find_by_verification_hash(conn, &hash_token(token))
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    let event = store::find(conn, registration.event_id).await?;
+    Ok((event, registration))
+}
+
+#[derive(Template)]
+#[template(path = "pages/verify.html")]
+struct VerifyPage<'a> {
+    tr: Tr,
+    layout: Layout,
+    page: &'a Verification<'a>,
+    notice: Option<String>,
+    /// The button is shown: the address is not yet confirmed.
+    ask: bool,
+    problems: Problems,
+    csrf_token: String,
 }
 
 /// The page of one registration's verification, in the delegate's language.
@@ -114,6 +107,7 @@ struct Verification<'a> {
     tr: Tr,
     event_name: String,
     reference: String,
+    lead: String,
     action: String,
     /// Whether the address still awaits confirmation.
     pending: bool,
@@ -124,9 +118,11 @@ impl<'a> Verification<'a> {
         let offered = event_languages(event);
         let language = visitor.language_preferring(&registration.language, &offered);
         let tr = Tr::new(language);
+        let event_name = event.name_in(language.code());
         Verification {
             visitor,
-            event_name: event.name_in(language.code()).to_owned(),
+            event_name: event_name.to_owned(),
+            lead: tr.t1("verify-lead", "event", event_name),
             reference: tr.t1(
                 "confirm-reference",
                 "reference",
@@ -175,15 +171,11 @@ impl<'a> Verification<'a> {
             layout: self
                 .visitor
                 .layout(self.language, title.clone(), &self.offered),
-            title,
-            event_name: self.event_name.clone(),
-            reference: self.reference.clone(),
+            page: self,
             ask: self.pending && notice.is_none(),
             notice,
-            lead: self.tr.t1("verify-lead", "event", self.event_name.as_str()),
             problems,
             csrf_token: csrf.value().to_owned(),
-            action: self.action.clone(),
             tr: self.tr,
         };
         self.visitor
