@@ -321,3 +321,4 @@ admin-event-verification = Hold each place until its email address is confirmed
 admin-event-verification-hint = Every new delegate is emailed a link. A place given to an address nobody has confirmed is only held: unconfirmed in time, it goes to the next person waiting. Made-up addresses then cannot take a country’s places.
 admin-event-verification-hours = Hours a place is held for its email address
 admin-event-verification-hours-hint = From 1 to 720. Leave empty for 24.
+admin-email-verification = New verification link

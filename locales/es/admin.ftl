@@ -321,3 +321,4 @@ admin-event-verification = Reservar cada plaza hasta que se confirme su correo e
 admin-event-verification-hint = Cada nueva persona inscrita recibe un enlace por correo. Una plaza dada a una dirección que nadie ha confirmado solo queda reservada: sin confirmación a tiempo, pasa a la siguiente persona en espera. Así, direcciones inventadas no pueden ocupar las plazas de un país.
 admin-event-verification-hours = Horas de reserva de una plaza para su correo electrónico
 admin-event-verification-hours-hint = De 1 a 720. Déjelo vacío para 24.
+admin-email-verification = Nuevo enlace de confirmación

@@ -325,3 +325,4 @@ admin-event-verification = Réserver chaque place jusqu’à la confirmation de 
 admin-event-verification-hint = Chaque nouvelle personne inscrite reçoit un lien par e-mail. Une place donnée à une adresse que personne n’a confirmée n’est que réservée : faute de confirmation à temps, elle va à la personne suivante sur la liste d’attente. Des adresses inventées ne peuvent alors pas prendre les places d’un pays.
 admin-event-verification-hours = Heures de réservation d’une place pour son adresse e-mail
 admin-event-verification-hours-hint = De 1 à 720. Laissez vide pour 24.
+admin-email-verification = Nouveau lien de confirmation

@@ -321,3 +321,4 @@ admin-event-verification = Reservar cada vaga até a confirmação do seu e-mail
 admin-event-verification-hint = Cada nova pessoa inscrita recebe um link por e-mail. Uma vaga dada a um endereço que ninguém confirmou fica só reservada: sem confirmação a tempo, passa para a próxima pessoa na espera. Assim, endereços inventados não podem ocupar as vagas de um país.
 admin-event-verification-hours = Horas de reserva de uma vaga para seu e-mail
 admin-event-verification-hours-hint = De 1 a 720. Deixe em branco para 24.
+admin-email-verification = Novo link de confirmação

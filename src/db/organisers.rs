@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::schema::{admin_sessions, api_tokens, audit_log, event_roles, events, organisers};
 use crate::domain::EventRole;
 
-diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    /// PostgreSQL's `lower`, as the unique email indexes compare addresses.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisers, check_for_backend(diesel::pg::Pg))]

@@ -237,3 +237,21 @@ pub async fn gauges(conn: &mut AsyncPgConnection, timeout_ms: u32) -> QueryResul
     })
     .await
 }
+
+/// Whether an email of `kind` was written for the registration since
+/// `since`.
+pub async fn sent_since(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    kind: EmailKind,
+    since: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        email_outbox::table
+            .filter(email_outbox::registration_id.eq(registration_id))
+            .filter(email_outbox::kind.eq(kind))
+            .filter(email_outbox::created_at.gt(since)),
+    ))
+    .get_result(conn)
+    .await
+}

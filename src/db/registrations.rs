@@ -11,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::events::{CountryQuota, Event, Session};
+use super::organisers::lower;
 use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
 use super::{insert_rows, move_counters};
 use crate::domain::{RegistrationStatus, SeatStatus};
@@ -274,6 +275,40 @@ pub async fn verify_email(
         .returning(Registration::as_returning())
         .get_result(conn)
         .await
+}
+
+/// The live registration of `event_id` with this address (compared as the
+/// unique index compares it), if it still awaits the address's
+/// confirmation.
+pub async fn awaiting_verification(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    email: &str,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.ne(RegistrationStatus::Cancelled))
+        .filter(lower(registrations::email).eq(lower(email)))
+        .filter(registrations::email_verified_at.is_null())
+        .filter(registrations::verification_hash.is_not_null())
+        .select(Registration::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Gives a registration a new verification link: the earlier ones stop
+/// working.
+pub async fn replace_verification_hash(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    verification_hash: &[u8],
+) -> QueryResult<()> {
+    diesel::update(registrations::table.find(registration_id))
+        .set(registrations::verification_hash.eq(verification_hash))
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// The registration a verification link names, whatever its status.

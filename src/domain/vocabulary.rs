@@ -107,6 +107,9 @@ vocabulary! {
         /// A word-for-word copy of the last confirmation or waiting-list
         /// email, queued again by an organiser.
         Resend = "resend",
+        /// A new link to confirm the email address, asked for by the
+        /// delegate (events that verify emails).
+        Verification = "verification",
     }
 }
 
@@ -120,7 +123,7 @@ impl EmailKind {
             | EmailKind::Promoted
             | EmailKind::SessionsChanged
             | EmailKind::Cancelled => true,
-            EmailKind::Resend => false,
+            EmailKind::Resend | EmailKind::Verification => false,
         }
     }
 
@@ -134,7 +137,10 @@ impl EmailKind {
     pub fn announces(self) -> bool {
         match self {
             EmailKind::Confirmation | EmailKind::Waitlisted | EmailKind::Resend => true,
-            EmailKind::Promoted | EmailKind::SessionsChanged | EmailKind::Cancelled => false,
+            EmailKind::Promoted
+            | EmailKind::SessionsChanged
+            | EmailKind::Cancelled
+            | EmailKind::Verification => false,
         }
     }
 }
@@ -189,9 +195,10 @@ mod tests {
     }
 
     #[test]
-    fn organisers_word_every_kind_but_the_copy() {
+    fn organisers_word_every_kind_but_the_copy_and_the_new_link() {
         let worded: Vec<EmailKind> = EmailKind::worded().collect();
-        assert_eq!(worded.len(), EmailKind::ALL.len() - 1);
+        assert_eq!(worded.len(), EmailKind::ALL.len() - 2);
         assert!(!worded.contains(&EmailKind::Resend));
+        assert!(!worded.contains(&EmailKind::Verification));
     }
 }

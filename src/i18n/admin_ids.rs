@@ -272,4 +272,5 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-event-verification-hint",
     "admin-event-verification-hours",
     "admin-event-verification-hours-hint",
+    "admin-email-verification",
 ];

@@ -202,4 +202,12 @@ pub const MESSAGE_IDS: &[&str] = &[
     "verify-cancelled",
     "verify-unknown",
     "manage-verify-by",
+    "email-subject-verification",
+    "email-lead-verification",
+    "verify-again-title",
+    "verify-again-lead",
+    "verify-again-email",
+    "verify-again-button",
+    "verify-again-sent",
+    "verify-again-link",
 ];

@@ -309,6 +309,7 @@ fn subject_id(kind: EmailKind) -> &'static str {
         EmailKind::SessionsChanged => "email-subject-sessions_changed",
         EmailKind::Cancelled => "email-subject-cancelled",
         EmailKind::Resend => "email-subject-resend",
+        EmailKind::Verification => "email-subject-verification",
     }
 }
 
@@ -320,6 +321,7 @@ fn lead_id(kind: EmailKind) -> &'static str {
         EmailKind::SessionsChanged => "email-lead-sessions_changed",
         EmailKind::Cancelled => "email-lead-cancelled",
         EmailKind::Resend => "email-lead-resend",
+        EmailKind::Verification => "email-lead-verification",
     }
 }
 

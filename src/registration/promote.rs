@@ -112,12 +112,23 @@ pub async fn notify(
     kind: EmailKind,
     manage_url: Option<&str>,
 ) -> Result<RegistrationView, RegistrationError> {
-    let view = view_of(conn, registration).await?;
-    let custom = email_texts::find(conn, event.id, kind, &view.registration.language).await?;
     let links = Links {
         manage: manage_url,
         verify: None,
     };
+    notify_with(conn, event, registration, kind, links).await
+}
+
+/// [`notify`], with every link the email may carry.
+pub(super) async fn notify_with(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration: Registration,
+    kind: EmailKind,
+    links: Links<'_>,
+) -> Result<RegistrationView, RegistrationError> {
+    let view = view_of(conn, registration).await?;
+    let custom = email_texts::find(conn, event.id, kind, &view.registration.language).await?;
     let email = render_email(kind, event, &view, links, custom.as_ref())?;
     outbox::enqueue(conn, &outbox_row(kind, &view.registration, &email)).await?;
     Ok(view)

@@ -16,13 +16,17 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::cancel::release_places;
+use super::promote::{Links, notify_with};
 use super::token::{PrivateToken, hash_token};
 use super::view::{RegistrationView, view_of};
 use super::{RegistrationError, with_retries};
 use crate::db::events::Event;
 use crate::db::organisers::audit;
+use crate::db::outbox;
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{RegistrationMove, RegistrationStatus, TransitionError};
+use crate::domain::{
+    EmailAddress, EmailKind, RegistrationMove, RegistrationStatus, TransitionError,
+};
 
 /// The link a new registration of an event that verifies emails is sent,
 /// and until when a place given now is held.
@@ -108,6 +112,50 @@ fn refusal(error: TransitionError) -> RegistrationError {
             RegistrationError::NotFound
         }
     }
+}
+
+/// How long a delegate waits between two new links: asking again and again
+/// must not flood their mailbox.
+pub const LINK_AGAIN_MINUTES: i64 = 10;
+
+/// Sends a new verification link to the live registration of `event_id`
+/// with this address, if it still awaits the address's confirmation and
+/// got no new link in the last [`LINK_AGAIN_MINUTES`]; the earlier links
+/// stop working. Says whether one was sent; the page that asks never tells
+/// (nobody learns who registered).
+pub async fn send_link_again(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    email: &EmailAddress,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, RegistrationError> {
+    with_retries!(conn, |tx| {
+        let event = store::lock_event(tx, event_id).await?;
+        let Some(found) = store::awaiting_verification(tx, event.id, email.as_str()).await? else {
+            return Ok(false);
+        };
+        let registration = store::lock(tx, found.id).await?;
+        let recently = now - chrono::Duration::minutes(LINK_AGAIN_MINUTES);
+        let kind = EmailKind::Verification;
+        if registration.email_verified_at.is_some()
+            || outbox::sent_since(tx, registration.id, kind, recently).await?
+        {
+            return Ok(false);
+        }
+        let Some(hold) = Hold::of(&event, now) else {
+            // The event stopped verifying emails: nothing to confirm.
+            return Ok(false);
+        };
+        store::replace_verification_hash(tx, registration.id, &hold.hash).await?;
+        let url = hold.url(public_url);
+        let links = Links {
+            manage: None,
+            verify: Some(&url),
+        };
+        notify_with(tx, &event, registration, kind, links).await?;
+        Ok(true)
+    })
 }
 
 /// How many lapsed holds one round cancels; the next round takes the rest.

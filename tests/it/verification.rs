@@ -372,3 +372,122 @@ async fn organisers_choose_verification_and_its_hours_and_bad_values_are_refused
     let body: Value = registered.json().await.expect("json");
     assert_eq!(body["status"], "confirmed");
 }
+
+#[tokio::test]
+async fn a_delegate_asks_for_a_new_link_and_only_the_newest_confirms() {
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            countries: vec![("SN", 10)],
+            verification: true,
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            slug: "quito-2001",
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        app.register("lima-1997", &delegate(1, "SN")).await.status(),
+        201
+    );
+    let first = links(&app, "unverified").await;
+    assert_eq!(first.len(), 1);
+    let verification_emails =
+        "SELECT count(*) AS count FROM email_outbox WHERE kind = 'verification'";
+
+    let page = |path: &'static str| {
+        app.client
+            .get(app.url(path))
+            .header("Accept-Language", "fr")
+            .send()
+    };
+    let form = page("/events/lima-1997/verification").await.expect("page");
+    assert_eq!(form.status(), 200);
+    let csrf = csrf_of(&form.text().await.expect("html"));
+    let not_verifying = page("/events/quito-2001/verification").await.expect("page");
+    assert_eq!(
+        not_verifying.status(),
+        404,
+        "an event that verifies nothing has no such page"
+    );
+    let ask = |email: &'static str, csrf: String| {
+        app.client
+            .post(app.url("/events/lima-1997/verification"))
+            .header("Accept-Language", "fr")
+            .form(&[("email", email.to_owned()), ("csrf_token", csrf)])
+            .send()
+    };
+
+    let forged = ask("delegate1@example.org", "forged".to_owned())
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403);
+    let bad = ask("not an address", csrf.clone()).await.expect("post");
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .expect("html")
+            .contains(r#"id="email-error""#)
+    );
+    assert_eq!(
+        count(&app.pool, verification_emails).await,
+        0,
+        "nothing sent on a refusal"
+    );
+
+    // Unknown and known addresses get the same answer; only the known one
+    // gets an email, and only once in ten minutes.
+    for email in [
+        "nobody@example.org",
+        "Delegate1@Example.org",
+        "delegate1@example.org",
+    ] {
+        let answer = ask(email, csrf.clone()).await.expect("post");
+        assert_eq!(answer.status(), 200);
+        assert!(
+            answer
+                .text()
+                .await
+                .expect("html")
+                .contains("un nouveau lien lui est envoyé")
+        );
+    }
+    assert_eq!(count(&app.pool, verification_emails).await, 1);
+
+    #[derive(QueryableByName)]
+    struct Body {
+        #[diesel(sql_type = Text)]
+        body: String,
+    }
+    let mut conn = app.pool.get().await.expect("connection");
+    let sent: Vec<Body> =
+        diesel::sql_query("SELECT body_text AS body FROM email_outbox WHERE kind = 'verification'")
+            .load(&mut conn)
+            .await
+            .expect("email");
+    let start = sent[0].body.find("/verify/").expect("a link") + 8;
+    let newest: String = sent[0].body[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    assert_ne!(newest, first[0].1);
+
+    let (status, _) = verify_by_api(&app, &first[0].1).await;
+    assert_eq!(status, 404, "the earlier link stopped working");
+    let (status, body) = verify_by_api(&app, &newest).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("confirmed")),
+        "{body}"
+    );
+    assert_eq!(by_status(&app, "confirmed").await, 1);
+    assert_invariants_hold(&app.pool).await;
+}

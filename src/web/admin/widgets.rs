@@ -137,6 +137,7 @@ pub(super) fn email_kind(kind: EmailKind) -> &'static str {
         EmailKind::SessionsChanged => "admin-email-sessions-changed",
         EmailKind::Cancelled => "admin-email-cancelled",
         EmailKind::Resend => "admin-email-resend",
+        EmailKind::Verification => "admin-email-verification",
     }
 }
 

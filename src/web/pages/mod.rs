@@ -55,8 +55,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/r/{token}/cancel", web::get().to(private::confirm_cancel))
         .route("/r/{token}/cancel", web::post().to(private::cancel))
-        .route("/verify/{token}", web::get().to(verify::show))
-        .route("/verify/{token}", web::post().to(verify::confirm));
+        // One resource a path: another method is a 405 with `Allow`.
+        .service(
+            web::resource("/events/{slug}/verification")
+                .get(verify::ask_again)
+                .post(verify::send_again),
+        )
+        .service(
+            web::resource("/verify/{token}")
+                .get(verify::show)
+                .post(verify::confirm),
+        );
 }
 
 const STYLESHEET: &str = include_str!("../../../static/style.css");

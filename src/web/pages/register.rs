@@ -35,6 +35,9 @@ struct RegisterPage {
     /// Registration is closed: the page says so instead of showing a form
     /// that could only be refused.
     closed: bool,
+    /// Where a delegate asks for a new verification link (events that
+    /// verify emails).
+    verify_again_url: Option<String>,
     csrf_token: String,
     problems: Problems,
     given_name: TextField,
@@ -290,6 +293,11 @@ impl<'a> Form<'a> {
             event_url: format!("/events/{}", self.event.slug),
             action: format!("/events/{}/register", self.event.slug),
             closed: !self.event.is_open_at(Utc::now()),
+            verify_again_url: self
+                .event
+                .verifying
+                .hold_until(Utc::now())
+                .map(|_| format!("/events/{}/verification", self.event.slug)),
             csrf_token: csrf.value().to_owned(),
             given_name: TextField {
                 autocomplete: "given-name",

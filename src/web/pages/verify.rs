@@ -14,11 +14,11 @@ use super::view::{Problems, event_languages};
 use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event};
 use crate::db::registrations::{self as registrations_store, Registration};
-use crate::domain::{Language, RegistrationStatus};
+use crate::domain::{EmailAddress, FieldErrors, Language, RegistrationStatus};
 use crate::i18n::Tr;
 use crate::registration::{self, RegistrationError, hash_token};
 use crate::web::form::PageForm;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, input};
 
 /// `GET`: the button, or what became of the registration.
 pub async fn show(
@@ -72,6 +72,130 @@ pub async fn confirm(
         }
     };
     visitor.respond(confirmed.await)
+}
+
+#[derive(Template)]
+#[template(path = "pages/verify_again.html")]
+struct VerifyAgainPage {
+    tr: Tr,
+    layout: Layout,
+    notice: Option<String>,
+    lead: String,
+    event_name: String,
+    event_url: String,
+    action: String,
+    csrf_token: String,
+    problems: Problems,
+    email: String,
+    email_error: Option<String>,
+}
+
+/// `GET /events/{slug}/verification`: the form that asks for a new link.
+pub async fn ask_again(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    let event = async { verifying_event(&mut *state.pool.get().await?, &slug).await };
+    let form = event
+        .await
+        .and_then(|event| render_again(&visitor, &event, "", None, Refused::Nothing));
+    visitor.respond(form)
+}
+
+/// `POST /events/{slug}/verification`: sends a new link if a registration
+/// of this address awaits its confirmation, and says the same either way.
+pub async fn send_again(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    form: PageForm,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    let sent = async {
+        let body = form.0?;
+        let mut conn = state.pool.get().await?;
+        let event = verifying_event(&mut conn, &slug).await?;
+        let typed = body.text("email");
+        if !visitor.csrf_verified(&body) {
+            return render_again(&visitor, &event, typed, None, Refused::Forged);
+        }
+        let email = match EmailAddress::parse(typed) {
+            Ok(email) => email,
+            Err(error) => {
+                let error = input::keyed(error.message_key(), error.max());
+                let errors = FieldErrors::single("email", error);
+                return render_again(&visitor, &event, typed, None, Refused::Fields(errors));
+            }
+        };
+        let public_url = state.settings.public_url();
+        registration::verify::send_link_again(&mut conn, event.id, &email, public_url, Utc::now())
+            .await?;
+        render_again(
+            &visitor,
+            &event,
+            typed,
+            Some("verify-again-sent"),
+            Refused::Nothing,
+        )
+    };
+    visitor.respond(sent.await)
+}
+
+/// An event that verifies emails, by its slug; any other is not found.
+async fn verifying_event(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
+    store::find_by_slug(conn, slug)
+        .await?
+        .filter(|event| event.verifying.hold_until(Utc::now()).is_some())
+        .ok_or(AppError::NotFound("event"))
+}
+
+/// What the form for a new link refused of what was sent.
+enum Refused {
+    Nothing,
+    /// The form did not come from this site.
+    Forged,
+    Fields(FieldErrors),
+}
+
+fn render_again(
+    visitor: &Visitor,
+    event: &Event,
+    email: &str,
+    notice: Option<&str>,
+    refused: Refused,
+) -> Result<HttpResponse, AppError> {
+    let offered = event_languages(event);
+    let language = visitor.language(&offered);
+    let tr = Tr::new(language);
+    let title = tr.t("verify-again-title");
+    let event_name = event.name_in(language.code());
+    let csrf = visitor.csrf_token();
+    let (status, problems) = match refused {
+        Refused::Nothing => (StatusCode::OK, Problems::default()),
+        Refused::Forged => (StatusCode::FORBIDDEN, Problems::general(tr.t("error-csrf"))),
+        Refused::Fields(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Problems::of(language, &errors),
+        ),
+    };
+    let page = VerifyAgainPage {
+        layout: visitor.layout(language, title, &offered),
+        notice: notice.map(|id| tr.t(id)),
+        lead: tr.t1("verify-again-lead", "event", event_name),
+        event_name: event_name.to_owned(),
+        event_url: format!("/events/{}", event.slug),
+        action: format!("/events/{}/verification", event.slug),
+        csrf_token: csrf.value().to_owned(),
+        email_error: problems.get("email").map(str::to_owned),
+        problems,
+        email: email.to_owned(),
+        tr,
+    };
+    visitor
+        .reply(language)
+        .status(status)
+        .csrf(&csrf)
+        .render(&page)
 }
 
 /// The registration a link's token names, and its event.
