@@ -145,6 +145,14 @@ async fn files_are_kept_by_their_bytes_for_their_own_registration_and_nothing_el
     );
     let mut big = PDF.to_vec();
     big.resize(CAP + 1, b' ');
+    // Without a live registration's token nothing of the file is read: a
+    // 404, not the 413 or 422 the bytes would earn.
+    let (status, refused) = upload(&app, "no-such-token", "letter", "application/pdf", &big).await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (404, Some("not_found")),
+        "{refused}"
+    );
     let (status, refused) = upload(&app, &token, "letter", "application/pdf", &big).await;
     assert_eq!(
         (status, refused["error"].as_str()),

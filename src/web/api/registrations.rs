@@ -551,6 +551,14 @@ pub async fn upload_file(
     query: web::Query<FileQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    // Nothing of the file is read for a token that names no registration
+    // (a cancelled one is refused, with its reason, under its lock later).
+    {
+        let mut conn = state.pool.get().await?;
+        crate::db::registrations::find_by_token_hash(&mut conn, &registration::hash_token(&token))
+            .await?
+            .ok_or(AppError::NotFound("registration"))?;
+    }
     let max = state.settings.questions.file_max_bytes;
     let bytes = read_body(payload, max).await?;
     let code = query.into_inner().question;
