@@ -11,12 +11,11 @@ use crate::domain::Action;
 use crate::web::AppError;
 use crate::web::access::{OnEvent, needs::Exports};
 
+/// The file of the path; its event's slug is read by the role check, from
+/// the matched route.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct FilePath {
-    /// The event's slug (read by the role check, from the matched route)
-    #[allow(dead_code)]
-    slug: String,
     /// The file's id (an answer's value)
     id: uuid::Uuid,
 }
@@ -31,7 +30,7 @@ pub struct FilePath {
     path = "/api/v1/events/{slug}/files/{id}",
     operation_id = "download_file",
     security(("bearer" = [])),
-    params(FilePath),
+    params(("slug" = String, Path, description = "The event's slug"), FilePath),
     responses(
         (status = 200, description = "The file", content(
             ("application/pdf"),
