@@ -322,3 +322,5 @@ admin-event-verification-hint = Every new delegate is emailed a link. A place gi
 admin-event-verification-hours = Hours a place is held for its email address
 admin-event-verification-hours-hint = From 1 to 720. Leave empty for 24.
 admin-email-verification = New verification link
+admin-promote-why = Why this delegate, ahead of the waiting list (kept in the log)
+admin-promote-why-required = Say why this delegate gets a place ahead of the waiting list.

@@ -326,3 +326,5 @@ admin-event-verification-hint = Chaque nouvelle personne inscrite reçoit un lie
 admin-event-verification-hours = Heures de réservation d’une place pour son adresse e-mail
 admin-event-verification-hours-hint = De 1 à 720. Laissez vide pour 24.
 admin-email-verification = Nouveau lien de confirmation
+admin-promote-why = Pourquoi cette personne, avant la liste d’attente (gardé dans le journal)
+admin-promote-why-required = Dites pourquoi cette personne reçoit une place avant la liste d’attente.

@@ -322,3 +322,5 @@ admin-event-verification-hint = Cada nova pessoa inscrita recebe um link por e-m
 admin-event-verification-hours = Horas de reserva de uma vaga para seu e-mail
 admin-event-verification-hours-hint = De 1 a 720. Deixe em branco para 24.
 admin-email-verification = Novo link de confirmação
+admin-promote-why = Por que esta pessoa, antes da lista de espera (guardado no registro)
+admin-promote-why-required = Diga por que esta pessoa recebe uma vaga antes da lista de espera.

@@ -273,4 +273,6 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-event-verification-hours",
     "admin-event-verification-hours-hint",
     "admin-email-verification",
+    "admin-promote-why",
+    "admin-promote-why-required",
 ];

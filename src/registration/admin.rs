@@ -392,6 +392,7 @@ pub async fn promote_out_of_turn(
     event: &Event,
     registration_id: Uuid,
     organiser_id: Uuid,
+    why: &str,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
     with_retries!(conn, |tx| {
@@ -425,7 +426,7 @@ pub async fn promote_out_of_turn(
             organiser_id,
             &view.registration,
             "registration.promote",
-            json!({"out_of_turn": true}),
+            json!({"out_of_turn": true, "why": why}),
         )
         .await?;
         Ok(view)

@@ -21,6 +21,10 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("{0}")]
     Duplicate(String),
+    /// The request is sound, but what it asks for cannot be done in the
+    /// state things are in (a place that is not free): said in English.
+    #[error("{0}")]
+    Conflict(String),
     #[error("registration is closed")]
     RegistrationClosed,
     #[error("this registration is cancelled")]
@@ -47,7 +51,7 @@ pub enum AppError {
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Error)]
 pub(super) struct ErrorBody<'a> {
-    /// What went wrong, for programs: `validation`, `duplicate`,
+    /// What went wrong, for programs: `validation`, `duplicate`, `conflict`,
     /// `registration_closed`, `cancelled`, `not_found`, `unauthorized`,
     /// `forbidden`, `payload_too_large`, `rate_limited`, `unavailable`,
     /// `internal`
@@ -88,6 +92,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => "validation",
             AppError::Duplicate(_) => "duplicate",
+            AppError::Conflict(_) => "conflict",
             AppError::RegistrationClosed => "registration_closed",
             AppError::Cancelled => "cancelled",
             AppError::NotFound(_) => "not_found",
@@ -154,9 +159,10 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate(_) | AppError::RegistrationClosed | AppError::Cancelled => {
-                StatusCode::CONFLICT
-            }
+            AppError::Duplicate(_)
+            | AppError::Conflict(_)
+            | AppError::RegistrationClosed
+            | AppError::Cancelled => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,

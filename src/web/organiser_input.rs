@@ -269,6 +269,21 @@ impl<'a> EventSetup<'a> {
     }
 }
 
+/// The longest reason an organiser gives for a place out of turn.
+pub const MAX_WHY_CHARS: usize = 500;
+
+/// `{"why": "…"}`: why an organiser gives a waiting delegate a place out of
+/// turn, kept in the audit log with who did it; said, in at most
+/// [`MAX_WHY_CHARS`] characters.
+pub fn promotion_why(body: &Value) -> Result<&str, FieldErrors> {
+    let mut fields = JsonFields::new(body, &["why"])?;
+    let why = fields
+        .text("why")
+        .and_then(|why| fields.at_most("why", why, MAX_WHY_CHARS, Lines::Many));
+    fields.finish()?;
+    why.ok_or_else(incomplete)
+}
+
 /// A body every field of which was read, yet not all of them kept: a bug,
 /// told as the request's fault rather than a half-made set-up.
 fn incomplete() -> FieldErrors {

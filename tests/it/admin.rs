@@ -725,8 +725,13 @@ async fn each_action_on_a_registration_writes_one_audit_row_and_its_email() {
     };
     let (first, waiting) = (&ids[0], &ids[2]);
 
-    // Senegal's quota of 2 is full: no place to give out of turn.
-    let refused = act(waiting, "promote", &[]).await;
+    // Without a reason, nothing is given; Senegal's quota of 2 is full:
+    // no place to give out of turn.
+    let unexplained = act(waiting, "promote", &[("why", "  ")]).await;
+    assert_eq!(unexplained.status, 422);
+    unexplained.assert_contains("Say why this delegate gets a place ahead of the waiting list.");
+    let why = ("why", "Speaks at the opening plenary");
+    let refused = act(waiting, "promote", &[why]).await;
     assert_eq!(refused.status, 422);
     refused.assert_contains("The quota of this delegate&#39;s country is full");
     assert_eq!(
@@ -741,8 +746,15 @@ async fn each_action_on_a_registration_writes_one_audit_row_and_its_email() {
         "UPDATE country_quotas SET capacity = 3 WHERE country_code = 'SN'",
     )
     .await;
-    let promoted = act(waiting, "promote", &[]).await;
+    let promoted = act(waiting, "promote", &[why]).await;
     assert_eq!(promoted.status, 303, "{}", promoted.body);
+    let said = count(
+        &app.pool,
+        "SELECT count(*) AS count FROM audit_log WHERE action = 'registration.promote'
+            AND detail->>'why' = 'Speaks at the opening plenary'",
+    )
+    .await;
+    assert_eq!(said, 1, "the audit row says why");
     assert!(promoted.location().ends_with("?done=promoted"));
     assert_eq!(
         trail(&app, waiting, "registration.promote", "promoted").await,

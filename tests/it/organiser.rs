@@ -814,3 +814,91 @@ async fn events_and_sessions_are_set_up_again_with_their_texts_per_language() {
         2
     );
 }
+
+#[tokio::test]
+async fn an_organiser_gives_a_waiting_delegate_a_free_place_out_of_turn_and_says_why() {
+    use diesel_async::RunQueryDsl;
+
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            countries: vec![("SN", 1)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let shared = &app;
+    let registered = |n: usize| async move {
+        let answer = shared.register("lima-1997", &delegate(n, "SN")).await;
+        answer.json::<Value>().await.unwrap()
+    };
+    let first = registered(1).await;
+    let waiting = registered(2).await;
+    assert_eq!(waiting["status"], "waitlisted");
+    let token = app.organiser_token("organiser").await;
+    let promote = |id: &Value, body: Value| {
+        let path = format!(
+            "/api/v1/events/lima-1997/registrations/{}/promote",
+            id.as_str().unwrap()
+        );
+        let request = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&token)
+            .json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let why = json!({"why": "Speaks at the opening plenary"});
+
+    let (status, body) = promote(&waiting["id"], json!({"why": " "})).await;
+    assert_eq!(
+        (status, body["fields"]["why"].as_str()),
+        (422, Some("This field is required."))
+    );
+    let (status, body) = promote(&waiting["id"], why.clone()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("conflict")),
+        "Senegal's one place is taken: {body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("country"),
+        "{body}"
+    );
+
+    // A place the use cases would never leave free (the quota raised by
+    // hand): it goes to this delegate, ahead of any queue.
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query("UPDATE country_quotas SET capacity = 2 WHERE country_code = 'SN'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (status, body) = promote(&waiting["id"], why.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], waiting["id"]);
+    assert_eq!(body["status"], "confirmed");
+    assert_eq!(body["waitlist_position"], Value::Null);
+    assert_eq!(body["country"], "SN");
+    let said = count(
+        &app.pool,
+        "SELECT count(*) AS count FROM audit_log WHERE action = 'registration.promote'
+            AND detail->>'why' = 'Speaks at the opening plenary' AND organiser_id IS NOT NULL",
+    )
+    .await;
+    assert_eq!(said, 1, "the audit row says who and why");
+
+    for id in [&waiting["id"], &first["id"]] {
+        let (status, body) = promote(id, why.clone()).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (409, Some("conflict")),
+            "only a waiting delegate: {body}"
+        );
+    }
+    assert_invariants_hold(&app.pool).await;
+}

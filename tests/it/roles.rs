@@ -119,6 +119,11 @@ const API_NEEDS: &[(&str, &str, Need)] = &[
         "/events/{slug}/registrations/{id}/resend",
         Need::Change,
     ),
+    (
+        "post",
+        "/events/{slug}/registrations/{id}/promote",
+        Need::Change,
+    ),
 ];
 
 /// Event A (`lima-1997`, a session, a question, a registration) with an

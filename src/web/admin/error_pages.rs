@@ -55,9 +55,10 @@ fn error_page(request: &HttpRequest, failure: &AppError) -> HttpResponse {
         }
         AppError::Forbidden => "admin-error-forbidden",
         AppError::NotFound(_) => "admin-error-not-found",
-        AppError::Validation(_) | AppError::Duplicate(_) | AppError::UnsupportedMediaType => {
-            "admin-error-invalid"
-        }
+        AppError::Validation(_)
+        | AppError::Duplicate(_)
+        | AppError::Conflict(_)
+        | AppError::UnsupportedMediaType => "admin-error-invalid",
         AppError::Cancelled => "admin-error-cancelled",
         AppError::PayloadTooLarge => "error-too-large",
         AppError::RateLimited { .. } | AppError::Unavailable(_) => "error-busy",

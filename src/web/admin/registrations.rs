@@ -28,7 +28,7 @@ use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, view_of};
 use crate::web::api::question_bodies::text_in;
 use crate::web::form::Form;
-use crate::web::organiser_input::ListedPage;
+use crate::web::organiser_input::{ListedPage, promotion_why};
 use crate::web::pages::questions::{QuestionField, answers_of_form, question_fields};
 use crate::web::query::query_string;
 use crate::web::{AppError, input};
@@ -597,12 +597,23 @@ pub async fn act(
             };
             (outcome, "cancelled")
         }
-        "promote" => (
-            registration::admin::promote_out_of_turn(&mut conn, &event, id, organiser, now)
+        "promote" => {
+            // The form is read by the API's own rules.
+            let body = serde_json::json!({"why": form.text("why")});
+            let outcome = match promotion_why(&body) {
+                Ok(why) => registration::admin::promote_out_of_turn(
+                    &mut conn, &event, id, organiser, why, now,
+                )
                 .await
                 .map(drop),
-            "promoted",
-        ),
+                // Said on the page as what is missing, not "this field".
+                Err(_) if form.text("why").trim().is_empty() => {
+                    Err(invalid("why", "admin-promote-why-required"))
+                }
+                Err(errors) => Err(RegistrationError::Invalid(errors)),
+            };
+            (outcome, "promoted")
+        }
         "sessions" => {
             let outcome = match input::session_codes(&form.all("sessions")) {
                 Ok(codes) => {

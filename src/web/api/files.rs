@@ -11,11 +11,11 @@ use crate::domain::Action;
 use crate::web::AppError;
 use crate::web::access::{OnEvent, needs::Exports};
 
-/// The file of the path; its event's slug is read by the role check, from
-/// the matched route.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct FilePath {
+    /// The event's slug (read by the role check, from the matched route)
+    slug: String,
     /// The file's id (an answer's value)
     id: uuid::Uuid,
 }
@@ -30,7 +30,7 @@ pub struct FilePath {
     path = "/api/v1/events/{slug}/files/{id}",
     operation_id = "download_file",
     security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The event's slug"), FilePath),
+    params(FilePath),
     responses(
         (status = 200, description = "The file", content(
             ("application/pdf"),
@@ -51,6 +51,11 @@ pub async fn download(
     }: OnEvent<Exports>,
     path: web::Path<FilePath>,
 ) -> Result<HttpResponse, AppError> {
+    // The role was checked on the event the path names; a file is looked
+    // for only there.
+    if path.slug != event.slug {
+        return Err(AppError::NotFound("file"));
+    }
     let file = store::of_event(&mut conn, event.id, path.id)
         .await?
         .ok_or(AppError::NotFound("file"))?;

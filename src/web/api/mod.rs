@@ -68,6 +68,7 @@ route_table! {
         delete: organiser::delete_email_text,
     },
     "/events/{slug}/registrations/{id}/resend" => { post: organiser::resend },
+    "/events/{slug}/registrations/{id}/promote" => { post: organiser::promote },
     "/events/{slug}/files/{id}" => { get: files::download },
     "/registrations/{token}" => { get: registrations::show },
     "/registrations/{token}/cancel" => { post: registrations::cancel },

@@ -485,6 +485,17 @@ pub mod schemas {
         )
     }
 
+    /// Why a place is given out of turn: said, on one or more lines.
+    pub fn promotion_why() -> Schema {
+        text()
+            .pattern(Some(text_pattern(
+                crate::web::organiser_input::MAX_WHY_CHARS,
+                Lines::Many,
+                false,
+            )))
+            .into()
+    }
+
     pub fn description() -> Schema {
         optional_text(MAX_DESCRIPTION_CHARS, Lines::Many)
             .description(Some("In the event's first language"))

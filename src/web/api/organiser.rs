@@ -22,7 +22,7 @@ use crate::db::attendees::{self, Attendee, Counting, Cursor, Start, Total};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
 use crate::db::questions as questions_store;
-use crate::domain::{CountryCode, FieldError};
+use crate::domain::{CountryCode, FieldError, SeatStatus};
 use crate::export::{CsvWriter, ExportStyle, write_xlsx};
 use crate::registration;
 use crate::registration::admin::EmailTextChange;
@@ -33,7 +33,7 @@ use crate::web::input::json_body;
 use crate::web::json_fields::JsonFields;
 use crate::web::organiser_input::{
     EmailTextSetup, EventSetup, ExportParams, ListQuery, ListedPage, SessionSetup,
-    email_text_target,
+    email_text_target, promotion_why,
 };
 use crate::web::{AppError, AppState};
 
@@ -902,6 +902,108 @@ pub struct RegistrationPath {
 struct QueuedBody {
     #[schema(schema_with = schemas::queued)]
     status: &'static str,
+}
+
+/// Why a waiting delegate gets a place out of turn.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Promotion)]
+pub struct PromotionRequest {
+    /// Kept in the audit log with who gave the place
+    #[schema(schema_with = schemas::promotion_why)]
+    why: &'static str,
+}
+
+impl PromotionRequest {
+    pub fn example() -> PromotionRequest {
+        PromotionRequest {
+            why: "Speaks at the opening plenary",
+        }
+    }
+}
+
+/// The registration a change left, in the shape of the list's items.
+fn attendee_of_view(view: &registration::RegistrationView) -> Attendee {
+    let registration = &view.registration;
+    // As the list's query writes them: codes by start time, waiting ones
+    // marked.
+    let sessions: Vec<String> = view
+        .choices
+        .iter()
+        .map(|choice| match choice.status {
+            SeatStatus::Confirmed => choice.session.code.clone(),
+            SeatStatus::Waitlisted => format!("{} (waiting)", choice.session.code),
+        })
+        .collect();
+    Attendee {
+        id: registration.id,
+        reference: registration.reference.clone(),
+        status: registration.status,
+        waitlist_position: view.waitlist_position,
+        given_name: registration.given_name.clone(),
+        family_name: registration.family_name.clone(),
+        email: registration.email.clone(),
+        country_code: registration.country_code.clone(),
+        organisation: registration.organisation.clone(),
+        language: registration.language.clone(),
+        sessions: sessions.join(", "),
+        answers: serde_json::to_value(&view.answers).unwrap_or_default(),
+        registered_at: registration.created_at,
+        queue_seq: registration.queue_seq,
+        rank: 0,
+    }
+}
+
+/// Give a waiting delegate a place out of turn
+///
+/// The event and the delegate's country must both have a place free (it
+/// would be someone else's otherwise): refused with a 409 `conflict`, as
+/// for a delegate who is not waiting. Audit-logged with who and `why`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/registrations/{id}/promote",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug"), RegistrationPath),
+    request_body(content = PromotionRequest, example = json!(PromotionRequest::example())),
+    responses(
+        BodyErrors,
+        (status = 200, description = "The registration, as the list shows it", body = AttendeeBody),
+        (status = 409, response = Conflict),
+        OrganiserErrors,
+    ),
+)]
+pub async fn promote(
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
+    state: web::Data<AppState>,
+    path: web::Path<RegistrationPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = json_body(&state, payload).await?;
+    let why = promotion_why(&body)?;
+    let (id, organiser, now) = (path.id, auth.organiser.id, Utc::now());
+    let view = registration::admin::promote_out_of_turn(&mut conn, &event, id, organiser, why, now)
+        .await
+        .map_err(|error| match error {
+            // Not waiting, or no place free: the registration's state, not
+            // the request, is what stands in the way.
+            registration::RegistrationError::Invalid(errors) => {
+                let said: Vec<String> = errors
+                    .iter()
+                    .map(|(_, error)| {
+                        crate::i18n::field_message(crate::domain::Language::En, error)
+                    })
+                    .collect();
+                AppError::Conflict(said.join(" "))
+            }
+            other => other.into(),
+        })?;
+    let attendee = attendee_of_view(&view);
+    Ok(HttpResponse::Ok().json(attendee_body(&attendee)))
 }
 
 /// Send the last confirmation again
