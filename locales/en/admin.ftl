@@ -324,3 +324,4 @@ admin-event-verification-hours-hint = From 1 to 720. Leave empty for 24.
 admin-email-verification = New verification link
 admin-promote-why = Why this delegate, ahead of the waiting list (kept in the log)
 admin-promote-why-required = Say why this delegate gets a place ahead of the waiting list.
+admin-status-held = { $status }: the place is held until { $time }

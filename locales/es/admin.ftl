@@ -324,3 +324,4 @@ admin-event-verification-hours-hint = De 1 a 720. Déjelo vacío para 24.
 admin-email-verification = Nuevo enlace de confirmación
 admin-promote-why = Por qué esta persona, antes de la lista de espera (se guarda en el registro)
 admin-promote-why-required = Diga por qué esta persona recibe una plaza antes de la lista de espera.
+admin-status-held = { $status }: la plaza está reservada hasta el { $time }

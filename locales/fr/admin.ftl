@@ -328,3 +328,4 @@ admin-event-verification-hours-hint = De 1 à 720. Laissez vide pour 24.
 admin-email-verification = Nouveau lien de confirmation
 admin-promote-why = Pourquoi cette personne, avant la liste d’attente (gardé dans le journal)
 admin-promote-why-required = Dites pourquoi cette personne reçoit une place avant la liste d’attente.
+admin-status-held = { $status } : la place est réservée jusqu’au { $time }

@@ -324,3 +324,4 @@ admin-event-verification-hours-hint = De 1 a 720. Deixe em branco para 24.
 admin-email-verification = Novo link de confirmação
 admin-promote-why = Por que esta pessoa, antes da lista de espera (guardado no registro)
 admin-promote-why-required = Diga por que esta pessoa recebe uma vaga antes da lista de espera.
+admin-status-held = { $status }: a vaga está reservada até { $time }

@@ -275,4 +275,5 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-email-verification",
     "admin-promote-why",
     "admin-promote-why-required",
+    "admin-status-held",
 ];

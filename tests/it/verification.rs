@@ -480,6 +480,14 @@ async fn a_delegate_asks_for_a_new_link_and_only_the_newest_confirms() {
         .collect();
     assert_ne!(newest, first[0].1);
 
+    // Organisers see the hold and its deadline on the registration's page.
+    let (organiser, _) = crate::admin::signed_in(&app, "viewer", "Fatou").await;
+    let page = format!("/admin/events/lima-1997/registrations/{}", first[0].0);
+    organiser
+        .get(&page)
+        .await
+        .assert_contains("awaiting email confirmation: the place is held until");
+
     let (status, _) = verify_by_api(&app, &first[0].1).await;
     assert_eq!(status, 404, "the earlier link stopped working");
     let (status, body) = verify_by_api(&app, &newest).await;

@@ -422,11 +422,12 @@ async fn render_detail(
         "name",
         name.as_str(),
     );
+    let mut standing = status_text(&tr, registration.status, view.waitlist_position);
+    if let Some(by) = registration.verify_by {
+        standing = tr.t2("admin-status-held", "status", standing, "time", when(by));
+    }
     let details = [
-        (
-            "admin-column-status",
-            status_text(&tr, registration.status, view.waitlist_position),
-        ),
+        ("admin-column-status", standing),
         ("field-given-name", registration.given_name.clone()),
         ("field-family-name", registration.family_name.clone()),
         ("field-email", registration.email.clone()),
