@@ -462,6 +462,33 @@ async fn a_delegate_asks_for_a_new_link_and_only_the_newest_confirms() {
     }
     assert_eq!(count(&app.pool, verification_emails).await, 1);
 
+    // The API says the same, and sends nothing more within ten minutes.
+    let by_api = |slug: &'static str, body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/events/{slug}/verification")))
+            .json(&body)
+            .send()
+    };
+    for email in ["delegate1@example.org", "nobody@example.org"] {
+        let answer = by_api("lima-1997", json!({"email": email}))
+            .await
+            .expect("post");
+        assert_eq!(answer.status(), 202);
+    }
+    let bad = by_api("lima-1997", json!({"email": "not an address"}))
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), 422);
+    let fields = bad.json::<Value>().await.expect("json")["fields"].clone();
+    assert!(fields["email"].is_string(), "{fields}");
+    let elsewhere = by_api("quito-2001", json!({"email": "delegate1@example.org"})).await;
+    assert_eq!(
+        elsewhere.expect("post").status(),
+        404,
+        "an event that verifies nothing"
+    );
+    assert_eq!(count(&app.pool, verification_emails).await, 1);
+
     #[derive(QueryableByName)]
     struct Body {
         #[diesel(sql_type = Text)]

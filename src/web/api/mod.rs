@@ -79,6 +79,7 @@ route_table! {
     },
     "/registrations/{token}/files" => { post: registrations::upload_file },
     "/verify/{token}" => { post: registrations::verify },
+    "/events/{slug}/verification" => { post: registrations::ask_for_link },
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

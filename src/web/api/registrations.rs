@@ -351,6 +351,75 @@ pub async fn verify(
         }))
 }
 
+/// An address that lost its verification link, as `POST …/verification`
+/// takes it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LinkRequest)]
+pub struct LinkRequest {
+    /// The address the delegate registered with
+    #[schema(schema_with = schemas::email)]
+    email: &'static str,
+}
+
+impl LinkRequest {
+    pub fn example() -> LinkRequest {
+        LinkRequest {
+            email: "aminata@example.org",
+        }
+    }
+}
+
+/// The answer to a request for a new link: the same whatever the address.
+#[derive(Serialize, ToSchema)]
+#[schema(as = LinkRequested)]
+struct LinkRequestedBody {
+    message: &'static str,
+}
+
+/// Ask for a new verification link (events that verify emails)
+///
+/// Answered alike whether or not the address is registered, so that
+/// nobody learns who is. A live registration of the event with this
+/// address, still awaiting its confirmation, is sent a `verification`
+/// email at most once in 10 minutes; its earlier links stop working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/verification",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body(content = LinkRequest, example = json!(LinkRequest::example())),
+    responses(
+        BodyErrors,
+        (status = 202, description = "Sent if the address awaits its confirmation", body = LinkRequestedBody),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub async fn ask_for_link(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = input::json_body(&state, payload).await?;
+    let mut fields = JsonFields::new(&body, &["email"])?;
+    let typed = fields.text("email");
+    fields.finish()?;
+    let email = crate::domain::EmailAddress::parse(typed.unwrap_or_default()).map_err(|error| {
+        AppError::field("email", input::keyed(error.message_key(), error.max()))
+    })?;
+    let mut conn = state.pool.get().await?;
+    let event = crate::db::events::find_by_slug(&mut conn, &slug)
+        .await?
+        .filter(|event| event.verifying.hold_until(Utc::now()).is_some())
+        .ok_or(AppError::NotFound("event"))?;
+    let public_url = state.settings.public_url();
+    registration::verify::send_link_again(&mut conn, event.id, &email, public_url, Utc::now())
+        .await?;
+    Ok(HttpResponse::Accepted().json(LinkRequestedBody {
+        message: "If a registration of this event awaits the confirmation of this address, a new link is on its way to it.",
+    }))
+}
+
 /// Change the chosen sessions
 #[utoipa::path(
     put,
