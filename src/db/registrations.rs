@@ -279,7 +279,8 @@ pub async fn verify_email(
 
 /// The live registration of `event_id` with this address (compared as the
 /// unique index compares it), if it still awaits the address's
-/// confirmation.
+/// confirmation: also one made before the event verified emails, which
+/// got no link then.
 pub async fn awaiting_verification(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
@@ -290,7 +291,6 @@ pub async fn awaiting_verification(
         .filter(registrations::status.ne(RegistrationStatus::Cancelled))
         .filter(lower(registrations::email).eq(lower(email)))
         .filter(registrations::email_verified_at.is_null())
-        .filter(registrations::verification_hash.is_not_null())
         .select(Registration::as_select())
         .first(conn)
         .await
