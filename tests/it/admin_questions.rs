@@ -12,22 +12,6 @@ use crate::support::{EventSpec, TestApp, assert_invariants_hold, count, create_e
 
 const QUESTIONS: &str = "/admin/events/lima-1997/questions";
 
-async fn api(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn one_value(app: &TestApp, sql: &str) -> Value {
     use diesel::sql_types::Jsonb;
     use diesel_async::RunQueryDsl;
@@ -42,19 +26,6 @@ async fn one_value(app: &TestApp, sql: &str) -> Value {
         .await
         .expect("one row");
     row.value
-}
-
-/// Registers `body` and gives the registration's id and private token.
-async fn registered(app: &TestApp, body: &Value) -> (String, String) {
-    let answer = app.register("lima-1997", body).await;
-    assert_eq!(answer.status(), 201);
-    let created: Value = answer.json().await.expect("json");
-    let token = created["manage_url"]
-        .as_str()
-        .and_then(|url| url.rsplit('/').next())
-        .expect("a private link")
-        .to_owned();
-    (created["id"].as_str().expect("id").to_owned(), token)
 }
 
 #[tokio::test]
@@ -259,7 +230,9 @@ async fn a_preset_is_added_in_one_click_in_the_four_languages_and_only_once() {
     let viewer = app.organiser_token("viewer").await;
     let organiser = app.organiser_token("organiser").await;
     let path = "/api/v1/events/lima-1997/question-presets";
-    let (status, listed) = api(&app, reqwest::Method::GET, &viewer, path, None).await;
+    let (status, listed) = app
+        .send(reqwest::Method::GET, Some(&viewer), path, None)
+        .await;
     assert_eq!(status, 200);
     let names: Vec<&str> = listed["items"]
         .as_array()
@@ -278,23 +251,23 @@ async fn a_preset_is_added_in_one_click_in_the_four_languages_and_only_once() {
         ]
     );
     let travel = json!({"preset": "travel_dates"});
-    let (status, _) = api(
-        &app,
-        reqwest::Method::POST,
-        &viewer,
-        path,
-        Some(travel.clone()),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&viewer),
+            path,
+            Some(travel.clone()),
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, created) = api(
-        &app,
-        reqwest::Method::POST,
-        &organiser,
-        path,
-        Some(travel.clone()),
-    )
-    .await;
+    let (status, created) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            path,
+            Some(travel.clone()),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let starts_on = event.starts_on.format("%Y-%m-%d").to_string();
     let ends_on = event.ends_on.format("%Y-%m-%d").to_string();
@@ -302,7 +275,9 @@ async fn a_preset_is_added_in_one_click_in_the_four_languages_and_only_once() {
     assert_eq!(created["items"][0]["min"], json!(starts_on));
     assert_eq!(created["items"][1]["code"], "departure");
     assert_eq!(created["items"][1]["max"], json!(ends_on));
-    let (status, refused) = api(&app, reqwest::Method::POST, &organiser, path, Some(travel)).await;
+    let (status, refused) = app
+        .send(reqwest::Method::POST, Some(&organiser), path, Some(travel))
+        .await;
     assert_eq!(status, 422);
     assert!(
         refused["fields"]["preset"]
@@ -310,14 +285,14 @@ async fn a_preset_is_added_in_one_click_in_the_four_languages_and_only_once() {
             .is_some_and(|message| message.contains("arrival")),
         "{refused}"
     );
-    let (status, refused) = api(
-        &app,
-        reqwest::Method::POST,
-        &organiser,
-        path,
-        Some(json!({"preset": "shoe_size"})),
-    )
-    .await;
+    let (status, refused) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            path,
+            Some(json!({"preset": "shoe_size"})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(refused["fields"]["preset"].is_string(), "{refused}");
     assert_eq!(
@@ -331,14 +306,14 @@ async fn the_counts_are_exact_per_choice_and_per_country_for_caterers() {
     let app = TestApp::spawn().await;
     create_event(&app.pool, EventSpec::default()).await;
     let organiser = app.organiser_token("organiser").await;
-    let (status, _) = api(
-        &app,
-        reqwest::Method::POST,
-        &organiser,
-        "/api/v1/events/lima-1997/question-presets",
-        Some(json!({"preset": "diet"})),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            "/api/v1/events/lima-1997/question-presets",
+            Some(json!({"preset": "diet"})),
+        )
+        .await;
     assert_eq!(status, 201);
     let mut cancelled = String::new();
     for (n, (country, diet)) in [
@@ -353,7 +328,7 @@ async fn the_counts_are_exact_per_choice_and_per_country_for_caterers() {
     {
         let mut body = delegate(n + 1, country);
         body["answers"] = json!({"diet": diet});
-        let (_, token) = registered(&app, &body).await;
+        let (_, token) = app.registered(&body).await;
         cancelled = token;
     }
     // The last (ML, halal) cancels: it no longer counts.
@@ -365,14 +340,14 @@ async fn the_counts_are_exact_per_choice_and_per_country_for_caterers() {
         .expect("request");
     assert_eq!(answer.status(), 200);
 
-    let (status, summary) = api(
-        &app,
-        reqwest::Method::GET,
-        &organiser,
-        "/api/v1/events/lima-1997/questions/diet/summary",
-        None,
-    )
-    .await;
+    let (status, summary) = app
+        .send(
+            reqwest::Method::GET,
+            Some(&organiser),
+            "/api/v1/events/lima-1997/questions/diet/summary",
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(summary["answered"], 4);
     let count_of = |code: &str| {
@@ -424,30 +399,30 @@ async fn an_organiser_changes_a_delegates_answers_audited_and_a_viewer_neither_c
             {"code": "lac", "labels": {"fr": "Lac Rose"}}
         ]
     });
-    let (status, _) = api(
-        &app,
-        reqwest::Method::POST,
-        &organiser,
-        "/api/v1/events/lima-1997/questions",
-        Some(excursion),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            "/api/v1/events/lima-1997/questions",
+            Some(excursion),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = api(
-        &app,
-        reqwest::Method::POST,
-        &organiser,
-        "/api/v1/events/lima-1997/question-presets",
-        Some(json!({"preset": "accessibility"})),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            "/api/v1/events/lima-1997/question-presets",
+            Some(json!({"preset": "accessibility"})),
+        )
+        .await;
     assert_eq!(status, 201);
     let mut first = delegate(1, "SN");
     first["answers"] = json!({"excursion": "lac", "accessibility": "Fauteuil roulant"});
-    let (first_id, _) = registered(&app, &first).await;
+    let (first_id, _) = app.registered(&first).await;
     let mut second = delegate(2, "ML");
     second["answers"] = json!({"excursion": "goree"});
-    let (second_id, _) = registered(&app, &second).await;
+    let (second_id, _) = app.registered(&second).await;
     let page_of = |id: &str| format!("/admin/events/lima-1997/registrations/{id}");
     let taken = |code: &'static str| {
         let app = &app;

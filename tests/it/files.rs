@@ -86,18 +86,6 @@ async fn upload(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn put_answers(app: &TestApp, token: &str, answers: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .put(app.url(&format!("/api/v1/registrations/{token}/answers")))
-        .json(&json!({"answers": answers}))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn files_are_kept_by_their_bytes_for_their_own_registration_and_nothing_else_is_stored() {
     let app = spawn().await;
@@ -166,32 +154,26 @@ async fn files_are_kept_by_their_bytes_for_their_own_registration_and_nothing_el
     // The ids are the answers; another registration's file is refused.
     let (status, theirs) = upload(&app, &other, "letter", "application/pdf", PDF).await;
     assert_eq!(status, 201);
-    let (status, refused) = put_answers(
-        &app,
-        &token,
-        json!({"letter": theirs["id"], "photo": png["id"]}),
-    )
-    .await;
+    let (status, refused) = app
+        .put_answers(&token, json!({"letter": theirs["id"], "photo": png["id"]}))
+        .await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!(
         refused["fields"]["answers.letter"],
         "This file was not sent with this registration: send it again."
     );
-    let (status, refused) = put_answers(&app, &token, json!({"letter": png["id"]})).await;
+    let (status, refused) = app.put_answers(&token, json!({"letter": png["id"]})).await;
     assert_eq!(
         (status, refused["fields"]["answers.letter"].is_string()),
         (422, true),
         "a file sent for another question is no answer to this one"
     );
-    let (status, saved) = put_answers(
-        &app,
-        &token,
-        json!({"letter": pdf["id"], "photo": png["id"]}),
-    )
-    .await;
+    let (status, saved) = app
+        .put_answers(&token, json!({"letter": pdf["id"], "photo": png["id"]}))
+        .await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["answers"]["letter"], pdf["id"]);
-    let (status, refused) = put_answers(&app, &token, json!({"photo": png["id"]})).await;
+    let (status, refused) = app.put_answers(&token, json!({"photo": png["id"]})).await;
     assert_eq!(
         (status, refused["fields"]["answers.letter"].as_str()),
         (422, Some("This field is required."))
@@ -252,12 +234,9 @@ async fn organisers_download_files_viewers_not_sensitive_ones_and_exports_link_t
     let token = registered(&app, 1).await;
     let (_, pdf) = upload(&app, &token, "letter", "application/pdf", PDF).await;
     let (_, png) = upload(&app, &token, "photo", "image/png", PNG).await;
-    let (status, _) = put_answers(
-        &app,
-        &token,
-        json!({"letter": pdf["id"], "photo": png["id"]}),
-    )
-    .await;
+    let (status, _) = app
+        .put_answers(&token, json!({"letter": pdf["id"], "photo": png["id"]}))
+        .await;
     assert_eq!(status, 200);
 
     let get = |path: String, bearer: &str| {

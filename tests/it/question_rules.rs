@@ -13,60 +13,18 @@ use crate::support::{
 const QUESTIONS: &str = "/api/v1/events/lima-1997/questions";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: Option<&str>,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn add_questions(app: &TestApp, organiser: &str, questions: &[Value]) {
     for question in questions {
-        let (status, body) = send(
-            app,
-            reqwest::Method::POST,
-            Some(organiser),
-            QUESTIONS,
-            Some(question.clone()),
-        )
-        .await;
+        let (status, body) = app
+            .send(
+                reqwest::Method::POST,
+                Some(organiser),
+                QUESTIONS,
+                Some(question.clone()),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
     }
-}
-
-/// Registers `body` and gives the private token.
-async fn registered(app: &TestApp, body: &Value) -> String {
-    let answer = app.register("lima-1997", body).await;
-    assert_eq!(answer.status(), 201);
-    let created: Value = answer.json().await.expect("json");
-    created["manage_url"]
-        .as_str()
-        .and_then(|url| url.rsplit('/').next())
-        .expect("a private link")
-        .to_owned()
-}
-
-async fn put_answers(app: &TestApp, token: &str, answers: Value) -> (u16, Value) {
-    send(
-        app,
-        reqwest::Method::PUT,
-        None,
-        &format!("/api/v1/registrations/{token}/answers"),
-        Some(json!({"answers": answers})),
-    )
-    .await
 }
 
 #[tokio::test]
@@ -78,14 +36,14 @@ async fn the_two_dates_are_set_up_read_back_and_bad_ones_refused_by_field() {
         "code": "arrival", "type": "date", "labels": {"es": "Llegada"},
         "answers_until": "2027-11-01T12:00:00-05:00", "purge_after_days": 30
     });
-    let (status, created) = send(
-        &app,
-        reqwest::Method::POST,
-        Some(&organiser),
-        QUESTIONS,
-        Some(question.clone()),
-    )
-    .await;
+    let (status, created) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            QUESTIONS,
+            Some(question.clone()),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["answers_until"], "2027-11-01T17:00:00Z");
     assert_eq!(created["purge_after_days"], 30);
@@ -94,14 +52,14 @@ async fn the_two_dates_are_set_up_read_back_and_bad_ones_refused_by_field() {
     bad["code"] = json!("departure");
     bad["answers_until"] = json!("next week");
     bad["purge_after_days"] = json!(3651);
-    let (status, refused) = send(
-        &app,
-        reqwest::Method::POST,
-        Some(&organiser),
-        QUESTIONS,
-        Some(bad),
-    )
-    .await;
+    let (status, refused) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            QUESTIONS,
+            Some(bad),
+        )
+        .await;
     assert_eq!(status, 422, "{refused}");
     let fields = refused["fields"].as_object().expect("fields");
     assert!(fields.contains_key("answers_until"), "{refused}");
@@ -118,14 +76,14 @@ async fn the_two_dates_are_set_up_read_back_and_bad_ones_refused_by_field() {
     cleared.as_object_mut().unwrap().remove("code");
     cleared["answers_until"] = Value::Null;
     cleared["purge_after_days"] = Value::Null;
-    let (status, changed) = send(
-        &app,
-        reqwest::Method::PUT,
-        Some(&organiser),
-        &format!("{QUESTIONS}/arrival"),
-        Some(cleared),
-    )
-    .await;
+    let (status, changed) = app
+        .send(
+            reqwest::Method::PUT,
+            Some(&organiser),
+            &format!("{QUESTIONS}/arrival"),
+            Some(cleared),
+        )
+        .await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(
         (&changed["answers_until"], &changed["purge_after_days"]),
@@ -133,14 +91,14 @@ async fn the_two_dates_are_set_up_read_back_and_bad_ones_refused_by_field() {
     );
 
     // The accessibility preset keeps its health answers 30 days.
-    let (status, added) = send(
-        &app,
-        reqwest::Method::POST,
-        Some(&organiser),
-        "/api/v1/events/lima-1997/question-presets",
-        Some(json!({"preset": "accessibility"})),
-    )
-    .await;
+    let (status, added) = app
+        .send(
+            reqwest::Method::POST,
+            Some(&organiser),
+            "/api/v1/events/lima-1997/question-presets",
+            Some(json!({"preset": "accessibility"})),
+        )
+        .await;
     assert_eq!(status, 201, "{added}");
     assert_eq!(added["items"][0]["purge_after_days"], 30, "{added}");
 }
@@ -166,18 +124,15 @@ async fn after_its_closing_a_delegate_keeps_an_answer_as_it_was_and_an_organiser
     .await;
     let mut body = delegate(1, "SN");
     body["answers"] = json!({"hotel": "ibis", "diet": "aucun"});
-    let token = registered(&app, &body).await;
+    let token = app.registered(&body).await.1;
     let ibis = "SELECT taken::bigint AS count FROM question_choices WHERE code = 'ibis'";
     assert_eq!(count(&app.pool, ibis).await, 1);
 
     // Through the API: the closed answer changed is refused by its field,
     // nothing written; left as it was, the open one changes.
-    let (status, refused) = put_answers(
-        &app,
-        &token,
-        json!({"hotel": "novotel", "diet": "végétarien"}),
-    )
-    .await;
+    let (status, refused) = app
+        .put_answers(&token, json!({"hotel": "novotel", "diet": "végétarien"}))
+        .await;
     assert_eq!(status, 422, "{refused}");
     let fields = refused["fields"].as_object().expect("fields");
     assert_eq!(
@@ -186,14 +141,15 @@ async fn after_its_closing_a_delegate_keeps_an_answer_as_it_was_and_an_organiser
         "{refused}"
     );
     assert_eq!(count(&app.pool, ibis).await, 1, "nothing moved");
-    let dropped = put_answers(&app, &token, json!({"diet": "végétarien"})).await;
+    let dropped = app.put_answers(&token, json!({"diet": "végétarien"})).await;
     assert_eq!(
         dropped.0, 422,
         "leaving it out changes it too: {}",
         dropped.1
     );
-    let (status, saved) =
-        put_answers(&app, &token, json!({"hotel": "ibis", "diet": "végétarien"})).await;
+    let (status, saved) = app
+        .put_answers(&token, json!({"hotel": "ibis", "diet": "végétarien"}))
+        .await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["answers"]["diet"], "végétarien");
 
@@ -229,14 +185,14 @@ async fn after_its_closing_a_delegate_keeps_an_answer_as_it_was_and_an_organiser
         .await
         .unwrap();
     assert_eq!(sent.status(), 303);
-    let (_, read) = send(
-        &app,
-        reqwest::Method::GET,
-        None,
-        &format!("/api/v1/registrations/{token}/answers"),
-        None,
-    )
-    .await;
+    let (_, read) = app
+        .send(
+            reqwest::Method::GET,
+            None,
+            &format!("/api/v1/registrations/{token}/answers"),
+            None,
+        )
+        .await;
     assert_eq!(read["answers"], json!({"hotel": "ibis", "diet": "halal"}));
 
     // An organiser changes it in the back office all the same.
@@ -296,7 +252,7 @@ async fn the_worker_deletes_answers_past_their_keeping_with_their_files_and_choi
     for n in 0..3 {
         let mut body = delegate(n, "SN");
         body["answers"] = json!({"health": "asthma", "lunch": "fish", "guests": 1});
-        let token = registered(&app, &body).await;
+        let token = app.registered(&body).await.1;
         let response = app
             .client
             .post(app.url(&format!(
@@ -309,9 +265,7 @@ async fn the_worker_deletes_answers_past_their_keeping_with_their_files_and_choi
             .unwrap();
         assert_eq!(response.status(), 201);
         let file: Value = response.json().await.unwrap();
-        let (status, body) = put_answers(
-            &app,
-            &token,
+        let (status, body) = app.put_answers(&token,
             json!({"health": "asthma", "lunch": "fish", "guests": 1, "certificate": file["id"]}),
         )
         .await;
@@ -396,7 +350,7 @@ async fn sensitive_answers_are_exported_only_when_asked_by_a_role_that_may_read_
     .await;
     let mut body = delegate(1, "PE");
     body["answers"] = json!({"diet": "veg", "needs": "Silla de ruedas"});
-    registered(&app, &body).await;
+    app.registered(&body).await;
 
     let csv = |token: String, query: &'static str| {
         let app = &app;

@@ -550,6 +550,55 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A JSON request to the API, with an organiser's token if given: its
+    /// status and its JSON answer (null when it has none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: Option<&str>,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// `PUT /api/v1/registrations/{token}/answers` with these answers.
+    pub async fn put_answers(
+        &self,
+        token: &str,
+        answers: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let path = format!("/api/v1/registrations/{token}/answers");
+        let body = serde_json::json!({"answers": answers});
+        self.send(reqwest::Method::PUT, None, &path, Some(body))
+            .await
+    }
+
+    /// Registers `body` for `lima-1997` (a 201): the registration's id and
+    /// its private token.
+    pub async fn registered(&self, body: &serde_json::Value) -> (String, String) {
+        let answer = self.register("lima-1997", body).await;
+        assert_eq!(answer.status(), 201);
+        let created: serde_json::Value = answer.json().await.expect("json");
+        let token = created["manage_url"]
+            .as_str()
+            .and_then(|url| url.rsplit('/').next())
+            .expect("a private link")
+            .to_owned();
+        (created["id"].as_str().expect("id").to_owned(), token)
+    }
+}
+
 /// A mail worker running against the test database, sending over SMTP.
 pub struct RunningWorker {
     stop: tokio::sync::watch::Sender<bool>,
