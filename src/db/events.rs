@@ -59,6 +59,14 @@ impl Default for Verifying {
 }
 
 impl Verifying {
+    /// Whether the event holds places until their addresses are confirmed.
+    pub fn is_on(&self) -> bool {
+        match self.verification {
+            Verification::None => false,
+            Verification::Email => true,
+        }
+    }
+
     /// Until when a place given `now` is held unverified; `None` when the
     /// event confirms places at once.
     pub fn hold_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {

@@ -11,7 +11,7 @@ use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, Event};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
-use crate::domain::{Language, RegistrationMove, RegistrationStatus, SeatStatus, Verification};
+use crate::domain::{Language, RegistrationMove, SeatStatus};
 use crate::mail::{
     self, Delegate, EmailKind, Letter, Meeting, RenderError, RenderedEmail, Seat, Verify, Wording,
 };
@@ -54,16 +54,20 @@ pub(super) async fn confirm_promoted(
     waiting: &Registration,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
-    let verify = waiting.email_verified_at.is_none() && event.verifying.hold_until(now).is_some();
+    // An address already confirmed gets the place; any other only a hold.
+    let hold = (waiting.email_verified_at.is_none())
+        .then(|| event.verifying.hold_until(now))
+        .flatten();
+    let promotion = RegistrationMove::Promote {
+        verify: hold.is_some(),
+    };
     let next = waiting
         .status
-        .after(RegistrationMove::Promote { verify })
+        .after(promotion)
         .map_err(|_| Invariant::Transition)?;
-    let registration = match (next, event.verifying.hold_until(now)) {
-        (RegistrationStatus::Unverified, Some(until)) => {
-            store::hold_unverified(conn, waiting.id, until, now).await?
-        }
-        _ => store::set_status(conn, waiting.id, next, now).await?,
+    let registration = match hold {
+        Some(until) => store::hold_unverified(conn, waiting.id, until, now).await?,
+        None => store::set_status(conn, waiting.id, next, now).await?,
     };
     let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
         .await?
@@ -186,12 +190,12 @@ pub(super) fn render_email(
         },
         sessions: &seats,
         manage_url: links.manage,
-        verify: (event.verifying.verification == Verification::Email
-            && registration.email_verified_at.is_none())
-        .then_some(Verify {
-            url: links.verify,
-            by: registration.verify_by,
-        }),
+        verify: (event.verifying.is_on() && registration.email_verified_at.is_none()).then_some(
+            Verify {
+                url: links.verify,
+                by: registration.verify_by,
+            },
+        ),
         custom: custom.map(|text| Wording {
             subject: &text.subject,
             body: &text.body,

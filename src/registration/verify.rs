@@ -66,7 +66,9 @@ pub struct Verified {
 
 /// Confirms the address of the registration whose link token is `token`,
 /// and the place it holds. A second click answers as the first did; a
-/// lapsed hold is a cancelled registration.
+/// lapsed hold is a cancelled registration. A hold past its deadline that
+/// the worker has not cancelled yet (at most one of its rounds, 30 s) is
+/// still confirmed: nobody next in line has been offered its place.
 pub async fn verify(
     conn: &mut AsyncPgConnection,
     token: &str,
@@ -138,7 +140,9 @@ pub async fn send_link_again(
         let registration = store::lock(tx, found.id).await?;
         let recently = now - chrono::Duration::minutes(LINK_AGAIN_MINUTES);
         let kind = EmailKind::Verification;
-        if registration.email_verified_at.is_some()
+        // Read again under the lock: cancelled or confirmed meanwhile.
+        if registration.status.after(RegistrationMove::Verify).is_err()
+            || registration.email_verified_at.is_some()
             || outbox::sent_since(tx, registration.id, kind, recently).await?
         {
             return Ok(false);

@@ -410,7 +410,7 @@ pub async fn ask_for_link(
     let mut conn = state.pool.get().await?;
     let event = crate::db::events::find_by_slug(&mut conn, &slug)
         .await?
-        .filter(|event| event.verifying.hold_until(Utc::now()).is_some())
+        .filter(|event| event.verifying.is_on())
         .ok_or(AppError::NotFound("event"))?;
     let public_url = state.settings.public_url();
     registration::verify::send_link_again(&mut conn, event.id, &email, public_url, Utc::now())

@@ -296,8 +296,8 @@ impl<'a> Form<'a> {
             verify_again_url: self
                 .event
                 .verifying
-                .hold_until(Utc::now())
-                .map(|_| format!("/events/{}/verification", self.event.slug)),
+                .is_on()
+                .then(|| format!("/events/{}/verification", self.event.slug)),
             csrf_token: csrf.value().to_owned(),
             given_name: TextField {
                 autocomplete: "given-name",

@@ -145,7 +145,7 @@ pub async fn send_again(
 async fn verifying_event(conn: &mut AsyncPgConnection, slug: &str) -> Result<Event, AppError> {
     store::find_by_slug(conn, slug)
         .await?
-        .filter(|event| event.verifying.hold_until(Utc::now()).is_some())
+        .filter(|event| event.verifying.is_on())
         .ok_or(AppError::NotFound("event"))
 }
 
