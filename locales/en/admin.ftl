@@ -181,6 +181,7 @@ admin-promote-hint = Gives this delegate a place ahead of the waiting list, if t
 admin-promote-not-waiting = Only a delegate on the waiting list can be given a place.
 admin-promote-event-full = The meeting is full: there is no place to give.
 admin-promote-country-full = The quota of this delegate's country is full: raise it to give a place.
+admin-promote-category-full = The places of this delegate's category are all taken: raise its capacity to give a place.
 admin-resend = Send the last email again
 admin-cancel = Cancel this registration
 admin-cancel-confirm = I confirm: the delegate's places will go to the waiting lists.

@@ -181,6 +181,7 @@ admin-promote-hint = Da una plaza a este delegado o esta delegada antes de su tu
 admin-promote-not-waiting = Solo un delegado o una delegada en la lista de espera puede recibir una plaza.
 admin-promote-event-full = El encuentro está completo: no hay ninguna plaza que dar.
 admin-promote-country-full = El cupo del país de este delegado o esta delegada está completo: auméntelo para dar una plaza.
+admin-promote-category-full = Las plazas de la categoría de este delegado o esta delegada están todas ocupadas: aumente su capacidad para dar una plaza.
 admin-resend = Volver a enviar el último correo electrónico
 admin-cancel = Cancelar esta inscripción
 admin-cancel-confirm = Confirmo: las plazas del delegado o la delegada pasarán a las listas de espera.

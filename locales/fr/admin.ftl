@@ -185,6 +185,7 @@ admin-promote-hint = Donne une place à ce ou cette délégué·e avant son tour
 admin-promote-not-waiting = Seul·e un·e délégué·e sur la liste d'attente peut recevoir une place.
 admin-promote-event-full = La rencontre est complète : il n'y a pas de place à donner.
 admin-promote-country-full = Le quota du pays de ce ou cette délégué·e est complet : augmentez-le pour donner une place.
+admin-promote-category-full = Les places de la catégorie de ce ou cette délégué·e sont toutes prises : augmentez sa capacité pour donner une place.
 admin-resend = Renvoyer le dernier courriel
 admin-cancel = Annuler cette inscription
 admin-cancel-confirm = Je confirme : les places du ou de la délégué·e iront aux listes d'attente.

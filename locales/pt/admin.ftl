@@ -181,6 +181,7 @@ admin-promote-hint = Dá uma vaga a este delegado ou esta delegada antes da vez 
 admin-promote-not-waiting = Só um delegado ou uma delegada na lista de espera pode receber uma vaga.
 admin-promote-event-full = O encontro está esgotado: não há vaga para dar.
 admin-promote-country-full = A cota do país deste delegado ou desta delegada está esgotada: aumente-a para dar uma vaga.
+admin-promote-category-full = As vagas da categoria deste delegado ou desta delegada estão todas ocupadas: aumente a capacidade para dar uma vaga.
 admin-resend = Reenviar o último e-mail
 admin-cancel = Cancelar esta inscrição
 admin-cancel-confirm = Confirmo: as vagas do delegado ou da delegada irão para as listas de espera.

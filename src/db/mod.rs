@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod attendees;
+pub mod categories;
 pub mod email_texts;
 pub mod events;
 pub mod files;

@@ -12,7 +12,9 @@ use uuid::Uuid;
 
 use super::events::{CountryQuota, Event, Session};
 use super::organisers::lower;
-use super::schema::{country_quotas, events, registration_sessions, registrations, sessions};
+use super::schema::{
+    categories, country_quotas, events, registration_sessions, registrations, sessions,
+};
 use super::{insert_rows, move_counters};
 use crate::domain::{RegistrationStatus, SeatStatus};
 
@@ -38,6 +40,8 @@ pub struct Registration {
     pub verify_by: Option<DateTime<Utc>>,
     /// When the delegate followed the link of their verification email.
     pub email_verified_at: Option<DateTime<Utc>>,
+    /// The participant category, in an event that has them.
+    pub category_id: Option<Uuid>,
 }
 
 #[derive(Debug, Insertable)]
@@ -57,6 +61,7 @@ pub struct NewRegistration<'a> {
     pub queue_seq: i64,
     pub verify_by: Option<DateTime<Utc>>,
     pub verification_hash: Option<&'a [u8]>,
+    pub category_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -397,24 +402,44 @@ pub async fn choices_of(
 }
 
 /// The oldest waiting registration that the places now free can take: its
-/// country has room (the caller has checked the event has room).
+/// category (if any) has room, and so has its country when the category
+/// counts in the quotas. `event_has_room` says whether the event has a
+/// place free (the caller's count); when not, only a category outside the
+/// quotas can take one.
 pub async fn oldest_promotable(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
+    event_has_room: bool,
 ) -> QueryResult<Option<Registration>> {
-    registrations::table
+    let country_has_room = country_quotas::capacity
+        .is_null()
+        .or(country_quotas::taken.nullable().lt(country_quotas::capacity));
+    // Without a category, the category's columns are NULL: `counts_in_quotas
+    // = false` is then not true, and the country decides.
+    let outside_quotas = categories::counts_in_quotas.eq(false);
+    let query = registrations::table
         .inner_join(
             country_quotas::table.on(country_quotas::event_id
                 .eq(registrations::event_id)
                 .and(country_quotas::country_code.eq(registrations::country_code))),
         )
+        .left_join(categories::table)
         .filter(registrations::event_id.eq(event_id))
         .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(
-            country_quotas::capacity.is_null().or(country_quotas::taken
+            categories::id
                 .nullable()
-                .lt(country_quotas::capacity)),
+                .is_null()
+                .or(categories::capacity.is_null())
+                .or(categories::taken.nullable().lt(categories::capacity)),
         )
+        .into_boxed();
+    let query = if event_has_room {
+        query.filter(outside_quotas.or(country_has_room))
+    } else {
+        query.filter(outside_quotas)
+    };
+    query
         .order(registrations::queue_seq.asc())
         .select(Registration::as_select())
         .first(conn)

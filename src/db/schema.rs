@@ -40,6 +40,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    categories (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        code -> Text,
+        names -> Jsonb,
+        counts_in_quotas -> Bool,
+        capacity -> Nullable<Int4>,
+        taken -> Int4,
+        waiting -> Int4,
+        needs_approval -> Bool,
+        public -> Bool,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     country_quotas (event_id, country_code) {
         event_id -> Uuid,
         country_code -> Bpchar,
@@ -173,6 +190,7 @@ diesel::table! {
         verify_by -> Nullable<Timestamptz>,
         verification_hash -> Nullable<Bytea>,
         email_verified_at -> Nullable<Timestamptz>,
+        category_id -> Nullable<Uuid>,
     }
 }
 
@@ -264,6 +282,7 @@ diesel::joinable!(api_tokens -> events (event_id));
 diesel::joinable!(api_tokens -> organisers (organiser_id));
 diesel::joinable!(event_roles -> events (event_id));
 diesel::joinable!(event_roles -> organisers (organiser_id));
+diesel::joinable!(categories -> events (event_id));
 diesel::joinable!(country_quotas -> events (event_id));
 diesel::joinable!(email_outbox -> events (event_id));
 diesel::joinable!(email_outbox -> registrations (registration_id));
@@ -276,6 +295,7 @@ diesel::joinable!(registration_answers -> registrations (registration_id));
 diesel::joinable!(registration_sessions -> registrations (registration_id));
 diesel::joinable!(registration_sessions -> sessions (session_id));
 diesel::joinable!(registration_quarters -> events (event_id));
+diesel::joinable!(registrations -> categories (category_id));
 diesel::joinable!(registrations -> events (event_id));
 diesel::joinable!(sessions -> events (event_id));
 
@@ -283,6 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_sessions,
     api_tokens,
     audit_log,
+    categories,
     country_quotas,
     email_outbox,
     email_texts,

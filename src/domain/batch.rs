@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
-use super::quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
+use super::quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit_in, seat};
 
 /// A counter as locked, and how many places the batch takes from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,15 @@ pub struct CountryTally {
     pub waiting: i64,
 }
 
+/// A participant category's own places, the length of its waiting list,
+/// and whether its places count in the event's and countries' quotas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CategoryTally {
+    pub places: Tally,
+    pub waiting: i64,
+    pub counts_in_quotas: bool,
+}
+
 /// The counters a batch reads under its locks and moves in memory.
 #[derive(Debug, Clone)]
 pub struct Counters<'k> {
@@ -46,6 +55,8 @@ pub struct Counters<'k> {
     pub event_waiting: i64,
     /// By country code; every country of the batch must be here.
     pub countries: HashMap<&'k str, CountryTally>,
+    /// By category id; every category of the batch must be here.
+    pub categories: HashMap<Uuid, CategoryTally>,
     /// By session id; a chosen session missing here is skipped.
     pub sessions: HashMap<Uuid, Tally>,
     /// Question choices with places, by choice id; one missing here is
@@ -63,6 +74,8 @@ pub struct Arrival<'k, R> {
     /// A live registration of the event already has the email.
     pub email_taken: bool,
     pub country: &'k str,
+    /// The participant category, by id; none in an event without them.
+    pub category: Option<Uuid>,
     pub sessions: Vec<Uuid>,
     /// The question choices the answers hold, by id.
     pub choices: Vec<Uuid>,
@@ -96,9 +109,10 @@ pub struct Decision<R> {
     pub verdict: Verdict,
 }
 
-/// A country of the batch has no counter: the caller did not lock it.
+/// A country or category of the batch has no counter: the caller did not
+/// lock it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("country {0} of the batch has no counter")]
+#[error("{0} of the batch has no counter")]
 pub struct MissingCountry(pub String);
 
 /// How far the batch moves each counter, for the guarded statements.
@@ -107,6 +121,8 @@ pub struct Takes<'k> {
     pub event: i32,
     /// By country code, sorted; only countries that move.
     pub countries: Vec<(&'k str, i32)>,
+    /// By category id, sorted; only categories that move.
+    pub categories: Vec<(Uuid, i32)>,
     /// By session id, sorted; only sessions that move.
     pub seats: Vec<(Uuid, i32)>,
     /// By choice id, sorted; only choices that move.
@@ -116,7 +132,8 @@ pub struct Takes<'k> {
 impl<'k> Counters<'k> {
     /// Decides `arrivals` in order, each as if alone after the previous
     /// one, and moves the counters accordingly. A delegate is placed when
-    /// the event and their country have room; a placed delegate gets a seat
+    /// their category has room and, unless it counts outside the quotas,
+    /// the event and their country too (`admit_in`); a placed delegate gets a seat
     /// in each chosen room that has one, by session id. A delegate still
     /// waiting for a place holds no seat: their choices wait too.
     pub fn decide<R>(
@@ -133,7 +150,7 @@ impl<'k> Counters<'k> {
             } else {
                 emails.insert(arrival.email);
                 self.hold_choices(&arrival.choices);
-                Verdict::Placed(self.place(arrival.country, arrival.sessions)?)
+                Verdict::Placed(self.place(arrival.country, arrival.category, arrival.sessions)?)
             };
             decisions.push(Decision {
                 request: arrival.request,
@@ -166,25 +183,50 @@ impl<'k> Counters<'k> {
     fn place(
         &mut self,
         country: &str,
+        category: Option<Uuid>,
         mut sessions: Vec<Uuid>,
     ) -> Result<Placement, MissingCountry> {
         let tally = self
             .countries
             .get_mut(country)
-            .ok_or_else(|| MissingCountry(country.to_owned()))?;
-        let admission = admit(self.event.quota, tally.places.quota);
+            .ok_or_else(|| MissingCountry(format!("country {country}")))?;
+        let mut category = match category {
+            Some(id) => Some(
+                self.categories
+                    .get_mut(&id)
+                    .ok_or_else(|| MissingCountry(format!("category {id}")))?,
+            ),
+            None => None,
+        };
+        let quota = category.as_ref().map(|category| CategoryQuota {
+            places: category.places.quota,
+            counts_in_quotas: category.counts_in_quotas,
+        });
+        let admission = admit_in(quota, self.event.quota, tally.places.quota);
         let waitlist_position = match admission {
             Admission::Confirmed => {
-                self.event.take();
-                tally.places.take();
+                if quota.is_none_or(|quota| quota.counts_in_quotas) {
+                    self.event.take();
+                    tally.places.take();
+                }
+                if let Some(category) = category.as_mut() {
+                    category.places.take();
+                }
                 None
             }
+            // Every waiting registration is on the event's and its
+            // country's lists (the database's counters count them all).
             Admission::Waitlisted(blocker) => {
                 self.event_waiting += 1;
                 tally.waiting += 1;
+                if let Some(category) = category.as_mut() {
+                    category.waiting += 1;
+                }
                 Some(match blocker {
                     Blocker::Country => tally.waiting,
                     Blocker::Event => self.event_waiting,
+                    // Only a category can be full.
+                    Blocker::Category => category.map_or(0, |category| category.waiting),
                 })
             }
         };
@@ -219,6 +261,13 @@ impl<'k> Counters<'k> {
             .map(|(&code, tally)| (code, tally.places.took))
             .collect();
         countries.sort_unstable();
+        let mut categories: Vec<(Uuid, i32)> = self
+            .categories
+            .iter()
+            .filter(|(_, tally)| tally.places.took > 0)
+            .map(|(&id, tally)| (id, tally.places.took))
+            .collect();
+        categories.sort_unstable();
         let mut seats: Vec<(Uuid, i32)> = self
             .sessions
             .iter()
@@ -236,6 +285,7 @@ impl<'k> Counters<'k> {
         Takes {
             event: self.event.took,
             countries,
+            categories,
             seats,
             choices,
         }
@@ -254,6 +304,11 @@ mod tests {
 
     const COUNTRIES: [&str; 3] = ["BR", "FR", "SN"];
     const EMAILS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+    const CATEGORIES: [Option<Uuid>; 3] = [
+        None,
+        Some(Uuid::from_u128(201)),
+        Some(Uuid::from_u128(202)),
+    ];
 
     /// The database as the one-at-a-time use case sees it: rows, not
     /// counters. Each registration is decided from counts of the rows
@@ -264,8 +319,10 @@ mod tests {
         country_capacity: BTreeMap<&'static str, Option<i32>>,
         /// Seats: capacity and seats already taken by earlier delegates.
         rooms: BTreeMap<Uuid, (Option<i32>, i32)>,
-        /// (email, country, confirmed), in queue order.
-        registrations: Vec<(&'static str, &'static str, bool)>,
+        /// Categories: capacity, and whether they count in the quotas.
+        categories: BTreeMap<Uuid, (Option<i32>, bool)>,
+        /// (email, country, category, confirmed), in queue order.
+        registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)>,
         /// (registration index, session, seated).
         choices: Vec<(usize, Uuid, bool)>,
         /// Question choices: capacity, and places held by earlier rows.
@@ -275,11 +332,28 @@ mod tests {
     }
 
     impl Model {
+        fn counts(&self, category: Option<Uuid>) -> bool {
+            category.is_none_or(|id| self.categories[&id].1)
+        }
+
+        /// Places taken in the event's (or a country's) quota: by the
+        /// confirmed registrations of categories that count in it.
         fn confirmed(&self, country: Option<&str>) -> i32 {
             let count = self
                 .registrations
                 .iter()
-                .filter(|(_, c, confirmed)| *confirmed && country.is_none_or(|want| want == *c))
+                .filter(|(_, c, category, confirmed)| {
+                    *confirmed && self.counts(*category) && country.is_none_or(|want| want == *c)
+                })
+                .count();
+            i32::try_from(count).expect("small")
+        }
+
+        fn confirmed_in(&self, category: Uuid) -> i32 {
+            let count = self
+                .registrations
+                .iter()
+                .filter(|(_, _, c, confirmed)| *confirmed && *c == Some(category))
                 .count();
             i32::try_from(count).expect("small")
         }
@@ -288,7 +362,16 @@ mod tests {
             let count = self
                 .registrations
                 .iter()
-                .filter(|(_, c, confirmed)| !*confirmed && country.is_none_or(|want| want == *c))
+                .filter(|(_, c, _, confirmed)| !*confirmed && country.is_none_or(|want| want == *c))
+                .count();
+            i64::try_from(count).expect("small")
+        }
+
+        fn waiting_in(&self, category: Uuid) -> i64 {
+            let count = self
+                .registrations
+                .iter()
+                .filter(|(_, _, c, confirmed)| !*confirmed && *c == Some(category))
                 .count();
             i64::try_from(count).expect("small")
         }
@@ -319,10 +402,11 @@ mod tests {
             &mut self,
             email: &'static str,
             country: &'static str,
+            category: Option<Uuid>,
             sessions: &[Uuid],
             options: &[Uuid],
         ) -> Verdict {
-            if self.registrations.iter().any(|(e, _, _)| *e == email) {
+            if self.registrations.iter().any(|(e, _, _, _)| *e == email) {
                 return Verdict::Duplicate;
             }
             let mut wanted: Vec<Uuid> = options
@@ -343,18 +427,25 @@ mod tests {
                 self.confirmed(Some(country)),
             );
             let event_room = Self::room(self.event_capacity, self.confirmed(None));
-            let confirmed = country_room && event_room;
-            let index = self.registrations.len();
-            self.registrations.push((email, country, confirmed));
-            let admission = match (country_room, event_room) {
-                (true, true) => Admission::Confirmed,
-                (false, _) => Admission::Waitlisted(Blocker::Country),
-                (true, false) => Admission::Waitlisted(Blocker::Event),
+            let category_room = category.is_none_or(|id| {
+                Self::room(self.categories[&id].0, self.confirmed_in(id))
+            });
+            let admission = match (category_room, self.counts(category), country_room, event_room) {
+                (false, _, _, _) => Admission::Waitlisted(Blocker::Category),
+                (true, false, _, _) | (true, true, true, true) => Admission::Confirmed,
+                (true, true, false, _) => Admission::Waitlisted(Blocker::Country),
+                (true, true, true, false) => Admission::Waitlisted(Blocker::Event),
             };
+            let confirmed = admission == Admission::Confirmed;
+            let index = self.registrations.len();
+            self.registrations.push((email, country, category, confirmed));
             let waitlist_position = match admission {
                 Admission::Confirmed => None,
                 Admission::Waitlisted(Blocker::Country) => Some(self.waiting(Some(country))),
                 Admission::Waitlisted(Blocker::Event) => Some(self.waiting(None)),
+                Admission::Waitlisted(Blocker::Category) => {
+                    category.map(|id| self.waiting_in(id))
+                }
             };
             let mut chosen: Vec<Uuid> = sessions
                 .iter()
@@ -395,23 +486,39 @@ mod tests {
             (
                 select(EMAILS.to_vec()),
                 select(COUNTRIES.to_vec()),
+                select(CATEGORIES.to_vec()),
                 any::<bool>(),
             ),
             0..6,
         );
         let rooms = vec((capacity(), 0i32..4), 0..4);
         let options = vec((proptest::option::weighted(0.8, 0i32..3), 0i32..3), 0..3);
-        (existing, capacity(), vec(capacity(), 3), rooms, options).prop_map(
-            |(existing, event_extra, country_extra, rooms, options)| {
-                let mut registrations: Vec<(&'static str, &'static str, bool)> = Vec::new();
-                for (email, country, confirmed) in existing {
-                    if registrations.iter().all(|(e, _, _)| *e != email) {
-                        registrations.push((email, country, confirmed));
+        let categories = vec((capacity(), any::<bool>()), 2);
+        (
+            existing,
+            capacity(),
+            vec(capacity(), 3),
+            rooms,
+            options,
+            categories,
+        )
+            .prop_map(
+            |(existing, event_extra, country_extra, rooms, options, categories)| {
+                let mut registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)> =
+                    Vec::new();
+                for (email, country, category, confirmed) in existing {
+                    if registrations.iter().all(|(e, _, _, _)| *e != email) {
+                        registrations.push((email, country, category, confirmed));
                     }
                 }
                 let mut model = Model {
                     event_capacity: None,
                     country_capacity: BTreeMap::new(),
+                    categories: CATEGORIES
+                        .into_iter()
+                        .flatten()
+                        .zip(categories.iter().map(|&(_, counts)| (None, counts)))
+                        .collect(),
                     rooms: rooms
                         .into_iter()
                         .enumerate()
@@ -432,6 +539,12 @@ mod tests {
                         .collect(),
                     held: Vec::new(),
                 };
+                for (id, (extra, _)) in CATEGORIES.into_iter().flatten().zip(categories) {
+                    let taken = model.confirmed_in(id);
+                    if let Some(category) = model.categories.get_mut(&id) {
+                        category.0 = extra.map(|extra| taken + extra);
+                    }
+                }
                 let taken = model.confirmed(None);
                 model.event_capacity = event_extra.map(|extra| taken + extra);
                 for (code, extra) in COUNTRIES.into_iter().zip(country_extra) {
@@ -445,7 +558,13 @@ mod tests {
         )
     }
 
-    type Drawn = (&'static str, &'static str, Vec<Uuid>, Vec<Uuid>);
+    type Drawn = (
+        &'static str,
+        &'static str,
+        Option<Uuid>,
+        Vec<Uuid>,
+        Vec<Uuid>,
+    );
 
     /// Arrivals: emails from a small set (duplicates, in the batch and
     /// against the rows), countries, sessions among the rooms and one
@@ -457,6 +576,7 @@ mod tests {
             (
                 select(EMAILS.to_vec()),
                 select(COUNTRIES.to_vec()),
+                select(CATEGORIES.to_vec()),
                 vec(session, 0..4),
                 vec(option, 0..3).prop_map(|mut options| {
                     options.sort_unstable();
@@ -488,6 +608,21 @@ mod tests {
                     (code, tally)
                 })
                 .collect(),
+            categories: model
+                .categories
+                .iter()
+                .map(|(&id, &(capacity, counts_in_quotas))| {
+                    let tally = CategoryTally {
+                        places: Tally::new(Quota {
+                            capacity,
+                            taken: model.confirmed_in(id),
+                        }),
+                        waiting: model.waiting_in(id),
+                        counts_in_quotas,
+                    };
+                    (id, tally)
+                })
+                .collect(),
             sessions: model
                 .rooms
                 .iter()
@@ -511,11 +646,12 @@ mod tests {
             let arrivals = batch
                 .iter()
                 .enumerate()
-                .map(|(n, (email, country, sessions, options))| Arrival {
+                .map(|(n, (email, country, category, sessions, options))| Arrival {
                     request: n,
                     email,
-                    email_taken: model.registrations.iter().any(|(e, _, _)| e == email),
+                    email_taken: model.registrations.iter().any(|(e, _, _, _)| e == email),
                     country,
+                    category: *category,
                     sessions: {
                         let mut unique = sessions.clone();
                         unique.sort_unstable();
@@ -530,7 +666,9 @@ mod tests {
             let mut alone = model.clone();
             let expected: Vec<Verdict> = batch
                 .iter()
-                .map(|(email, country, sessions, options)| alone.register(email, country, sessions, options))
+                .map(|(email, country, category, sessions, options)| {
+                    alone.register(email, country, *category, sessions, options)
+                })
                 .collect();
             let verdicts: Vec<Verdict> = decisions.iter().map(|d| d.verdict.clone()).collect();
             prop_assert_eq!(&verdicts, &expected);
@@ -555,6 +693,14 @@ mod tests {
                     takes.seats.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n));
                 prop_assert!(tally.quota.capacity.is_none_or(|c| tally.quota.taken <= c));
             }
+            for (&id, tally) in &counters.categories {
+                prop_assert_eq!(tally.places.quota.taken, alone.confirmed_in(id));
+                prop_assert_eq!(tally.waiting, alone.waiting_in(id));
+                prop_assert_eq!(tally.places.quota.taken - before.categories[&id].places.quota.taken,
+                    takes.categories.iter().find(|(c, _)| *c == id).map_or(0, |(_, n)| *n));
+                prop_assert!(tally.places.quota.capacity.is_none_or(|c| tally.places.quota.taken <= c));
+            }
+            prop_assert!(takes.categories.windows(2).all(|pair| pair[0].0 < pair[1].0));
             prop_assert!(takes.countries.windows(2).all(|pair| pair[0].0 < pair[1].0));
             prop_assert!(takes.seats.windows(2).all(|pair| pair[0].0 < pair[1].0));
             for (&id, tally) in &counters.choices {
@@ -576,6 +722,7 @@ mod tests {
             }),
             event_waiting: 0,
             countries: HashMap::new(),
+            categories: HashMap::new(),
             sessions: HashMap::new(),
             choices: HashMap::new(),
         };
@@ -584,12 +731,13 @@ mod tests {
             email: "a@example.org",
             email_taken: false,
             country: "SN",
+            category: None,
             sessions: Vec::new(),
             choices: Vec::new(),
         };
         assert_eq!(
             counters.decide(vec![arrival]),
-            Err(MissingCountry("SN".to_owned()))
+            Err(MissingCountry("country SN".to_owned()))
         );
     }
 }

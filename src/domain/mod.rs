@@ -2,6 +2,7 @@
 //! deciding places. No I/O here, so everything is testable in isolation.
 
 mod batch;
+mod category;
 mod countries;
 mod country;
 mod email;
@@ -22,7 +23,7 @@ pub mod text;
 mod vocabulary;
 
 pub use batch::{
-    Arrival, Counters, CountryTally, Decision, MissingCountry, Placement, Takes, Tally, Verdict,
+    Arrival, CategoryTally, Counters, CountryTally, Decision, MissingCountry, Placement, Takes, Tally, Verdict,
 };
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};
@@ -36,7 +37,8 @@ pub use question::{
     QuestionStage, QuestionType, Range, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,
     condition_met, parse_answers,
 };
-pub use quota::{Admission, Blocker, Quota, SeatStatus, admit, seat};
+pub use category::{CategoryCode, CategoryCodeError};
+pub use quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit, admit_in, seat};
 pub use registration::{
     Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,
     RegistrationStatus, StatusError, TransitionError, Verification,

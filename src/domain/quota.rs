@@ -31,6 +31,9 @@ impl Quota {
 pub enum Blocker {
     Event,
     Country,
+    /// The delegate's participant category has its own capacity, and it is
+    /// full.
+    Category,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +53,26 @@ pub fn admit(event: Quota, country: Quota) -> Admission {
         Admission::Waitlisted(Blocker::Event)
     } else {
         Admission::Confirmed
+    }
+}
+
+/// A participant category's own places, and whether its places also count
+/// against the event's capacity and the country quotas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CategoryQuota {
+    pub places: Quota,
+    pub counts_in_quotas: bool,
+}
+
+/// [`admit`] for a delegate of `category`: a full category holds them
+/// back first (its list is the narrowest), and a category that does not
+/// count in the quotas (staff, press) needs nothing but its own room.
+/// Without a category, exactly [`admit`].
+pub fn admit_in(category: Option<CategoryQuota>, event: Quota, country: Quota) -> Admission {
+    match category {
+        Some(category) if !category.places.has_room() => Admission::Waitlisted(Blocker::Category),
+        Some(category) if !category.counts_in_quotas => Admission::Confirmed,
+        Some(_) | None => admit(event, country),
     }
 }
 
@@ -129,6 +152,44 @@ mod tests {
             admit(unlimited(0), limited(0, 0)),
             Admission::Waitlisted(Blocker::Country)
         );
+    }
+
+    #[test]
+    fn a_category_admits_within_its_own_places() {
+        let category = |capacity, taken, counts_in_quotas| {
+            Some(CategoryQuota {
+                places: limited(capacity, taken),
+                counts_in_quotas,
+            })
+        };
+        let full = limited(10, 10);
+        let room = limited(10, 3);
+        assert_eq!(admit_in(None, room, full), admit(room, full));
+        assert_eq!(
+            admit_in(category(5, 5, true), room, room),
+            Admission::Waitlisted(Blocker::Category)
+        );
+        assert_eq!(
+            admit_in(category(5, 5, false), full, full),
+            Admission::Waitlisted(Blocker::Category)
+        );
+        assert_eq!(
+            admit_in(category(5, 4, false), full, full),
+            Admission::Confirmed
+        );
+        assert_eq!(
+            admit_in(category(5, 4, true), room, full),
+            Admission::Waitlisted(Blocker::Country)
+        );
+        assert_eq!(
+            admit_in(category(5, 4, true), full, room),
+            Admission::Waitlisted(Blocker::Event)
+        );
+        let unlimited_category = Some(CategoryQuota {
+            places: unlimited(40),
+            counts_in_quotas: true,
+        });
+        assert_eq!(admit_in(unlimited_category, room, room), Admission::Confirmed);
     }
 
     #[test]

@@ -144,6 +144,7 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     "admin-promote-not-waiting",
     "admin-promote-event-full",
     "admin-promote-country-full",
+    "admin-promote-category-full",
     "admin-resend",
     "admin-cancel",
     "admin-cancel-confirm",

@@ -14,9 +14,10 @@ use uuid::Uuid;
 
 use super::cancel::cancel_locked;
 use super::change_sessions::change_locked;
+use super::places::take_place;
 use super::promote::{confirm_promoted, fill_free_places, fill_free_seats};
 use super::view::RegistrationView;
-use super::{Invariant, RegistrationError, with_retries};
+use super::{RegistrationError, with_retries};
 use crate::db::admin as admin_store;
 use crate::db::email_texts;
 use crate::db::events::{self as events_store, CountryQuota, Event, NewEvent, NewSession, Session};
@@ -24,8 +25,8 @@ use crate::db::organisers::{self, audit};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
-    Admission, Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors,
-    RegistrationMove, SessionCode, admit,
+    Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors,
+    RegistrationMove, SessionCode,
 };
 
 /// A refusal that belongs to no form field, in words of the back office.
@@ -403,22 +404,16 @@ pub async fn promote_out_of_turn(
         if registration.status.after(promotion).is_err() {
             return Err(refused("registration", "admin-promote-not-waiting"));
         }
-        let country = store::lock_country_quota(tx, &event, &registration.country_code).await?;
-        match admit(event.quota(), country.quota()) {
-            Admission::Confirmed => {}
-            Admission::Waitlisted(Blocker::Event) => {
-                return Err(refused("registration", "admin-promote-event-full"));
-            }
-            Admission::Waitlisted(Blocker::Country) => {
+        let mut event = event;
+        match take_place(tx, &mut event, &registration).await? {
+            Ok(()) => {}
+            Err(Blocker::Event) => return Err(refused("registration", "admin-promote-event-full")),
+            Err(Blocker::Country) => {
                 return Err(refused("registration", "admin-promote-country-full"));
             }
-        }
-        // The guarded updates are the wall behind the check above.
-        let took_event = store::take_event_places(tx, event.id, 1).await?;
-        let took_country =
-            store::take_country_places(tx, event.id, &[(&registration.country_code, 1)]).await?;
-        if !(took_event && took_country) {
-            return Err(Invariant::CounterRefused.into());
+            Err(Blocker::Category) => {
+                return Err(refused("registration", "admin-promote-category-full"));
+            }
         }
         let view = confirm_promoted(tx, &event, &registration, now).await?;
         audit_registration(

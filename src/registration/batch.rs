@@ -17,7 +17,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::RegistrationError;
 use super::register::{
-    Applicant, IdempotencyKey, Offer, Registered, Request, chosen_sessions, register_all,
+    Applicant, IdempotencyKey, Offer, Registered, Request, chosen_category, chosen_sessions,
+    register_all,
     register_one, sent_files, stored_answers,
 };
 use crate::db::DbPool;
@@ -67,6 +68,7 @@ impl Registrar {
             // Checked before queueing: it needs no lock. A session deleted since
             // `offered` was read is skipped when the batch locks the sessions.
             let sessions = chosen_sessions(&event, offered.sessions, &applicant)?;
+            let category = chosen_category(offered.categories, applicant.category.as_ref())?;
             let files = sent_files(offered.questions, &mut applicant)?;
             let (answers, choices, question_codes) =
                 stored_answers(offered.questions, &applicant.answers);
@@ -75,6 +77,7 @@ impl Registrar {
                 event,
                 request: Request {
                     applicant,
+                    category,
                     sessions,
                     answers,
                     choices,

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::places::give_back_place;
 use super::promote::{fill_free_places, fill_free_seats, notify};
 use super::questions::held_places;
 use super::token::hash_token;
@@ -96,10 +97,7 @@ async fn release(
     now: DateTime<Utc>,
 ) -> Result<(Event, Registration, Vec<Uuid>), RegistrationError> {
     if registration.status.holds_place() {
-        store::lock_country_quota(conn, &event, &registration.country_code).await?;
-        store::release_event_place(conn, event.id).await?;
-        store::release_country_place(conn, event.id, &registration.country_code).await?;
-        event.taken -= 1;
+        give_back_place(conn, &mut event, &registration).await?;
     }
 
     let choices = store::choices_of(conn, registration.id).await?;

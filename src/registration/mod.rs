@@ -15,6 +15,7 @@ mod cancel;
 mod change_sessions;
 pub mod check;
 mod choices;
+mod places;
 mod promote;
 pub mod questions;
 mod register;

@@ -5,8 +5,10 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::places::take_place;
 use super::view::{RegistrationView, view_of};
 use super::{Invariant, RegistrationError};
+use crate::db::categories as categories_store;
 use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, Event};
 use crate::db::outbox::{self, NewEmail};
@@ -16,30 +18,32 @@ use crate::mail::{
     self, Delegate, EmailKind, Letter, Meeting, RenderError, RenderedEmail, Seat, Verify, Wording,
 };
 
-/// Promotes waiting registrations, oldest first, while the event has room
-/// and a waiting delegate's country has room too. `event` is the row as
+/// Promotes waiting registrations, oldest first, while one has room in
+/// every counter it counts in: the event and its country, and its
+/// category's own places (only those, for a category outside the quotas,
+/// which a full event may still promote into). `event` is the row as
 /// locked by the caller, with the counts of this transaction so far.
 pub async fn fill_free_places(
     conn: &mut AsyncPgConnection,
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<(), RegistrationError> {
-    let mut places = event.quota();
-    while places.has_room() {
-        let Some(waiting) = store::oldest_promotable(conn, event.id).await? else {
+    let mut event = event.clone();
+    loop {
+        let event_has_room = event.quota().has_room();
+        if !event_has_room && !categories_store::has_room_outside_quotas(conn, event.id).await? {
+            break;
+        }
+        let Some(waiting) = store::oldest_promotable(conn, event.id, event_has_room).await?
+        else {
             break;
         };
-        store::lock_country_quota(conn, event, &waiting.country_code).await?;
-        // The country's quota may have been lowered since the look-up: ask again.
-        if !store::take_country_places(conn, event.id, &[(&waiting.country_code, 1)]).await? {
-            continue;
-        }
-        if !store::take_event_places(conn, event.id, 1).await? {
-            // Impossible while we hold the event lock; never leave counts skewed.
+        // The look-up read the counters this transaction holds locked: a
+        // refusal now would be a bug, and never leaves counts skewed.
+        if take_place(conn, &mut event, &waiting).await?.is_err() {
             return Err(Invariant::CounterRefused.into());
         }
-        places.taken += 1;
-        confirm_promoted(conn, event, &waiting, now).await?;
+        confirm_promoted(conn, &event, &waiting, now).await?;
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ use super::token::PrivateToken;
 use super::verify::Hold;
 use super::view::{ChoiceView, RegistrationView, view_of};
 use super::{Invariant, RegistrationError, with_retries};
+use crate::db::categories::{self as categories_store, Category};
 use crate::db::email_texts::{self, EmailText};
 use crate::db::events::{self, CountryQuota, Event, Session};
 use crate::db::files::{self as files_store, NewFile};
@@ -30,7 +31,7 @@ use crate::db::questions::{self as questions_store, AskedQuestion, NewAnswer, Qu
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
 use crate::domain::secret::ReplayKeys;
 use crate::domain::{
-    Admission, Answers, Arrival, Counters, CountryCode, CountryTally, EmailAddress, FieldError,
+    Admission, Answers, Arrival, CategoryCode, CategoryTally, Counters, CountryCode, CountryTally, EmailAddress, FieldError,
     FieldErrors, Language, Organisation, PersonName, Placement, QuestionType, Reference,
     ReferencePrefix, RegistrationStatus, SessionCode, Takes, Tally, Upload, Verdict, answer_field,
 };
@@ -45,6 +46,9 @@ pub struct Applicant {
     pub country: CountryCode,
     pub organisation: Option<Organisation>,
     pub language: Language,
+    /// The participant category asked for; the event's first public one
+    /// when left out.
+    pub category: Option<CategoryCode>,
     pub sessions: Vec<SessionCode>,
     /// Answers to the event's questions, by code (`domain::parse_answers`).
     pub answers: Answers,
@@ -52,12 +56,13 @@ pub struct Applicant {
     pub uploads: Vec<Upload>,
 }
 
-/// What the event offers, as the caller read it: its sessions and the
-/// questions its form asks.
+/// What the event offers, as the caller read it: its sessions, the
+/// questions its form asks and its participant categories.
 #[derive(Clone, Copy)]
 pub struct Offer<'a> {
     pub sessions: &'a [Session],
     pub questions: &'a [AskedQuestion],
+    pub categories: &'a [Category],
 }
 
 /// An `Idempotency-Key` as the client that sent it: another client's copy
@@ -94,6 +99,9 @@ pub struct Registered {
 /// One registration to settle, its sessions already checked.
 pub(super) struct Request {
     pub applicant: Applicant,
+    /// The participant category, from [`chosen_category`]; its counters
+    /// are read again under the lock.
+    pub category: Option<Uuid>,
     /// The chosen sessions, from [`chosen_sessions`].
     pub sessions: Vec<Session>,
     /// The answers to store: (question id, value).
@@ -143,6 +151,30 @@ pub(super) fn chosen_sessions(
         Ok(sessions)
     } else {
         Err(RegistrationError::Invalid(errors))
+    }
+}
+
+/// The participant category a delegate registers in: the one they asked
+/// for, which must be one of the event's that delegates may choose, or
+/// else the event's first such; none in an event without categories. A
+/// category only organisers assign is refused like an unknown one, so the
+/// form tells nobody which invitations exist.
+pub(super) fn chosen_category(
+    offered: &[Category],
+    asked: Option<&CategoryCode>,
+) -> Result<Option<Uuid>, RegistrationError> {
+    let mut public = offered.iter().filter(|category| category.public);
+    match asked {
+        None => Ok(public.next().map(|category| category.id)),
+        Some(code) => public
+            .find(|category| category.code == code.as_str())
+            .map(|category| Some(category.id))
+            .ok_or_else(|| {
+                RegistrationError::Invalid(FieldErrors::single(
+                    "category",
+                    FieldError::new("error-category-unknown"),
+                ))
+            }),
     }
 }
 
@@ -233,6 +265,7 @@ async fn replay_used_keys(
 /// What a batch reads under the event lock before deciding.
 struct Reads {
     emails: Vec<store::EmailCheck>,
+    categories: Vec<Category>,
     countries: Vec<CountryQuota>,
     sessions: Vec<Session>,
     choices: Vec<QuestionChoice>,
@@ -261,6 +294,12 @@ async fn read_for_batch(
         .collect();
     codes.sort_unstable();
     codes.dedup();
+    let mut category_ids: Vec<Uuid> = open
+        .iter()
+        .filter_map(|&index| requests[index].category)
+        .collect();
+    category_ids.sort_unstable();
+    category_ids.dedup();
     let mut session_ids: Vec<Uuid> = open
         .iter()
         .flat_map(|&index| requests[index].sessions.iter().map(|session| session.id))
@@ -274,14 +313,15 @@ async fn read_for_batch(
     choice_ids.sort_unstable();
     choice_ids.dedup();
     let newcomers = i32::try_from(open.len()).map_err(|_| Invariant::BatchTooLarge)?;
-    // The locks keep DESIGN.md's order (countries, then sessions, then
-    // question choices) by waiting for each other; the other reads go
-    // alongside.
+    // The locks keep DESIGN.md's order (categories, then countries, then
+    // sessions, then question choices) by waiting for each other; the
+    // other reads go alongside.
     let locks = async {
+        let categories = categories_store::lock_many(conn, &category_ids).await?;
         let countries = store::lock_country_quotas(conn, event, &codes).await?;
         let sessions = events::lock_sessions(conn, &session_ids).await?;
         let choices = questions_store::lock_choices(conn, &choice_ids).await?;
-        Ok::<_, DieselError>((countries, sessions, choices))
+        Ok::<_, DieselError>((categories, countries, sessions, choices))
     };
     let (emails, locked, texts, queue_seqs) = tokio::join!(
         store::check_emails(conn, event.id, &emails),
@@ -289,9 +329,10 @@ async fn read_for_batch(
         email_texts::of_event(conn, event.id),
         store::next_queue_seqs(conn, newcomers),
     );
-    let (countries, sessions, choices) = locked?;
+    let (categories, countries, sessions, choices) = locked?;
     Ok(Reads {
         emails: emails?,
+        categories,
         countries,
         sessions,
         choices,
@@ -327,6 +368,18 @@ async fn settle(
                 (country.country_code.as_str(), tally)
             })
             .collect(),
+        categories: reads
+            .categories
+            .iter()
+            .map(|category| {
+                let tally = CategoryTally {
+                    places: Tally::new(category.quota().places),
+                    waiting: category.waiting.into(),
+                    counts_in_quotas: category.counts_in_quotas,
+                };
+                (category.id, tally)
+            })
+            .collect(),
         sessions: reads
             .sessions
             .iter()
@@ -348,6 +401,7 @@ async fn settle(
                 email: check.folded.as_str(),
                 email_taken: check.taken,
                 country: applicant.country.as_str(),
+                category: requests[index].category,
                 sessions: requests[index]
                     .sessions
                     .iter()
@@ -357,7 +411,9 @@ async fn settle(
             }
         })
         .collect();
-    // Every country of the batch was created and locked by `read_for_batch`.
+    // Every country and category of the batch was locked by `read_for_batch`
+    // (a category deleted since the form was read fails the batch: it
+    // cannot be, once a registration uses it).
     let decisions = counters
         .decide(arrivals)
         .map_err(|_| Invariant::RowMissing)?;
@@ -545,6 +601,7 @@ impl<'r> Newcomer<'r> {
                 .filter(|_| self.status() == RegistrationStatus::Unverified)
                 .map(|hold| hold.until),
             verification_hash: self.hold.as_ref().map(|hold| &hold.hash[..]),
+            category_id: self.request.category,
         }
     }
 
@@ -649,7 +706,7 @@ async fn take_places(
     event_id: Uuid,
     takes: &Takes<'_>,
 ) -> Result<(), RegistrationError> {
-    let (event_took, countries_took, seats_took, choices_took) = tokio::join!(
+    let (event_took, categories_took, countries_took, seats_took, choices_took) = tokio::join!(
         async {
             if takes.event > 0 {
                 store::take_event_places(conn, event_id, takes.event).await
@@ -657,11 +714,12 @@ async fn take_places(
                 Ok(true)
             }
         },
+        categories_store::move_category_places(conn, &takes.categories),
         store::take_country_places(conn, event_id, &takes.countries),
         store::take_seats(conn, &takes.seats),
         questions_store::move_choice_places(conn, &takes.choices),
     );
-    if event_took? && countries_took? && seats_took? && choices_took? {
+    if event_took? && categories_took? && countries_took? && seats_took? && choices_took? {
         Ok(())
     } else {
         Err(Invariant::CounterRefused.into())

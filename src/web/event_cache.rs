@@ -33,6 +33,7 @@ use actix_web::web::{self, Bytes};
 use super::auth::OrganiserRequest;
 use super::{AppError, AppState};
 use crate::db::DbPool;
+use crate::db::categories::{self as categories_store, Category};
 use crate::db::events::{self as store, CountryQuota, Event, Session};
 use crate::db::questions::{self as questions_store, AskedQuestion};
 use crate::domain::Language;
@@ -55,6 +56,8 @@ pub struct EventSnapshot {
     pub countries: Vec<CountryQuota>,
     /// The questions of the registration form, in their order.
     pub questions: Vec<AskedQuestion>,
+    /// The participant categories, in their order.
+    pub categories: Vec<Category>,
     /// `GET /api/v1/events/{slug}`'s body.
     pub api_body: Bytes,
     /// The event page in each language, rendered by its first reader.
@@ -262,6 +265,7 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
     let countries = store::country_quotas_of(&mut conn, event.id).await?;
     let questions =
         questions_store::of_event(&mut conn, event.id, Some(QuestionStage::Registration)).await?;
+    let categories = categories_store::of_event(&mut conn, event.id).await?;
     drop(conn);
     let first = event.first_language();
     let body = super::api::events::public_event_body(
@@ -269,6 +273,7 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
         &sessions,
         &countries,
         &questions,
+        &categories,
         first.code(),
     );
     let api_body =
@@ -279,6 +284,7 @@ async fn read(pool: &DbPool, slug: &str) -> Result<EventSnapshot, AppError> {
         sessions,
         countries,
         questions,
+        categories,
         api_body,
         pages: Default::default(),
     })

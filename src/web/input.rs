@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use super::AppError;
 use super::form::Form;
 use crate::domain::{
-    Answers, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
+    Answers, CategoryCode, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
     PersonName, QuestionRule, SessionCode, parse_answers,
 };
 use crate::registration::Applicant;
@@ -22,6 +22,8 @@ pub struct RawRegistration {
     pub email: String,
     pub country: String,
     pub organisation: String,
+    /// A participant category's code; empty for the event's default.
+    pub category: String,
     pub language: String,
     pub sessions: Vec<String>,
     /// Answers to the event's questions, by question code.
@@ -37,6 +39,7 @@ pub(crate) const FIELDS: &[&str] = &[
     "email",
     "country",
     "organisation",
+    "category",
     "language",
     "sessions",
     "answers",
@@ -101,6 +104,7 @@ impl RawRegistration {
             email: text("email"),
             country: text("country"),
             organisation: text("organisation"),
+            category: text("category"),
             language: text("language"),
             sessions: Vec::new(),
             answers: serde_json::Map::new(),
@@ -185,6 +189,17 @@ impl RawRegistration {
                 .map(drop)
                 .map_err(|e| keyed(e.message_key(), None)),
         );
+        let category = match self.category.trim() {
+            "" => Ok(None),
+            typed => CategoryCode::parse(typed).map(Some),
+        };
+        check(
+            "category",
+            category
+                .as_ref()
+                .map(drop)
+                .map_err(|_| FieldError::new("error-category-unknown")),
+        );
         let sessions = session_codes(&self.sessions).unwrap_or_else(|error| {
             check("sessions", Err(error));
             Vec::new()
@@ -197,6 +212,7 @@ impl RawRegistration {
                 country: country.ok()?,
                 organisation: organisation.ok()?,
                 language: language.ok()?,
+                category: category.ok()?,
                 sessions,
                 answers,
                 uploads: Vec::new(),

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::openapi::{NotFound, Unavailable, schemas};
 use super::question_bodies::{PublicQuestionBody, public_question_body};
+use crate::db::categories::Category;
 use crate::db::events::{CountryQuota, Event, Session};
 use crate::db::questions::AskedQuestion;
 use crate::domain::Language;
@@ -93,6 +94,24 @@ pub(crate) struct PublicEventBody<'a> {
     #[serde(flatten)]
     event: EventBody<'a>,
     questions: Vec<PublicQuestionBody<'a>>,
+    /// The participant categories delegates may choose, the default
+    /// first; absent for an event without categories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    categories: Vec<PublicCategoryBody<'a>>,
+}
+
+/// A category a delegate may register in (`"category": code`).
+#[derive(Serialize, ToSchema)]
+#[schema(as = PublicCategory)]
+struct PublicCategoryBody<'a> {
+    code: &'a str,
+    /// Its name in the language asked for
+    name: &'a str,
+    #[schema(required = true)]
+    capacity: Option<i32>,
+    /// Places left, or null when unlimited
+    #[schema(required = true)]
+    remaining: Option<i32>,
 }
 
 pub(crate) fn public_event_body<'a>(
@@ -100,6 +119,7 @@ pub(crate) fn public_event_body<'a>(
     sessions: &'a [Session],
     countries: &'a [CountryQuota],
     questions: &'a [AskedQuestion],
+    categories: &'a [Category],
     language: &str,
 ) -> PublicEventBody<'a> {
     let fallback = event.first_language().code();
@@ -108,6 +128,16 @@ pub(crate) fn public_event_body<'a>(
         questions: questions
             .iter()
             .map(|question| public_question_body(question, language, fallback))
+            .collect(),
+        categories: categories
+            .iter()
+            .filter(|category| category.public)
+            .map(|category| PublicCategoryBody {
+                code: &category.code,
+                name: category.name_in(language),
+                capacity: category.capacity,
+                remaining: category.quota().places.remaining(),
+            })
             .collect(),
     }
 }
@@ -155,6 +185,7 @@ pub async fn show(
         &snapshot.sessions,
         &snapshot.countries,
         &snapshot.questions,
+        &snapshot.categories,
         language.code(),
     );
     let bytes = serde_json::to_vec(&body).map_err(|error| AppError::Internal(error.into()))?;

@@ -213,6 +213,7 @@ pub async fn create(
             registration::Offer {
                 sessions: &snapshot.sessions,
                 questions: &snapshot.questions,
+                categories: &snapshot.categories,
             },
             applicant,
             idempotency_key,

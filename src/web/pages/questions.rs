@@ -205,8 +205,8 @@ pub fn question_fields(
                         .into_iter()
                         .map(|country| QuestionOption {
                             id: String::new(),
-                            value: country.value.to_owned(),
-                            label: country.label.to_owned(),
+                            value: country.value.into_owned(),
+                            label: country.label.into_owned(),
                             checked: country.selected,
                             full: false,
                         })

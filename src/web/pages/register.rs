@@ -15,6 +15,7 @@ use super::view::{
     event_languages, language_choices, problems, time_zone,
 };
 use super::{Layout, Visitor};
+use crate::db::categories::Category;
 use crate::db::events::{Event, Session};
 use crate::db::questions::AskedQuestion;
 use crate::domain::{FieldError, FieldErrors, Language};
@@ -45,6 +46,8 @@ struct RegisterPage {
     email: TextField,
     country: SelectField,
     organisation: TextField,
+    /// Shown when delegates may choose between several categories.
+    category: Option<SelectField>,
     language: SelectField,
     sessions: SessionsField,
     questions: Vec<QuestionField>,
@@ -169,6 +172,7 @@ async fn submit_form(
             crate::registration::Offer {
                 sessions: &form.sessions,
                 questions: &form.questions,
+                categories: &form.categories,
             },
             applicant,
             None,
@@ -202,6 +206,7 @@ struct Form<'a> {
     event: Event,
     sessions: Vec<Session>,
     questions: Vec<AskedQuestion>,
+    categories: Vec<Category>,
     offered: Vec<Language>,
     language: Language,
     tr: Tr,
@@ -217,6 +222,7 @@ impl<'a> Form<'a> {
         let snapshot = state.events.get(&state.pool, slug).await?;
         let (event, sessions) = (snapshot.event.clone(), snapshot.sessions.clone());
         let questions = snapshot.questions.clone();
+        let categories = snapshot.categories.clone();
         let offered = event_languages(&event);
         let language = visitor.language(&offered);
         Ok(Form {
@@ -224,10 +230,38 @@ impl<'a> Form<'a> {
             event,
             sessions,
             questions,
+            categories,
             offered,
             language,
             tr: Tr::new(language),
             file_max_bytes: state.settings.questions.file_max_bytes,
+        })
+    }
+
+    /// The choice of a category, when delegates have more than one to
+    /// choose from (the first is the default, and selected when none is).
+    fn category_field(&self, chosen: &str, error: Option<&str>) -> Option<SelectField> {
+        let public: Vec<&Category> = self.categories.iter().filter(|c| c.public).collect();
+        if public.len() < 2 {
+            return None;
+        }
+        let chosen = chosen.trim();
+        let options = public
+            .iter()
+            .enumerate()
+            .map(|(index, category)| Choice {
+                value: category.code.clone().into(),
+                label: category.name_in(self.language.code()).to_owned().into(),
+                selected: category.code == chosen || (chosen.is_empty() && index == 0),
+            })
+            .collect();
+        Some(SelectField {
+            name: "category",
+            label: self.tr.t("field-category"),
+            prompt: None,
+            hint: None,
+            error: error.map(str::to_owned),
+            options,
         })
     }
 
@@ -333,6 +367,7 @@ impl<'a> Form<'a> {
                     &raw.organisation,
                 )
             },
+            category: self.category_field(&raw.category, problems.get("category")),
             language: SelectField {
                 name: "language",
                 label: tr.t("field-language"),

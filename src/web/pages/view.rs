@@ -1,6 +1,8 @@
 //! What several pages show the same way: sessions by day, the country and
 //! language choices, places left, and the problems of a submitted form.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -140,8 +142,8 @@ pub fn described_by(name: &str, hint: bool, error: bool) -> String {
 
 /// An `<option>`.
 pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: Cow<'static, str>,
+    pub label: Cow<'static, str>,
     pub selected: bool,
 }
 
@@ -163,8 +165,8 @@ pub fn country_choices(language: Language, selected: &str) -> Vec<Choice> {
     countries
         .into_iter()
         .map(|(_, code)| Choice {
-            value: code.as_str(),
-            label: code.name(language),
+            value: code.as_str().into(),
+            label: code.name(language).into(),
             selected: code.as_str().eq_ignore_ascii_case(selected.trim()),
         })
         .collect()
@@ -175,8 +177,8 @@ pub fn language_choices(offered: &[Language], selected: &str) -> Vec<Choice> {
     offered
         .iter()
         .map(|language| Choice {
-            value: language.code(),
-            label: i18n::language_name(*language),
+            value: language.code().into(),
+            label: i18n::language_name(*language).into(),
             selected: language.code().eq_ignore_ascii_case(selected.trim()),
         })
         .collect()
@@ -214,10 +216,8 @@ mod tests {
 
     #[test]
     fn countries_sort_by_their_name_with_accents_among_their_letter() {
-        let names: Vec<&str> = country_choices(Language::Fr, "")
-            .iter()
-            .map(|choice| choice.label)
-            .collect();
+        let choices = country_choices(Language::Fr, "");
+        let names: Vec<&str> = choices.iter().map(|choice| &*choice.label).collect();
         let position = |name: &str| names.iter().position(|n| *n == name).expect(name);
         assert!(position("Égypte") < position("Espagne"));
         assert!(position("Équateur") < position("Érythrée"));
@@ -229,10 +229,11 @@ mod tests {
 
     #[test]
     fn the_chosen_country_is_selected_whatever_its_case() {
-        let chosen: Vec<&str> = country_choices(Language::En, " sn")
+        let choices = country_choices(Language::En, " sn");
+        let chosen: Vec<&str> = choices
             .iter()
             .filter(|choice| choice.selected)
-            .map(|choice| choice.value)
+            .map(|choice| &*choice.value)
             .collect();
         assert_eq!(chosen, ["SN"]);
     }

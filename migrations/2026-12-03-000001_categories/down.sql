@@ -1,0 +1,7 @@
+DROP TRIGGER registrations_category_waiting_on_delete ON registrations;
+DROP TRIGGER registrations_category_waiting_on_update ON registrations;
+DROP TRIGGER registrations_category_waiting_on_insert ON registrations;
+DROP FUNCTION registrations_count_category_waiting();
+DROP INDEX registrations_category_queue_idx;
+ALTER TABLE registrations DROP COLUMN category_id;
+DROP TABLE categories;
