@@ -616,7 +616,8 @@ async fn export_list(
         language,
         sensitive: job.sensitive,
     };
-    let style = export::ExportStyle::of(&event, &questions, public_url, options);
+    let categorised = db::categories::any(conn, event.id).await?;
+    let style = export::ExportStyle::of(&event, &questions, categorised, public_url, options);
     let total = match db::attendees::total(conn, event.id, &filter, Counting::Exact).await? {
         Total::Exact(total) | Total::MoreThan(total) => total,
     };

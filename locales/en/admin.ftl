@@ -233,6 +233,9 @@ error-placeholder-unclosed = A { "{" } is not closed by a { "}" }.
 
 error-not-boolean = This field must be true or false.
 error-question-code-invalid = A code is a lower-case letter, then up to 31 lower-case letters, digits or underscores.
+error-category-code-invalid = A category code is a lower-case letter, then up to 31 lower-case letters, digits or underscores.
+error-position-invalid = Give a whole number from { $min } to { $max }.
+error-category-in-use = Registrations use this category already: it can no longer be removed or moved in or out of the quotas.
 error-question-type-invalid = Choose one of these types: { $name }.
 error-question-stage-invalid = Choose registration or after_approval.
 error-choices-not-offered = Only single and multiple choice questions have choices.

@@ -233,6 +233,9 @@ error-placeholder-unclosed = Una llave { "{" } no está cerrada con { "}" }.
 
 error-not-boolean = Este campo debe ser true o false.
 error-question-code-invalid = Un código es una letra minúscula, seguida de hasta 31 letras minúsculas, cifras o guiones bajos.
+error-category-code-invalid = Un código de categoría es una letra minúscula y luego hasta 31 letras minúsculas, cifras o guiones bajos.
+error-position-invalid = Indique un número entero de { $min } a { $max }.
+error-category-in-use = Ya hay inscripciones en esta categoría: ya no puede eliminarse ni entrar o salir de los cupos.
 error-question-type-invalid = Elija uno de estos tipos: { $name }.
 error-question-stage-invalid = Elija registration o after_approval.
 error-choices-not-offered = Solo las preguntas de opción única o múltiple tienen opciones.

@@ -237,6 +237,9 @@ error-placeholder-unclosed = Une accolade { "{" } n'est pas fermée par { "}" }.
 
 error-not-boolean = Ce champ doit valoir true ou false.
 error-question-code-invalid = Un code est une lettre minuscule, suivie d'au plus 31 lettres minuscules, chiffres ou tirets bas.
+error-category-code-invalid = Un code de catégorie est une lettre minuscule, puis jusqu'à 31 lettres minuscules, chiffres ou tirets bas.
+error-position-invalid = Indiquez un nombre entier de { $min } à { $max }.
+error-category-in-use = Des inscriptions utilisent déjà cette catégorie : elle ne peut plus être supprimée, ni entrer dans les quotas ou en sortir.
 error-question-type-invalid = Choisissez l'un de ces types : { $name }.
 error-question-stage-invalid = Choisissez registration ou after_approval.
 error-choices-not-offered = Seules les questions à choix unique ou multiple ont des choix.

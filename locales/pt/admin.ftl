@@ -233,6 +233,9 @@ error-placeholder-unclosed = Uma chave { "{" } não está fechada com { "}" }.
 
 error-not-boolean = Este campo deve ser true ou false.
 error-question-code-invalid = Um código é uma letra minúscula, seguida de até 31 letras minúsculas, algarismos ou sublinhados.
+error-category-code-invalid = Um código de categoria é uma letra minúscula, seguida de até 31 letras minúsculas, algarismos ou sublinhados.
+error-position-invalid = Indique um número inteiro de { $min } a { $max }.
+error-category-in-use = Já há inscrições nesta categoria: ela já não pode ser apagada nem entrar ou sair das cotas.
 error-question-type-invalid = Escolha um destes tipos: { $name }.
 error-question-stage-invalid = Escolha registration ou after_approval.
 error-choices-not-offered = Só as perguntas de escolha única ou múltipla têm opções.

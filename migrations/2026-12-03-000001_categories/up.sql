@@ -16,7 +16,6 @@ CREATE TABLE categories (
     -- Registrations of the category on a waiting list, kept by the trigger
     -- below, as `events.waiting` is.
     waiting          integer NOT NULL DEFAULT 0 CHECK (waiting >= 0),
-    needs_approval   boolean NOT NULL DEFAULT false,
     -- Delegates may choose it on the public form; otherwise only organisers
     -- assign it (an invitation).
     public           boolean NOT NULL DEFAULT true,

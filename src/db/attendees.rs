@@ -97,6 +97,9 @@ pub struct Attendee {
     /// for a name that starts with it, 2 for the rest (0 without a search).
     #[diesel(sql_type = Integer)]
     pub rank: i32,
+    /// The participant category's code, in an event that has them.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub category: Option<String>,
 }
 
 /// The orders organisers may list attendees in.
@@ -327,7 +330,8 @@ const WAITING: &str = "
 waiting AS (
     SELECT id,
            row_number() OVER (ORDER BY queue_seq) AS event_rank,
-           row_number() OVER (PARTITION BY country_code ORDER BY queue_seq) AS country_rank
+           row_number() OVER (PARTITION BY country_code ORDER BY queue_seq) AS country_rank,
+           row_number() OVER (PARTITION BY category_id ORDER BY queue_seq) AS category_rank
       FROM registrations
      WHERE event_id = $1 AND status = 'waitlisted'
 )";
@@ -349,13 +353,16 @@ SELECT r.id, r.reference, r.status,
        coalesce((SELECT jsonb_object_agg(qq.code, a.value)
                    FROM registration_answers a JOIN questions qq ON qq.id = a.question_id
                   WHERE a.registration_id = r.id), '{{}}'::jsonb) AS answers,
-       r.created_at AS registered_at, r.queue_seq"
+       r.created_at AS registered_at, r.queue_seq, k.code AS category"
     )
 }
 
 /// A waiting place from the window over every waiting registration
 /// ([`WAITING`]): the export's way, which lists them all.
 const POSITION_FROM_WINDOW: &str = "
+            WHEN k.id IS NOT NULL AND (NOT k.counts_in_quotas
+                                       OR (k.capacity IS NOT NULL AND k.taken >= k.capacity))
+                 THEN w.category_rank
             WHEN q.capacity IS NOT NULL AND q.taken >= q.capacity THEN w.country_rank
             ELSE w.event_rank";
 
@@ -365,6 +372,11 @@ const POSITION_FROM_WINDOW: &str = "
 /// rows, so this costs far less than ranking the whole waiting list, and
 /// nothing when the page has none.
 const POSITION_COUNTED: &str = "
+            WHEN k.id IS NOT NULL AND (NOT k.counts_in_quotas
+                                       OR (k.capacity IS NOT NULL AND k.taken >= k.capacity)) THEN
+                 (SELECT count(*) FROM registrations w
+                   WHERE w.category_id = r.category_id
+                     AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)
             WHEN q.capacity IS NOT NULL AND q.taken >= q.capacity THEN
                  (SELECT count(*) FROM registrations w
                    WHERE w.event_id = r.event_id AND w.country_code = r.country_code
@@ -373,7 +385,8 @@ const POSITION_COUNTED: &str = "
                    WHERE w.event_id = r.event_id
                      AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)";
 const QUOTA: &str = "
-  JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code";
+  JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code
+  LEFT JOIN categories k ON k.id = r.category_id";
 
 /// The organiser's filter, binds $1 to $6 (see `query`); shared by the
 /// list, its count and the export. `$5` is the search with LIKE's
@@ -801,7 +814,10 @@ pub async fn total(
 /// country or the whole event; `None` where no counter holds it. Every
 /// registration is in the quarter-hour counts; place-holding ones are an
 /// event's and a country's `taken` (the unverified among them, few and
-/// short-lived, are counted from the rows), waiting ones their `waiting`.
+/// short-lived, are counted from the rows), waiting ones their `waiting`;
+/// those of categories outside the quotas are their category's `taken`
+/// for the event, and counted from the rows (few: staff, press) for a
+/// country.
 fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Option<&'static str> {
     match (status, in_one_country) {
         (None, false) => Some(
@@ -809,8 +825,10 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
                FROM registration_quarters WHERE event_id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Confirmed), false) => Some(
-            "SELECT (taken - (SELECT count(*) FROM registrations
-                               WHERE event_id = $1 AND status = 'unverified'))::bigint AS total
+            "SELECT (taken + (SELECT coalesce(sum(taken), 0) FROM categories
+                               WHERE event_id = $1 AND NOT counts_in_quotas)
+                     - (SELECT count(*) FROM registrations
+                         WHERE event_id = $1 AND status = 'unverified'))::bigint AS total
                FROM events WHERE id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Waitlisted), false) => {
@@ -818,13 +836,20 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
         }
         (Some(RegistrationStatus::Cancelled), false) => Some(
             "SELECT ((SELECT coalesce(sum(registrations), 0) FROM registration_quarters
-                       WHERE event_id = $1) - taken - waiting)::bigint AS total
+                       WHERE event_id = $1) - taken - waiting
+                     - (SELECT coalesce(sum(taken), 0) FROM categories
+                         WHERE event_id = $1 AND NOT counts_in_quotas))::bigint AS total
                FROM events WHERE id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Confirmed), true) => Some(
-            "SELECT (taken - (SELECT count(*) FROM registrations
-                               WHERE event_id = $1 AND country_code = $2
-                                 AND status = 'unverified'))::bigint AS total
+            "SELECT (taken + (SELECT count(*) FROM registrations r
+                                JOIN categories c ON c.id = r.category_id
+                               WHERE r.event_id = $1 AND r.country_code = $2
+                                 AND NOT c.counts_in_quotas
+                                 AND r.status IN ('unverified', 'confirmed'))
+                     - (SELECT count(*) FROM registrations
+                         WHERE event_id = $1 AND country_code = $2
+                           AND status = 'unverified'))::bigint AS total
                FROM country_quotas WHERE event_id = $1 AND country_code = $2",
         ),
         (Some(RegistrationStatus::Waitlisted), true) => Some(

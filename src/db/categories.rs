@@ -23,7 +23,6 @@ pub struct Category {
     pub capacity: Option<i32>,
     pub taken: i32,
     pub waiting: i32,
-    pub needs_approval: bool,
     pub public: bool,
     pub position: i32,
 }
@@ -58,7 +57,6 @@ pub struct CategoryChanges {
     pub names: serde_json::Value,
     pub counts_in_quotas: bool,
     pub capacity: Option<i32>,
-    pub needs_approval: bool,
     pub public: bool,
     pub position: i32,
 }
@@ -73,6 +71,15 @@ pub async fn of_event(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResu
         .await
 }
 
+/// Whether the event has participant categories.
+pub async fn any(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        categories::table.filter(categories::event_id.eq(event_id)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn find(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
@@ -85,6 +92,14 @@ pub async fn find(
         .first(conn)
         .await
         .optional()
+}
+
+pub async fn find_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Category> {
+    categories::table
+        .find(id)
+        .select(Category::as_select())
+        .get_result(conn)
+        .await
 }
 
 /// The category by id, locked; the caller holds the event lock.

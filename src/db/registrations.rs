@@ -464,21 +464,32 @@ pub async fn oldest_waiting_choice(
         .optional()
 }
 
-/// 1-based place of a waiting registration in the queue that holds it back:
-/// its country's when the country is full, the whole event's otherwise.
+/// The waiting list a waiting registration is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Event,
+    Country,
+    Category(Uuid),
+}
+
+/// 1-based place of a waiting registration in `queue`.
 pub async fn waitlist_position(
     conn: &mut AsyncPgConnection,
     registration: &Registration,
-    country_is_full: bool,
+    queue: Queue,
 ) -> QueryResult<i64> {
-    let mut query = registrations::table
+    let query = registrations::table
         .filter(registrations::event_id.eq(registration.event_id))
         .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .filter(registrations::queue_seq.le(registration.queue_seq))
         .into_boxed();
-    if country_is_full {
-        query = query.filter(registrations::country_code.eq(&registration.country_code));
-    }
+    let query = match queue {
+        Queue::Event => query,
+        Queue::Country => {
+            query.filter(registrations::country_code.eq(&registration.country_code))
+        }
+        Queue::Category(id) => query.filter(registrations::category_id.eq(id)),
+    };
     query.count().get_result(conn).await
 }
 

@@ -49,7 +49,6 @@ diesel::table! {
         capacity -> Nullable<Int4>,
         taken -> Int4,
         waiting -> Int4,
-        needs_approval -> Bool,
         public -> Bool,
         position -> Int4,
         created_at -> Timestamptz,

@@ -39,6 +39,9 @@ pub const COLUMNS: [&str; 12] = [
 pub struct ExportStyle {
     pub timezone: Tz,
     pub language: Language,
+    /// The event has participant categories: a `category` column (their
+    /// codes) follows [`COLUMNS`].
+    pub category_column: bool,
     pub questions: Vec<AnswerColumn>,
     /// What a file answer's id is appended to: the organisers' download
     /// address (`{http.public_url}/api/v1/events/{slug}/files/`).
@@ -98,6 +101,7 @@ impl ExportStyle {
     pub fn of(
         event: &crate::db::events::Event,
         questions: &[AskedQuestion],
+        has_categories: bool,
         public_url: &str,
         options: ExportOptions,
     ) -> ExportStyle {
@@ -106,6 +110,7 @@ impl ExportStyle {
         ExportStyle {
             timezone: event.time_zone(),
             language,
+            category_column: has_categories,
             questions: questions
                 .iter()
                 .filter(|asked| options.sensitive || !asked.question.sensitive)
@@ -115,11 +120,13 @@ impl ExportStyle {
         }
     }
 
-    /// The header: [`COLUMNS`], then the questions' codes.
+    /// The header: [`COLUMNS`], `category` when the event has them, then
+    /// the questions' codes.
     pub fn header(&self) -> Vec<&str> {
         COLUMNS
             .iter()
             .copied()
+            .chain(self.category_column.then_some("category"))
             .chain(self.questions.iter().map(|column| column.code.as_str()))
             .collect()
     }
@@ -184,6 +191,9 @@ pub fn cells(attendee: &Attendee, style: &ExportStyle) -> Vec<String> {
             .format("%Y-%m-%d %H:%M")
             .to_string(),
     ];
+    if style.category_column {
+        cells.push(attendee.category.clone().unwrap_or_default());
+    }
     cells.extend(style.questions.iter().map(|column| {
         answer_cell(
             column,
@@ -288,6 +298,7 @@ mod tests {
             registered_at: chrono::DateTime::UNIX_EPOCH,
             queue_seq: 1,
             rank: 0,
+            category: None,
         }
     }
 
@@ -323,6 +334,7 @@ mod tests {
         ExportStyle {
             timezone: chrono_tz::UTC,
             language: Language::Es,
+            category_column: false,
             questions: Vec::new(),
             files_url: "http://127.0.0.1/api/v1/events/e/files/".to_owned(),
         }

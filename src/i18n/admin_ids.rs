@@ -187,6 +187,9 @@ pub const ADMIN_MESSAGE_IDS: &[&str] = &[
     // Questions
     "error-not-boolean",
     "error-question-code-invalid",
+    "error-category-code-invalid",
+    "error-position-invalid",
+    "error-category-in-use",
     "error-question-type-invalid",
     "error-question-stage-invalid",
     "error-choices-not-offered",

@@ -17,10 +17,26 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT format('event %s: taken %s, confirmed %s, capacity %s', e.slug, e.taken,
                        count(r.id), coalesce(e.capacity::text, 'unlimited')) AS line
            FROM events e
-           LEFT JOIN registrations r ON r.event_id = e.id
-                AND r.status IN ('unverified', 'confirmed')
+           LEFT JOIN (registrations r LEFT JOIN categories c ON c.id = r.category_id)
+                  ON r.event_id = e.id AND r.status IN ('unverified', 'confirmed')
+                 AND coalesce(c.counts_in_quotas, true)
           GROUP BY e.id
          HAVING e.taken <> count(r.id) OR e.taken > coalesce(e.capacity, e.taken)",
+    ),
+    (
+        "category counters equal their place-holding and waiting registrations and fit the capacity",
+        "SELECT format('event %s, category %s: taken %s, holding %s, waiting %s, waitlisted %s, \
+                        capacity %s', e.slug, c.code, c.taken,
+                       count(r.id) FILTER (WHERE r.status IN ('unverified', 'confirmed')),
+                       c.waiting, count(r.id) FILTER (WHERE r.status = 'waitlisted'),
+                       coalesce(c.capacity::text, 'unlimited')) AS line
+           FROM categories c
+           JOIN events e ON e.id = c.event_id
+           LEFT JOIN registrations r ON r.category_id = c.id
+          GROUP BY e.slug, c.id
+         HAVING c.taken <> count(r.id) FILTER (WHERE r.status IN ('unverified', 'confirmed'))
+             OR c.waiting <> count(r.id) FILTER (WHERE r.status = 'waitlisted')
+             OR c.taken > coalesce(c.capacity, c.taken)",
     ),
     (
         "country counters equal their place-holding registrations and fit their quota",
@@ -29,8 +45,9 @@ const CHECKS: &[(&str, &str)] = &[
                        coalesce(q.capacity::text, 'unlimited')) AS line
            FROM country_quotas q
            JOIN events e ON e.id = q.event_id
-           LEFT JOIN registrations r ON r.event_id = q.event_id
-                AND r.country_code = q.country_code AND r.status IN ('unverified', 'confirmed')
+           LEFT JOIN (registrations r LEFT JOIN categories c ON c.id = r.category_id)
+                  ON r.event_id = q.event_id AND r.country_code = q.country_code
+                 AND r.status IN ('unverified', 'confirmed') AND coalesce(c.counts_in_quotas, true)
           GROUP BY e.slug, q.event_id, q.country_code
          HAVING q.taken <> count(r.id) OR q.taken > coalesce(q.capacity, q.taken)",
     ),
@@ -110,14 +127,17 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     (
         "nobody waits for a place that is free",
-        "SELECT format('registration %s waits although event %s and country %s have room',
-                       r.reference, e.slug, r.country_code) AS line
+        "SELECT format('registration %s waits although event %s, country %s and its category \
+                        have room', r.reference, e.slug, r.country_code) AS line
            FROM registrations r
            JOIN events e ON e.id = r.event_id
            JOIN country_quotas q ON q.event_id = r.event_id AND q.country_code = r.country_code
+           LEFT JOIN categories c ON c.id = r.category_id
           WHERE r.status = 'waitlisted'
-            AND (e.capacity IS NULL OR e.taken < e.capacity)
-            AND (q.capacity IS NULL OR q.taken < q.capacity)",
+            AND (c.capacity IS NULL OR c.taken < c.capacity)
+            AND (c.counts_in_quotas IS FALSE
+                 OR ((e.capacity IS NULL OR e.taken < e.capacity)
+                     AND (q.capacity IS NULL OR q.taken < q.capacity)))",
     ),
     (
         "no place-holding delegate waits for a seat that is free",

@@ -13,6 +13,7 @@ pub mod anonymise;
 mod batch;
 mod cancel;
 mod change_sessions;
+pub mod categories;
 pub mod check;
 mod choices;
 mod places;

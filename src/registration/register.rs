@@ -498,7 +498,13 @@ async fn settle(
     let mut answers = Vec::with_capacity(newcomers.len());
     for newcomer in newcomers {
         let registration = by_id.remove(&newcomer.id).ok_or(Invariant::RowMissing)?;
-        answers.push(newcomer.answer(event, registration, &sessions, &reads.texts)?);
+        answers.push(newcomer.answer(
+            event,
+            registration,
+            &sessions,
+            &reads.categories,
+            &reads.texts,
+        )?);
     }
 
     let emails: Vec<NewEmail> = answers
@@ -621,8 +627,12 @@ impl<'r> Newcomer<'r> {
         event: &Event,
         registration: Registration,
         sessions: &HashMap<Uuid, &Session>,
+        categories: &[Category],
         texts: &[EmailText],
     ) -> Result<Answer<'r>, RegistrationError> {
+        let category = categories
+            .iter()
+            .find(|category| Some(category.id) == self.request.category);
         let mut choices = Vec::with_capacity(self.placement.seats.len());
         for &(id, status) in &self.placement.seats {
             let session = sessions.get(&id).ok_or(Invariant::RowMissing)?;
@@ -639,6 +649,7 @@ impl<'r> Newcomer<'r> {
             waitlist_position: self.placement.waitlist_position,
             choices,
             answers: self.request.applicant.answers.clone(),
+            category: category.map(|category| category.code.clone()),
         };
         let kind = match self.placement.admission {
             Admission::Confirmed => EmailKind::Confirmation,

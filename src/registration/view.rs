@@ -6,9 +6,10 @@ use diesel_async::AsyncPgConnection;
 
 use super::RegistrationError;
 use super::token::hash_token;
+use crate::db::categories::{self as categories_store, Category};
 use crate::db::events::{Event, Session};
 use crate::db::questions as questions_store;
-use crate::db::registrations::{self as store, Registration};
+use crate::db::registrations::{self as store, Queue, Registration};
 use crate::domain::{Answers, RegistrationStatus, SeatStatus};
 
 #[derive(Debug, Clone)]
@@ -25,19 +26,21 @@ pub struct RegistrationView {
     pub choices: Vec<ChoiceView>,
     /// Answers to the event's questions, by question code.
     pub answers: Answers,
+    /// The participant category's code, in an event that has them.
+    pub category: Option<String>,
 }
 
 pub async fn view_of(
     conn: &mut AsyncPgConnection,
     registration: Registration,
 ) -> QueryResult<RegistrationView> {
+    let category = match registration.category_id {
+        Some(id) => Some(categories_store::find_by_id(conn, id).await?),
+        None => None,
+    };
     let waitlist_position = match registration.status {
         RegistrationStatus::Waitlisted => {
-            let country =
-                store::country_quota(conn, registration.event_id, &registration.country_code)
-                    .await?;
-            let country_is_full = !country.quota().has_room();
-            Some(store::waitlist_position(conn, &registration, country_is_full).await?)
+            Some(waiting_place(conn, &registration, category.as_ref()).await?)
         }
         RegistrationStatus::Unverified
         | RegistrationStatus::Confirmed
@@ -60,7 +63,37 @@ pub async fn view_of(
         waitlist_position,
         choices,
         answers,
+        category: category.map(|category| category.code),
     })
+}
+
+/// 1-based place of a waiting registration in the queue that holds it
+/// back: its category's when the category is full or counts outside the
+/// quotas, else its country's when the country is full, else the event's.
+async fn waiting_place(
+    conn: &mut AsyncPgConnection,
+    registration: &Registration,
+    category: Option<&Category>,
+) -> QueryResult<i64> {
+    let queue = category.and_then(|category| {
+        let quota = category.quota();
+        (!quota.places.has_room() || !quota.counts_in_quotas)
+            .then_some(Queue::Category(category.id))
+    });
+    let queue = match queue {
+        Some(queue) => queue,
+        None => {
+            let country =
+                store::country_quota(conn, registration.event_id, &registration.country_code)
+                    .await?;
+            if country.quota().has_room() {
+                Queue::Event
+            } else {
+                Queue::Country
+            }
+        }
+    };
+    store::waitlist_position(conn, registration, queue).await
 }
 
 /// The registration behind a private token and its event, both locked

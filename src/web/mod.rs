@@ -6,6 +6,7 @@ pub mod access;
 mod admin;
 pub mod api;
 pub mod auth;
+mod category_input;
 pub mod client;
 mod downloads;
 mod error;

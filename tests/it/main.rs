@@ -8,6 +8,7 @@ mod support;
 mod admin;
 mod admin_questions;
 mod backup;
+mod categories;
 mod cli;
 mod event_changes;
 mod faults;

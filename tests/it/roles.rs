@@ -97,6 +97,11 @@ const API_NEEDS: &[(&str, &str, Need)] = &[
     ("put", "/events/{slug}/questions/{code}", Need::Change),
     ("delete", "/events/{slug}/questions/{code}", Need::Change),
     ("get", "/events/{slug}/questions/{code}/summary", Need::Read),
+    ("get", "/events/{slug}/categories", Need::Read),
+    ("post", "/events/{slug}/categories", Need::Change),
+    ("get", "/events/{slug}/categories/{code}", Need::Read),
+    ("put", "/events/{slug}/categories/{code}", Need::Change),
+    ("delete", "/events/{slug}/categories/{code}", Need::Change),
     ("get", "/events/{slug}/question-presets", Need::Read),
     ("post", "/events/{slug}/question-presets", Need::Change),
     ("get", "/events/{slug}/files/{id}", Need::Export),
@@ -153,6 +158,15 @@ pub async fn two_events_and_a_role_each(
         .await
         .unwrap();
     assert_eq!(question.status(), 201, "{}", question.text().await.unwrap());
+    let category = app
+        .client
+        .post(app.url("/api/v1/events/lima-1997/categories"))
+        .bearer_auth(&admin_token)
+        .json(&json!({"code": "press", "names": {"fr": "Presse"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(category.status(), 201, "{}", category.text().await.unwrap());
     // Holding the session's seat, so that deleting the session is
     // refused and every role finds it still there.
     let mut body = delegate(1, "SN");
@@ -194,6 +208,8 @@ pub async fn two_events_and_a_role_each(
 fn api_path(path: &str, id: &str) -> String {
     let code = if path.contains("/questions/") {
         "diet"
+    } else if path.contains("/categories/") {
+        "press"
     } else if path.contains("/sessions/") {
         "A1"
     } else {

@@ -6,6 +6,7 @@
 //! handler with actix and its annotation with the OpenAPI document. A test
 //! holds the annotation's method and path to the table's.
 
+mod categories;
 pub(super) mod events;
 mod files;
 pub mod openapi;
@@ -52,6 +53,12 @@ route_table! {
         delete: questions::delete,
     },
     "/events/{slug}/questions/{code}/summary" => { get: questions::summary },
+    "/events/{slug}/categories" => { get: categories::list, post: categories::create },
+    "/events/{slug}/categories/{code}" => {
+        get: categories::show,
+        put: categories::update,
+        delete: categories::delete,
+    },
     "/events/{slug}/question-presets" => {
         get: questions::presets,
         post: questions::add_preset,

@@ -18,6 +18,7 @@ use super::openapi::{
     BodyErrors, Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath,
     OrganiserErrors, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
 };
+use crate::db::categories as categories_store;
 use crate::db::attendees::{self, Attendee, Counting, Cursor, Start, Total};
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
@@ -601,6 +602,9 @@ struct AttendeeBody<'a> {
     /// The chosen sessions' codes by start time, waiting ones marked: `A3, P1 (waiting)`
     sessions: &'a str,
     registered_at: DateTime<Utc>,
+    /// The participant category's code; absent in an event without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
 }
 
 fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
@@ -617,6 +621,7 @@ fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
         language: &attendee.language,
         sessions: &attendee.sessions,
         registered_at: attendee.registered_at,
+        category: attendee.category.as_deref(),
     }
 }
 
@@ -726,8 +731,10 @@ pub async fn export_csv(
     // page or cursor is refused, not ignored.
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
+    let categorised = categories_store::any(&mut conn, event.id).await?;
+    let public_url = state.settings.public_url();
     let mut writer = CsvWriter::new(
-        ExportStyle::of(&event, &questions, state.settings.public_url(), options),
+        ExportStyle::of(&event, &questions, categorised, public_url, options),
         query.bom.unwrap_or(false),
     );
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
@@ -802,7 +809,9 @@ pub async fn export_xlsx(
     let filter = query.filter(&mut conn, &event).await?;
     query.start(&event, filter.search.is_some())?;
     let questions = questions_store::of_event(&mut conn, event.id, None).await?;
-    let style = ExportStyle::of(&event, &questions, state.settings.public_url(), options);
+    let categorised = categories_store::any(&mut conn, event.id).await?;
+    let public_url = state.settings.public_url();
+    let style = ExportStyle::of(&event, &questions, categorised, public_url, options);
     let rows = attendees::stream(&mut conn, event.id, &filter).await?;
     let workbook = write_xlsx(rows, style, |_| {})
         .await
@@ -951,6 +960,7 @@ fn attendee_of_view(view: &registration::RegistrationView) -> Attendee {
         registered_at: registration.created_at,
         queue_seq: registration.queue_seq,
         rank: 0,
+        category: view.category.clone(),
     }
 }
 

@@ -44,6 +44,9 @@ pub struct RegistrationBody<'a> {
     /// The answers to the event's questions, by question code.
     #[schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)]
     answers: &'a crate::domain::Answers,
+    /// The participant category's code; absent in an event without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
 }
 
 /// A chosen session: confirmed, or on its waiting list.
@@ -141,6 +144,7 @@ pub fn registration_body<'a>(
         language: &registration.language,
         registered_at: registration.created_at,
         answers: &view.answers,
+        category: view.category.as_deref(),
     }
 }
 
