@@ -411,9 +411,9 @@ pub async fn oldest_promotable(
     event_id: Uuid,
     event_has_room: bool,
 ) -> QueryResult<Option<Registration>> {
-    let country_has_room = country_quotas::capacity
-        .is_null()
-        .or(country_quotas::taken.nullable().lt(country_quotas::capacity));
+    let country_has_room = country_quotas::capacity.is_null().or(country_quotas::taken
+        .nullable()
+        .lt(country_quotas::capacity));
     // Without a category, the category's columns are NULL: `counts_in_quotas
     // = false` is then not true, and the country decides.
     let outside_quotas = categories::counts_in_quotas.eq(false);
@@ -485,9 +485,7 @@ pub async fn waitlist_position(
         .into_boxed();
     let query = match queue {
         Queue::Event => query,
-        Queue::Country => {
-            query.filter(registrations::country_code.eq(&registration.country_code))
-        }
+        Queue::Country => query.filter(registrations::country_code.eq(&registration.country_code)),
         Queue::Category(id) => query.filter(registrations::category_id.eq(id)),
     };
     query.count().get_result(conn).await

@@ -304,11 +304,8 @@ mod tests {
 
     const COUNTRIES: [&str; 3] = ["BR", "FR", "SN"];
     const EMAILS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
-    const CATEGORIES: [Option<Uuid>; 3] = [
-        None,
-        Some(Uuid::from_u128(201)),
-        Some(Uuid::from_u128(202)),
-    ];
+    const CATEGORIES: [Option<Uuid>; 3] =
+        [None, Some(Uuid::from_u128(201)), Some(Uuid::from_u128(202))];
 
     /// The database as the one-at-a-time use case sees it: rows, not
     /// counters. Each registration is decided from counts of the rows
@@ -427,10 +424,14 @@ mod tests {
                 self.confirmed(Some(country)),
             );
             let event_room = Self::room(self.event_capacity, self.confirmed(None));
-            let category_room = category.is_none_or(|id| {
-                Self::room(self.categories[&id].0, self.confirmed_in(id))
-            });
-            let admission = match (category_room, self.counts(category), country_room, event_room) {
+            let category_room =
+                category.is_none_or(|id| Self::room(self.categories[&id].0, self.confirmed_in(id)));
+            let admission = match (
+                category_room,
+                self.counts(category),
+                country_room,
+                event_room,
+            ) {
                 (false, _, _, _) => Admission::Waitlisted(Blocker::Category),
                 (true, false, _, _) | (true, true, true, true) => Admission::Confirmed,
                 (true, true, false, _) => Admission::Waitlisted(Blocker::Country),
@@ -438,14 +439,13 @@ mod tests {
             };
             let confirmed = admission == Admission::Confirmed;
             let index = self.registrations.len();
-            self.registrations.push((email, country, category, confirmed));
+            self.registrations
+                .push((email, country, category, confirmed));
             let waitlist_position = match admission {
                 Admission::Confirmed => None,
                 Admission::Waitlisted(Blocker::Country) => Some(self.waiting(Some(country))),
                 Admission::Waitlisted(Blocker::Event) => Some(self.waiting(None)),
-                Admission::Waitlisted(Blocker::Category) => {
-                    category.map(|id| self.waiting_in(id))
-                }
+                Admission::Waitlisted(Blocker::Category) => category.map(|id| self.waiting_in(id)),
             };
             let mut chosen: Vec<Uuid> = sessions
                 .iter()
@@ -503,59 +503,59 @@ mod tests {
             categories,
         )
             .prop_map(
-            |(existing, event_extra, country_extra, rooms, options, categories)| {
-                let mut registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)> =
-                    Vec::new();
-                for (email, country, category, confirmed) in existing {
-                    if registrations.iter().all(|(e, _, _, _)| *e != email) {
-                        registrations.push((email, country, category, confirmed));
+                |(existing, event_extra, country_extra, rooms, options, categories)| {
+                    let mut registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)> =
+                        Vec::new();
+                    for (email, country, category, confirmed) in existing {
+                        if registrations.iter().all(|(e, _, _, _)| *e != email) {
+                            registrations.push((email, country, category, confirmed));
+                        }
                     }
-                }
-                let mut model = Model {
-                    event_capacity: None,
-                    country_capacity: BTreeMap::new(),
-                    categories: CATEGORIES
-                        .into_iter()
-                        .flatten()
-                        .zip(categories.iter().map(|&(_, counts)| (None, counts)))
-                        .collect(),
-                    rooms: rooms
-                        .into_iter()
-                        .enumerate()
-                        .map(|(n, (capacity, taken))| {
-                            let taken = capacity.map_or(taken, |capacity| taken.min(capacity));
-                            (Uuid::from_u128(n as u128 + 1), (capacity, taken))
-                        })
-                        .collect(),
-                    registrations,
-                    choices: Vec::new(),
-                    options: options
-                        .into_iter()
-                        .enumerate()
-                        .map(|(n, (capacity, held))| {
-                            let held = capacity.map_or(held, |capacity| held.min(capacity));
-                            (Uuid::from_u128(n as u128 + 101), (capacity, held))
-                        })
-                        .collect(),
-                    held: Vec::new(),
-                };
-                for (id, (extra, _)) in CATEGORIES.into_iter().flatten().zip(categories) {
-                    let taken = model.confirmed_in(id);
-                    if let Some(category) = model.categories.get_mut(&id) {
-                        category.0 = extra.map(|extra| taken + extra);
+                    let mut model = Model {
+                        event_capacity: None,
+                        country_capacity: BTreeMap::new(),
+                        categories: CATEGORIES
+                            .into_iter()
+                            .flatten()
+                            .zip(categories.iter().map(|&(_, counts)| (None, counts)))
+                            .collect(),
+                        rooms: rooms
+                            .into_iter()
+                            .enumerate()
+                            .map(|(n, (capacity, taken))| {
+                                let taken = capacity.map_or(taken, |capacity| taken.min(capacity));
+                                (Uuid::from_u128(n as u128 + 1), (capacity, taken))
+                            })
+                            .collect(),
+                        registrations,
+                        choices: Vec::new(),
+                        options: options
+                            .into_iter()
+                            .enumerate()
+                            .map(|(n, (capacity, held))| {
+                                let held = capacity.map_or(held, |capacity| held.min(capacity));
+                                (Uuid::from_u128(n as u128 + 101), (capacity, held))
+                            })
+                            .collect(),
+                        held: Vec::new(),
+                    };
+                    for (id, (extra, _)) in CATEGORIES.into_iter().flatten().zip(categories) {
+                        let taken = model.confirmed_in(id);
+                        if let Some(category) = model.categories.get_mut(&id) {
+                            category.0 = extra.map(|extra| taken + extra);
+                        }
                     }
-                }
-                let taken = model.confirmed(None);
-                model.event_capacity = event_extra.map(|extra| taken + extra);
-                for (code, extra) in COUNTRIES.into_iter().zip(country_extra) {
-                    let taken = model.confirmed(Some(code));
+                    let taken = model.confirmed(None);
+                    model.event_capacity = event_extra.map(|extra| taken + extra);
+                    for (code, extra) in COUNTRIES.into_iter().zip(country_extra) {
+                        let taken = model.confirmed(Some(code));
+                        model
+                            .country_capacity
+                            .insert(code, extra.map(|extra| taken + extra));
+                    }
                     model
-                        .country_capacity
-                        .insert(code, extra.map(|extra| taken + extra));
-                }
-                model
-            },
-        )
+                },
+            )
     }
 
     type Drawn = (

@@ -10,7 +10,9 @@ use super::question::QuestionCode;
 pub struct CategoryCode(String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a category code is a lower-case letter, then up to 31 lower-case letters, digits or underscores")]
+#[error(
+    "a category code is a lower-case letter, then up to 31 lower-case letters, digits or underscores"
+)]
 pub struct CategoryCodeError;
 
 impl CategoryCode {
@@ -41,7 +43,14 @@ mod tests {
         assert!(CategoryCode::parse("press_2").is_ok());
         assert_refused(
             CategoryCode::parse,
-            &["", "Observer", "2press", "press-corps", "pr ess", &"a".repeat(33)],
+            &[
+                "",
+                "Observer",
+                "2press",
+                "press-corps",
+                "pr ess",
+                &"a".repeat(33),
+            ],
             CategoryCodeError,
         );
     }

@@ -23,8 +23,10 @@ pub mod text;
 mod vocabulary;
 
 pub use batch::{
-    Arrival, CategoryTally, Counters, CountryTally, Decision, MissingCountry, Placement, Takes, Tally, Verdict,
+    Arrival, CategoryTally, Counters, CountryTally, Decision, MissingCountry, Placement, Takes,
+    Tally, Verdict,
 };
+pub use category::{CategoryCode, CategoryCodeError};
 pub use country::{CountryCode, CountryError};
 pub use email::{EmailAddress, EmailError};
 pub use field_errors::{FieldError, FieldErrors};
@@ -37,7 +39,6 @@ pub use question::{
     QuestionStage, QuestionType, Range, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,
     condition_met, parse_answers,
 };
-pub use category::{CategoryCode, CategoryCodeError};
 pub use quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit, admit_in, seat};
 pub use registration::{
     Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,

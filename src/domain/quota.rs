@@ -189,7 +189,10 @@ mod tests {
             places: unlimited(40),
             counts_in_quotas: true,
         });
-        assert_eq!(admit_in(unlimited_category, room, room), Admission::Confirmed);
+        assert_eq!(
+            admit_in(unlimited_category, room, room),
+            Admission::Confirmed
+        );
     }
 
     #[test]

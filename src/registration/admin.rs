@@ -25,8 +25,8 @@ use crate::db::organisers::{self, audit};
 use crate::db::outbox::{self, NewEmail};
 use crate::db::registrations::{self as store, Registration};
 use crate::domain::{
-    Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors,
-    RegistrationMove, SessionCode,
+    Blocker, CountryCode, EmailKind, EventRole, FieldError, FieldErrors, RegistrationMove,
+    SessionCode,
 };
 
 /// A refusal that belongs to no form field, in words of the back office.

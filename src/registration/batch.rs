@@ -18,8 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::RegistrationError;
 use super::register::{
     Applicant, IdempotencyKey, Offer, Registered, Request, chosen_category, chosen_sessions,
-    register_all,
-    register_one, sent_files, stored_answers,
+    register_all, register_one, sent_files, stored_answers,
 };
 use crate::db::DbPool;
 use crate::db::events::Event;

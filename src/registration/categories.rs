@@ -33,7 +33,15 @@ pub async fn create(
         registrations_store::lock_event(tx, event.id).await?;
         let category = store::insert(tx, event.id, code, setup).await?;
         let detail = json!({"code": code});
-        audit(tx, Some(organiser_id), Some(event.id), None, "category.create", detail).await?;
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            None,
+            "category.create",
+            detail,
+        )
+        .await?;
         Ok::<_, RegistrationError>(category)
     });
     match created {
@@ -62,12 +70,16 @@ pub async fn update(
             .await?
             .ok_or(RegistrationError::NotFound)?;
         let before = store::lock(tx, before.id).await?;
-        if setup.capacity.is_some_and(|capacity| capacity < before.taken) {
+        if setup
+            .capacity
+            .is_some_and(|capacity| capacity < before.taken)
+        {
             let error = FieldError::new("error-capacity-below-taken")
                 .with_arg("taken", before.taken.to_string());
             return Err(refused("capacity", error));
         }
-        if setup.counts_in_quotas != before.counts_in_quotas && store::is_used(tx, before.id).await?
+        if setup.counts_in_quotas != before.counts_in_quotas
+            && store::is_used(tx, before.id).await?
         {
             return Err(refused(
                 "counts_in_quotas",
@@ -82,7 +94,15 @@ pub async fn update(
             "code": code,
             "capacity": {"before": before.capacity, "after": after.capacity},
         });
-        audit(tx, Some(organiser_id), Some(event.id), None, "category.update", detail).await?;
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            None,
+            "category.update",
+            detail,
+        )
+        .await?;
         Ok(after)
     })
 }
@@ -105,7 +125,15 @@ pub async fn delete(
         }
         store::delete(tx, category.id).await?;
         let detail = json!({"code": code});
-        audit(tx, Some(organiser_id), Some(event.id), None, "category.delete", detail).await?;
+        audit(
+            tx,
+            Some(organiser_id),
+            Some(event.id),
+            None,
+            "category.delete",
+            detail,
+        )
+        .await?;
         Ok(())
     })
 }

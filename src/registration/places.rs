@@ -34,8 +34,8 @@ pub(super) async fn take_place(
     };
     if quota.is_none_or(|quota| quota.counts_in_quotas) {
         took &= store::take_event_places(conn, event.id, 1).await?;
-        took &= store::take_country_places(conn, event.id, &[(&registration.country_code, 1)])
-            .await?;
+        took &=
+            store::take_country_places(conn, event.id, &[(&registration.country_code, 1)]).await?;
         event.taken += 1;
     }
     if took {

@@ -34,8 +34,7 @@ pub async fn fill_free_places(
         if !event_has_room && !categories_store::has_room_outside_quotas(conn, event.id).await? {
             break;
         }
-        let Some(waiting) = store::oldest_promotable(conn, event.id, event_has_room).await?
-        else {
+        let Some(waiting) = store::oldest_promotable(conn, event.id, event_has_room).await? else {
             break;
         };
         // The look-up read the counters this transaction holds locked: a

@@ -31,9 +31,10 @@ use crate::db::questions::{self as questions_store, AskedQuestion, NewAnswer, Qu
 use crate::db::registrations::{self as store, NewChoice, NewRegistration, Registration};
 use crate::domain::secret::ReplayKeys;
 use crate::domain::{
-    Admission, Answers, Arrival, CategoryCode, CategoryTally, Counters, CountryCode, CountryTally, EmailAddress, FieldError,
-    FieldErrors, Language, Organisation, PersonName, Placement, QuestionType, Reference,
-    ReferencePrefix, RegistrationStatus, SessionCode, Takes, Tally, Upload, Verdict, answer_field,
+    Admission, Answers, Arrival, CategoryCode, CategoryTally, Counters, CountryCode, CountryTally,
+    EmailAddress, FieldError, FieldErrors, Language, Organisation, PersonName, Placement,
+    QuestionType, Reference, ReferencePrefix, RegistrationStatus, SessionCode, Takes, Tally,
+    Upload, Verdict, answer_field,
 };
 use crate::mail::{EmailKind, RenderedEmail};
 

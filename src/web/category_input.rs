@@ -13,6 +13,7 @@ use crate::web::json_fields::JsonFields;
 
 const NAME_MAX: usize = 100;
 
+/// A new category's fields; a change takes all of them but the code.
 const FIELDS: &[&str] = &[
     "code",
     "names",
@@ -29,7 +30,12 @@ pub struct CategorySetup {
 }
 
 /// A boolean field, `default` when absent or null.
-fn boolean(fields: &mut JsonFields<'_>, object: &Map<String, Value>, field: &str, default: bool) -> bool {
+fn boolean(
+    fields: &mut JsonFields<'_>,
+    object: &Map<String, Value>,
+    field: &str,
+    default: bool,
+) -> bool {
     match object.get(field) {
         None | Some(Value::Null) => default,
         Some(Value::Bool(value)) => *value,
@@ -42,17 +48,23 @@ fn boolean(fields: &mut JsonFields<'_>, object: &Map<String, Value>, field: &str
 
 impl CategorySetup {
     /// Reads `body` for `event`; `stored` is the category a `PUT` changes
-    /// (its code stays). Left out: `counts_in_quotas` and `public` are
-    /// true, `capacity` unlimited, `position` 0.
+    /// (its code stays, and is not part of the body). Left out:
+    /// `counts_in_quotas` and `public` are true, `capacity` unlimited,
+    /// `position` 0.
     pub fn parse(
         body: &Value,
         event: &Event,
         stored: Option<&Category>,
     ) -> Result<CategorySetup, FieldErrors> {
-        let mut fields = JsonFields::new(body, FIELDS)?;
+        let known = if stored.is_some() {
+            &FIELDS[1..]
+        } else {
+            FIELDS
+        };
+        let mut fields = JsonFields::new(body, known)?;
         let object = body.as_object().cloned().unwrap_or_default();
         let code = match stored {
-            Some(stored) => fields.unchanged("code", &stored.code),
+            Some(stored) => Some(stored.code.as_str()),
             None => fields.text("code"),
         }
         .and_then(|code| match CategoryCode::parse(code) {
@@ -70,7 +82,11 @@ impl CategorySetup {
         let public = boolean(&mut fields, &object, "public", true);
         let capacity = fields.capacity("capacity");
         let position = fields
-            .optional_whole("position", 0..=i32::from(u16::MAX), "error-position-invalid")
+            .optional_whole(
+                "position",
+                0..=i32::from(u16::MAX),
+                "error-position-invalid",
+            )
             .map(Option::unwrap_or_default);
         fields.finish()?;
         match (code, names, capacity, position) {

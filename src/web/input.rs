@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use super::AppError;
 use super::form::Form;
 use crate::domain::{
-    Answers, CategoryCode, CountryCode, EmailAddress, FieldError, FieldErrors, Language, Organisation,
-    PersonName, QuestionRule, SessionCode, parse_answers,
+    Answers, CategoryCode, CountryCode, EmailAddress, FieldError, FieldErrors, Language,
+    Organisation, PersonName, QuestionRule, SessionCode, parse_answers,
 };
 use crate::registration::Applicant;
 

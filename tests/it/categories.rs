@@ -18,7 +18,8 @@ fn in_category(n: usize, country: &str, category: &str) -> Value {
 }
 
 async fn set_up(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    app.send(Method::POST, Some(token), CATEGORIES, Some(body)).await
+    app.send(Method::POST, Some(token), CATEGORIES, Some(body))
+        .await
 }
 
 /// The delegates' categories (delegate, observers outside the quotas with
@@ -56,9 +57,16 @@ async fn organisers_set_categories_up_and_the_form_offers_the_public_ones() {
     for field in ["code", "names.de", "capacity", "public", "colour"] {
         assert!(fields.get(field).is_some(), "{field} in {answer}");
     }
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM categories").await, 0);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM categories").await,
+        0
+    );
     let (status, answer) = set_up(&app, &organiser, json!({"code": "press"})).await;
-    assert_eq!((status, answer["fields"]["names"].is_string()), (422, true), "{answer}");
+    assert_eq!(
+        (status, answer["fields"]["names"].is_string()),
+        (422, true),
+        "{answer}"
+    );
 
     delegates_press_and_staff(&app, &organiser, 2).await;
     let (status, answer) = set_up(
@@ -84,11 +92,21 @@ async fn organisers_set_categories_up_and_the_form_offers_the_public_ones() {
     let body = json!({"code": "vip", "names": {"fr": "VIP"}});
     assert_eq!(set_up(&app, &viewer, body).await.0, 403);
     let (status, _) = app
-        .send(Method::DELETE, Some(&viewer), &format!("{CATEGORIES}/press"), None)
+        .send(
+            Method::DELETE,
+            Some(&viewer),
+            &format!("{CATEGORIES}/press"),
+            None,
+        )
         .await;
     assert_eq!(status, 403);
     let (status, _) = app
-        .send(Method::GET, Some(&viewer), &format!("{CATEGORIES}/nobody"), None)
+        .send(
+            Method::GET,
+            Some(&viewer),
+            &format!("{CATEGORIES}/nobody"),
+            None,
+        )
         .await;
     assert_eq!(status, 404);
 
@@ -119,15 +137,29 @@ async fn organisers_set_categories_up_and_the_form_offers_the_public_ones() {
         .text()
         .await
         .expect("html");
-    assert!(form.contains(r#"<select id="category" name="category""#), "{form}");
-    assert!(form.contains("Prensa") && !form.contains("Équipe"), "{form}");
+    assert!(
+        form.contains(r#"<select id="category" name="category""#),
+        "{form}"
+    );
+    assert!(
+        form.contains("Prensa") && !form.contains("Équipe"),
+        "{form}"
+    );
 
     // An unused category may go; it is then gone from the form.
     let (status, _) = app
-        .send(Method::DELETE, Some(&organiser), &format!("{CATEGORIES}/staff"), None)
+        .send(
+            Method::DELETE,
+            Some(&organiser),
+            &format!("{CATEGORIES}/staff"),
+            None,
+        )
         .await;
     assert_eq!(status, 204);
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM categories").await, 2);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM categories").await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -155,30 +187,44 @@ async fn a_category_outside_the_quotas_has_its_own_places_and_its_own_waiting_li
     }
     assert_eq!(
         statuses,
-        [Some("confirmed".into()), Some("confirmed".into()), Some("waitlisted".into())]
+        [
+            Some("confirmed".into()),
+            Some("confirmed".into()),
+            Some("waitlisted".into())
+        ]
     );
 
     // The press of the same, full country still gets its own two places.
     let mut press = Vec::new();
     for n in 10..13 {
-        let response = app.register("lima-1997", &in_category(n, "SN", "press")).await;
+        let response = app
+            .register("lima-1997", &in_category(n, "SN", "press"))
+            .await;
         assert_eq!(response.status(), 201);
         press.push(response.json::<Value>().await.expect("json"));
     }
     assert_eq!(press[0]["status"], "confirmed");
     assert_eq!(press[1]["status"], "confirmed");
     assert_eq!(press[2]["status"], "waitlisted");
-    assert_eq!(press[2]["waitlist_position"], 1, "first on the press's own list");
+    assert_eq!(
+        press[2]["waitlist_position"], 1,
+        "first on the press's own list"
+    );
 
     // Staff is by invitation, and an unknown category is refused alike.
     for category in ["staff", "vip", "Not A Code"] {
-        let response = app.register("lima-1997", &in_category(20, "SN", category)).await;
+        let response = app
+            .register("lima-1997", &in_category(20, "SN", category))
+            .await;
         let status = response.status().as_u16();
         let body: Value = response.json().await.expect("json");
         assert_eq!(status, 422, "{category}: {body}");
         assert!(body["fields"]["category"].is_string(), "{body}");
     }
-    assert_eq!(count(&app.pool, "SELECT count(*) AS count FROM registrations").await, 6);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) AS count FROM registrations").await,
+        6
+    );
 
     // The list and the export say who is in which.
     let (status, list) = app
@@ -190,7 +236,10 @@ async fn a_category_outside_the_quotas_has_its_own_places_and_its_own_waiting_li
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(list["total"], 4, "two delegates and two of the press: {list}");
+    assert_eq!(
+        list["total"], 4,
+        "two delegates and two of the press: {list}"
+    );
     let csv = app
         .client
         .get(app.url("/api/v1/events/lima-1997/registrations.csv"))
@@ -234,21 +283,36 @@ async fn a_category_outside_the_quotas_has_its_own_places_and_its_own_waiting_li
     // What the registrations stand in the way of is a 409.
     let press_url = format!("{CATEGORIES}/press");
     let below = json!({"names": {"fr": "Presse"}, "counts_in_quotas": false, "capacity": 1});
-    let (status, answer) = app.send(Method::PUT, Some(&organiser), &press_url, Some(below)).await;
-    assert_eq!((status, answer["error"].as_str()), (409, Some("conflict")), "{answer}");
+    let (status, answer) = app
+        .send(Method::PUT, Some(&organiser), &press_url, Some(below))
+        .await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (409, Some("conflict")),
+        "{answer}"
+    );
     let into_quotas = json!({"names": {"fr": "Presse"}, "counts_in_quotas": true, "capacity": 2});
     let (status, _) = app
         .send(Method::PUT, Some(&organiser), &press_url, Some(into_quotas))
         .await;
     assert_eq!(status, 409);
-    let (status, _) = app.send(Method::DELETE, Some(&organiser), &press_url, None).await;
+    let (status, _) = app
+        .send(Method::DELETE, Some(&organiser), &press_url, None)
+        .await;
     assert_eq!(status, 409);
 
     // A raised capacity gives its place to the next in the press's line.
-    app.register("lima-1997", &in_category(30, "BR", "press")).await;
+    app.register("lima-1997", &in_category(30, "BR", "press"))
+        .await;
     let raised = json!({"names": {"fr": "Presse"}, "counts_in_quotas": false, "capacity": 3});
-    let (status, answer) = app.send(Method::PUT, Some(&organiser), &press_url, Some(raised)).await;
-    assert_eq!((status, answer["taken"].as_i64(), answer["waiting"].as_i64()), (200, Some(3), Some(0)), "{answer}");
+    let (status, answer) = app
+        .send(Method::PUT, Some(&organiser), &press_url, Some(raised))
+        .await;
+    assert_eq!(
+        (status, answer["taken"].as_i64(), answer["waiting"].as_i64()),
+        (200, Some(3), Some(0)),
+        "{answer}"
+    );
     assert_invariants_hold(&app.pool).await;
 }
 

@@ -44,6 +44,7 @@ pub enum Section {
     Dashboard,
     Registrations,
     Sessions,
+    Categories,
     Questions,
     Countries,
     Emails,
@@ -52,10 +53,11 @@ pub enum Section {
 }
 
 impl Section {
-    pub(super) const ALL: [Section; 8] = [
+    pub(super) const ALL: [Section; 9] = [
         Section::Dashboard,
         Section::Registrations,
         Section::Sessions,
+        Section::Categories,
         Section::Questions,
         Section::Countries,
         Section::Emails,
@@ -67,9 +69,11 @@ impl Section {
     pub(super) fn action(self) -> Action {
         match self {
             Section::Dashboard | Section::Registrations => Action::ReadAttendees,
-            Section::Sessions | Section::Questions | Section::Countries | Section::Emails => {
-                Action::Read
-            }
+            Section::Sessions
+            | Section::Categories
+            | Section::Questions
+            | Section::Countries
+            | Section::Emails => Action::Read,
             Section::EmailTexts | Section::Settings => Action::Change,
         }
     }
@@ -79,6 +83,7 @@ impl Section {
             Section::Dashboard => "admin-tab-dashboard",
             Section::Registrations => "admin-tab-registrations",
             Section::Sessions => "admin-tab-sessions",
+            Section::Categories => "admin-tab-categories",
             Section::Questions => "admin-tab-questions",
             Section::Countries => "admin-tab-countries",
             Section::Emails => "admin-tab-emails",
@@ -92,6 +97,7 @@ impl Section {
             Section::Dashboard => "",
             Section::Registrations => "/registrations",
             Section::Sessions => "/sessions",
+            Section::Categories => "/categories",
             Section::Questions => "/questions",
             Section::Countries => "/countries",
             Section::Emails => "/emails",

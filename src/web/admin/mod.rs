@@ -9,6 +9,7 @@
 //! language. The work itself is done by the use cases of
 //! `registration::admin`, as the API's is.
 
+mod categories;
 mod countries;
 mod email_texts;
 mod emails;
@@ -51,6 +52,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/events/{slug}", web::get().to(events::dashboard))
             .route("/events/{slug}/edit", web::get().to(events::edit))
             .route("/events/{slug}/edit", web::post().to(events::update))
+            .route("/events/{slug}/categories", web::get().to(categories::list))
+            .route(
+                "/events/{slug}/categories",
+                web::post().to(categories::create),
+            )
+            .route(
+                "/events/{slug}/categories/{code}",
+                web::get().to(categories::edit),
+            )
+            .route(
+                "/events/{slug}/categories/{code}",
+                web::post().to(categories::update),
+            )
+            .route(
+                "/events/{slug}/categories/{code}/delete",
+                web::post().to(categories::delete),
+            )
             .route("/events/{slug}/sessions", web::get().to(sessions::list))
             .route("/events/{slug}/sessions", web::post().to(sessions::create))
             .route(

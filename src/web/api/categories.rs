@@ -30,37 +30,78 @@ pub struct CategoryPath {
     code: String,
 }
 
-/// A category's set-up as `POST` and `PUT …/categories` take it; every
-/// field but `code` and `names` may be left out.
+/// A category's set-up as `POST …/categories` takes it; every field but
+/// `code` and `names` may be left out.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = CategorySetup)]
 pub struct CategoryRequest {
-    code: Option<&'static str>,
-    /// The name per event language
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    #[schema(schema_with = schemas::category_code)]
+    code: &'static str,
+    #[schema(schema_with = schemas::category_names)]
     names: serde_json::Value,
-    /// Its places count against the event's capacity and the country
-    /// quotas too (default true); fixed once a registration uses it.
+    #[schema(schema_with = schemas::optional_boolean)]
     counts_in_quotas: Option<bool>,
-    /// Its own places; null or left out for no limit of its own.
-    #[schema(minimum = 0)]
+    #[schema(schema_with = schemas::capacity)]
     capacity: Option<i32>,
-    /// Delegates may choose it on the form (default true); otherwise only
-    /// organisers assign it.
+    #[schema(schema_with = schemas::optional_boolean)]
     public: Option<bool>,
-    #[schema(minimum = 0, maximum = 65535)]
+    #[schema(schema_with = schemas::position)]
     position: Option<i32>,
 }
 
-impl CategoryRequest {
-    fn example() -> CategoryRequest {
-        CategoryRequest {
-            code: Some("observer"),
+/// A category's set-up as `PUT …/categories/{code}` takes it: the whole
+/// set-up but the code, which the path names and which never changes.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CategoryChange)]
+pub struct CategoryChangeRequest {
+    /// The name per event language
+    #[schema(schema_with = schemas::category_names)]
+    names: serde_json::Value,
+    /// Its places count against the event's capacity and the country
+    /// quotas too (default true); fixed once a registration uses it.
+    #[schema(schema_with = schemas::optional_boolean)]
+    counts_in_quotas: Option<bool>,
+    /// Its own places
+    #[schema(schema_with = schemas::capacity)]
+    capacity: Option<i32>,
+    /// Delegates may choose it on the form (default true); otherwise only
+    /// organisers assign it.
+    #[schema(schema_with = schemas::optional_boolean)]
+    public: Option<bool>,
+    #[schema(schema_with = schemas::position)]
+    position: Option<i32>,
+}
+
+impl CategoryChangeRequest {
+    fn example() -> CategoryChangeRequest {
+        CategoryChangeRequest {
             names: json!({"fr": "Observateur·rice", "en": "Observer"}),
             counts_in_quotas: Some(false),
             capacity: Some(50),
             public: Some(true),
             position: Some(2),
+        }
+    }
+}
+
+impl CategoryRequest {
+    fn example() -> CategoryRequest {
+        let CategoryChangeRequest {
+            names,
+            counts_in_quotas,
+            capacity,
+            public,
+            position,
+        } = CategoryChangeRequest::example();
+        CategoryRequest {
+            code: "observer",
+            names,
+            counts_in_quotas,
+            capacity,
+            public,
+            position,
         }
     }
 }
@@ -213,16 +254,15 @@ pub async fn show(
 
 /// Change a participant category
 ///
-/// The whole set-up, as it is created (the code may be left out, not
-/// changed). A raised capacity gives its places to the waiting list at
-/// once.
+/// The whole set-up, as it is created, but the code (the path's). A
+/// raised capacity gives its places to the waiting list at once.
 #[utoipa::path(
     put,
     path = "/api/v1/events/{slug}/categories/{code}",
     operation_id = "update_category",
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The event's slug"), CategoryPath),
-    request_body(content = CategoryRequest, example = json!(CategoryRequest::example())),
+    request_body(content = CategoryChangeRequest, example = json!(CategoryChangeRequest::example())),
     responses(
         BodyErrors,
         (status = 200, description = "The category", body = CategoryBody),
@@ -245,10 +285,16 @@ pub async fn update(
     let stored = category_of(&mut conn, &event, &path).await?;
     let setup = CategorySetup::parse(&body, &event, Some(&stored))?;
     let organiser = auth.organiser.id;
-    let changed =
-        use_case::update(&mut conn, &event, &stored.code, &setup.changes, organiser, Utc::now())
-            .await
-            .map_err(conflict)?;
+    let changed = use_case::update(
+        &mut conn,
+        &event,
+        &stored.code,
+        &setup.changes,
+        organiser,
+        Utc::now(),
+    )
+    .await
+    .map_err(conflict)?;
     Ok(HttpResponse::Ok().json(category_body(&changed)))
 }
 

@@ -521,6 +521,41 @@ pub mod schemas {
         texts_by_language(MAX_NAME_CHARS, Lines::One)
     }
 
+    /// A participant category's names: at least one, each a one-line
+    /// text of at most 100 characters (`web::category_input`).
+    pub fn category_names() -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(language()))
+            .additional_properties(Some(text().pattern(Some(text_pattern(
+                100,
+                Lines::One,
+                false,
+            )))))
+            .min_properties(Some(1))
+            .into()
+    }
+
+    /// A yes or no that null (or leaving it out) leaves at its default.
+    pub fn optional_boolean() -> Schema {
+        nullable(ObjectBuilder::new(), Type::Boolean)
+            .description(Some("null (or left out) for the default"))
+            .into()
+    }
+
+    /// An order among siblings, 0 first; null (or left out) for 0.
+    pub fn position() -> Schema {
+        nullable(ObjectBuilder::new(), Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(65535))
+            .into()
+    }
+
+    /// `domain::CategoryCode`.
+    pub fn category_code() -> Schema {
+        text().pattern(Some("^[a-z][a-z0-9_]{0,31}$")).into()
+    }
+
     pub fn descriptions() -> Schema {
         texts_by_language(MAX_DESCRIPTION_CHARS, Lines::Many)
     }

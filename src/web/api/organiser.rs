@@ -18,8 +18,8 @@ use super::openapi::{
     BodyErrors, Conflict, CountryInPath, EmailTextKind, Forbidden, Invalid, LanguageInPath,
     OrganiserErrors, Unauthorized, Unavailable, UnsupportedMediaType, schemas,
 };
-use crate::db::categories as categories_store;
 use crate::db::attendees::{self, Attendee, Counting, Cursor, Start, Total};
+use crate::db::categories as categories_store;
 use crate::db::events::{self as events_store, Event, Session};
 use crate::db::outbox;
 use crate::db::questions as questions_store;
