@@ -256,6 +256,7 @@ async fn insert_demo(
             capacity: Some(1500),
             default_country_capacity: Some(20),
             verifying: Default::default(),
+            approving: Default::default(),
         },
     )
     .await?;

@@ -243,3 +243,20 @@ verify-again-email = Your email address
 verify-again-button = Send me a new link
 verify-again-sent = If a registration for this meeting awaits the confirmation of this address, a new link is on its way to it. Only one link is sent every 10 minutes.
 verify-again-link = Registered already, but no confirmation link? Get a new one.
+
+# Approval
+status-pending = awaiting the organisers' decision
+status-rejected = not accepted
+confirm-title-pending = Your registration awaits the organisers' decision
+verify-done-pending = Thank you: your email address is confirmed. The organisers will now decide on your registration, and we will write to you.
+email-subject-pending = { $event }: we have received your registration
+email-lead-pending = Thank you for registering. The organisers review each registration of this category and will write to you with their decision.
+email-subject-approved = { $event }: your registration is accepted
+email-lead-approved = Good news: the organisers have accepted your registration.
+email-subject-rejected = { $event }: your registration
+email-lead-rejected = We are sorry: the organisers could not accept your registration.
+email-rejection-reason = Reason: { $reason }
+rejection-reason-other = another reason
+rejection-reason-incomplete = the registration is incomplete
+rejection-reason-not-eligible = the registration does not meet this category's conditions
+rejection-reason-no-place = there is no place left for this category

@@ -241,3 +241,20 @@ verify-again-email = Su correo electrónico
 verify-again-button = Enviarme un nuevo enlace
 verify-again-sent = Si una inscripción a este encuentro espera la confirmación de esta dirección, se le envía un nuevo enlace. Solo se envía un enlace cada 10 minutos.
 verify-again-link = ¿Ya inscrito, pero sin enlace de confirmación? Reciba uno nuevo.
+
+# Approval
+status-pending = pendiente de la decisión de la organización
+status-rejected = no aceptada
+confirm-title-pending = Su inscripción espera la decisión de la organización
+verify-done-pending = Gracias: su dirección de correo está confirmada. La organización decidirá ahora sobre su inscripción y le escribiremos.
+email-subject-pending = { $event }: hemos recibido su inscripción
+email-lead-pending = Gracias por inscribirse. La organización examina cada inscripción de esta categoría y le escribirá con su decisión.
+email-subject-approved = { $event }: su inscripción ha sido aceptada
+email-lead-approved = Buenas noticias: la organización ha aceptado su inscripción.
+email-subject-rejected = { $event }: su inscripción
+email-lead-rejected = Lo sentimos: la organización no ha podido aceptar su inscripción.
+email-rejection-reason = Motivo: { $reason }
+rejection-reason-other = otro motivo
+rejection-reason-incomplete = la inscripción está incompleta
+rejection-reason-not-eligible = la inscripción no cumple las condiciones de esta categoría
+rejection-reason-no-place = no quedan plazas en esta categoría

@@ -247,3 +247,20 @@ verify-again-email = Votre adresse e-mail
 verify-again-button = M’envoyer un nouveau lien
 verify-again-sent = Si une inscription à cette rencontre attend la confirmation de cette adresse, un nouveau lien lui est envoyé. Un seul lien part toutes les 10 minutes.
 verify-again-link = Déjà inscrit·e, mais pas de lien de confirmation ? En recevoir un nouveau.
+
+# Approval
+status-pending = en attente de la décision des organisateurs
+status-rejected = non retenue
+confirm-title-pending = Votre inscription attend la décision des organisateurs
+verify-done-pending = Merci : votre adresse e-mail est confirmée. Les organisateurs vont maintenant décider de votre inscription, et nous vous écrirons.
+email-subject-pending = { $event } : nous avons reçu votre inscription
+email-lead-pending = Merci de votre inscription. Les organisateurs examinent chaque inscription de cette catégorie et vous écriront pour vous faire part de leur décision.
+email-subject-approved = { $event } : votre inscription est acceptée
+email-lead-approved = Bonne nouvelle : les organisateurs ont accepté votre inscription.
+email-subject-rejected = { $event } : votre inscription
+email-lead-rejected = Nous sommes désolés : les organisateurs n'ont pas pu retenir votre inscription.
+email-rejection-reason = Motif : { $reason }
+rejection-reason-other = un autre motif
+rejection-reason-incomplete = l'inscription est incomplète
+rejection-reason-not-eligible = l'inscription ne remplit pas les conditions de cette catégorie
+rejection-reason-no-place = il ne reste plus de place dans cette catégorie

@@ -243,3 +243,20 @@ verify-again-email = Seu e-mail
 verify-again-button = Enviar-me um novo link
 verify-again-sent = Se uma inscrição neste encontro aguarda a confirmação deste endereço, um novo link é enviado para ele. Só um link é enviado a cada 10 minutos.
 verify-again-link = Já inscrito, mas sem link de confirmação? Receba um novo.
+
+# Approval
+status-pending = à espera da decisão da organização
+status-rejected = não aceite
+confirm-title-pending = A sua inscrição aguarda a decisão da organização
+verify-done-pending = Obrigado: o seu endereço de e-mail está confirmado. A organização vai agora decidir sobre a sua inscrição, e iremos escrever-lhe.
+email-subject-pending = { $event }: recebemos a sua inscrição
+email-lead-pending = Obrigado pela sua inscrição. A organização analisa cada inscrição desta categoria e irá escrever-lhe com a sua decisão.
+email-subject-approved = { $event }: a sua inscrição foi aceite
+email-lead-approved = Boas notícias: a organização aceitou a sua inscrição.
+email-subject-rejected = { $event }: a sua inscrição
+email-lead-rejected = Lamentamos: a organização não pôde aceitar a sua inscrição.
+email-rejection-reason = Motivo: { $reason }
+rejection-reason-other = outro motivo
+rejection-reason-incomplete = a inscrição está incompleta
+rejection-reason-not-eligible = a inscrição não cumpre as condições desta categoria
+rejection-reason-no-place = já não há vagas nesta categoria

@@ -825,32 +825,44 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
                FROM registration_quarters WHERE event_id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Confirmed), false) => Some(
-            "SELECT (taken + (SELECT coalesce(sum(taken), 0) FROM categories
-                               WHERE event_id = $1 AND NOT counts_in_quotas)
+            "SELECT (e.taken + (SELECT coalesce(sum(taken), 0) FROM categories
+                                 WHERE event_id = $1 AND NOT counts_in_quotas)
                      - (SELECT count(*) FROM registrations
-                         WHERE event_id = $1 AND status = 'unverified'))::bigint AS total
-               FROM events WHERE id = $1 AND $2::text IS NULL",
+                         WHERE event_id = $1
+                           AND (status = 'unverified'
+                                OR (status = 'pending' AND e.pending_holds_place))))::bigint
+                    AS total
+               FROM events e WHERE e.id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Waitlisted), false) => {
             Some("SELECT waiting::bigint AS total FROM events WHERE id = $1 AND $2::text IS NULL")
         }
         (Some(RegistrationStatus::Cancelled), false) => Some(
             "SELECT ((SELECT coalesce(sum(registrations), 0) FROM registration_quarters
-                       WHERE event_id = $1) - taken - waiting
+                       WHERE event_id = $1) - e.taken - e.waiting
                      - (SELECT coalesce(sum(taken), 0) FROM categories
-                         WHERE event_id = $1 AND NOT counts_in_quotas))::bigint AS total
-               FROM events WHERE id = $1 AND $2::text IS NULL",
+                         WHERE event_id = $1 AND NOT counts_in_quotas)
+                     - (SELECT count(*) FROM registrations
+                         WHERE event_id = $1
+                           AND (status = 'rejected'
+                                OR (status = 'pending' AND NOT e.pending_holds_place))))::bigint
+                    AS total
+               FROM events e WHERE e.id = $1 AND $2::text IS NULL",
         ),
         (Some(RegistrationStatus::Confirmed), true) => Some(
-            "SELECT (taken + (SELECT count(*) FROM registrations r
-                                JOIN categories c ON c.id = r.category_id
-                               WHERE r.event_id = $1 AND r.country_code = $2
-                                 AND NOT c.counts_in_quotas
-                                 AND r.status IN ('unverified', 'confirmed'))
+            "SELECT (q.taken + (SELECT count(*) FROM registrations r
+                                  JOIN categories c ON c.id = r.category_id
+                                 WHERE r.event_id = $1 AND r.country_code = $2
+                                   AND NOT c.counts_in_quotas
+                                   AND (r.status IN ('unverified', 'confirmed')
+                                        OR (r.status = 'pending' AND e.pending_holds_place)))
                      - (SELECT count(*) FROM registrations
                          WHERE event_id = $1 AND country_code = $2
-                           AND status = 'unverified'))::bigint AS total
-               FROM country_quotas WHERE event_id = $1 AND country_code = $2",
+                           AND (status = 'unverified'
+                                OR (status = 'pending' AND e.pending_holds_place))))::bigint
+                    AS total
+               FROM country_quotas q JOIN events e ON e.id = q.event_id
+              WHERE q.event_id = $1 AND q.country_code = $2",
         ),
         (Some(RegistrationStatus::Waitlisted), true) => Some(
             "SELECT waiting::bigint AS total FROM country_quotas
@@ -858,7 +870,15 @@ fn counter_of(status: Option<RegistrationStatus>, in_one_country: bool) -> Optio
         ),
         // A country's cancelled registrations are counted nowhere.
         (Some(RegistrationStatus::Cancelled) | None, true) => None,
-        (Some(RegistrationStatus::Unverified), _) => None,
+        // Few, and counted from the rows.
+        (
+            Some(
+                RegistrationStatus::Unverified
+                | RegistrationStatus::Pending
+                | RegistrationStatus::Rejected,
+            ),
+            _,
+        ) => None,
     }
 }
 

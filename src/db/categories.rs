@@ -25,6 +25,8 @@ pub struct Category {
     pub waiting: i32,
     pub public: bool,
     pub position: i32,
+    /// Its registrations wait for an organiser's decision.
+    pub needs_approval: bool,
 }
 
 impl Category {
@@ -59,6 +61,7 @@ pub struct CategoryChanges {
     pub capacity: Option<i32>,
     pub public: bool,
     pub position: i32,
+    pub needs_approval: bool,
 }
 
 /// The event's categories in their order (position, then code).

@@ -38,6 +38,28 @@ pub struct Event {
     pub waiting: i32,
     #[diesel(embed)]
     pub verifying: Verifying,
+    #[diesel(embed)]
+    pub approving: Approving,
+}
+
+/// How the event decides on registrations that need approval: whether a
+/// pending one holds the places it was given on arrival, and the reasons
+/// organisers add to the built-in ones for saying no.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
+pub struct Approving {
+    pub pending_holds_place: bool,
+    /// `[{"code": "late", "texts": {"fr": "…"}}, …]`
+    pub rejection_reasons: serde_json::Value,
+}
+
+impl Default for Approving {
+    fn default() -> Approving {
+        Approving {
+            pending_holds_place: true,
+            rejection_reasons: serde_json::json!([]),
+        }
+    }
 }
 
 /// Whether a place must be kept by confirming one's email address, and for
@@ -145,6 +167,8 @@ pub struct NewEvent<'a> {
     pub default_country_capacity: Option<i32>,
     #[diesel(embed)]
     pub verifying: Verifying,
+    #[diesel(embed)]
+    pub approving: Approving,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -390,6 +414,7 @@ pub async fn update_event(
             events::default_country_capacity.eq(changes.default_country_capacity),
             events::updated_at.eq(diesel::dsl::now),
             &changes.verifying,
+            &changes.approving,
         ))
         .returning(Event::as_returning())
         .get_result(conn)

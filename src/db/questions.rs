@@ -548,7 +548,7 @@ pub async fn choice_counts_by_country(
            FROM question_choices c \
            JOIN registration_answers a ON a.question_id = c.question_id \
                 AND (a.value = to_jsonb(c.code) OR a.value @> jsonb_build_array(c.code)) \
-           JOIN registrations r ON r.id = a.registration_id AND r.status <> 'cancelled' \
+           JOIN registrations r ON r.id = a.registration_id AND r.status NOT IN ('cancelled', 'rejected') \
           WHERE c.question_id = $1 \
           GROUP BY r.country_code, c.code, c.position \
           ORDER BY r.country_code, c.position, c.code",

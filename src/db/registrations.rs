@@ -42,6 +42,11 @@ pub struct Registration {
     pub email_verified_at: Option<DateTime<Utc>>,
     /// The participant category, in an event that has them.
     pub category_id: Option<Uuid>,
+    /// When an organiser approved it (categories that need approval).
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Why it was rejected: a reason's code, and a note to the delegate.
+    pub rejection_reason: Option<String>,
+    pub rejection_note: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -217,6 +222,55 @@ pub async fn set_choice_status(
         .map(drop)
 }
 
+/// Whether any registration of the event awaits a decision.
+pub async fn any_pending(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        registrations::table
+            .filter(registrations::event_id.eq(event_id))
+            .filter(registrations::status.eq(RegistrationStatus::Pending)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Records an organiser's approval (the status moves separately).
+pub async fn mark_approved(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::approved_at.eq(now),
+            registrations::updated_at.eq(now),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Rejects a registration, with the reason's code and a note to the
+/// delegate; an unverified hold ends with it.
+pub async fn reject(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    reason: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::status.eq(RegistrationStatus::Rejected),
+            registrations::rejection_reason.eq(reason),
+            registrations::rejection_note.eq(note),
+            registrations::updated_at.eq(now),
+            registrations::verify_by.eq(None::<DateTime<Utc>>),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
 /// Moves a registration to `status`, ending any unverified hold (the CHECK
 /// constraint refuses `Unverified` here: [`hold_unverified`] starts one).
 pub async fn set_status(
@@ -228,8 +282,10 @@ pub async fn set_status(
     let cancelled_at = match status {
         RegistrationStatus::Cancelled => Some(now),
         RegistrationStatus::Unverified
+        | RegistrationStatus::Pending
         | RegistrationStatus::Confirmed
-        | RegistrationStatus::Waitlisted => None,
+        | RegistrationStatus::Waitlisted
+        | RegistrationStatus::Rejected => None,
     };
     diesel::update(registrations::table.find(registration_id))
         .set((
@@ -447,16 +503,18 @@ pub async fn oldest_promotable(
         .optional()
 }
 
-/// The oldest waiting choice of a confirmed registration for a session.
+/// The oldest waiting choice of a place-holding registration for a
+/// session (a pending one holds its place when `pending_holds_place`).
 pub async fn oldest_waiting_choice(
     conn: &mut AsyncPgConnection,
     session_id: Uuid,
+    pending_holds_place: bool,
 ) -> QueryResult<Option<Choice>> {
     registration_sessions::table
         .inner_join(registrations::table)
         .filter(registration_sessions::session_id.eq(session_id))
         .filter(registration_sessions::status.eq(SeatStatus::Waitlisted))
-        .filter(registrations::status.eq_any(RegistrationStatus::HOLDING))
+        .filter(registrations::status.eq_any(RegistrationStatus::holding(pending_holds_place)))
         .order(registration_sessions::queue_seq.asc())
         .select(Choice::as_select())
         .first(conn)

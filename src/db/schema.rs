@@ -52,6 +52,7 @@ diesel::table! {
         public -> Bool,
         position -> Int4,
         created_at -> Timestamptz,
+        needs_approval -> Bool,
     }
 }
 
@@ -121,6 +122,8 @@ diesel::table! {
         waiting -> Int4,
         verification -> Text,
         verification_hours -> Int4,
+        pending_holds_place -> Bool,
+        rejection_reasons -> Jsonb,
     }
 }
 
@@ -190,6 +193,9 @@ diesel::table! {
         verification_hash -> Nullable<Bytea>,
         email_verified_at -> Nullable<Timestamptz>,
         category_id -> Nullable<Uuid>,
+        approved_at -> Nullable<Timestamptz>,
+        rejection_reason -> Nullable<Text>,
+        rejection_note -> Nullable<Text>,
     }
 }
 

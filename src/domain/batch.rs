@@ -45,11 +45,16 @@ pub struct CategoryTally {
     pub places: Tally,
     pub waiting: i64,
     pub counts_in_quotas: bool,
+    /// Its registrations wait for an organiser's decision.
+    pub needs_approval: bool,
 }
 
 /// The counters a batch reads under its locks and moves in memory.
 #[derive(Debug, Clone)]
 pub struct Counters<'k> {
+    /// The event's pending registrations hold the places they are given;
+    /// otherwise they take none until approved.
+    pub pending_holds_place: bool,
     pub event: Tally,
     /// Registrations of the event on a waiting list.
     pub event_waiting: i64,
@@ -202,7 +207,14 @@ impl<'k> Counters<'k> {
             places: category.places.quota,
             counts_in_quotas: category.counts_in_quotas,
         });
-        let admission = admit_in(quota, self.event.quota, tally.places.quota);
+        let decided_later = category
+            .as_ref()
+            .is_some_and(|category| category.needs_approval && !self.pending_holds_place);
+        let admission = if decided_later {
+            Admission::AwaitingDecision
+        } else {
+            admit_in(quota, self.event.quota, tally.places.quota)
+        };
         let waitlist_position = match admission {
             Admission::Confirmed => {
                 if quota.is_none_or(|quota| quota.counts_in_quotas) {
@@ -229,6 +241,7 @@ impl<'k> Counters<'k> {
                     Blocker::Category => category.map_or(0, |category| category.waiting),
                 })
             }
+            Admission::AwaitingDecision => None,
         };
         sessions.sort_unstable();
         let seats = sessions
@@ -237,7 +250,9 @@ impl<'k> Counters<'k> {
                 let room = self.sessions.get_mut(&id)?;
                 let status = match admission {
                     Admission::Confirmed => seat(room.quota),
-                    Admission::Waitlisted(_) => SeatStatus::Waitlisted,
+                    Admission::Waitlisted(_) | Admission::AwaitingDecision => {
+                        SeatStatus::Waitlisted
+                    }
                 };
                 if status == SeatStatus::Confirmed {
                     room.take();
@@ -316,10 +331,14 @@ mod tests {
         country_capacity: BTreeMap<&'static str, Option<i32>>,
         /// Seats: capacity and seats already taken by earlier delegates.
         rooms: BTreeMap<Uuid, (Option<i32>, i32)>,
-        /// Categories: capacity, and whether they count in the quotas.
-        categories: BTreeMap<Uuid, (Option<i32>, bool)>,
-        /// (email, country, category, confirmed), in queue order.
-        registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)>,
+        /// Categories: capacity, whether they count in the quotas, whether
+        /// they need approval.
+        categories: BTreeMap<Uuid, (Option<i32>, bool, bool)>,
+        /// Pending registrations hold the places they are given.
+        pending_holds: bool,
+        /// (email, country, category, placed), in queue order: placed,
+        /// waiting, or neither until a decision (`None`).
+        registrations: Vec<(&'static str, &'static str, Option<Uuid>, Option<bool>)>,
         /// (registration index, session, seated).
         choices: Vec<(usize, Uuid, bool)>,
         /// Question choices: capacity, and places held by earlier rows.
@@ -340,7 +359,9 @@ mod tests {
                 .registrations
                 .iter()
                 .filter(|(_, c, category, confirmed)| {
-                    *confirmed && self.counts(*category) && country.is_none_or(|want| want == *c)
+                    *confirmed == Some(true)
+                        && self.counts(*category)
+                        && country.is_none_or(|want| want == *c)
                 })
                 .count();
             i32::try_from(count).expect("small")
@@ -350,7 +371,7 @@ mod tests {
             let count = self
                 .registrations
                 .iter()
-                .filter(|(_, _, c, confirmed)| *confirmed && *c == Some(category))
+                .filter(|(_, _, c, confirmed)| *confirmed == Some(true) && *c == Some(category))
                 .count();
             i32::try_from(count).expect("small")
         }
@@ -359,7 +380,9 @@ mod tests {
             let count = self
                 .registrations
                 .iter()
-                .filter(|(_, c, _, confirmed)| !*confirmed && country.is_none_or(|want| want == *c))
+                .filter(|(_, c, _, placed)| {
+                    *placed == Some(false) && country.is_none_or(|want| want == *c)
+                })
                 .count();
             i64::try_from(count).expect("small")
         }
@@ -368,7 +391,7 @@ mod tests {
             let count = self
                 .registrations
                 .iter()
-                .filter(|(_, _, c, confirmed)| !*confirmed && *c == Some(category))
+                .filter(|(_, _, c, placed)| *placed == Some(false) && *c == Some(category))
                 .count();
             i64::try_from(count).expect("small")
         }
@@ -419,6 +442,29 @@ mod tests {
                 return Verdict::ChoiceFull(*full);
             }
             self.held.extend(wanted);
+            let index = self.registrations.len();
+            let mut chosen: Vec<Uuid> = sessions
+                .iter()
+                .copied()
+                .filter(|id| self.rooms.contains_key(id))
+                .collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            if category.is_some_and(|id| self.categories[&id].2) && !self.pending_holds {
+                self.registrations.push((email, country, category, None));
+                let seats = chosen
+                    .into_iter()
+                    .map(|id| {
+                        self.choices.push((index, id, false));
+                        (id, SeatStatus::Waitlisted)
+                    })
+                    .collect();
+                return Verdict::Placed(Placement {
+                    admission: Admission::AwaitingDecision,
+                    waitlist_position: None,
+                    seats,
+                });
+            }
             let country_room = Self::room(
                 self.country_capacity[country],
                 self.confirmed(Some(country)),
@@ -438,22 +484,15 @@ mod tests {
                 (true, true, true, false) => Admission::Waitlisted(Blocker::Event),
             };
             let confirmed = admission == Admission::Confirmed;
-            let index = self.registrations.len();
             self.registrations
-                .push((email, country, category, confirmed));
+                .push((email, country, category, Some(confirmed)));
             let waitlist_position = match admission {
                 Admission::Confirmed => None,
                 Admission::Waitlisted(Blocker::Country) => Some(self.waiting(Some(country))),
                 Admission::Waitlisted(Blocker::Event) => Some(self.waiting(None)),
                 Admission::Waitlisted(Blocker::Category) => category.map(|id| self.waiting_in(id)),
+                Admission::AwaitingDecision => None,
             };
-            let mut chosen: Vec<Uuid> = sessions
-                .iter()
-                .copied()
-                .filter(|id| self.rooms.contains_key(id))
-                .collect();
-            chosen.sort_unstable();
-            chosen.dedup();
             let seats = chosen
                 .into_iter()
                 .map(|id| {
@@ -493,22 +532,21 @@ mod tests {
         );
         let rooms = vec((capacity(), 0i32..4), 0..4);
         let options = vec((proptest::option::weighted(0.8, 0i32..3), 0i32..3), 0..3);
-        let categories = vec((capacity(), any::<bool>()), 2);
+        let categories = vec((capacity(), any::<bool>(), any::<bool>()), 2);
         (
             existing,
             capacity(),
             vec(capacity(), 3),
             rooms,
             options,
-            categories,
+            (categories, any::<bool>()),
         )
             .prop_map(
-                |(existing, event_extra, country_extra, rooms, options, categories)| {
-                    let mut registrations: Vec<(&'static str, &'static str, Option<Uuid>, bool)> =
-                        Vec::new();
+                |(existing, event_extra, country_extra, rooms, options, (categories, pending_holds))| {
+                    let mut registrations = Vec::new();
                     for (email, country, category, confirmed) in existing {
                         if registrations.iter().all(|(e, _, _, _)| *e != email) {
-                            registrations.push((email, country, category, confirmed));
+                            registrations.push((email, country, category, Some(confirmed)));
                         }
                     }
                     let mut model = Model {
@@ -517,8 +555,13 @@ mod tests {
                         categories: CATEGORIES
                             .into_iter()
                             .flatten()
-                            .zip(categories.iter().map(|&(_, counts)| (None, counts)))
+                            .zip(
+                                categories
+                                    .iter()
+                                    .map(|&(_, counts, approval)| (None, counts, approval)),
+                            )
                             .collect(),
+                        pending_holds,
                         rooms: rooms
                             .into_iter()
                             .enumerate()
@@ -539,7 +582,7 @@ mod tests {
                             .collect(),
                         held: Vec::new(),
                     };
-                    for (id, (extra, _)) in CATEGORIES.into_iter().flatten().zip(categories) {
+                    for (id, (extra, _, _)) in CATEGORIES.into_iter().flatten().zip(categories) {
                         let taken = model.confirmed_in(id);
                         if let Some(category) = model.categories.get_mut(&id) {
                             category.0 = extra.map(|extra| taken + extra);
@@ -590,6 +633,7 @@ mod tests {
 
     fn counters(model: &Model) -> Counters<'static> {
         Counters {
+            pending_holds_place: model.pending_holds,
             event: Tally::new(Quota {
                 capacity: model.event_capacity,
                 taken: model.confirmed(None),
@@ -611,7 +655,7 @@ mod tests {
             categories: model
                 .categories
                 .iter()
-                .map(|(&id, &(capacity, counts_in_quotas))| {
+                .map(|(&id, &(capacity, counts_in_quotas, needs_approval))| {
                     let tally = CategoryTally {
                         places: Tally::new(Quota {
                             capacity,
@@ -619,6 +663,7 @@ mod tests {
                         }),
                         waiting: model.waiting_in(id),
                         counts_in_quotas,
+                        needs_approval,
                     };
                     (id, tally)
                 })
@@ -716,6 +761,7 @@ mod tests {
     #[test]
     fn a_country_without_a_counter_is_an_error() {
         let mut counters = Counters {
+            pending_holds_place: true,
             event: Tally::new(Quota {
                 capacity: None,
                 taken: 0,

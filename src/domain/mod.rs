@@ -41,7 +41,7 @@ pub use question::{
 };
 pub use quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit, admit_in, seat};
 pub use registration::{
-    Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,
+    Admitted, BUILT_IN_REJECTION_REASONS, Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,
     RegistrationStatus, StatusError, TransitionError, Verification,
 };
 pub use role::{Action, EventRole, Role};

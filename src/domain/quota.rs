@@ -40,6 +40,10 @@ pub enum Blocker {
 pub enum Admission {
     Confirmed,
     Waitlisted(Blocker),
+    /// Neither a place nor a waiting list until an organiser decides: a
+    /// category that needs approval, in an event whose pending
+    /// registrations hold no place.
+    AwaitingDecision,
 }
 
 /// A delegate is confirmed only if both the event and their country have

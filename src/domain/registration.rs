@@ -7,13 +7,19 @@ use super::vocabulary::{Vocabulary, vocabulary};
 
 vocabulary! {
     /// Where a registration stands. `Unverified` and `Confirmed` hold
-    /// places.
+    /// places; `Pending` does when its event says so
+    /// ([`RegistrationStatus::holds_place`]).
     pub enum RegistrationStatus {
         /// Holds its places until a deadline, by which the delegate must
         /// follow the link emailed to them (events that verify emails).
         Unverified = "unverified",
+        /// Waits for an organiser's decision (categories that need
+        /// approval).
+        Pending = "pending",
         Confirmed = "confirmed",
         Waitlisted = "waitlisted",
+        /// An organiser said no, with a reason.
+        Rejected = "rejected",
         Cancelled = "cancelled",
     }
 }
@@ -37,10 +43,29 @@ pub struct StatusError;
 pub enum TransitionError {
     #[error("the registration is already cancelled")]
     AlreadyCancelled,
+    #[error("the registration was rejected")]
+    Rejected,
     #[error("only a registration on a waiting list can be promoted")]
     NotWaitlisted,
     #[error("only an unverified registration can run out of time")]
     NotUnverified,
+    #[error("the registration is confirmed already: cancel it instead")]
+    AlreadyConfirmed,
+}
+
+/// The reasons for a rejection every event has, by code; each is worded
+/// in the four languages (`rejection-reason-…`). Events may add their own.
+pub const BUILT_IN_REJECTION_REASONS: [&str; 4] = ["incomplete", "not_eligible", "no_place", "other"];
+
+/// What approving a registration gives it, as the use case decided from
+/// the counters: a place, a place held until the address is confirmed, or
+/// a place in the waiting list when every place is taken. For a
+/// registration that holds its place while pending, always `Place`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admitted {
+    Place,
+    Hold,
+    Wait,
 }
 
 /// What can happen to a registration once it is made; every status says
@@ -48,26 +73,59 @@ pub enum TransitionError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistrationMove {
     /// The delegate follows the link of their verification email: a held
-    /// place is confirmed, a waiting one keeps its turn.
-    Verify,
+    /// place is confirmed (or, `awaiting_approval`, goes to the organisers'
+    /// decision), a waiting one keeps its turn.
+    Verify { awaiting_approval: bool },
     /// An unverified registration's deadline passes.
     Expire,
     /// The delegate or an organiser cancels.
     Cancel,
     /// A freed place goes to a waiting registration; `verify` when the
     /// event verifies emails and this address is not yet confirmed, so
-    /// that the place is held, not given.
-    Promote { verify: bool },
+    /// that the place is held, not given; `awaiting_approval` when an
+    /// organiser has still to decide (the place is then held pending).
+    Promote {
+        verify: bool,
+        awaiting_approval: bool,
+    },
+    /// An organiser approves. Approving twice is no change.
+    Approve(Admitted),
+    /// An organiser rejects a registration not yet approved. Rejecting
+    /// twice is no change.
+    Reject,
 }
 
 impl RegistrationMove {
     /// Every move, for the tests that go through each pair.
-    pub const ALL: [RegistrationMove; 5] = [
-        RegistrationMove::Verify,
+    pub const ALL: [RegistrationMove; 12] = [
+        RegistrationMove::Verify {
+            awaiting_approval: false,
+        },
+        RegistrationMove::Verify {
+            awaiting_approval: true,
+        },
         RegistrationMove::Expire,
         RegistrationMove::Cancel,
-        RegistrationMove::Promote { verify: false },
-        RegistrationMove::Promote { verify: true },
+        RegistrationMove::Promote {
+            verify: false,
+            awaiting_approval: false,
+        },
+        RegistrationMove::Promote {
+            verify: true,
+            awaiting_approval: false,
+        },
+        RegistrationMove::Promote {
+            verify: false,
+            awaiting_approval: true,
+        },
+        RegistrationMove::Promote {
+            verify: true,
+            awaiting_approval: true,
+        },
+        RegistrationMove::Approve(Admitted::Place),
+        RegistrationMove::Approve(Admitted::Hold),
+        RegistrationMove::Approve(Admitted::Wait),
+        RegistrationMove::Reject,
     ];
 }
 
@@ -79,42 +137,95 @@ impl RegistrationStatus {
     }
 
     /// Whether the registration counts against the event's and its
-    /// country's quotas (and may hold seats).
-    pub fn holds_place(self) -> bool {
+    /// country's quotas (and may hold seats); a pending one does when its
+    /// event's `pending_holds_place` says so.
+    pub fn holds_place(self, pending_holds_place: bool) -> bool {
         match self {
             Self::Unverified | Self::Confirmed => true,
-            Self::Waitlisted | Self::Cancelled => false,
+            Self::Pending => pending_holds_place,
+            Self::Waitlisted | Self::Rejected | Self::Cancelled => false,
         }
     }
 
     /// The statuses that hold places, for the statements that select them.
-    pub const HOLDING: [Self; 2] = [Self::Unverified, Self::Confirmed];
+    pub fn holding(pending_holds_place: bool) -> Vec<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|status| status.holds_place(pending_holds_place))
+            .collect()
+    }
+
+    /// Whether the delegate is expected at the meeting (their email then
+    /// carries the calendar): held or given a place, decided.
+    pub fn is_admitted(self) -> bool {
+        match self {
+            Self::Unverified | Self::Confirmed => true,
+            Self::Pending | Self::Waitlisted | Self::Rejected | Self::Cancelled => false,
+        }
+    }
 
     /// The status after `step`, or why the step cannot happen. Cancelling
     /// twice is refused rather than ignored, so that a second cancellation
-    /// cannot free a place a second time; verifying twice is no change, so
-    /// that a second click on the link says the same as the first.
+    /// cannot free a place a second time; verifying, approving or
+    /// rejecting twice is no change, so that a second click says the same
+    /// as the first.
     pub fn after(self, step: RegistrationMove) -> Result<Self, TransitionError> {
+        use RegistrationMove::*;
         use TransitionError::*;
         match (self, step) {
-            (Self::Unverified | Self::Confirmed, RegistrationMove::Verify) => Ok(Self::Confirmed),
-            (Self::Waitlisted, RegistrationMove::Verify) => Ok(Self::Waitlisted),
-            (Self::Cancelled, RegistrationMove::Verify | RegistrationMove::Cancel) => {
+            (Self::Unverified, Verify { awaiting_approval }) => Ok(if awaiting_approval {
+                Self::Pending
+            } else {
+                Self::Confirmed
+            }),
+            (
+                Self::Pending | Self::Confirmed | Self::Waitlisted | Self::Rejected,
+                Verify { .. },
+            ) => Ok(self),
+            (Self::Cancelled, Verify { .. } | Cancel | Approve(_) | Reject) => {
                 Err(AlreadyCancelled)
             }
-            (Self::Unverified, RegistrationMove::Expire) => Ok(Self::Cancelled),
-            (Self::Confirmed | Self::Waitlisted | Self::Cancelled, RegistrationMove::Expire) => {
-                Err(NotUnverified)
-            }
-            (Self::Unverified | Self::Confirmed | Self::Waitlisted, RegistrationMove::Cancel) => {
+            (Self::Unverified, Expire) => Ok(Self::Cancelled),
+            (
+                Self::Pending
+                | Self::Confirmed
+                | Self::Waitlisted
+                | Self::Rejected
+                | Self::Cancelled,
+                Expire,
+            ) => Err(NotUnverified),
+            (Self::Unverified | Self::Pending | Self::Confirmed | Self::Waitlisted, Cancel) => {
                 Ok(Self::Cancelled)
             }
-            (Self::Waitlisted, RegistrationMove::Promote { verify: true }) => Ok(Self::Unverified),
-            (Self::Waitlisted, RegistrationMove::Promote { verify: false }) => Ok(Self::Confirmed),
+            (Self::Rejected, Cancel | Approve(_) | Promote { .. }) => Err(Rejected),
             (
-                Self::Unverified | Self::Confirmed | Self::Cancelled,
-                RegistrationMove::Promote { .. },
+                Self::Waitlisted,
+                Promote {
+                    verify,
+                    awaiting_approval,
+                },
+            ) => Ok(match (verify, awaiting_approval) {
+                (true, _) => Self::Unverified,
+                (false, true) => Self::Pending,
+                (false, false) => Self::Confirmed,
+            }),
+            (
+                Self::Unverified | Self::Pending | Self::Confirmed | Self::Cancelled,
+                Promote { .. },
             ) => Err(NotWaitlisted),
+            (Self::Pending, Approve(admitted)) => Ok(match admitted {
+                Admitted::Place => Self::Confirmed,
+                Admitted::Hold => Self::Unverified,
+                Admitted::Wait => Self::Waitlisted,
+            }),
+            // Approved while holding a place to confirm, or while waiting:
+            // the decision is recorded, the place is as it was.
+            (Self::Unverified | Self::Confirmed | Self::Waitlisted, Approve(_)) => Ok(self),
+            (Self::Unverified | Self::Pending | Self::Waitlisted | Self::Rejected, Reject) => {
+                Ok(Self::Rejected)
+            }
+            (Self::Confirmed, Reject) => Err(AlreadyConfirmed),
         }
     }
 }
@@ -294,69 +405,171 @@ mod tests {
             RegistrationStatus::parse(" Confirmed "),
             Ok(RegistrationStatus::Confirmed)
         );
-        assert_eq!(RegistrationStatus::parse("pending"), Err(StatusError));
+        assert_eq!(
+            RegistrationStatus::parse("Pending"),
+            Ok(RegistrationStatus::Pending)
+        );
+        assert_eq!(RegistrationStatus::parse("approved"), Err(StatusError));
         assert_eq!(RegistrationStatus::parse(""), Err(StatusError));
     }
 
-    /// Every (status, move) pair, against a table written out by hand.
+    /// Every (status, move) pair, against a table written out by hand: a
+    /// row per status, a column per move in the order of
+    /// [`RegistrationMove::ALL`].
     #[test]
     fn every_status_answers_every_move() {
         use RegistrationStatus::*;
-        use TransitionError::*;
-        let promote = RegistrationMove::Promote { verify: false };
-        let promote_held = RegistrationMove::Promote { verify: true };
-        let expected: [(
-            RegistrationStatus,
-            RegistrationMove,
-            Result<RegistrationStatus, TransitionError>,
-        ); 20] = [
-            (Unverified, RegistrationMove::Verify, Ok(Confirmed)),
-            (Unverified, RegistrationMove::Expire, Ok(Cancelled)),
-            (Unverified, RegistrationMove::Cancel, Ok(Cancelled)),
-            (Unverified, promote, Err(NotWaitlisted)),
-            (Unverified, promote_held, Err(NotWaitlisted)),
-            (Confirmed, RegistrationMove::Verify, Ok(Confirmed)),
-            (Confirmed, RegistrationMove::Expire, Err(NotUnverified)),
-            (Confirmed, RegistrationMove::Cancel, Ok(Cancelled)),
-            (Confirmed, promote, Err(NotWaitlisted)),
-            (Confirmed, promote_held, Err(NotWaitlisted)),
-            (Waitlisted, RegistrationMove::Verify, Ok(Waitlisted)),
-            (Waitlisted, RegistrationMove::Expire, Err(NotUnverified)),
-            (Waitlisted, RegistrationMove::Cancel, Ok(Cancelled)),
-            (Waitlisted, promote, Ok(Confirmed)),
-            (Waitlisted, promote_held, Ok(Unverified)),
-            (Cancelled, RegistrationMove::Verify, Err(AlreadyCancelled)),
-            (Cancelled, RegistrationMove::Expire, Err(NotUnverified)),
-            (Cancelled, RegistrationMove::Cancel, Err(AlreadyCancelled)),
-            (Cancelled, promote, Err(NotWaitlisted)),
-            (Cancelled, promote_held, Err(NotWaitlisted)),
+        use TransitionError::{AlreadyCancelled, AlreadyConfirmed, NotUnverified, NotWaitlisted};
+        const REFUSED: TransitionError = TransitionError::Rejected;
+        type Row = [Result<RegistrationStatus, TransitionError>; 12];
+        // verify, verify (approval), expire, cancel, promote, promote held,
+        // promote pending, promote held pending, approve (place), approve
+        // (hold), approve (wait), reject
+        let table: [(RegistrationStatus, Row); 6] = [
+            (
+                Unverified,
+                [
+                    Ok(Confirmed),
+                    Ok(Pending),
+                    Ok(Cancelled),
+                    Ok(Cancelled),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Ok(Unverified),
+                    Ok(Unverified),
+                    Ok(Unverified),
+                    Ok(Rejected),
+                ],
+            ),
+            (
+                Pending,
+                [
+                    Ok(Pending),
+                    Ok(Pending),
+                    Err(NotUnverified),
+                    Ok(Cancelled),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Ok(Confirmed),
+                    Ok(Unverified),
+                    Ok(Waitlisted),
+                    Ok(Rejected),
+                ],
+            ),
+            (
+                Confirmed,
+                [
+                    Ok(Confirmed),
+                    Ok(Confirmed),
+                    Err(NotUnverified),
+                    Ok(Cancelled),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Ok(Confirmed),
+                    Ok(Confirmed),
+                    Ok(Confirmed),
+                    Err(AlreadyConfirmed),
+                ],
+            ),
+            (
+                Waitlisted,
+                [
+                    Ok(Waitlisted),
+                    Ok(Waitlisted),
+                    Err(NotUnverified),
+                    Ok(Cancelled),
+                    Ok(Confirmed),
+                    Ok(Unverified),
+                    Ok(Pending),
+                    Ok(Unverified),
+                    Ok(Waitlisted),
+                    Ok(Waitlisted),
+                    Ok(Waitlisted),
+                    Ok(Rejected),
+                ],
+            ),
+            (
+                Rejected,
+                [
+                    Ok(Rejected),
+                    Ok(Rejected),
+                    Err(NotUnverified),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Err(REFUSED),
+                    Ok(Rejected),
+                ],
+            ),
+            (
+                Cancelled,
+                [
+                    Err(AlreadyCancelled),
+                    Err(AlreadyCancelled),
+                    Err(NotUnverified),
+                    Err(AlreadyCancelled),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(NotWaitlisted),
+                    Err(AlreadyCancelled),
+                    Err(AlreadyCancelled),
+                    Err(AlreadyCancelled),
+                    Err(AlreadyCancelled),
+                ],
+            ),
         ];
-        let pairs = RegistrationStatus::ALL.len() * RegistrationMove::ALL.len();
-        assert_eq!(expected.len(), pairs, "the table covers every pair");
-        for (status, step, answer) in expected {
-            assert_eq!(status.after(step), answer, "{status} after {step:?}");
+        assert_eq!(
+            table.len(),
+            RegistrationStatus::ALL.len(),
+            "a row per status"
+        );
+        for (status, row) in table {
+            for (step, answer) in RegistrationMove::ALL.into_iter().zip(row) {
+                assert_eq!(status.after(step), answer, "{status} after {step:?}");
+            }
         }
     }
 
     #[test]
     fn the_holding_statuses_are_those_that_hold_places() {
-        let holding: Vec<RegistrationStatus> = RegistrationStatus::ALL
-            .iter()
-            .copied()
-            .filter(|status| status.holds_place())
-            .collect();
-        assert_eq!(holding, RegistrationStatus::HOLDING);
+        use RegistrationStatus::*;
+        assert_eq!(
+            RegistrationStatus::holding(true),
+            [Unverified, Pending, Confirmed]
+        );
+        assert_eq!(RegistrationStatus::holding(false), [Unverified, Confirmed]);
+        for &status in RegistrationStatus::ALL {
+            // Admitted is held or given, decided.
+            assert!(!status.is_admitted() || status.holds_place(false));
+        }
     }
 
     /// A move that succeeds never turns a place-holding registration into
-    /// a waiting one, and nothing comes back from cancelled.
+    /// a waiting one, and nothing comes back from cancelled or rejected
+    /// but a second rejection.
     #[test]
     fn moves_never_reopen_a_cancellation() {
         for &status in RegistrationStatus::ALL {
             for step in RegistrationMove::ALL {
                 if let Ok(next) = status.after(step) {
                     assert!(status != RegistrationStatus::Cancelled, "{step:?}");
-                    assert!(!(status.holds_place() && next == RegistrationStatus::Waitlisted));
+                    if status == RegistrationStatus::Rejected {
+                        assert_eq!(next, RegistrationStatus::Rejected, "{step:?}");
+                    }
+                    assert!(
+                        !(status.holds_place(false) && next == RegistrationStatus::Waitlisted)
+                    );
                 }
             }
         }

@@ -110,6 +110,10 @@ vocabulary! {
         /// A new link to confirm the email address, asked for by the
         /// delegate (events that verify emails).
         Verification = "verification",
+        /// An organiser approved the registration.
+        Approved = "approved",
+        /// An organiser rejected it, with a reason.
+        Rejected = "rejected",
     }
 }
 
@@ -122,7 +126,9 @@ impl EmailKind {
             | EmailKind::Waitlisted
             | EmailKind::Promoted
             | EmailKind::SessionsChanged
-            | EmailKind::Cancelled => true,
+            | EmailKind::Cancelled
+            | EmailKind::Approved
+            | EmailKind::Rejected => true,
             EmailKind::Resend | EmailKind::Verification => false,
         }
     }
@@ -140,7 +146,9 @@ impl EmailKind {
             EmailKind::Promoted
             | EmailKind::SessionsChanged
             | EmailKind::Cancelled
-            | EmailKind::Verification => false,
+            | EmailKind::Verification
+            | EmailKind::Approved
+            | EmailKind::Rejected => false,
         }
     }
 }

@@ -266,7 +266,7 @@ mod tests {
     /// Distinct values, so that the output shows which arguments a
     /// translation actually prints.
     fn sample_args() -> FluentArgs<'static> {
-        let args: [(&str, FluentValue); 25] = [
+        let args: [(&str, FluentValue); 26] = [
             ("count", 37.into()),
             ("question", "<question>".into()),
             ("answers", "<answers>".into()),
@@ -289,6 +289,7 @@ mod tests {
             ("taken", 71.into()),
             ("line", 64.into()),
             ("problem", "<problem>".into()),
+            ("reason", "<reason>".into()),
             ("page", 23.into()),
             ("pages", 29.into()),
             ("time", "<time>".into()),

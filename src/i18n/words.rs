@@ -7,8 +7,10 @@ use crate::domain::{RegistrationStatus, SeatStatus, SessionKind};
 pub fn status_message(status: RegistrationStatus) -> &'static str {
     match status {
         RegistrationStatus::Unverified => "status-unverified",
+        RegistrationStatus::Pending => "status-pending",
         RegistrationStatus::Confirmed => "status-confirmed",
         RegistrationStatus::Waitlisted => "status-waitlisted",
+        RegistrationStatus::Rejected => "status-rejected",
         RegistrationStatus::Cancelled => "status-cancelled",
     }
 }
@@ -17,9 +19,10 @@ pub fn status_message(status: RegistrationStatus) -> &'static str {
 pub fn registered_title_message(status: RegistrationStatus) -> Option<&'static str> {
     match status {
         RegistrationStatus::Unverified => Some("confirm-title-unverified"),
+        RegistrationStatus::Pending => Some("confirm-title-pending"),
         RegistrationStatus::Confirmed => Some("confirm-title-confirmed"),
         RegistrationStatus::Waitlisted => Some("confirm-title-waitlisted"),
-        RegistrationStatus::Cancelled => None,
+        RegistrationStatus::Rejected | RegistrationStatus::Cancelled => None,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Letter<'a> {
     pub verify: Option<Verify<'a>>,
     /// The organisers' own wording of this kind in this language.
     pub custom: Option<Wording<'a>>,
+    /// Why the organisers said no, worded in the delegate's language (a
+    /// rejection).
+    pub reason: Option<&'a str>,
 }
 
 /// What an email says of a verification still to be done.
@@ -113,6 +116,7 @@ struct Message<'a> {
     sessions: &'a [SessionLine],
     /// What to do to keep the place (or turn), and the link that does it.
     verify_text: Option<&'a str>,
+    reason: Option<&'a str>,
     verify_url: Option<&'a str>,
     manage_url: Option<&'a str>,
     private_link_text: &'a str,
@@ -153,12 +157,16 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
     let t1 =
         |id: &str, name: &str, value: FluentValue| i18n::t_args(language, id, &[(name, value)]);
 
-    // A place given on arrival and only held is not yet "confirmed".
-    let held = kind == EmailKind::Confirmation && delegate.status == RegistrationStatus::Unverified;
-    let (subject_id, lead_id) = if held {
-        ("email-subject-unverified", "email-lead-unverified")
-    } else {
-        (subject_id(kind), lead_id(kind))
+    // A place given on arrival and only held is not yet "confirmed", nor
+    // is a registration the organisers have still to decide on.
+    let (subject_id, lead_id) = match (kind, delegate.status) {
+        (EmailKind::Confirmation, RegistrationStatus::Unverified) => {
+            ("email-subject-unverified", "email-lead-unverified")
+        }
+        (EmailKind::Confirmation, RegistrationStatus::Pending) => {
+            ("email-subject-pending", "email-lead-pending")
+        }
+        _ => (subject_id(kind), lead_id(kind)),
     };
     let subject = t1(subject_id, "event", event_name.into());
     let greeting = t1("email-greeting", "name", delegate.given_name.into());
@@ -193,7 +201,7 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
     let private_link_text = t("confirm-private-link");
     let private_link_earlier = t("email-private-link-earlier");
     let signature = t1("email-signature", "event", event_name.into());
-    let ics = delegate.status.holds_place().then(|| calendar(letter));
+    let ics = delegate.status.is_admitted().then(|| calendar(letter));
     let verify_text = letter.verify.as_ref().and_then(|verify| {
         let zone = letter.meeting.time_zone;
         let deadline = verify
@@ -250,6 +258,11 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
             text.push_str("\n\n");
             text.push_str(&values["verify"]);
         }
+        // Nor is a rejection sent without its reason.
+        if let Some(reason) = letter.reason {
+            text.push_str("\n\n");
+            text.push_str(reason);
+        }
         let paragraphs: Vec<Vec<&str>> = text
             .split("\n\n")
             .map(|paragraph| paragraph.lines().collect())
@@ -278,6 +291,7 @@ pub fn render(letter: &Letter<'_>) -> Result<RenderedEmail, RenderError> {
         sessions_heading: &sessions_heading,
         sessions: &sessions,
         verify_text: verify_text.as_deref(),
+        reason: letter.reason,
         verify_url,
         manage_url: letter.manage_url,
         private_link_text: &private_link_text,
@@ -310,6 +324,8 @@ fn subject_id(kind: EmailKind) -> &'static str {
         EmailKind::Cancelled => "email-subject-cancelled",
         EmailKind::Resend => "email-subject-resend",
         EmailKind::Verification => "email-subject-verification",
+        EmailKind::Approved => "email-subject-approved",
+        EmailKind::Rejected => "email-subject-rejected",
     }
 }
 
@@ -322,6 +338,8 @@ fn lead_id(kind: EmailKind) -> &'static str {
         EmailKind::Cancelled => "email-lead-cancelled",
         EmailKind::Resend => "email-lead-resend",
         EmailKind::Verification => "email-lead-verification",
+        EmailKind::Approved => "email-lead-approved",
+        EmailKind::Rejected => "email-lead-rejected",
     }
 }
 

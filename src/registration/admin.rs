@@ -130,6 +130,13 @@ pub async fn update_event(
         {
             return Err(below_taken("default_country_capacity", taken));
         }
+        // Whether pending registrations hold places is what their counts
+        // were moved by: it stays while any awaits a decision.
+        if changes.approving.pending_holds_place != before.approving.pending_holds_place
+            && store::any_pending(tx, event_id).await?
+        {
+            return Err(refused("pending_holds_place", "error-pending-holds-fixed"));
+        }
         let event = events_store::update_event(tx, event_id, changes).await?;
         events_store::apply_default_country_capacity(tx, event_id, event.default_country_capacity)
             .await?;
@@ -320,7 +327,7 @@ pub async fn import_country_quotas(
 }
 
 /// Locks the event, then the registration, which must be one of the event's.
-async fn lock_registration(
+pub(super) async fn lock_registration(
     conn: &mut AsyncPgConnection,
     event_id: Uuid,
     registration_id: Uuid,
@@ -338,7 +345,7 @@ async fn lock_registration(
     Ok((event, registration))
 }
 
-async fn audit_registration(
+pub(super) async fn audit_registration(
     conn: &mut AsyncPgConnection,
     organiser_id: Uuid,
     registration: &Registration,
@@ -400,6 +407,7 @@ pub async fn promote_out_of_turn(
         let (event, registration) = lock_registration(tx, event.id, registration_id).await?;
         let promotion = RegistrationMove::Promote {
             verify: registration.email_verified_at.is_none(),
+            awaiting_approval: false,
         };
         if registration.status.after(promotion).is_err() {
             return Err(refused("registration", "admin-promote-not-waiting"));

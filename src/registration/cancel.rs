@@ -67,7 +67,8 @@ pub(super) async fn cancel_locked(
     manage_url: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
-    let (event, registration, freed_seats) = release(conn, event, registration, now).await?;
+    let (event, registration, freed_seats) =
+        release(conn, event, registration, Ending::Cancelled, now).await?;
     let view = notify(conn, &event, registration, EmailKind::Cancelled, manage_url).await?;
     fill_free_places(conn, &event, now).await?;
     fill_free_seats(conn, &event, &freed_seats, None).await?;
@@ -82,21 +83,36 @@ pub(super) async fn release_places(
     registration: Registration,
     now: DateTime<Utc>,
 ) -> Result<(), RegistrationError> {
-    let (event, _, freed_seats) = release(conn, event, registration, now).await?;
+    let (event, _, freed_seats) =
+        release(conn, event, registration, Ending::Cancelled, now).await?;
     fill_free_places(conn, &event, now).await?;
     fill_free_seats(conn, &event, &freed_seats, None).await
 }
 
+/// How a registration that gives back its places ends.
+pub(super) enum Ending<'a> {
+    Cancelled,
+    /// An organiser said no: the reason's code, and a note.
+    Rejected {
+        reason: &'a str,
+        note: Option<&'a str>,
+    },
+}
+
 /// Gives back every place, seat and choice place the registration holds
-/// and marks it cancelled; returns the event as it now counts, the
+/// and ends it as `ending` says; returns the event as it now counts, the
 /// registration, and the sessions whose seats were freed (sorted).
-async fn release(
+pub(super) async fn release(
     conn: &mut AsyncPgConnection,
     mut event: Event,
     registration: Registration,
+    ending: Ending<'_>,
     now: DateTime<Utc>,
 ) -> Result<(Event, Registration, Vec<Uuid>), RegistrationError> {
-    if registration.status.holds_place() {
+    if registration
+        .status
+        .holds_place(event.approving.pending_holds_place)
+    {
         give_back_place(conn, &mut event, &registration).await?;
     }
 
@@ -119,7 +135,13 @@ async fn release(
     }
     release_question_choices(conn, &registration).await?;
 
-    let registration =
-        store::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
+    let registration = match ending {
+        Ending::Cancelled => {
+            store::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?
+        }
+        Ending::Rejected { reason, note } => {
+            store::reject(conn, registration.id, reason, note, now).await?
+        }
+    };
     Ok((event, registration, freed_seats))
 }

@@ -39,8 +39,11 @@ pub(super) async fn change_locked(
     manage_url: Option<&str>,
 ) -> Result<RegistrationView, RegistrationError> {
     match registration.status {
-        RegistrationStatus::Cancelled => return Err(RegistrationError::Cancelled),
+        RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
+            return Err(RegistrationError::Cancelled);
+        }
         RegistrationStatus::Unverified
+        | RegistrationStatus::Pending
         | RegistrationStatus::Confirmed
         | RegistrationStatus::Waitlisted => {}
     }
@@ -81,9 +84,10 @@ pub(super) async fn change_locked(
                     Some(seq) => seq,
                     None => *queue_seq.insert(store::next_queue_seq(conn).await?),
                 };
-                let seated = registration.status.holds_place()
+                let pending_holds_place = event.approving.pending_holds_place;
+                let seated = registration.status.holds_place(pending_holds_place)
                     && seat(session.quota()) == SeatStatus::Confirmed
-                    && store::oldest_waiting_choice(conn, session.id)
+                    && store::oldest_waiting_choice(conn, session.id, pending_holds_place)
                         .await?
                         .is_none()
                     && store::take_seats(conn, &[(session.id, 1)]).await?;

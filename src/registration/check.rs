@@ -18,7 +18,7 @@ const CHECKS: &[(&str, &str)] = &[
                        count(r.id), coalesce(e.capacity::text, 'unlimited')) AS line
            FROM events e
            LEFT JOIN (registrations r LEFT JOIN categories c ON c.id = r.category_id)
-                  ON r.event_id = e.id AND r.status IN ('unverified', 'confirmed')
+                  ON r.event_id = e.id AND (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place))
                  AND coalesce(c.counts_in_quotas, true)
           GROUP BY e.id
          HAVING e.taken <> count(r.id) OR e.taken > coalesce(e.capacity, e.taken)",
@@ -27,14 +27,14 @@ const CHECKS: &[(&str, &str)] = &[
         "category counters equal their place-holding and waiting registrations and fit the capacity",
         "SELECT format('event %s, category %s: taken %s, holding %s, waiting %s, waitlisted %s, \
                         capacity %s', e.slug, c.code, c.taken,
-                       count(r.id) FILTER (WHERE r.status IN ('unverified', 'confirmed')),
+                       count(r.id) FILTER (WHERE (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place))),
                        c.waiting, count(r.id) FILTER (WHERE r.status = 'waitlisted'),
                        coalesce(c.capacity::text, 'unlimited')) AS line
            FROM categories c
            JOIN events e ON e.id = c.event_id
            LEFT JOIN registrations r ON r.category_id = c.id
           GROUP BY e.slug, c.id
-         HAVING c.taken <> count(r.id) FILTER (WHERE r.status IN ('unverified', 'confirmed'))
+         HAVING c.taken <> count(r.id) FILTER (WHERE (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place)))
              OR c.waiting <> count(r.id) FILTER (WHERE r.status = 'waitlisted')
              OR c.taken > coalesce(c.capacity, c.taken)",
     ),
@@ -47,7 +47,8 @@ const CHECKS: &[(&str, &str)] = &[
            JOIN events e ON e.id = q.event_id
            LEFT JOIN (registrations r LEFT JOIN categories c ON c.id = r.category_id)
                   ON r.event_id = q.event_id AND r.country_code = q.country_code
-                 AND r.status IN ('unverified', 'confirmed') AND coalesce(c.counts_in_quotas, true)
+                 AND (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place))
+                 AND coalesce(c.counts_in_quotas, true)
           GROUP BY e.slug, q.event_id, q.country_code
          HAVING q.taken <> count(r.id) OR q.taken > coalesce(q.capacity, q.taken)",
     ),
@@ -97,7 +98,7 @@ const CHECKS: &[(&str, &str)] = &[
            JOIN questions q ON q.id = c.question_id
            LEFT JOIN registration_answers a ON a.question_id = c.question_id
                 AND (a.value = to_jsonb(c.code) OR a.value @> jsonb_build_array(c.code))
-           LEFT JOIN registrations r ON r.id = a.registration_id AND r.status <> 'cancelled'
+           LEFT JOIN registrations r ON r.id = a.registration_id AND r.status NOT IN ('cancelled', 'rejected')
           GROUP BY c.id, q.code
          HAVING c.taken <> count(r.id) OR c.taken > coalesce(c.capacity, c.taken)",
     ),
@@ -122,8 +123,9 @@ const CHECKS: &[(&str, &str)] = &[
                 AS line
            FROM registration_sessions c
            JOIN registrations r ON r.id = c.registration_id
-          WHERE (c.status = 'confirmed' AND r.status NOT IN ('unverified', 'confirmed'))
-             OR r.status = 'cancelled'",
+           JOIN events e ON e.id = r.event_id
+          WHERE (c.status = 'confirmed' AND NOT (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place)))
+             OR r.status IN ('cancelled', 'rejected')",
     ),
     (
         "nobody waits for a place that is free",
@@ -146,7 +148,8 @@ const CHECKS: &[(&str, &str)] = &[
            FROM registration_sessions c
            JOIN registrations r ON r.id = c.registration_id
            JOIN sessions s ON s.id = c.session_id
-          WHERE c.status = 'waitlisted' AND r.status IN ('unverified', 'confirmed')
+          JOIN events e ON e.id = r.event_id
+          WHERE c.status = 'waitlisted' AND (r.status IN ('unverified', 'confirmed') OR (r.status = 'pending' AND e.pending_holds_place))
             AND (s.capacity IS NULL OR s.taken < s.capacity)",
     ),
     (

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod anonymise;
 mod batch;
 mod cancel;
+pub mod approval;
 pub mod categories;
 mod change_sessions;
 pub mod check;

@@ -72,6 +72,21 @@ pub(super) async fn give_back_place(
     }
 }
 
+/// Whether an organiser has still to decide on `registration`: its
+/// category needs approval and nobody approved it yet.
+pub(super) async fn awaits_approval(
+    conn: &mut AsyncPgConnection,
+    registration: &Registration,
+) -> Result<bool, RegistrationError> {
+    if registration.approved_at.is_some() {
+        return Ok(false);
+    }
+    Ok(match registration.category_id {
+        Some(id) => categories_store::find_by_id(conn, id).await?.needs_approval,
+        None => false,
+    })
+}
+
 async fn lock_category(
     conn: &mut AsyncPgConnection,
     registration: &Registration,

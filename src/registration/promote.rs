@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::places::take_place;
+use super::places::{awaits_approval, take_place};
 use super::view::{RegistrationView, view_of};
 use super::{Invariant, RegistrationError};
 use crate::db::categories as categories_store;
@@ -57,12 +57,10 @@ pub(super) async fn confirm_promoted(
     waiting: &Registration,
     now: DateTime<Utc>,
 ) -> Result<RegistrationView, RegistrationError> {
-    // An address already confirmed gets the place; any other only a hold.
-    let hold = (waiting.email_verified_at.is_none())
-        .then(|| event.verifying.hold_until(now))
-        .flatten();
+    let hold = held_until(event, waiting, now);
     let promotion = RegistrationMove::Promote {
         verify: hold.is_some(),
+        awaiting_approval: awaits_approval(conn, waiting).await?,
     };
     let next = waiting
         .status
@@ -72,6 +70,31 @@ pub(super) async fn confirm_promoted(
         Some(until) => store::hold_unverified(conn, waiting.id, until, now).await?,
         None => store::set_status(conn, waiting.id, next, now).await?,
     };
+    seat_and_tell(conn, event, registration, EmailKind::Promoted).await
+}
+
+/// Until when a place given `now` to `registration` is only held: an
+/// address already confirmed gets the place, any other only a hold (in an
+/// event that verifies emails).
+pub(super) fn held_until(
+    event: &Event,
+    registration: &Registration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    (registration.email_verified_at.is_none())
+        .then(|| event.verifying.hold_until(now))
+        .flatten()
+}
+
+/// Seats a registration just given a place in the sessions it waits for
+/// (after older waiting choices), then writes its `kind` email, which
+/// lists them.
+pub(super) async fn seat_and_tell(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration: Registration,
+    kind: EmailKind,
+) -> Result<RegistrationView, RegistrationError> {
     let mut waiting_sessions: Vec<Uuid> = store::choices_of(conn, registration.id)
         .await?
         .into_iter()
@@ -82,7 +105,7 @@ pub(super) async fn confirm_promoted(
     // of confirmed delegates are seated first.
     fill_free_seats(conn, event, &waiting_sessions, Some(registration.id)).await?;
     // Written after the seats are settled, so the email lists them.
-    notify(conn, event, registration, EmailKind::Promoted, None).await
+    notify(conn, event, registration, kind, None).await
 }
 
 /// Gives each free seat of these sessions to the oldest waiting choice of a
@@ -95,7 +118,10 @@ pub async fn fill_free_seats(
     already_told: Option<Uuid>,
 ) -> Result<(), RegistrationError> {
     for session in events::lock_sessions(conn, session_ids).await? {
-        while let Some(choice) = store::oldest_waiting_choice(conn, session.id).await? {
+        let pending_holds_place = event.approving.pending_holds_place;
+        while let Some(choice) =
+            store::oldest_waiting_choice(conn, session.id, pending_holds_place).await?
+        {
             if !store::take_seats(conn, &[(session.id, 1)]).await? {
                 break;
             }
@@ -121,7 +147,7 @@ pub async fn notify(
 ) -> Result<RegistrationView, RegistrationError> {
     let links = Links {
         manage: manage_url,
-        verify: None,
+        ..Links::default()
     };
     notify_with(conn, event, registration, kind, links).await
 }
@@ -147,6 +173,8 @@ pub(super) async fn notify_with(
 pub(super) struct Links<'a> {
     pub manage: Option<&'a str>,
     pub verify: Option<&'a str>,
+    /// A rejection's reason, worded in the delegate's language.
+    pub reason: Option<&'a str>,
 }
 
 /// The email telling the delegate of `view` about `kind`, in their
@@ -203,6 +231,7 @@ pub(super) fn render_email(
             subject: &text.subject,
             body: &text.body,
         }),
+        reason: links.reason,
     })
 }
 

@@ -356,6 +356,7 @@ async fn settle(
     let reads = read_for_batch(conn, event, requests, open).await?;
 
     let mut counters = Counters {
+        pending_holds_place: event.approving.pending_holds_place,
         event: Tally::new(event.quota()),
         event_waiting: event.waiting.into(),
         countries: reads
@@ -377,6 +378,7 @@ async fn settle(
                     places: Tally::new(category.quota().places),
                     waiting: category.waiting.into(),
                     counts_in_quotas: category.counts_in_quotas,
+                    needs_approval: category.needs_approval,
                 };
                 (category.id, tally)
             })
@@ -444,6 +446,10 @@ async fn settle(
                     token_hash: token.hash(),
                     token,
                     hold: Hold::of(event, request.now),
+                    awaiting_approval: reads
+                        .categories
+                        .iter()
+                        .any(|category| Some(category.id) == request.category && category.needs_approval),
                     queue_seq,
                     placement,
                 });
@@ -576,6 +582,8 @@ struct Newcomer<'r> {
     /// The verification link and deadline, in an event that verifies
     /// emails.
     hold: Option<Hold>,
+    /// Its category needs an organiser's decision.
+    awaiting_approval: bool,
     queue_seq: i64,
     placement: Placement,
 }
@@ -612,12 +620,15 @@ impl<'r> Newcomer<'r> {
         }
     }
 
-    /// A place given to an address still to be confirmed is only held.
+    /// A place given to an address still to be confirmed is only held;
+    /// one given in a category that needs approval awaits the decision.
     fn status(&self) -> RegistrationStatus {
-        match (self.placement.admission, &self.hold) {
-            (Admission::Confirmed, None) => RegistrationStatus::Confirmed,
-            (Admission::Confirmed, Some(_)) => RegistrationStatus::Unverified,
-            (Admission::Waitlisted(_), _) => RegistrationStatus::Waitlisted,
+        match (self.placement.admission, &self.hold, self.awaiting_approval) {
+            (Admission::Confirmed, None, false) => RegistrationStatus::Confirmed,
+            (Admission::Confirmed, None, true) => RegistrationStatus::Pending,
+            (Admission::Confirmed, Some(_), _) => RegistrationStatus::Unverified,
+            (Admission::Waitlisted(_), _, _) => RegistrationStatus::Waitlisted,
+            (Admission::AwaitingDecision, _, _) => RegistrationStatus::Pending,
         }
     }
 
@@ -653,7 +664,7 @@ impl<'r> Newcomer<'r> {
             category: category.map(|category| category.code.clone()),
         };
         let kind = match self.placement.admission {
-            Admission::Confirmed => EmailKind::Confirmation,
+            Admission::Confirmed | Admission::AwaitingDecision => EmailKind::Confirmation,
             Admission::Waitlisted(_) => EmailKind::Waitlisted,
         };
         let manage_url = format!("{}/r/{}", self.request.public_url, self.token.as_str());
@@ -661,12 +672,17 @@ impl<'r> Newcomer<'r> {
             .hold
             .as_ref()
             .map(|hold| hold.url(&self.request.public_url));
-        let custom = texts
-            .iter()
-            .find(|text| text.kind == kind && text.language == view.registration.language);
+        // The organisers' confirmation says a place is given: not to one
+        // still to be decided on.
+        let custom = texts.iter().find(|text| {
+            text.kind == kind
+                && text.language == view.registration.language
+                && view.registration.status != RegistrationStatus::Pending
+        });
         let links = Links {
             manage: Some(&manage_url),
             verify: verify_url.as_deref(),
+            reason: None,
         };
         let email = render_email(kind, event, &view, links, custom)?;
         Ok(Answer {

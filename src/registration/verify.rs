@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::places::awaits_approval;
 use super::cancel::release_places;
 use super::promote::{Links, notify_with};
 use super::token::{PrivateToken, hash_token};
@@ -81,9 +82,10 @@ pub async fn verify(
             .ok_or(RegistrationError::NotFound)?;
         store::lock_event(tx, found.event_id).await?;
         let registration = store::lock(tx, found.id).await?;
+        let awaiting_approval = awaits_approval(tx, &registration).await?;
         let next = registration
             .status
-            .after(RegistrationMove::Verify)
+            .after(RegistrationMove::Verify { awaiting_approval })
             .map_err(refusal)?;
         if registration.email_verified_at.is_some() {
             let view = view_of(tx, registration).await?;
@@ -110,9 +112,10 @@ fn refusal(error: TransitionError) -> RegistrationError {
     match error {
         TransitionError::AlreadyCancelled => RegistrationError::Cancelled,
         // Verifying refuses only a cancelled registration.
-        TransitionError::NotUnverified | TransitionError::NotWaitlisted => {
-            RegistrationError::NotFound
-        }
+        TransitionError::NotUnverified
+        | TransitionError::NotWaitlisted
+        | TransitionError::Rejected
+        | TransitionError::AlreadyConfirmed => RegistrationError::NotFound,
     }
 }
 
@@ -141,7 +144,10 @@ pub async fn send_link_again(
         let recently = now - chrono::Duration::minutes(LINK_AGAIN_MINUTES);
         let kind = EmailKind::Verification;
         // Read again under the lock: cancelled or confirmed meanwhile.
-        if registration.status.after(RegistrationMove::Verify).is_err()
+        let verify = RegistrationMove::Verify {
+            awaiting_approval: false,
+        };
+        if registration.status.after(verify).is_err()
             || registration.email_verified_at.is_some()
             || outbox::sent_since(tx, registration.id, kind, recently).await?
         {
@@ -154,8 +160,8 @@ pub async fn send_link_again(
         store::replace_verification_hash(tx, registration.id, &hold.hash).await?;
         let url = hold.url(public_url);
         let links = Links {
-            manage: None,
             verify: Some(&url),
+            ..Links::default()
         };
         notify_with(tx, &event, registration, kind, links).await?;
         Ok(true)

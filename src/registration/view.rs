@@ -43,7 +43,9 @@ pub async fn view_of(
             Some(waiting_place(conn, &registration, category.as_ref()).await?)
         }
         RegistrationStatus::Unverified
+        | RegistrationStatus::Pending
         | RegistrationStatus::Confirmed
+        | RegistrationStatus::Rejected
         | RegistrationStatus::Cancelled => None,
     };
     let choices = store::choices_of(conn, registration.id)

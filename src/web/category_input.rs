@@ -21,6 +21,7 @@ const FIELDS: &[&str] = &[
     "capacity",
     "public",
     "position",
+    "needs_approval",
 ];
 
 /// A category as an organiser set it up.
@@ -49,8 +50,8 @@ fn boolean(
 impl CategorySetup {
     /// Reads `body` for `event`; `stored` is the category a `PUT` changes
     /// (its code stays, and is not part of the body). Left out:
-    /// `counts_in_quotas` and `public` are true, `capacity` unlimited,
-    /// `position` 0.
+    /// `counts_in_quotas` and `public` are true, `needs_approval` false,
+    /// `capacity` unlimited, `position` 0.
     pub fn parse(
         body: &Value,
         event: &Event,
@@ -80,6 +81,7 @@ impl CategorySetup {
         }
         let counts_in_quotas = boolean(&mut fields, &object, "counts_in_quotas", true);
         let public = boolean(&mut fields, &object, "public", true);
+        let needs_approval = boolean(&mut fields, &object, "needs_approval", false);
         let capacity = fields.capacity("capacity");
         let position = fields
             .optional_whole(
@@ -98,6 +100,7 @@ impl CategorySetup {
                     capacity,
                     public,
                     position,
+                    needs_approval,
                 },
             }),
             _ => Err(FieldErrors::single(

@@ -165,6 +165,18 @@ impl<'a> JsonFields<'a> {
         }
     }
 
+    /// true or false, or null/absent for none.
+    pub fn optional_bool(&mut self, field: &str) -> Result<Option<bool>, ()> {
+        match self.present(field) {
+            None => Ok(None),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(_) => {
+                self.refuse_with(field, "error-not-boolean");
+                Err(())
+            }
+        }
+    }
+
     /// One of a vocabulary's words, or null/absent for none; refused with
     /// `message_id` otherwise.
     pub fn optional_word<W: Vocabulary>(

@@ -13,9 +13,10 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::attendees::{self, AttendeeFilter, Counting, Cursor, CursorError, Order, Start};
-use crate::db::events::{Event, NewEvent, NewSession, Session, Verifying};
+use crate::db::events::{Approving, Event, NewEvent, NewSession, Session, Verifying};
 use crate::domain::text::Lines;
 use crate::domain::{
+    BUILT_IN_REJECTION_REASONS, CategoryCode,
     Action, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, Role,
     SessionCode, SessionKind, Vocabulary,
 };
@@ -54,6 +55,7 @@ pub struct EventSetup<'a> {
     default_country_capacity: Option<i32>,
     prefix: ReferencePrefix,
     verifying: Verifying,
+    approving: Approving,
 }
 
 /// The longest a place may be held for its email address to be confirmed:
@@ -87,6 +89,8 @@ impl<'a> EventSetup<'a> {
                 "reference_prefix",
                 "verification",
                 "verification_hours",
+                "pending_holds_place",
+                "rejection_reasons",
             ],
         )?;
         let slug = match existing {
@@ -162,6 +166,10 @@ impl<'a> EventSetup<'a> {
                 "error-verification-hours-invalid",
             )
             .map(|hours| hours.unwrap_or(defaults.verification_hours));
+        let pending_holds_place = fields
+            .optional_bool("pending_holds_place")
+            .map(|holds| holds.unwrap_or(Approving::default().pending_holds_place));
+        let rejection_reasons = read_rejection_reasons(&mut fields, body, None);
         let prefix = match existing {
             Some(event) => fields.unchanged("reference_prefix", &event.reference_prefix),
             None => fields.optional_text("reference_prefix"),
@@ -204,6 +212,8 @@ impl<'a> EventSetup<'a> {
             Some(prefix),
             Ok(verification),
             Ok(verification_hours),
+            Ok(pending_holds_place),
+            Some(rejection_reasons),
         ) = (
             slug,
             name,
@@ -221,6 +231,8 @@ impl<'a> EventSetup<'a> {
             prefix,
             verification,
             verification_hours,
+            pending_holds_place,
+            rejection_reasons,
         )
         else {
             return Err(incomplete());
@@ -244,6 +256,10 @@ impl<'a> EventSetup<'a> {
                 verification,
                 verification_hours,
             },
+            approving: Approving {
+                pending_holds_place,
+                rejection_reasons,
+            },
         })
     }
 
@@ -265,8 +281,63 @@ impl<'a> EventSetup<'a> {
             capacity: self.capacity,
             default_country_capacity: self.default_country_capacity,
             verifying: self.verifying,
+            approving: self.approving.clone(),
         }
     }
+}
+
+/// The most reasons an event adds to the built-in ones.
+const MAX_REJECTION_REASONS: usize = 20;
+const MAX_REASON_CHARS: usize = 300;
+
+/// `[{"code": "late", "texts": {"fr": "…"}}, …]`: the event's own reasons
+/// for a rejection, each with a code no other reason has (the built-in
+/// ones included) and a text in at least one of the event's languages.
+/// Problems are filed under `rejection_reasons.<n>.code` and `….texts`.
+fn read_rejection_reasons(
+    fields: &mut JsonFields<'_>,
+    body: &Value,
+    languages: Option<&[String]>,
+) -> Option<Value> {
+    let items = match body.get("rejection_reasons") {
+        None | Some(Value::Null) => return Some(Value::Array(Vec::new())),
+        Some(Value::Array(items)) if items.len() <= MAX_REJECTION_REASONS => items,
+        Some(_) => {
+            fields.refuse("rejection_reasons", FieldError::new("error-rejection-reasons-invalid"));
+            return None;
+        }
+    };
+    let mut kept = Vec::new();
+    let mut codes: Vec<&str> = BUILT_IN_REJECTION_REASONS.to_vec();
+    for (index, item) in items.iter().enumerate() {
+        let field = format!("rejection_reasons.{index}");
+        let Ok(mut reason) = JsonFields::new(item, &["code", "texts"]) else {
+            fields.refuse(&field, FieldError::new("error-json-object"));
+            continue;
+        };
+        let code = reason.text("code").filter(|code| {
+            CategoryCode::parse(code).is_ok() && !codes.contains(code)
+        });
+        let texts = reason.texts_by_language("texts", languages, MAX_REASON_CHARS, Lines::One);
+        match (reason.finish(), code, texts) {
+            (Ok(()), Some(code), Some(texts)) if !texts.is_empty() => {
+                codes.push(code);
+                kept.push(serde_json::json!({"code": code, "texts": texts}));
+            }
+            (Err(errors), _, _) => {
+                for (name, error) in errors.iter() {
+                    fields.refuse(&format!("{field}.{name}"), error.clone());
+                }
+            }
+            (Ok(()), None, _) => {
+                fields.refuse(&format!("{field}.code"), FieldError::new("error-reason-code-invalid"));
+            }
+            (Ok(()), Some(_), _) => {
+                fields.refuse(&format!("{field}.texts"), FieldError::new("error-required"));
+            }
+        }
+    }
+    (kept.len() == items.len()).then_some(Value::Array(kept))
 }
 
 /// The longest reason an organiser gives for a place out of turn.

@@ -440,6 +440,7 @@ async fn invitation_only_category(app: &TestApp, code: &str) {
         capacity: Some(5),
         public: false,
         position: 0,
+        needs_approval: false,
     };
     categories::insert(&mut conn, event.id, code, &setup)
         .await

@@ -448,6 +448,7 @@ pub async fn create_event(pool: &DbPool, spec: EventSpec) -> rencontre::db::even
             } else {
                 events::Verifying::default()
             },
+            approving: events::Approving::default(),
         },
     )
     .await

@@ -138,6 +138,8 @@ pub(super) fn email_kind(kind: EmailKind) -> &'static str {
         EmailKind::Cancelled => "admin-email-cancelled",
         EmailKind::Resend => "admin-email-resend",
         EmailKind::Verification => "admin-email-verification",
+        EmailKind::Approved => "admin-email-approved",
+        EmailKind::Rejected => "admin-email-rejected",
     }
 }
 

@@ -48,6 +48,9 @@ pub struct CategoryRequest {
     public: Option<bool>,
     #[schema(schema_with = schemas::position)]
     position: Option<i32>,
+    /// Its registrations wait for an organiser's decision (default false)
+    #[schema(schema_with = schemas::optional_boolean)]
+    needs_approval: Option<bool>,
 }
 
 /// A category's set-up as `PUT …/categories/{code}` takes it: the whole
@@ -72,6 +75,9 @@ pub struct CategoryChangeRequest {
     public: Option<bool>,
     #[schema(schema_with = schemas::position)]
     position: Option<i32>,
+    /// Its registrations wait for an organiser's decision (default false)
+    #[schema(schema_with = schemas::optional_boolean)]
+    needs_approval: Option<bool>,
 }
 
 impl CategoryChangeRequest {
@@ -82,6 +88,7 @@ impl CategoryChangeRequest {
             capacity: Some(50),
             public: Some(true),
             position: Some(2),
+            needs_approval: Some(true),
         }
     }
 }
@@ -94,6 +101,7 @@ impl CategoryRequest {
             capacity,
             public,
             position,
+            needs_approval,
         } = CategoryChangeRequest::example();
         CategoryRequest {
             code: "observer",
@@ -102,6 +110,7 @@ impl CategoryRequest {
             capacity,
             public,
             position,
+            needs_approval,
         }
     }
 }
@@ -118,6 +127,7 @@ pub struct CategoryBody<'a> {
     capacity: Option<i32>,
     public: bool,
     position: i32,
+    needs_approval: bool,
     /// Places held by its registrations
     taken: i32,
     /// Its registrations on a waiting list
@@ -135,6 +145,7 @@ fn category_body(category: &Category) -> CategoryBody<'_> {
         capacity: category.capacity,
         public: category.public,
         position: category.position,
+        needs_approval: category.needs_approval,
         taken: category.taken,
         waiting: category.waiting,
         remaining: category.quota().places.remaining(),

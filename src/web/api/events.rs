@@ -40,8 +40,22 @@ pub(crate) struct EventBody<'a> {
     verification: &'a str,
     /// How long a place waits for its address to be confirmed
     verification_hours: i32,
+    /// A registration awaiting approval holds the places it was given
+    pending_holds_place: bool,
+    /// The reasons organisers may give for a rejection: the built-in ones,
+    /// then the event's own, each worded in the event's languages
+    rejection_reasons: Vec<ReasonBody>,
     sessions: Vec<SessionBody<'a>>,
     countries: Vec<CountryBody<'a>>,
+}
+
+/// A reason for a rejection, worded by language.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RejectionReason)]
+struct ReasonBody {
+    code: String,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    texts: serde_json::Map<String, serde_json::Value>,
 }
 
 /// When registration opens and closes, and whether it is open now.
@@ -233,6 +247,22 @@ pub(crate) fn event_body<'a>(
         default_country_capacity: event.default_country_capacity,
         verification: event.verifying.verification.as_str(),
         verification_hours: event.verifying.verification_hours,
+        pending_holds_place: event.approving.pending_holds_place,
+        rejection_reasons: crate::registration::approval::rejection_reasons(event)
+            .into_iter()
+            .map(|code| {
+                let texts = event
+                    .languages
+                    .iter()
+                    .filter_map(|code| Language::parse(code).ok())
+                    .map(|language| {
+                        let text = crate::registration::approval::reason_text(event, &code, language);
+                        (language.code().to_owned(), serde_json::Value::from(text))
+                    })
+                    .collect();
+                ReasonBody { code, texts }
+            })
+            .collect(),
         sessions: sessions.iter().map(session_body).collect(),
         countries: countries
             .iter()

@@ -6,6 +6,7 @@
 //! handler with actix and its annotation with the OpenAPI document. A test
 //! holds the annotation's method and path to the table's.
 
+pub(crate) mod approvals;
 mod categories;
 pub(super) mod events;
 mod files;
@@ -76,6 +77,9 @@ route_table! {
     },
     "/events/{slug}/registrations/{id}/resend" => { post: organiser::resend },
     "/events/{slug}/registrations/{id}/promote" => { post: organiser::promote },
+    "/events/{slug}/registrations/{id}/approve" => { post: approvals::approve },
+    "/events/{slug}/registrations/{id}/reject" => { post: approvals::reject },
+    "/events/{slug}/approvals" => { post: approvals::approve_many },
     "/events/{slug}/files/{id}" => { get: files::download },
     "/registrations/{token}" => { get: registrations::show },
     "/registrations/{token}/cancel" => { post: registrations::cancel },

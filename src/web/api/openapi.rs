@@ -551,6 +551,45 @@ pub mod schemas {
             .into()
     }
 
+    /// An event's own reasons for a rejection (`web::organiser_input`).
+    pub fn rejection_reasons() -> Schema {
+        let reason = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("code", category_code())
+            .property(
+                "texts",
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property_names(Some(language()))
+                    .additional_properties(Some(
+                        text().pattern(Some(text_pattern(300, Lines::One, false))),
+                    ))
+                    .min_properties(Some(1)),
+            )
+            .required("code")
+            .required("texts")
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+            .items(reason)
+            .max_items(Some(20))
+            .description(Some(
+                "Each code once, none of the built-in ones; null (or left out) for none",
+            ))
+            .into()
+    }
+
+    /// A note to a delegate whose registration is rejected.
+    pub fn rejection_note() -> Schema {
+        nullable(ObjectBuilder::new(), Type::String)
+            .pattern(Some(text_pattern(
+                crate::web::api::approvals::MAX_NOTE_CHARS,
+                Lines::Many,
+                true,
+            )))
+            .into()
+    }
+
     /// `domain::CategoryCode`.
     pub fn category_code() -> Schema {
         text().pattern(Some("^[a-z][a-z0-9_]{0,31}$")).into()

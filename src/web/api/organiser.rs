@@ -77,6 +77,14 @@ pub struct NewEventRequest {
     verification: Option<&'static str>,
     #[schema(schema_with = schemas::verification_hours)]
     verification_hours: Option<i32>,
+    /// A registration awaiting approval holds the places it was given
+    /// (default true); fixed while registrations await a decision.
+    #[schema(schema_with = schemas::optional_boolean)]
+    pending_holds_place: Option<bool>,
+    /// The event's own reasons for a rejection, added to the built-in
+    /// ones (`incomplete`, `not_eligible`, `no_place`, `other`)
+    #[schema(schema_with = schemas::rejection_reasons)]
+    rejection_reasons: Option<Vec<serde_json::Value>>,
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -108,6 +116,10 @@ impl NewEventRequest {
             reference_prefix: Some("QUE"),
             verification: Some("email"),
             verification_hours: Some(48),
+            pending_holds_place: Some(true),
+            rejection_reasons: Some(vec![serde_json::json!(
+                {"code": "late", "texts": {"fr": "L'inscription est arrivée après la date limite."}}
+            )]),
         }
     }
 }
@@ -146,6 +158,14 @@ pub struct EventSetupRequest {
     verification: Option<&'static str>,
     #[schema(schema_with = schemas::verification_hours)]
     verification_hours: Option<i32>,
+    /// A registration awaiting approval holds the places it was given
+    /// (default true); fixed while registrations await a decision.
+    #[schema(schema_with = schemas::optional_boolean)]
+    pending_holds_place: Option<bool>,
+    /// The event's own reasons for a rejection, added to the built-in
+    /// ones (`incomplete`, `not_eligible`, `no_place`, `other`)
+    #[schema(schema_with = schemas::rejection_reasons)]
+    rejection_reasons: Option<Vec<serde_json::Value>>,
 }
 
 impl EventSetupRequest {
@@ -164,6 +184,8 @@ impl EventSetupRequest {
             default_country_capacity,
             verification,
             verification_hours,
+            pending_holds_place,
+            rejection_reasons,
             ..
         } = NewEventRequest::example();
         EventSetupRequest {
@@ -181,6 +203,8 @@ impl EventSetupRequest {
             default_country_capacity,
             verification,
             verification_hours,
+            pending_holds_place,
+            rejection_reasons,
         }
     }
 }
@@ -583,7 +607,7 @@ struct AttendeePage<'a> {
 /// A registration as the organisers' list shows it.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Attendee)]
-struct AttendeeBody<'a> {
+pub(super) struct AttendeeBody<'a> {
     id: Uuid,
     reference: &'a str,
     #[schema(schema_with = schemas::registration_status)]
@@ -607,7 +631,7 @@ struct AttendeeBody<'a> {
     category: Option<&'a str>,
 }
 
-fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
+pub(super) fn attendee_body(attendee: &Attendee) -> AttendeeBody<'_> {
     AttendeeBody {
         id: attendee.id,
         reference: &attendee.reference,
@@ -902,7 +926,7 @@ pub async fn emails(
 #[into_params(parameter_in = Path)]
 pub struct RegistrationPath {
     /// The registration's id
-    id: Uuid,
+    pub(super) id: Uuid,
 }
 
 /// The answer of a resend: the email is in the outbox.
@@ -932,7 +956,7 @@ impl PromotionRequest {
 }
 
 /// The registration a change left, in the shape of the list's items.
-fn attendee_of_view(view: &registration::RegistrationView) -> Attendee {
+pub(super) fn attendee_of_view(view: &registration::RegistrationView) -> Attendee {
     let registration = &view.registration;
     // As the list's query writes them: codes by start time, waiting ones
     // marked.

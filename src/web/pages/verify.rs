@@ -257,15 +257,21 @@ impl<'a> Verification<'a> {
             tr,
             action: format!("/verify/{token}"),
             pending: registration.email_verified_at.is_none()
-                && registration.status != RegistrationStatus::Cancelled,
+                && !matches!(
+                    registration.status,
+                    RegistrationStatus::Cancelled | RegistrationStatus::Rejected
+                ),
         }
     }
 
     /// What the page says before the button is pressed, if anything.
     fn standing(&self, registration: &Registration) -> Option<String> {
         match registration.status {
-            RegistrationStatus::Cancelled => Some(self.tr.t("verify-cancelled")),
+            RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
+                Some(self.tr.t("verify-cancelled"))
+            }
             RegistrationStatus::Unverified
+            | RegistrationStatus::Pending
             | RegistrationStatus::Confirmed
             | RegistrationStatus::Waitlisted => {
                 (!self.pending).then(|| self.tr.t("verify-already"))
@@ -277,8 +283,10 @@ impl<'a> Verification<'a> {
     fn done(&self, status: RegistrationStatus) -> String {
         match status {
             RegistrationStatus::Waitlisted => self.tr.t("verify-done-waiting"),
+            RegistrationStatus::Pending => self.tr.t("verify-done-pending"),
             RegistrationStatus::Unverified
             | RegistrationStatus::Confirmed
+            | RegistrationStatus::Rejected
             | RegistrationStatus::Cancelled => self.tr.t("verify-done-confirmed"),
         }
     }
