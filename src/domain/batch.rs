@@ -542,7 +542,14 @@ mod tests {
             (categories, any::<bool>()),
         )
             .prop_map(
-                |(existing, event_extra, country_extra, rooms, options, (categories, pending_holds))| {
+                |(
+                    existing,
+                    event_extra,
+                    country_extra,
+                    rooms,
+                    options,
+                    (categories, pending_holds),
+                )| {
                     let mut registrations = Vec::new();
                     for (email, country, category, confirmed) in existing {
                         if registrations.iter().all(|(e, _, _, _)| *e != email) {

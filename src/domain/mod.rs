@@ -41,8 +41,9 @@ pub use question::{
 };
 pub use quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit, admit_in, seat};
 pub use registration::{
-    Admitted, BUILT_IN_REJECTION_REASONS, Reference, ReferenceError, ReferencePrefix, ReferencePrefixError, RegistrationMove,
-    RegistrationStatus, StatusError, TransitionError, Verification,
+    Admitted, BUILT_IN_REJECTION_REASONS, Reference, ReferenceError, ReferencePrefix,
+    ReferencePrefixError, RegistrationMove, RegistrationStatus, StatusError, TransitionError,
+    Verification,
 };
 pub use role::{Action, EventRole, Role};
 pub use session::{EventSlug, SessionCode, SessionCodeError, SlugError, first_overlap};

@@ -55,7 +55,8 @@ pub enum TransitionError {
 
 /// The reasons for a rejection every event has, by code; each is worded
 /// in the four languages (`rejection-reason-…`). Events may add their own.
-pub const BUILT_IN_REJECTION_REASONS: [&str; 4] = ["incomplete", "not_eligible", "no_place", "other"];
+pub const BUILT_IN_REJECTION_REASONS: [&str; 4] =
+    ["incomplete", "not_eligible", "no_place", "other"];
 
 /// What approving a registration gives it, as the use case decided from
 /// the counters: a place, a place held until the address is confirmed, or
@@ -567,9 +568,7 @@ mod tests {
                     if status == RegistrationStatus::Rejected {
                         assert_eq!(next, RegistrationStatus::Rejected, "{step:?}");
                     }
-                    assert!(
-                        !(status.holds_place(false) && next == RegistrationStatus::Waitlisted)
-                    );
+                    assert!(!(status.holds_place(false) && next == RegistrationStatus::Waitlisted));
                 }
             }
         }

@@ -110,8 +110,9 @@ async fn approve_locked(
             Admitted::Place | Admitted::Hold => {
                 seat_and_tell(conn, &event, moved, EmailKind::Approved).await?
             }
-            Admitted::Wait => notify_with(conn, &event, moved, EmailKind::Approved, Links::default())
-                .await?,
+            Admitted::Wait => {
+                notify_with(conn, &event, moved, EmailKind::Approved, Links::default()).await?
+            }
         }
     } else {
         let next = approved
@@ -159,7 +160,10 @@ pub fn rejection_reasons(event: &Event) -> Vec<String> {
 /// code).
 pub fn reason_text(event: &Event, code: &str, language: Language) -> String {
     if BUILT_IN_REJECTION_REASONS.contains(&code) {
-        return crate::i18n::t(language, &format!("rejection-reason-{}", code.replace('_', "-")));
+        return crate::i18n::t(
+            language,
+            &format!("rejection-reason-{}", code.replace('_', "-")),
+        );
     }
     let texts = event
         .approving
@@ -229,8 +233,14 @@ pub async fn reject(
         fill_free_places(tx, &event, now).await?;
         fill_free_seats(tx, &event, &freed_seats, None).await?;
         let detail = json!({"reason": reason, "note": note});
-        audit_registration(tx, organiser_id, &view.registration, "registration.reject", detail)
-            .await?;
+        audit_registration(
+            tx,
+            organiser_id,
+            &view.registration,
+            "registration.reject",
+            detail,
+        )
+        .await?;
         Ok(view)
     })
 }

@@ -10,9 +10,9 @@
 
 pub mod admin;
 pub mod anonymise;
+pub mod approval;
 mod batch;
 mod cancel;
-pub mod approval;
 pub mod categories;
 mod change_sessions;
 pub mod check;

@@ -446,10 +446,9 @@ async fn settle(
                     token_hash: token.hash(),
                     token,
                     hold: Hold::of(event, request.now),
-                    awaiting_approval: reads
-                        .categories
-                        .iter()
-                        .any(|category| Some(category.id) == request.category && category.needs_approval),
+                    awaiting_approval: reads.categories.iter().any(|category| {
+                        Some(category.id) == request.category && category.needs_approval
+                    }),
                     queue_seq,
                     placement,
                 });

@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::places::awaits_approval;
 use super::cancel::release_places;
+use super::places::awaits_approval;
 use super::promote::{Links, notify_with};
 use super::token::{PrivateToken, hash_token};
 use super::view::{RegistrationView, view_of};

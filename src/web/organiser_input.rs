@@ -16,9 +16,8 @@ use crate::db::attendees::{self, AttendeeFilter, Counting, Cursor, CursorError, 
 use crate::db::events::{Approving, Event, NewEvent, NewSession, Session, Verifying};
 use crate::domain::text::Lines;
 use crate::domain::{
-    BUILT_IN_REJECTION_REASONS, CategoryCode,
-    Action, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix, Role,
-    SessionCode, SessionKind, Vocabulary,
+    Action, BUILT_IN_REJECTION_REASONS, CategoryCode, EmailKind, EventSlug, FieldError,
+    FieldErrors, Language, ReferencePrefix, Role, SessionCode, SessionKind, Vocabulary,
 };
 use crate::export::{ANSWER_PREFIX, ExportOptions, FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
@@ -303,7 +302,10 @@ fn read_rejection_reasons(
         None | Some(Value::Null) => return Some(Value::Array(Vec::new())),
         Some(Value::Array(items)) if items.len() <= MAX_REJECTION_REASONS => items,
         Some(_) => {
-            fields.refuse("rejection_reasons", FieldError::new("error-rejection-reasons-invalid"));
+            fields.refuse(
+                "rejection_reasons",
+                FieldError::new("error-rejection-reasons-invalid"),
+            );
             return None;
         }
     };
@@ -315,9 +317,9 @@ fn read_rejection_reasons(
             fields.refuse(&field, FieldError::new("error-json-object"));
             continue;
         };
-        let code = reason.text("code").filter(|code| {
-            CategoryCode::parse(code).is_ok() && !codes.contains(code)
-        });
+        let code = reason
+            .text("code")
+            .filter(|code| CategoryCode::parse(code).is_ok() && !codes.contains(code));
         let texts = reason.texts_by_language("texts", languages, MAX_REASON_CHARS, Lines::One);
         match (reason.finish(), code, texts) {
             (Ok(()), Some(code), Some(texts)) if !texts.is_empty() => {
@@ -330,7 +332,10 @@ fn read_rejection_reasons(
                 }
             }
             (Ok(()), None, _) => {
-                fields.refuse(&format!("{field}.code"), FieldError::new("error-reason-code-invalid"));
+                fields.refuse(
+                    &format!("{field}.code"),
+                    FieldError::new("error-reason-code-invalid"),
+                );
             }
             (Ok(()), Some(_), _) => {
                 fields.refuse(&format!("{field}.texts"), FieldError::new("error-required"));

@@ -7,6 +7,7 @@ mod support;
 
 mod admin;
 mod admin_questions;
+mod approval;
 mod backup;
 mod categories;
 mod cli;

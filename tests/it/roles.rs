@@ -129,6 +129,17 @@ const API_NEEDS: &[(&str, &str, Need)] = &[
         "/events/{slug}/registrations/{id}/promote",
         Need::Change,
     ),
+    (
+        "post",
+        "/events/{slug}/registrations/{id}/approve",
+        Need::Change,
+    ),
+    (
+        "post",
+        "/events/{slug}/registrations/{id}/reject",
+        Need::Change,
+    ),
+    ("post", "/events/{slug}/approvals", Need::Change),
 ];
 
 /// Event A (`lima-1997`, a session, a question, a registration) with an

@@ -129,9 +129,17 @@ pub async fn reject(
     let body = json_body(&state, payload).await?;
     let (reason, note) = rejection_of(&body)?;
     let (organiser, now) = (auth.organiser.id, Utc::now());
-    let view = use_case::reject(&mut conn, &event, path.id, &reason, note.as_deref(), organiser, now)
-        .await
-        .map_err(refusal)?;
+    let view = use_case::reject(
+        &mut conn,
+        &event,
+        path.id,
+        &reason,
+        note.as_deref(),
+        organiser,
+        now,
+    )
+    .await
+    .map_err(refusal)?;
     Ok(HttpResponse::Ok().json(attendee_body(&attendee_of_view(&view))))
 }
 
@@ -245,13 +253,17 @@ fn ids_of(body: &serde_json::Value) -> Result<Vec<Uuid>, FieldErrors> {
         .get("approve")
         .and_then(|items| items.as_array())
         .filter(|items| (1..=use_case::MAX_BULK).contains(&items.len()))
-        .ok_or_else(|| FieldErrors::single("approve", FieldError::new("error-approvals-invalid")))?;
+        .ok_or_else(|| {
+            FieldErrors::single("approve", FieldError::new("error-approvals-invalid"))
+        })?;
     let mut ids: Vec<Uuid> = Vec::with_capacity(items.len());
     for item in items {
         let id = item
             .as_str()
             .and_then(|text| Uuid::parse_str(text).ok())
-            .ok_or_else(|| FieldErrors::single("approve", FieldError::new("error-approvals-invalid")))?;
+            .ok_or_else(|| {
+                FieldErrors::single("approve", FieldError::new("error-approvals-invalid"))
+            })?;
         if !ids.contains(&id) {
             ids.push(id);
         }

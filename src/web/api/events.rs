@@ -256,7 +256,8 @@ pub(crate) fn event_body<'a>(
                     .iter()
                     .filter_map(|code| Language::parse(code).ok())
                     .map(|language| {
-                        let text = crate::registration::approval::reason_text(event, &code, language);
+                        let text =
+                            crate::registration::approval::reason_text(event, &code, language);
                         (language.code().to_owned(), serde_json::Value::from(text))
                     })
                     .collect();

@@ -561,14 +561,18 @@ pub mod schemas {
                 ObjectBuilder::new()
                     .schema_type(Type::Object)
                     .property_names(Some(language()))
-                    .additional_properties(Some(
-                        text().pattern(Some(text_pattern(300, Lines::One, false))),
-                    ))
+                    .additional_properties(Some(text().pattern(Some(text_pattern(
+                        300,
+                        Lines::One,
+                        false,
+                    )))))
                     .min_properties(Some(1)),
             )
             .required("code")
             .required("texts")
-            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+            .additional_properties(Some(
+                utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+            ));
         utoipa::openapi::schema::ArrayBuilder::new()
             .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
             .items(reason)
