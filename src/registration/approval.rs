@@ -138,8 +138,8 @@ async fn approve_locked(
     Ok(view)
 }
 
-/// The reasons `event` offers for a rejection: the built-in ones, then
-/// its own, by code.
+/// The reasons `event` offers for a rejection: the built-in ones (which
+/// it may reword), then its own, by code.
 pub fn rejection_reasons(event: &Event) -> Vec<String> {
     let own = event
         .approving
@@ -148,23 +148,21 @@ pub fn rejection_reasons(event: &Event) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|reason| reason.get("code")?.as_str().map(str::to_owned));
-    BUILT_IN_REJECTION_REASONS
+    let mut codes: Vec<String> = BUILT_IN_REJECTION_REASONS
         .iter()
         .map(|code| (*code).to_owned())
-        .chain(own)
-        .collect()
+        .collect();
+    for code in own {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
-/// A reason's words in `language`: the built-in ones from the catalog,
-/// the event's own from their texts (else their first text, else the
-/// code).
+/// A reason's words in `language`: the event's own texts (else their
+/// first text), else the catalog's for a built-in one, else the code.
 pub fn reason_text(event: &Event, code: &str, language: Language) -> String {
-    if BUILT_IN_REJECTION_REASONS.contains(&code) {
-        return crate::i18n::t(
-            language,
-            &format!("rejection-reason-{}", code.replace('_', "-")),
-        );
-    }
     let texts = event
         .approving
         .rejection_reasons
@@ -174,12 +172,18 @@ pub fn reason_text(event: &Event, code: &str, language: Language) -> String {
         .find(|reason| reason.get("code").and_then(|c| c.as_str()) == Some(code))
         .and_then(|reason| reason.get("texts")?.as_object().cloned())
         .unwrap_or_default();
-    texts
+    let own = texts
         .get(language.code())
         .or_else(|| texts.values().next())
-        .and_then(|text| text.as_str())
-        .unwrap_or(code)
-        .to_owned()
+        .and_then(|text| text.as_str());
+    match own {
+        Some(text) => text.to_owned(),
+        None if BUILT_IN_REJECTION_REASONS.contains(&code) => {
+            let id = format!("rejection-reason-{}", code.replace('_', "-"));
+            crate::i18n::t(language, &id)
+        }
+        None => code.to_owned(),
+    }
 }
 
 /// Rejects a registration awaiting a decision, with one of the event's

@@ -16,8 +16,8 @@ use crate::db::attendees::{self, AttendeeFilter, Counting, Cursor, CursorError, 
 use crate::db::events::{Approving, Event, NewEvent, NewSession, Session, Verifying};
 use crate::domain::text::Lines;
 use crate::domain::{
-    Action, BUILT_IN_REJECTION_REASONS, CategoryCode, EmailKind, EventSlug, FieldError,
-    FieldErrors, Language, ReferencePrefix, Role, SessionCode, SessionKind, Vocabulary,
+    Action, CategoryCode, EmailKind, EventSlug, FieldError, FieldErrors, Language, ReferencePrefix,
+    Role, SessionCode, SessionKind, Vocabulary,
 };
 use crate::export::{ANSWER_PREFIX, ExportOptions, FilterError, FilterInput, resolve_filter};
 use crate::mail::custom_text::{self, PlaceholderError};
@@ -290,9 +290,10 @@ const MAX_REJECTION_REASONS: usize = 20;
 const MAX_REASON_CHARS: usize = 300;
 
 /// `[{"code": "late", "texts": {"fr": "…"}}, …]`: the event's own reasons
-/// for a rejection, each with a code no other reason has (the built-in
-/// ones included) and a text in at least one of the event's languages.
-/// Problems are filed under `rejection_reasons.<n>.code` and `….texts`.
+/// for a rejection, each with a code and a text in at least one language.
+/// A built-in code rewords that reason for this event; a repeated code
+/// counts once (where it first appears). Problems are filed under
+/// `rejection_reasons.<n>.code` and `….texts`.
 fn read_rejection_reasons(
     fields: &mut JsonFields<'_>,
     body: &Value,
@@ -310,39 +311,46 @@ fn read_rejection_reasons(
         }
     };
     let mut kept = Vec::new();
-    let mut codes: Vec<&str> = BUILT_IN_REJECTION_REASONS.to_vec();
+    let mut codes: Vec<&str> = Vec::new();
+    let mut refused = false;
     for (index, item) in items.iter().enumerate() {
         let field = format!("rejection_reasons.{index}");
         let Ok(mut reason) = JsonFields::new(item, &["code", "texts"]) else {
             fields.refuse(&field, FieldError::new("error-json-object"));
+            refused = true;
             continue;
         };
         let code = reason
             .text("code")
-            .filter(|code| CategoryCode::parse(code).is_ok() && !codes.contains(code));
+            .filter(|code| CategoryCode::parse(code).is_ok());
         let texts = reason.texts_by_language("texts", languages, MAX_REASON_CHARS, Lines::One);
-        match (reason.finish(), code, texts) {
+        let problem = match (reason.finish(), code, texts) {
             (Ok(()), Some(code), Some(texts)) if !texts.is_empty() => {
-                codes.push(code);
-                kept.push(serde_json::json!({"code": code, "texts": texts}));
+                if !codes.contains(&code) {
+                    codes.push(code);
+                    kept.push(serde_json::json!({"code": code, "texts": texts}));
+                }
+                None
             }
             (Err(errors), _, _) => {
                 for (name, error) in errors.iter() {
                     fields.refuse(&format!("{field}.{name}"), error.clone());
                 }
+                Some(())
             }
             (Ok(()), None, _) => {
-                fields.refuse(
-                    &format!("{field}.code"),
-                    FieldError::new("error-reason-code-invalid"),
-                );
+                let error = FieldError::new("error-reason-code-invalid");
+                fields.refuse(&format!("{field}.code"), error);
+                Some(())
             }
             (Ok(()), Some(_), _) => {
                 fields.refuse(&format!("{field}.texts"), FieldError::new("error-required"));
+                Some(())
             }
-        }
+        };
+        refused |= problem.is_some();
     }
-    (kept.len() == items.len()).then_some(Value::Array(kept))
+    (!refused).then_some(Value::Array(kept))
 }
 
 /// The longest reason an organiser gives for a place out of turn.

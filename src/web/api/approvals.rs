@@ -1,8 +1,8 @@
 //! Organisers' decisions on the registrations of categories that need
 //! approval: approve or reject one, approve many. A decision the
 //! registration's state stands in the way of (cancelled, rejected, already
-//! confirmed, needing no approval) is a 409 `conflict`; a reason the event
-//! does not offer is a 422 on `reason`. Answers are the list's items.
+//! confirmed, needing no approval) is a 409 `conflict`, and so is a reason
+//! the event does not offer. Answers are the list's items.
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
@@ -24,13 +24,10 @@ use crate::web::{AppError, AppState};
 /// The longest note an organiser adds to a rejection.
 pub const MAX_NOTE_CHARS: usize = 1000;
 
-/// What the registration's state refused, in English, as a 409; a reason
-/// the event lacks stays the 422 it is.
+/// What the registration's or the event's state refused (a reason the
+/// event does not offer among them), in English, as a 409.
 fn refusal(error: RegistrationError) -> AppError {
     match error {
-        RegistrationError::Invalid(errors) if errors.iter().any(|(field, _)| field == "reason") => {
-            AppError::Validation(errors)
-        }
         RegistrationError::Invalid(errors) => {
             let said: Vec<String> = errors
                 .iter()
@@ -202,7 +199,7 @@ struct RefusedBody {
     path = "/api/v1/events/{slug}/approvals",
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The event's slug")),
-    request_body(content = ApprovalsRequest),
+    request_body(content = ApprovalsRequest, example = json!({"approve": ["01938e2c-7d1a-7c55-b1d3-5a9e1f0c4b21"]})),
     responses(
         BodyErrors,
         (status = 200, description = "What was approved and what was refused", body = ApprovalsBody),

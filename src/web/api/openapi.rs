@@ -578,7 +578,7 @@ pub mod schemas {
             .items(reason)
             .max_items(Some(20))
             .description(Some(
-                "Each code once, none of the built-in ones; null (or left out) for none",
+                "A built-in code rewords that reason; a repeated code counts once (its first); null (or left out) for none",
             ))
             .into()
     }
