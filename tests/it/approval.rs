@@ -373,3 +373,82 @@ async fn where_pending_holds_nothing_approvals_take_the_places_in_their_order() 
     assert_eq!(by_status("waitlisted").await, 26);
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn organisers_decide_in_the_back_office_in_their_language() {
+    let app = TestApp::spawn().await;
+    curated(
+        &app,
+        EventSpec {
+            countries: vec![("SN", 5)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let answer: Value = app
+            .register("lima-1997", &delegate(n, "SN"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        ids.push(answer["id"].as_str().expect("id").to_owned());
+    }
+    let (browser, csrf) = crate::admin::signed_in(&app, "organiser", "Fatou").await;
+    browser.get("/admin?lang=fr").await;
+    let page_of = |id: &str| format!("/admin/events/lima-1997/registrations/{id}");
+
+    let page = browser.get(&page_of(&ids[0])).await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("en attente de la décision des organisateurs");
+    page.assert_contains("Accepter cette inscription");
+    page.assert_contains(
+        r#"<option value="no_place">il ne reste plus de place dans cette catégorie</option>"#,
+    );
+
+    let approved = browser
+        .post(
+            &format!("{}/approve", page_of(&ids[0])),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(approved.status, 303);
+    let page = browser
+        .get(&format!("{}?done=approved", page_of(&ids[0])))
+        .await;
+    page.assert_contains("L&#39;inscription a été acceptée");
+    assert!(!page.body.contains("Refuser cette inscription"), "decided");
+
+    let rejected = browser
+        .post(
+            &format!("{}/reject", page_of(&ids[1])),
+            &[
+                ("csrf_token", &csrf),
+                ("reason", "incomplete"),
+                ("note", "Il manque la lettre du réseau."),
+            ],
+        )
+        .await;
+    assert_eq!(rejected.status, 303);
+    let page = browser.get(&page_of(&ids[1])).await;
+    page.assert_contains("non retenue — l&#39;inscription est incomplète");
+    let statuses = count(
+        &app.pool,
+        "SELECT count(*) AS count FROM registrations
+          WHERE (status = 'confirmed' AND approved_at IS NOT NULL)
+             OR (status = 'rejected' AND rejection_reason = 'incomplete'
+                 AND rejection_note = 'Il manque la lettre du réseau.')",
+    )
+    .await;
+    assert_eq!(statuses, 2);
+    let twice = browser
+        .post(
+            &format!("{}/approve", page_of(&ids[1])),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    twice.assert_contains("Cette inscription a été refusée");
+    assert_invariants_hold(&app.pool).await;
+}

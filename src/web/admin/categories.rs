@@ -33,6 +33,7 @@ struct CategoryForm {
     position: Field,
     counts_in_quotas: bool,
     public: bool,
+    needs_approval: bool,
 }
 
 impl CategoryForm {
@@ -98,6 +99,7 @@ impl CategoryForm {
             position,
             counts_in_quotas: value("counts_in_quotas") == "yes",
             public: value("public") == "yes",
+            needs_approval: value("needs_approval") == "yes",
             problems,
         }
     }
@@ -220,6 +222,7 @@ fn category_json(form: &Form, new: bool) -> Value {
         },
         "counts_in_quotas": form.text("counts_in_quotas") == "yes",
         "public": form.text("public") == "yes",
+        "needs_approval": form.text("needs_approval") == "yes",
     });
     if new {
         body["code"] = json!(form.text("code"));
@@ -310,6 +313,7 @@ fn stored(category: &Category) -> impl Fn(&str) -> String + use<> {
         ("position", category.position.to_string()),
         ("counts_in_quotas", yes(category.counts_in_quotas)),
         ("public", yes(category.public)),
+        ("needs_approval", yes(category.needs_approval)),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))

@@ -154,7 +154,7 @@ struct EventValues {
 impl EventValues {
     fn blank() -> EventValues {
         EventValues {
-            values: Vec::new(),
+            values: vec![("pending_holds_place".to_owned(), "yes".to_owned())],
             languages: Language::ALL.iter().map(|l| l.code().to_owned()).collect(),
         }
     }
@@ -163,7 +163,7 @@ impl EventValues {
         let names = EVENT_FIELDS.iter().map(|(name, ..)| (*name).to_owned());
         EventValues {
             values: names
-                .chain(["verification".to_owned()])
+                .chain(["verification".to_owned(), "pending_holds_place".to_owned()])
                 .chain(text_inputs(&EVENT_TEXTS))
                 .map(|name| {
                     let value = form.text(&name).to_owned();
@@ -209,6 +209,15 @@ impl EventValues {
                 "verification_hours",
                 event.verifying.verification_hours.to_string(),
             ),
+            (
+                "pending_holds_place",
+                if event.approving.pending_holds_place {
+                    "yes"
+                } else {
+                    ""
+                }
+                .to_owned(),
+            ),
         ];
         EventValues {
             values: fields
@@ -251,6 +260,9 @@ impl EventValues {
             "default_country_capacity": number(&self.get("default_country_capacity")),
             "verification": if self.verifies() { VERIFIES } else { "none" },
             "verification_hours": number(&self.get("verification_hours")),
+            "pending_holds_place": self.get("pending_holds_place") == "yes",
+            // The form does not show the event's own reasons: they stay.
+            "rejection_reasons": existing.map(|event| event.approving.rejection_reasons.clone()),
         });
         if existing.is_none() {
             body["slug"] = json!(self.get("slug"));
@@ -272,6 +284,7 @@ struct EventFormPage {
     languages: Vec<LanguageBox>,
     /// The box "hold places until the email address is confirmed" is ticked.
     verification: bool,
+    pending_holds_place: bool,
     translations: Vec<Translation>,
 }
 
@@ -322,6 +335,7 @@ fn render_form(
             })
             .collect(),
         verification: values.verifies(),
+        pending_holds_place: values.get("pending_holds_place") == "yes",
         translations: translations(&tr, &values.languages, &EVENT_TEXTS, value, &problems),
         problems,
         tr,

@@ -171,6 +171,8 @@ impl Admin {
             "imported" => "admin-done-imported",
             "cancelled" => "admin-done-cancelled",
             "promoted" => "admin-done-promoted",
+            "approved" => "admin-done-approved",
+            "rejected" => "admin-done-rejected",
             "sessions" => "admin-done-sessions",
             "answers" => "admin-done-answers",
             "resent" => "admin-done-resent",

@@ -19,13 +19,15 @@ use super::{
 };
 use crate::db::admin as admin_store;
 use crate::db::attendees::{self, Attendee, Counting, Cursor, Total};
+use crate::db::categories as categories_store;
 use crate::db::events::{self as events_store, Event};
 use crate::db::questions as questions_store;
 use crate::db::registrations as registrations_store;
 use crate::domain::{FieldError, FieldErrors, Language, RegistrationStatus};
 use crate::export::{ANSWER_PREFIX, AnswerColumn};
 use crate::i18n::{self, Tr};
-use crate::registration::{self, RegistrationError, view_of};
+use crate::registration::{self, RegistrationError, approval, view_of};
+use crate::web::api::approvals::rejection_of;
 use crate::web::api::question_bodies::text_in;
 use crate::web::form::Form;
 use crate::web::organiser_input::{ListedPage, promotion_why};
@@ -314,6 +316,10 @@ struct DetailPage {
     can_change: bool,
     cancelled: bool,
     waiting: bool,
+    /// An organiser has still to approve or reject it.
+    deciding: bool,
+    /// The event's reasons for a rejection: (code, words).
+    reasons: Vec<(String, String)>,
     csrf_token: String,
     action: String,
     sessions: Vec<SessionBox>,
@@ -403,6 +409,10 @@ async fn render_detail(
     if registration.event_id != event.id {
         return Err(AppError::NotFound("registration"));
     }
+    let category = match registration.category_id {
+        Some(id) => Some(categories_store::find_by_id(conn, id).await?),
+        None => None,
+    };
     let view = view_of(conn, registration).await?;
     let sessions = events_store::sessions_of(conn, event.id).await?;
     let history = admin_store::history_of(conn, id).await?;
@@ -426,8 +436,27 @@ async fn render_detail(
     if let Some(by) = registration.verify_by {
         standing = tr.t2("admin-status-held", "status", standing, "time", when(by));
     }
+    let deciding = category
+        .as_ref()
+        .is_some_and(|category| category.needs_approval)
+        && registration.approved_at.is_none()
+        && matches!(
+            registration.status,
+            RegistrationStatus::Pending
+                | RegistrationStatus::Unverified
+                | RegistrationStatus::Waitlisted
+        );
+    if let Some(reason) = &registration.rejection_reason {
+        let why = approval::reason_text(event, reason, language);
+        standing = format!("{standing} — {why}");
+    }
+    let category_name = category
+        .as_ref()
+        .map(|category| category.name_in(language.code()).to_owned())
+        .unwrap_or_default();
     let details = [
         ("admin-column-status", standing),
+        ("admin-column-category", category_name),
         ("field-given-name", registration.given_name.clone()),
         ("field-family-name", registration.family_name.clone()),
         ("field-email", registration.email.clone()),
@@ -511,6 +540,14 @@ async fn render_detail(
         can_change: admin.can_change(),
         cancelled: registration.status == RegistrationStatus::Cancelled,
         waiting: registration.status == RegistrationStatus::Waitlisted,
+        deciding,
+        reasons: approval::rejection_reasons(event)
+            .into_iter()
+            .map(|code| {
+                let words = approval::reason_text(event, &code, language);
+                (code, words)
+            })
+            .collect(),
         csrf_token: admin.csrf_token(),
         action: detail_url(event, id),
         sessions: sessions
@@ -560,6 +597,8 @@ fn action_text(tr: &Tr, action: &str) -> String {
     let id = match action {
         "registration.cancel" => "admin-action-cancel",
         "registration.promote" => "admin-action-promote",
+        "registration.approve" => "admin-action-approve",
+        "registration.reject" => "admin-action-reject",
         "registration.sessions" => "admin-action-sessions",
         "registration.answers" => "admin-action-answers",
         "email.resend" => "admin-action-resend",
@@ -632,6 +671,32 @@ pub async fn act(
             registration::resend(&mut conn, &event, id, organiser).await,
             "resent",
         ),
+        "approve" => (
+            approval::approve(&mut conn, &event, id, organiser, now)
+                .await
+                .map(drop),
+            "approved",
+        ),
+        "reject" => {
+            // The form is read by the API's own rules.
+            let body =
+                serde_json::json!({"reason": form.text("reason"), "note": form.text("note")});
+            let outcome = match rejection_of(&body) {
+                Ok((reason, note)) => approval::reject(
+                    &mut conn,
+                    &event,
+                    id,
+                    &reason,
+                    note.as_deref(),
+                    organiser,
+                    now,
+                )
+                .await
+                .map(drop),
+                Err(errors) => Err(RegistrationError::Invalid(errors)),
+            };
+            (outcome, "rejected")
+        }
         "answers" => return save_answers(&admin, &form, &event, &mut conn, id).await,
         _ => return Err(AppError::NotFound("action")),
     };
