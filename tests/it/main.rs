@@ -16,6 +16,7 @@ mod faults;
 mod files;
 mod health;
 mod hostile;
+mod lifecycle;
 mod lists;
 mod mail;
 mod metrics;
