@@ -157,6 +157,11 @@ admin-category-new = New category
 admin-category-edit-title = Category { $code }
 admin-category-delete = Delete this category
 admin-category-delete-hint = Only a category nobody ever registered in can be deleted.
+admin-category-decide-first = This registration awaits a decision: accept or reject it first.
+admin-category-no-room = The new category has no place free for this delegate: nothing was changed.
+admin-category-change = Put in this category
+admin-done-category = The registration is in its new category.
+admin-action-category = Category changed
 admin-session-has-choices =
     { $count ->
         [one] This session cannot be deleted: one delegate has chosen it. Change that delegate's sessions first.

@@ -157,6 +157,11 @@ admin-category-new = Nueva categoría
 admin-category-edit-title = Categoría { $code }
 admin-category-delete = Eliminar esta categoría
 admin-category-delete-hint = Solo se puede eliminar una categoría en la que nadie se haya inscrito nunca.
+admin-category-decide-first = Esta inscripción espera una decisión: acéptela o recházela primero.
+admin-category-no-room = La nueva categoría no tiene plaza libre para esta persona: no se ha cambiado nada.
+admin-category-change = Pasar a esta categoría
+admin-done-category = La inscripción está en su nueva categoría.
+admin-action-category = Categoría cambiada
 admin-session-has-choices =
     { $count ->
         [one] Esta sesión no se puede eliminar: { $count } delegado/a la ha elegido. Cambie primero sus sesiones.

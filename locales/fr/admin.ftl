@@ -157,6 +157,11 @@ admin-category-new = Nouvelle catégorie
 admin-category-edit-title = Catégorie { $code }
 admin-category-delete = Supprimer cette catégorie
 admin-category-delete-hint = Seule une catégorie où personne ne s'est jamais inscrit peut être supprimée.
+admin-category-decide-first = Cette inscription attend une décision : acceptez-la ou refusez-la d'abord.
+admin-category-no-room = La nouvelle catégorie n'a pas de place libre pour cette personne : rien n'a changé.
+admin-category-change = Mettre dans cette catégorie
+admin-done-category = L'inscription est dans sa nouvelle catégorie.
+admin-action-category = Catégorie changée
 admin-session-has-choices =
     { $count ->
         [one] Cette séance ne peut pas être supprimée : { $count } délégué·e l'a choisie. Modifiez d'abord ses séances.

@@ -157,6 +157,11 @@ admin-category-new = Nova categoria
 admin-category-edit-title = Categoria { $code }
 admin-category-delete = Apagar esta categoria
 admin-category-delete-hint = Só pode ser apagada uma categoria em que ninguém se tenha inscrito.
+admin-category-decide-first = Esta inscrição aguarda uma decisão: aceite-a ou recuse-a primeiro.
+admin-category-no-room = A nova categoria não tem vaga livre para esta pessoa: nada foi alterado.
+admin-category-change = Passar para esta categoria
+admin-done-category = A inscrição está na sua nova categoria.
+admin-action-category = Categoria alterada
 admin-session-has-choices =
     { $count ->
         [one] Esta sessão não pode ser excluída: { $count } delegado/a a escolheu. Altere primeiro as sessões dele/dela.

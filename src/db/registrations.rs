@@ -222,6 +222,24 @@ pub async fn set_choice_status(
         .map(drop)
 }
 
+/// Puts a registration in another category (the counters move
+/// separately).
+pub async fn set_category(
+    conn: &mut AsyncPgConnection,
+    registration_id: Uuid,
+    category_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Registration> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::category_id.eq(category_id),
+            registrations::updated_at.eq(now),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .await
+}
+
 /// Whether any registration of the event awaits a decision.
 pub async fn any_pending(conn: &mut AsyncPgConnection, event_id: Uuid) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -137,3 +137,73 @@ pub async fn delete(
         Ok(())
     })
 }
+
+/// Puts a registration in another of the event's categories — the way a
+/// category only organisers assign (an invitation) is given. A place held
+/// moves with it: given back in the old category (and the event's and
+/// country's quotas where it counted) and taken in the new one, which must
+/// have room, else nothing changes. A waiting registration keeps its turn,
+/// now in the new category's list, and is promoted at once if that has
+/// room. One awaiting an organiser's decision is decided first; a cancelled
+/// or rejected one is not moved. The places it frees go to the next in
+/// line.
+pub async fn assign(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    registration_id: Uuid,
+    code: &str,
+    organiser_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::registration::RegistrationView, RegistrationError> {
+    use crate::domain::RegistrationStatus;
+    use crate::registration::view_of;
+    with_retries!(conn, |tx| {
+        let (mut event, registration) =
+            super::admin::lock_registration(tx, event.id, registration_id).await?;
+        let category = store::find(tx, event.id, code)
+            .await?
+            .ok_or_else(|| refused("category", FieldError::new("error-category-unknown")))?;
+        if registration.category_id == Some(category.id) {
+            return Ok(view_of(tx, registration).await?);
+        }
+        match registration.status {
+            RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
+                return Err(RegistrationError::Cancelled);
+            }
+            RegistrationStatus::Pending => {
+                return Err(refused(
+                    "registration",
+                    FieldError::new("admin-category-decide-first"),
+                ));
+            }
+            RegistrationStatus::Unverified
+            | RegistrationStatus::Confirmed
+            | RegistrationStatus::Waitlisted => {}
+        }
+        let holds = registration
+            .status
+            .holds_place(event.approving.pending_holds_place);
+        if holds {
+            super::places::give_back_place(tx, &mut event, &registration).await?;
+        }
+        let moved =
+            registrations_store::set_category(tx, registration.id, category.id, now).await?;
+        if holds
+            && super::places::take_place(tx, &mut event, &moved)
+                .await?
+                .is_err()
+        {
+            // The transaction rolls back: the place stays where it was.
+            return Err(refused(
+                "category",
+                FieldError::new("admin-category-no-room"),
+            ));
+        }
+        fill_free_places(tx, &event, now).await?;
+        let detail = json!({"category": code});
+        super::admin::audit_registration(tx, organiser_id, &moved, "registration.category", detail)
+            .await?;
+        let moved = registrations_store::find(tx, moved.id).await?;
+        Ok(view_of(tx, moved).await?)
+    })
+}

@@ -143,11 +143,13 @@ pub async fn send_link_again(
         let registration = store::lock(tx, found.id).await?;
         let recently = now - chrono::Duration::minutes(LINK_AGAIN_MINUTES);
         let kind = EmailKind::Verification;
-        // Read again under the lock: cancelled or confirmed meanwhile.
+        // Read again under the lock: cancelled, rejected or confirmed
+        // meanwhile. A rejected registration has no place to keep.
         let verify = RegistrationMove::Verify {
             awaiting_approval: false,
         };
         if registration.status.after(verify).is_err()
+            || registration.status == RegistrationStatus::Rejected
             || registration.email_verified_at.is_some()
             || outbox::sent_since(tx, registration.id, kind, recently).await?
         {

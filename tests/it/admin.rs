@@ -1933,10 +1933,14 @@ async fn organisers_set_categories_up_in_the_back_office_in_their_language() {
 
     // Two of Senegal's press and one delegate: the press's one place is
     // its own, outside the country's quota of one.
+    let mut ids = Vec::new();
     for (n, category) in [(1, "delegate"), (2, "press"), (3, "press")] {
         let mut body = delegate(n, "SN");
         body["category"] = json!(category);
-        assert_eq!(app.register("lima-1997", &body).await.status(), 201);
+        let answer = app.register("lima-1997", &body).await;
+        assert_eq!(answer.status(), 201);
+        let answer: Value = answer.json().await.expect("json");
+        ids.push(answer["id"].as_str().expect("id").to_owned());
     }
     let page = browser.get(list).await;
     assert_eq!(page.status, 200);
@@ -1972,5 +1976,19 @@ async fn organisers_set_categories_up_in_the_back_office_in_their_language() {
         .await,
         3
     );
+    // The press's two places are taken: the delegate cannot join it, and
+    // the page says why in French.
+    let page = browser
+        .get(&format!("/admin/events/lima-1997/registrations/{}", ids[0]))
+        .await;
+    page.assert_contains(r#"<option value="press">Prensa</option>"#);
+    let moved = browser
+        .post(
+            &format!("/admin/events/lima-1997/registrations/{}/category", ids[0]),
+            &[("csrf_token", csrf.as_str()), ("category", "press")],
+        )
+        .await;
+    assert_eq!(moved.status, 422);
+    moved.assert_contains("La nouvelle catégorie n&#39;a pas de place libre");
     assert_invariants_hold(&app.pool).await;
 }

@@ -452,3 +452,88 @@ async fn organisers_decide_in_the_back_office_in_their_language() {
     twice.assert_contains("Cette inscription a été refusée");
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn a_verified_address_goes_to_the_decision_and_a_rejected_one_gets_no_new_link() {
+    let app = TestApp::spawn().await;
+    let organiser = curated(
+        &app,
+        EventSpec {
+            verification: true,
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let body = delegate(1, "SN");
+    let answer: Value = app
+        .register("lima-1997", &body)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        answer["status"], "unverified",
+        "the place is held first: {answer}"
+    );
+    let id = answer["id"].as_str().expect("id").to_owned();
+    let token = {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            body: String,
+        }
+        let mut conn = app.pool.get().await.expect("connection");
+        let rows: Vec<Row> = diesel_async::RunQueryDsl::load(
+            diesel::sql_query(
+                "SELECT body_text AS body FROM email_outbox WHERE kind = 'confirmation'",
+            ),
+            &mut conn,
+        )
+        .await
+        .expect("email");
+        let start = rows[0].body.find("/verify/").expect("a link") + 8;
+        rows[0].body[start..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    };
+    let (status, verified) = app
+        .send(Method::POST, None, &format!("/api/v1/verify/{token}"), None)
+        .await;
+    assert_eq!(
+        (status, verified["status"].as_str()),
+        (200, Some("pending")),
+        "confirmed address, decision to come: {verified}"
+    );
+
+    let rejection = json!({"reason": "not_eligible"});
+    let (status, _) = app
+        .send(
+            Method::POST,
+            Some(&organiser),
+            &decide(&id, "reject"),
+            Some(rejection),
+        )
+        .await;
+    assert_eq!(status, 200);
+    sql(&app, "UPDATE registrations SET email_verified_at = NULL").await;
+    let (status, _) = app
+        .send(
+            Method::POST,
+            None,
+            "/api/v1/events/lima-1997/verification",
+            Some(json!({"email": body["email"]})),
+        )
+        .await;
+    assert_eq!(status, 202);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) AS count FROM email_outbox WHERE kind = 'verification'"
+        )
+        .await,
+        0,
+        "a rejected registration has no place to keep"
+    );
+    assert_invariants_hold(&app.pool).await;
+}

@@ -375,3 +375,108 @@ async fn parallel_registrations_fill_a_category_s_own_places_exactly() {
     );
     assert_invariants_hold(&app.pool).await;
 }
+
+#[tokio::test]
+async fn an_organiser_gives_an_invitation_only_category_and_the_place_moves_with_it() {
+    let app = TestApp::spawn().await;
+    create_event(
+        &app.pool,
+        EventSpec {
+            countries: vec![("SN", 1)],
+            ..EventSpec::default()
+        },
+    )
+    .await;
+    let organiser = app.organiser_token("organiser").await;
+    let viewer = app.organiser_token("viewer").await;
+    for body in [
+        json!({"code": "delegate", "names": {"fr": "Délégué·e"}}),
+        json!({"code": "staff", "names": {"fr": "Équipe"}, "public": false,
+               "counts_in_quotas": false, "capacity": 1}),
+    ] {
+        assert_eq!(set_up(&app, &organiser, body).await.0, 201);
+    }
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let answer: Value = app
+            .register("lima-1997", &delegate(n, "SN"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        ids.push(answer["id"].as_str().expect("id").to_owned());
+    }
+    let path = |id: &str| format!("/api/v1/events/lima-1997/registrations/{id}/category");
+    let staff = json!({"category": "staff"});
+
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            Some(&viewer),
+            &path(&ids[0]),
+            Some(staff.clone()),
+        )
+        .await;
+    assert_eq!(status, 403, "a viewer assigns nothing");
+
+    // The first delegate joins the staff: Senegal's one place goes to the
+    // delegate who waited for it.
+    let (status, moved) = app
+        .send(
+            Method::PUT,
+            Some(&organiser),
+            &path(&ids[0]),
+            Some(staff.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, moved["category"].as_str(), moved["status"].as_str()),
+        (200, Some("staff"), Some("confirmed")),
+        "{moved}"
+    );
+    let held = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move { count(&pool, sql).await }
+    };
+    assert_eq!(
+        held("SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'").await,
+        2
+    );
+    assert_eq!(
+        held("SELECT taken::bigint AS count FROM country_quotas WHERE country_code = 'SN'").await,
+        1
+    );
+
+    // The staff's one place is taken: the second stays where it is.
+    let (status, body) = app
+        .send(Method::PUT, Some(&organiser), &path(&ids[1]), Some(staff))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("conflict")),
+        "{body}"
+    );
+    assert_eq!(
+        held(
+            "SELECT count(*) AS count FROM registrations r JOIN categories c ON c.id = r.category_id
+              WHERE c.code = 'delegate' AND r.status = 'confirmed'"
+        )
+        .await,
+        1
+    );
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            Some(&organiser),
+            &path(&ids[1]),
+            Some(json!({"category": "nobody"})),
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        held("SELECT count(*) AS count FROM audit_log WHERE action = 'registration.category'")
+            .await,
+        1
+    );
+    assert_invariants_hold(&app.pool).await;
+}

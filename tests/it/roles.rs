@@ -140,6 +140,11 @@ const API_NEEDS: &[(&str, &str, Need)] = &[
         Need::Change,
     ),
     ("post", "/events/{slug}/approvals", Need::Change),
+    (
+        "put",
+        "/events/{slug}/registrations/{id}/category",
+        Need::Change,
+    ),
 ];
 
 /// Event A (`lima-1997`, a session, a question, a registration) with an

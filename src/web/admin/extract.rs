@@ -172,6 +172,7 @@ impl Admin {
             "cancelled" => "admin-done-cancelled",
             "promoted" => "admin-done-promoted",
             "approved" => "admin-done-approved",
+            "category" => "admin-done-category",
             "rejected" => "admin-done-rejected",
             "sessions" => "admin-done-sessions",
             "answers" => "admin-done-answers",

@@ -320,6 +320,9 @@ struct DetailPage {
     deciding: bool,
     /// The event's reasons for a rejection: (code, words).
     reasons: Vec<(String, String)>,
+    /// The event's categories to put the registration in: (code, name,
+    /// whether it is the registration's); none without categories.
+    categories: Vec<(String, String, bool)>,
     csrf_token: String,
     action: String,
     sessions: Vec<SessionBox>,
@@ -409,10 +412,11 @@ async fn render_detail(
     if registration.event_id != event.id {
         return Err(AppError::NotFound("registration"));
     }
-    let category = match registration.category_id {
-        Some(id) => Some(categories_store::find_by_id(conn, id).await?),
-        None => None,
-    };
+    let categories = categories_store::of_event(conn, event.id).await?;
+    let category = categories
+        .iter()
+        .find(|category| Some(category.id) == registration.category_id)
+        .cloned();
     let view = view_of(conn, registration).await?;
     let sessions = events_store::sessions_of(conn, event.id).await?;
     let history = admin_store::history_of(conn, id).await?;
@@ -541,6 +545,17 @@ async fn render_detail(
         cancelled: registration.status == RegistrationStatus::Cancelled,
         waiting: registration.status == RegistrationStatus::Waitlisted,
         deciding,
+        categories: categories
+            .iter()
+            .map(|each| {
+                let name = each.name_in(language.code()).to_owned();
+                (
+                    each.code.clone(),
+                    name,
+                    Some(each.id) == registration.category_id,
+                )
+            })
+            .collect(),
         reasons: approval::rejection_reasons(event)
             .into_iter()
             .map(|code| {
@@ -598,6 +613,7 @@ fn action_text(tr: &Tr, action: &str) -> String {
         "registration.cancel" => "admin-action-cancel",
         "registration.promote" => "admin-action-promote",
         "registration.approve" => "admin-action-approve",
+        "registration.category" => "admin-action-category",
         "registration.reject" => "admin-action-reject",
         "registration.sessions" => "admin-action-sessions",
         "registration.answers" => "admin-action-answers",
@@ -670,6 +686,19 @@ pub async fn act(
         "resend" => (
             registration::resend(&mut conn, &event, id, organiser).await,
             "resent",
+        ),
+        "category" => (
+            registration::categories::assign(
+                &mut conn,
+                &event,
+                id,
+                form.text("category"),
+                organiser,
+                now,
+            )
+            .await
+            .map(drop),
+            "category",
         ),
         "approve" => (
             approval::approve(&mut conn, &event, id, organiser, now)

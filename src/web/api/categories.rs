@@ -11,6 +11,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{BodyErrors, Conflict, OrganiserErrors, schemas};
+use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_of_view};
 use crate::db::PooledConnection;
 use crate::db::categories::{self as store, Category};
 use crate::db::events::Event;
@@ -21,6 +22,7 @@ use crate::web::access::OnEvent;
 use crate::web::access::needs::{Changes, Reading};
 use crate::web::category_input::CategorySetup;
 use crate::web::input::json_body;
+use crate::web::json_fields::JsonFields;
 use crate::web::{AppError, AppState};
 
 #[derive(Deserialize, IntoParams)]
@@ -337,4 +339,59 @@ pub async fn delete(
         .await
         .map_err(conflict)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The category a registration is put in.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CategoryAssignment)]
+pub struct AssignmentRequest {
+    /// One of the event's categories, public or not
+    #[schema(schema_with = schemas::category_code)]
+    category: &'static str,
+}
+
+/// Put a registration in another category
+///
+/// How a category only organisers assign (an invitation) is given. A place
+/// held moves with the registration and must be free in the new category
+/// (else a 409, and nothing changes); a waiting registration keeps its
+/// turn. One awaiting a decision is decided first (409).
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{slug}/registrations/{id}/category",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The event's slug"), RegistrationPath),
+    request_body(content = AssignmentRequest, example = json!({"category": "staff"})),
+    responses(
+        BodyErrors,
+        (status = 200, description = "The registration, as the list shows it", body = AttendeeBody),
+        (status = 409, response = Conflict),
+        OrganiserErrors,
+    ),
+)]
+pub async fn assign(
+    OnEvent {
+        auth,
+        event,
+        mut conn,
+        ..
+    }: OnEvent<Changes>,
+    state: web::Data<AppState>,
+    path: web::Path<RegistrationPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body = json_body(&state, payload).await?;
+    let mut fields = JsonFields::new(&body, &["category"])?;
+    let code = fields.text("category").map(str::to_owned);
+    fields.finish()?;
+    let code = code.unwrap_or_default();
+    let (organiser, now) = (auth.organiser.id, Utc::now());
+    let view = use_case::assign(&mut conn, &event, path.id, &code, organiser, now)
+        .await
+        .map_err(|error| match error {
+            RegistrationError::NotFound => AppError::NotFound("registration"),
+            other => conflict(other),
+        })?;
+    Ok(HttpResponse::Ok().json(attendee_body(&attendee_of_view(&view))))
 }

@@ -80,6 +80,7 @@ route_table! {
     "/events/{slug}/registrations/{id}/approve" => { post: approvals::approve },
     "/events/{slug}/registrations/{id}/reject" => { post: approvals::reject },
     "/events/{slug}/approvals" => { post: approvals::approve_many },
+    "/events/{slug}/registrations/{id}/category" => { put: categories::assign },
     "/events/{slug}/files/{id}" => { get: files::download },
     "/registrations/{token}" => { get: registrations::show },
     "/registrations/{token}/cancel" => { post: registrations::cancel },
