@@ -88,6 +88,24 @@ impl AppError {
         }
     }
 
+    /// A refusal the state of things stands behind (a registration not
+    /// waiting, a category in use), said in English as a 409 `conflict`:
+    /// the request itself was right. Any other failure stays what it is.
+    pub fn state_conflict(error: RegistrationError) -> AppError {
+        match error {
+            RegistrationError::Invalid(errors) => {
+                let said: Vec<String> = errors
+                    .iter()
+                    .map(|(_, error)| {
+                        crate::i18n::field_message(crate::domain::Language::En, error)
+                    })
+                    .collect();
+                AppError::Conflict(said.join(" "))
+            }
+            other => other.into(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Validation(_) => "validation",

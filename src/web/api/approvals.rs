@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::openapi::{BodyErrors, Conflict, OrganiserErrors, schemas};
 use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_of_view};
-use crate::domain::{FieldError, FieldErrors, Language};
+use crate::domain::{FieldError, FieldErrors};
 use crate::registration::RegistrationError;
 use crate::registration::approval as use_case;
 use crate::web::access::OnEvent;
@@ -27,16 +27,7 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 /// What the registration's or the event's state refused (a reason the
 /// event does not offer among them), in English, as a 409.
 fn refusal(error: RegistrationError) -> AppError {
-    match error {
-        RegistrationError::Invalid(errors) => {
-            let said: Vec<String> = errors
-                .iter()
-                .map(|(_, error)| crate::i18n::field_message(Language::En, error))
-                .collect();
-            AppError::Conflict(said.join(" "))
-        }
-        other => other.into(),
-    }
+    AppError::state_conflict(error)
 }
 
 /// Approve a registration

@@ -15,7 +15,6 @@ use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_o
 use crate::db::PooledConnection;
 use crate::db::categories::{self as store, Category};
 use crate::db::events::Event;
-use crate::domain::Language;
 use crate::registration::RegistrationError;
 use crate::registration::categories as use_case;
 use crate::web::access::OnEvent;
@@ -165,14 +164,7 @@ struct CategoriesBody<'a> {
 fn conflict(error: RegistrationError) -> AppError {
     match error {
         RegistrationError::NotFound => AppError::NotFound("category"),
-        RegistrationError::Invalid(errors) => {
-            let said: Vec<String> = errors
-                .iter()
-                .map(|(_, error)| crate::i18n::field_message(Language::En, error))
-                .collect();
-            AppError::Conflict(said.join(" "))
-        }
-        other => other.into(),
+        other => AppError::state_conflict(other),
     }
 }
 

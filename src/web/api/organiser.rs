@@ -1022,20 +1022,9 @@ pub async fn promote(
     let (id, organiser, now) = (path.id, auth.organiser.id, Utc::now());
     let view = registration::admin::promote_out_of_turn(&mut conn, &event, id, organiser, why, now)
         .await
-        .map_err(|error| match error {
-            // Not waiting, or no place free: the registration's state, not
-            // the request, is what stands in the way.
-            registration::RegistrationError::Invalid(errors) => {
-                let said: Vec<String> = errors
-                    .iter()
-                    .map(|(_, error)| {
-                        crate::i18n::field_message(crate::domain::Language::En, error)
-                    })
-                    .collect();
-                AppError::Conflict(said.join(" "))
-            }
-            other => other.into(),
-        })?;
+        // Not waiting, or no place free: the registration's state, not the
+        // request, is what stands in the way.
+        .map_err(AppError::state_conflict)?;
     let attendee = attendee_of_view(&view);
     Ok(HttpResponse::Ok().json(attendee_body(&attendee)))
 }
