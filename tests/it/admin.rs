@@ -1537,6 +1537,7 @@ const PAGE_NEEDS: &[(&str, Need)] = &[
     ("events::dashboard", Need::Attendees),
     ("events::edit", Need::Change),
     ("events::update", Need::Change),
+    ("registrations::approve_selected", Need::Change),
     ("categories::list", Need::Read),
     ("categories::create", Need::Change),
     ("categories::edit", Need::Change),

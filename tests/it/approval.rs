@@ -450,6 +450,40 @@ async fn organisers_decide_in_the_back_office_in_their_language() {
         .await;
     assert_eq!(twice.status, 422);
     twice.assert_contains("Cette inscription a été refusée");
+
+    // Two more, ticked on the list of those awaiting a decision and
+    // accepted together.
+    for n in 2..4 {
+        let answer: Value = app
+            .register("lima-1997", &delegate(n, "SN"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        ids.push(answer["id"].as_str().expect("id").to_owned());
+    }
+    let list = browser
+        .get("/admin/events/lima-1997/registrations?status=pending")
+        .await;
+    list.assert_contains("Accepter la sélection");
+    list.assert_contains(&format!(r#"name="approve" value="{}""#, ids[2]));
+    let together = browser
+        .post(
+            "/admin/events/lima-1997/approvals",
+            &[
+                ("csrf_token", &csrf),
+                ("approve", &ids[2]),
+                ("approve", &ids[3]),
+            ],
+        )
+        .await;
+    assert_eq!(together.status, 303);
+    let confirmed = count(
+        &app.pool,
+        "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'",
+    )
+    .await;
+    assert_eq!(confirmed, 3);
     assert_invariants_hold(&app.pool).await;
 }
 

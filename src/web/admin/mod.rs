@@ -69,6 +69,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/events/{slug}/categories/{code}/delete",
                 web::post().to(categories::delete),
             )
+            .route(
+                "/events/{slug}/approvals",
+                web::post().to(registrations::approve_selected),
+            )
             .route("/events/{slug}/sessions", web::get().to(sessions::list))
             .route("/events/{slug}/sessions", web::post().to(sessions::create))
             .route(

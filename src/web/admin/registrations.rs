@@ -58,6 +58,10 @@ struct ListPage {
     /// The Excel export with the sensitive questions' columns, for those
     /// who may read them.
     export_sensitive: Option<String>,
+    /// Where the ticked registrations awaiting a decision are approved, for
+    /// those who may decide, when the page lists any.
+    approvals: Option<String>,
+    csrf_token: String,
 }
 
 /// A column heading; a sortable one links to the list sorted by it.
@@ -69,6 +73,9 @@ struct Column {
 }
 
 struct Row {
+    id: Uuid,
+    /// Awaiting an organiser's decision: it can be ticked for approval.
+    pending: bool,
     href: String,
     reference: String,
     name: String,
@@ -260,10 +267,34 @@ pub async fn list(
         export_sensitive: admin
             .may(crate::domain::Action::ReadSensitive)
             .then(|| format!("{}&sensitive=true", export("xlsx"))),
+        approvals: (admin.can_change()
+            && found
+                .iter()
+                .any(|attendee| attendee.status == RegistrationStatus::Pending))
+        .then(|| format!("/admin/events/{}/approvals", event.slug)),
+        csrf_token: admin.csrf_token(),
         action,
         tr,
     };
     admin.render(StatusCode::OK, &page_view)
+}
+
+/// `POST /admin/events/{slug}/approvals`: approves the ticked
+/// registrations (`approve`, one per box) each on its own, in the list's
+/// order, as `POST /api/v1/events/{slug}/approvals` does; back to the list
+/// of those still awaiting a decision.
+pub async fn approve_selected(
+    EventChange(admin, form, event, mut conn): EventChange,
+) -> Result<HttpResponse, AppError> {
+    let ids: Vec<Uuid> = form
+        .all("approve")
+        .into_iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .take(approval::MAX_BULK)
+        .collect();
+    approval::approve_many(&mut conn, &event, &ids, admin.organiser.id, Utc::now()).await?;
+    let url = format!("/admin/events/{}/registrations?status=pending", event.slug);
+    Ok(admin.see_other(&format!("{url}&done=approved")))
 }
 
 /// "on the waiting list (position 3)".
@@ -284,6 +315,8 @@ fn status_text(tr: &Tr, status: RegistrationStatus, position: Option<i64>) -> St
 fn row(tr: &Tr, event: &Event, attendee: &Attendee) -> Row {
     let language = tr.language();
     Row {
+        id: attendee.id,
+        pending: attendee.status == RegistrationStatus::Pending,
         href: detail_url(event, attendee.id),
         reference: attendee.reference.clone(),
         name: full_name(&attendee.given_name, &attendee.family_name),
