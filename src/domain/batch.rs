@@ -118,7 +118,7 @@ pub struct Decision<R> {
 /// lock it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0} of the batch has no counter")]
-pub struct MissingCountry(pub String);
+pub struct MissingCounter(pub String);
 
 /// How far the batch moves each counter, for the guarded statements.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -144,7 +144,7 @@ impl<'k> Counters<'k> {
     pub fn decide<R>(
         &mut self,
         arrivals: Vec<Arrival<'k, R>>,
-    ) -> Result<Vec<Decision<R>>, MissingCountry> {
+    ) -> Result<Vec<Decision<R>>, MissingCounter> {
         let mut emails: HashSet<&str> = HashSet::with_capacity(arrivals.len());
         let mut decisions = Vec::with_capacity(arrivals.len());
         for arrival in arrivals {
@@ -190,16 +190,16 @@ impl<'k> Counters<'k> {
         country: &str,
         category: Option<Uuid>,
         mut sessions: Vec<Uuid>,
-    ) -> Result<Placement, MissingCountry> {
+    ) -> Result<Placement, MissingCounter> {
         let tally = self
             .countries
             .get_mut(country)
-            .ok_or_else(|| MissingCountry(format!("country {country}")))?;
+            .ok_or_else(|| MissingCounter(format!("country {country}")))?;
         let mut category = match category {
             Some(id) => Some(
                 self.categories
                     .get_mut(&id)
-                    .ok_or_else(|| MissingCountry(format!("category {id}")))?,
+                    .ok_or_else(|| MissingCounter(format!("category {id}")))?,
             ),
             None => None,
         };
@@ -790,7 +790,7 @@ mod tests {
         };
         assert_eq!(
             counters.decide(vec![arrival]),
-            Err(MissingCountry("country SN".to_owned()))
+            Err(MissingCounter("country SN".to_owned()))
         );
     }
 }

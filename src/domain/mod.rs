@@ -23,7 +23,7 @@ pub mod text;
 mod vocabulary;
 
 pub use batch::{
-    Arrival, CategoryTally, Counters, CountryTally, Decision, MissingCountry, Placement, Takes,
+    Arrival, CategoryTally, Counters, CountryTally, Decision, MissingCounter, Placement, Takes,
     Tally, Verdict,
 };
 pub use category::{CategoryCode, CategoryCodeError};

@@ -91,16 +91,17 @@ async fn approve_locked(
     let approved = store::mark_approved(conn, registration.id, now).await?;
     let view = if approved.status == RegistrationStatus::Pending && !holds {
         // Outside every quota until now: the place is taken here.
-        let admitted = match take_place(conn, &mut event, &approved).await? {
-            Ok(()) if held_until(&event, &approved, now).is_some() => Admitted::Hold,
-            Ok(()) => Admitted::Place,
-            Err(_) => Admitted::Wait,
+        let hold = held_until(&event, &approved, now);
+        let admitted = match (take_place(conn, &mut event, &approved).await?, hold) {
+            (Ok(()), Some(_)) => Admitted::Hold,
+            (Ok(()), None) => Admitted::Place,
+            (Err(_), _) => Admitted::Wait,
         };
         let next = approved
             .status
             .after(RegistrationMove::Approve(admitted))
             .map_err(transition_refused)?;
-        let moved = match (admitted, held_until(&event, &approved, now)) {
+        let moved = match (admitted, hold) {
             (Admitted::Hold, Some(until)) => {
                 store::hold_unverified(conn, approved.id, until, now).await?
             }

@@ -30,23 +30,6 @@ pub struct CategorySetup {
     pub changes: CategoryChanges,
 }
 
-/// A boolean field, `default` when absent or null.
-fn boolean(
-    fields: &mut JsonFields<'_>,
-    object: &Map<String, Value>,
-    field: &str,
-    default: bool,
-) -> bool {
-    match object.get(field) {
-        None | Some(Value::Null) => default,
-        Some(Value::Bool(value)) => *value,
-        Some(_) => {
-            fields.refuse(field, FieldError::new("error-not-boolean"));
-            default
-        }
-    }
-}
-
 impl CategorySetup {
     /// Reads `body` for `event`; `stored` is the category a `PUT` changes
     /// (its code stays, and is not part of the body). Left out:
@@ -63,7 +46,6 @@ impl CategorySetup {
             FIELDS
         };
         let mut fields = JsonFields::new(body, known)?;
-        let object = body.as_object().cloned().unwrap_or_default();
         let code = match stored {
             Some(stored) => Some(stored.code.as_str()),
             None => fields.text("code"),
@@ -79,9 +61,9 @@ impl CategorySetup {
         if names.as_ref().is_some_and(Map::is_empty) {
             fields.refuse("names", FieldError::new("error-required"));
         }
-        let counts_in_quotas = boolean(&mut fields, &object, "counts_in_quotas", true);
-        let public = boolean(&mut fields, &object, "public", true);
-        let needs_approval = boolean(&mut fields, &object, "needs_approval", false);
+        let counts_in_quotas = fields.bool_or("counts_in_quotas", true);
+        let public = fields.bool_or("public", true);
+        let needs_approval = fields.bool_or("needs_approval", false);
         let capacity = fields.capacity("capacity");
         let position = fields
             .optional_whole(

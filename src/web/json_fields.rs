@@ -177,6 +177,11 @@ impl<'a> JsonFields<'a> {
         }
     }
 
+    /// true or false, `default` when null/absent (or refused).
+    pub fn bool_or(&mut self, field: &str, default: bool) -> bool {
+        self.optional_bool(field).ok().flatten().unwrap_or(default)
+    }
+
     /// One of a vocabulary's words, or null/absent for none; refused with
     /// `message_id` otherwise.
     pub fn optional_word<W: Vocabulary>(

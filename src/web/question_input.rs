@@ -72,17 +72,6 @@ const FIELDS: &[&str] = &[
     "purge_after_days",
 ];
 
-fn boolean(fields: &mut JsonFields<'_>, object: &Map<String, Value>, field: &str) -> bool {
-    match object.get(field) {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(value)) => *value,
-        Some(_) => {
-            fields.refuse(field, FieldError::new("error-not-boolean"));
-            false
-        }
-    }
-}
-
 impl QuestionSetup {
     /// Reads `body` for `event`; `stored` is the question a `PUT` changes
     /// (its code and type stay), `others` the event's other questions (a
@@ -128,8 +117,8 @@ impl QuestionSetup {
             fields.refuse("labels", FieldError::new("error-required"));
         }
         let help = fields.texts_by_language("help", Some(&event.languages), HELP_MAX, Lines::Many);
-        let required = boolean(&mut fields, &object, "required");
-        let sensitive = boolean(&mut fields, &object, "sensitive");
+        let required = fields.bool_or("required", false);
+        let sensitive = fields.bool_or("sensitive", false);
         let position = match object.get("position") {
             None | Some(Value::Null) => Some(0),
             Some(value) => {

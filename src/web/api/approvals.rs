@@ -11,9 +11,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::openapi::{BodyErrors, Conflict, OrganiserErrors, schemas};
-use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_of_view};
+use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_of_view, listed};
 use crate::domain::{FieldError, FieldErrors};
-use crate::registration::RegistrationError;
 use crate::registration::approval as use_case;
 use crate::web::access::OnEvent;
 use crate::web::access::needs::Changes;
@@ -23,12 +22,6 @@ use crate::web::{AppError, AppState};
 
 /// The longest note an organiser adds to a rejection.
 pub const MAX_NOTE_CHARS: usize = 1000;
-
-/// What the registration's or the event's state refused (a reason the
-/// event does not offer among them), in English, as a 409.
-fn refusal(error: RegistrationError) -> AppError {
-    AppError::state_conflict(error)
-}
 
 /// Approve a registration
 ///
@@ -58,8 +51,8 @@ pub async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let view = use_case::approve(&mut conn, &event, path.id, auth.organiser.id, Utc::now())
         .await
-        .map_err(refusal)?;
-    Ok(HttpResponse::Ok().json(attendee_body(&attendee_of_view(&view))))
+        .map_err(AppError::state_conflict)?;
+    Ok(listed(&view))
 }
 
 /// Why an organiser says no.
@@ -127,8 +120,8 @@ pub async fn reject(
         now,
     )
     .await
-    .map_err(refusal)?;
-    Ok(HttpResponse::Ok().json(attendee_body(&attendee_of_view(&view))))
+    .map_err(AppError::state_conflict)?;
+    Ok(listed(&view))
 }
 
 /// `{"reason": "…", "note": "…"}`, field by field; an empty note is none.
@@ -217,7 +210,7 @@ pub async fn approve_many(
         match answer {
             Ok(view) => attendees.push(attendee_of_view(&view)),
             Err(error) => {
-                let error = refusal(error);
+                let error = AppError::state_conflict(error);
                 refused.push(RefusedBody {
                     id,
                     error: error.code(),

@@ -11,7 +11,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{BodyErrors, Conflict, OrganiserErrors, schemas};
-use super::organiser::{AttendeeBody, RegistrationPath, attendee_body, attendee_of_view};
+use super::organiser::{AttendeeBody, RegistrationPath, listed};
 use crate::db::PooledConnection;
 use crate::db::categories::{self as store, Category};
 use crate::db::events::Event;
@@ -385,5 +385,5 @@ pub async fn assign(
             RegistrationError::NotFound => AppError::NotFound("registration"),
             other => conflict(other),
         })?;
-    Ok(HttpResponse::Ok().json(attendee_body(&attendee_of_view(&view))))
+    Ok(listed(&view))
 }

@@ -955,6 +955,11 @@ impl PromotionRequest {
     }
 }
 
+/// A 200 with the registration a change left, as the list shows it.
+pub(super) fn listed(view: &registration::RegistrationView) -> HttpResponse {
+    HttpResponse::Ok().json(attendee_body(&attendee_of_view(view)))
+}
+
 /// The registration a change left, in the shape of the list's items.
 pub(super) fn attendee_of_view(view: &registration::RegistrationView) -> Attendee {
     let registration = &view.registration;
@@ -1025,8 +1030,7 @@ pub async fn promote(
         // Not waiting, or no place free: the registration's state, not the
         // request, is what stands in the way.
         .map_err(AppError::state_conflict)?;
-    let attendee = attendee_of_view(&view);
-    Ok(HttpResponse::Ok().json(attendee_body(&attendee)))
+    Ok(listed(&view))
 }
 
 /// Send the last confirmation again
