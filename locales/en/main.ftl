@@ -185,6 +185,7 @@ email-signature = The organising team
 ## Questions of the organisers
 
 error-question-unknown = This meeting asks no such question.
+error-question-after-approval = This question is asked once your registration is confirmed.
 error-answer-yes-no = Answer yes or no.
 error-choice-unknown = Choose one of the answers offered.
 error-choices-not-list = Choose answers from the list.
@@ -203,6 +204,7 @@ answer-yes = Yes
 answer-no = No
 answer-choice-full = (full)
 answer-only-if = Answer only if you answered “{ $question }” with: { $answers }.
+answer-only-for = Only for: { $categories }.
 manage-change-answers = Change your answers
 manage-save-answers = Save answers
 manage-answers-saved = Your answers have been saved.

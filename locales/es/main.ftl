@@ -183,6 +183,7 @@ email-signature = El equipo organizador
 ## Preguntas de los organizadores
 
 error-question-unknown = Este encuentro no hace esta pregunta.
+error-question-after-approval = Esta pregunta se hace una vez confirmada su inscripción.
 error-answer-yes-no = Responda sí o no.
 error-choice-unknown = Elija una de las respuestas propuestas.
 error-choices-not-list = Elija respuestas de la lista.
@@ -201,6 +202,7 @@ answer-yes = Sí
 answer-no = No
 answer-choice-full = (completo)
 answer-only-if = Responda solo si contestó «{ $question }» con: { $answers }.
+answer-only-for = Solo para: { $categories }.
 manage-change-answers = Cambiar sus respuestas
 manage-save-answers = Guardar las respuestas
 manage-answers-saved = Sus respuestas se han guardado.

@@ -189,6 +189,7 @@ email-signature = L'équipe d'organisation
 ## Questions des organisateur·rice·s
 
 error-question-unknown = Cette rencontre ne pose pas cette question.
+error-question-after-approval = Cette question est posée une fois votre inscription confirmée.
 error-answer-yes-no = Répondez oui ou non.
 error-choice-unknown = Choisissez l'une des réponses proposées.
 error-choices-not-list = Choisissez des réponses dans la liste.
@@ -207,6 +208,7 @@ answer-yes = Oui
 answer-no = Non
 answer-choice-full = (complet)
 answer-only-if = À remplir seulement si vous avez répondu « { $question } » par : { $answers }.
+answer-only-for = Seulement pour : { $categories }.
 manage-change-answers = Modifier vos réponses
 manage-save-answers = Enregistrer les réponses
 manage-answers-saved = Vos réponses ont été enregistrées.

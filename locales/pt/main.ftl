@@ -185,6 +185,7 @@ email-signature = A equipe organizadora
 ## Perguntas dos organizadores
 
 error-question-unknown = Este encontro não faz esta pergunta.
+error-question-after-approval = Esta pergunta é feita depois de confirmada a sua inscrição.
 error-answer-yes-no = Responda sim ou não.
 error-choice-unknown = Escolha uma das respostas propostas.
 error-choices-not-list = Escolha respostas da lista.
@@ -203,6 +204,7 @@ answer-yes = Sim
 answer-no = Não
 answer-choice-full = (esgotado)
 answer-only-if = Responda somente se respondeu “{ $question }” com: { $answers }.
+answer-only-for = Somente para: { $categories }.
 manage-change-answers = Alterar suas respostas
 manage-save-answers = Salvar as respostas
 manage-answers-saved = Suas respostas foram salvas.

@@ -52,6 +52,21 @@ impl Category {
     }
 }
 
+/// The category a delegate who chooses none registers in: the event's
+/// first that delegates may choose (`categories` in the event's order).
+pub fn first_public(categories: &[Category]) -> Option<&Category> {
+    categories.iter().find(|category| category.public)
+}
+
+/// The code of the category `category_id` among `categories`.
+pub fn code_of(categories: &[Category], category_id: Option<Uuid>) -> Option<&str> {
+    let id = category_id?;
+    categories
+        .iter()
+        .find(|category| category.id == id)
+        .map(|category| category.code.as_str())
+}
+
 /// A category's set-up as an organiser writes it.
 #[derive(Debug, Clone, AsChangeset, Insertable)]
 #[diesel(table_name = categories, treat_none_as_null = true)]
@@ -165,6 +180,25 @@ pub async fn is_used(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool
     ))
     .get_result(conn)
     .await
+}
+
+/// The code of a question of the event asked only of some categories,
+/// `code` among them (the first by position), if any.
+pub async fn asked_by(
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+    code: &str,
+) -> QueryResult<Option<String>> {
+    use super::schema::questions;
+    use diesel::PgArrayExpressionMethods;
+    questions::table
+        .filter(questions::event_id.eq(event_id))
+        .filter(questions::categories.contains(vec![code.to_owned()]))
+        .order(questions::position.asc())
+        .select(questions::code)
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// Whether a category of the event that does not count in its quotas has

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::schema::{question_choices, questions, registration_answers, registrations};
 use super::{insert_rows, lock_by_ids, move_counters};
 use crate::domain::{
-    Condition, Limits, QuestionRule, QuestionStage, QuestionType, Quota, Range, RegistrationStatus,
-    chosen_codes,
+    Asking, Condition, Limits, QuestionRule, QuestionStage, QuestionType, Quota, Range,
+    RegistrationStatus, chosen_codes,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -36,6 +36,8 @@ pub struct Question {
     pub answers_until: Option<DateTime<Utc>>,
     /// The answers are deleted this many days after the event's end.
     pub purge_after_days: Option<i32>,
+    /// The participant categories asked (codes); empty: everyone.
+    pub categories: Vec<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -93,7 +95,14 @@ impl AskedQuestion {
                 .iter()
                 .map(|choice| choice.code.clone())
                 .collect(),
+            stage: self.question.stage,
+            categories: self.question.categories.clone(),
         }
+    }
+
+    /// Whether this question is put to `asking`, its condition aside.
+    pub fn asked_of(&self, asking: Asking<'_>) -> bool {
+        self.rule().asked_of(asking)
     }
 
     /// Whether a delegate may still change their answer at `now`.
@@ -167,6 +176,7 @@ pub struct NewQuestion<'a> {
     pub limits: LimitColumns,
     pub answers_until: Option<DateTime<Utc>>,
     pub purge_after_days: Option<i32>,
+    pub categories: &'a [String],
 }
 
 impl NewQuestion<'_> {
@@ -187,6 +197,7 @@ impl NewQuestion<'_> {
             limits: self.limits,
             answers_until: self.answers_until,
             purge_after_days: self.purge_after_days,
+            categories: self.categories.to_vec(),
         }
     }
 }

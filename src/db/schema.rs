@@ -246,6 +246,7 @@ diesel::table! {
         created_at -> Timestamptz,
         answers_until -> Nullable<Timestamptz>,
         purge_after_days -> Nullable<Int4>,
+        categories -> Array<Text>,
     }
 }
 

@@ -35,9 +35,9 @@ pub use language::{Language, LanguageError};
 pub use name::{NameError, Organisation, PersonName};
 pub use preset::Preset;
 pub use question::{
-    Answers, Condition, LONG_TEXT_MAX, Limits, QuestionCode, QuestionCodeError, QuestionRule,
-    QuestionStage, QuestionType, Range, SHORT_TEXT_MAX, answer_field, answer_filter, chosen_codes,
-    condition_met, parse_answers,
+    Answers, Asking, Condition, LONG_TEXT_MAX, Limits, QuestionCode, QuestionCodeError,
+    QuestionRule, QuestionStage, QuestionType, Range, SHORT_TEXT_MAX, answer_field, answer_filter,
+    chosen_codes, condition_met, parse_answers,
 };
 pub use quota::{Admission, Blocker, CategoryQuota, Quota, SeatStatus, admit, admit_in, seat};
 pub use registration::{

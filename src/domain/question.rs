@@ -119,6 +119,10 @@ pub struct QuestionRule {
     pub limits: Limits,
     /// Choice codes, for the choice types.
     pub choices: Vec<String>,
+    pub stage: QuestionStage,
+    /// The participant categories asked (their codes); empty: every
+    /// registration.
+    pub categories: Vec<String>,
 }
 
 impl QuestionRule {
@@ -130,6 +134,41 @@ impl QuestionRule {
             condition: None,
             limits: Limits::default(),
             choices: Vec::new(),
+            stage: QuestionStage::Registration,
+            categories: Vec::new(),
+        }
+    }
+
+    /// Whether this question is put to `asking`, its condition aside.
+    pub fn asked_of(&self, asking: Asking<'_>) -> bool {
+        let stage_open = match self.stage {
+            QuestionStage::Registration => true,
+            QuestionStage::AfterApproval => asking.approved,
+        };
+        let category_asked = self.categories.is_empty()
+            || asking
+                .category
+                .is_some_and(|code| self.categories.iter().any(|asked| asked == code));
+        stage_open && category_asked
+    }
+}
+
+/// Who answers: a registration's participant category (none in an event
+/// without categories), and whether the questions asked once approved are
+/// open to it ([`RegistrationStatus::answers_after_approval`](crate::domain::RegistrationStatus::answers_after_approval);
+/// always, for organisers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asking<'a> {
+    pub category: Option<&'a str>,
+    pub approved: bool,
+}
+
+impl Asking<'_> {
+    /// A new registration, in `category`.
+    pub fn registering(category: Option<&str>) -> Asking<'_> {
+        Asking {
+            category,
+            approved: false,
         }
     }
 }
@@ -209,26 +248,41 @@ pub fn answer_field(code: &str) -> String {
 /// a file's id.
 pub type Answers = BTreeMap<String, Value>;
 
-/// Reads `given` (question code → JSON value) against `questions`. A
-/// question left out, `null`, an empty text or an empty list is not
-/// answered. Answers to unknown questions are refused; answers to a
-/// question whose condition is not met are dropped, whatever they are.
+/// Reads `given` (question code → JSON value) against `questions`, as
+/// `asking` answers them. A question left out, `null`, an empty text or an
+/// empty list is not answered. Answers to unknown questions are refused, and
+/// so are answers to questions asked once approved before `asking` is; an
+/// answer to a question not asked of `asking`'s category, or whose condition
+/// is not met, is dropped, whatever it is (a form without scripts shows
+/// every question).
 pub fn parse_answers(
     questions: &[QuestionRule],
     given: &Map<String, Value>,
+    asking: Asking<'_>,
 ) -> Result<Answers, FieldErrors> {
     let mut errors = FieldErrors::default();
-    for code in given.keys() {
-        if !questions.iter().any(|question| &question.code == code) {
-            errors.add(
+    for (code, value) in given {
+        match questions.iter().find(|question| &question.code == code) {
+            None => errors.add(
                 &answer_field(code),
                 FieldError::new("error-question-unknown"),
-            );
+            ),
+            Some(question)
+                if question.stage == QuestionStage::AfterApproval
+                    && !asking.approved
+                    && !value.is_null() =>
+            {
+                errors.add(
+                    &answer_field(code),
+                    FieldError::new("error-question-after-approval"),
+                );
+            }
+            Some(_) => {}
         }
     }
     let mut kept = Answers::new();
     for question in questions {
-        if !condition_met(question, &kept) {
+        if !question.asked_of(asking) || !condition_met(question, &kept) {
             continue;
         }
         let field = answer_field(&question.code);
@@ -585,9 +639,23 @@ mod tests {
     fn model(
         questions: &[QuestionRule],
         given: &Map<String, Value>,
+        asking: Asking<'_>,
     ) -> Result<Answers, BTreeSet<String>> {
-        fn asked(questions: &[QuestionRule], given: &Map<String, Value>, index: usize) -> bool {
+        fn asked(
+            questions: &[QuestionRule],
+            given: &Map<String, Value>,
+            asking: Asking<'_>,
+            index: usize,
+        ) -> bool {
             let question = &questions[index];
+            let stage_open = question.stage == QuestionStage::Registration || asking.approved;
+            let category_asked = question.categories.is_empty()
+                || asking
+                    .category
+                    .is_some_and(|code| question.categories.contains(&code.to_owned()));
+            if !stage_open || !category_asked {
+                return false;
+            }
             let Some(condition) = &question.condition else {
                 return true;
             };
@@ -595,7 +663,7 @@ mod tests {
                 .iter()
                 .position(|other| other.code == condition.question)
                 .expect("conditions name a question");
-            if !asked(questions, given, parent) {
+            if !asked(questions, given, asking, parent) {
                 return false;
             }
             let words: Vec<String> =
@@ -612,13 +680,22 @@ mod tests {
             words.iter().any(|word| condition.any_of.contains(word))
         }
         let mut refused: BTreeSet<String> = given
-            .keys()
-            .filter(|code| questions.iter().all(|question| &question.code != *code))
-            .map(|code| answer_field(code))
+            .iter()
+            .filter(|(code, value)| {
+                match questions.iter().find(|question| &question.code == *code) {
+                    None => true,
+                    Some(question) => {
+                        question.stage == QuestionStage::AfterApproval
+                            && !asking.approved
+                            && !value.is_null()
+                    }
+                }
+            })
+            .map(|(code, _)| answer_field(code))
             .collect();
         let mut kept = Answers::new();
         for (index, question) in questions.iter().enumerate() {
-            if !asked(questions, given, index) {
+            if !asked(questions, given, asking, index) {
                 continue;
             }
             match expect(question, given.get(&question.code)) {
@@ -655,14 +732,22 @@ mod tests {
             any::<prop::sample::Index>(),
             subsequence(vec!["a", "b", "c", "yes", "no"], 1..3),
             any::<bool>(),
+            any::<bool>(),
+            subsequence(vec!["delegate", "press"], 0..3),
         );
         vec(one, 1..7).prop_map(|drawn| {
             let mut questions: Vec<QuestionRule> = Vec::new();
-            for (n, (kind, required, min, max, from, to, parent, words, conditional)) in
-                drawn.into_iter().enumerate()
+            for (
+                n,
+                (kind, required, min, max, from, to, parent, words, conditional, later, asked_of),
+            ) in drawn.into_iter().enumerate()
             {
                 let mut question = QuestionRule::new(&format!("q{n}"), kind);
                 question.required = required;
+                if later {
+                    question.stage = QuestionStage::AfterApproval;
+                }
+                question.categories = asked_of.into_iter().map(str::to_owned).collect();
                 question.limits.number = Range { min, max };
                 question.limits.date.min =
                     from.and_then(|day| NaiveDate::from_ymd_opt(2027, 11, day));
@@ -712,12 +797,63 @@ mod tests {
         fn the_parser_accepts_exactly_what_the_model_accepts(
             questions in questions(),
             given in answers(),
+            category in proptest::option::of(select(vec!["delegate", "press", "staff"])),
+            approved in any::<bool>(),
         ) {
-            let parsed = parse_answers(&questions, &given).map_err(|errors| {
+            let asking = Asking { category, approved };
+            let parsed = parse_answers(&questions, &given, asking).map_err(|errors| {
                 errors.iter().map(|(field, _)| field.to_owned()).collect::<BTreeSet<_>>()
             });
-            prop_assert_eq!(parsed, model(&questions, &given));
+            prop_assert_eq!(parsed, model(&questions, &given, asking));
         }
+    }
+
+    const EVERYONE: Asking<'static> = Asking {
+        category: None,
+        approved: true,
+    };
+
+    #[test]
+    fn questions_are_put_by_category_and_after_approval_only_once_approved() {
+        let mut press_card = QuestionRule::new("press_card", QuestionType::Text);
+        press_card.required = true;
+        press_card.categories = vec!["press".to_owned()];
+        let mut passport = QuestionRule::new("passport", QuestionType::Text);
+        passport.required = true;
+        passport.stage = QuestionStage::AfterApproval;
+        let questions = [press_card, passport];
+        let object = |value: Value| value.as_object().expect("an object").clone();
+
+        // A delegate is not asked for a press card, even a bad one.
+        let delegate = Asking::registering(Some("delegate"));
+        let kept = parse_answers(&questions, &object(json!({"press_card": 7})), delegate);
+        assert_eq!(kept, Ok(Answers::new()));
+        // The press is, and must answer.
+        let press = Asking::registering(Some("press"));
+        let errors = parse_answers(&questions, &Map::new(), press).expect_err("required");
+        assert_eq!(
+            errors
+                .get("answers.press_card")
+                .map(|error| error.message_id),
+            Some("error-required")
+        );
+        // Nobody answers the passport question before being approved…
+        let given = object(json!({"passport": "AB123"}));
+        let errors = parse_answers(&questions, &given, delegate).expect_err("not yet");
+        assert_eq!(
+            errors.get("answers.passport").map(|error| error.message_id),
+            Some("error-question-after-approval")
+        );
+        // …and must, once approved.
+        let approved = Asking {
+            category: Some("delegate"),
+            approved: true,
+        };
+        assert_eq!(
+            parse_answers(&questions, &given, approved),
+            Ok(Answers::from([("passport".to_owned(), json!("AB123"))]))
+        );
+        assert!(parse_answers(&questions, &Map::new(), approved).is_err());
     }
 
     #[test]
@@ -732,15 +868,15 @@ mod tests {
         });
         let questions = [hotel, nights];
         let given = json!({"hotel": false, "nights": "many"});
-        let kept = parse_answers(&questions, given.as_object().expect("an object"));
+        let kept = parse_answers(&questions, given.as_object().expect("an object"), EVERYONE);
         assert_eq!(
             kept,
             Ok(Answers::from([("hotel".to_owned(), json!(false))]))
         );
 
         let given = json!({"hotel": true, "nights": "many"});
-        let errors =
-            parse_answers(&questions, given.as_object().expect("an object")).expect_err("refused");
+        let errors = parse_answers(&questions, given.as_object().expect("an object"), EVERYONE)
+            .expect_err("refused");
         assert_eq!(
             errors.get("answers.nights").map(|error| error.message_id),
             Some("error-answer-number")

@@ -166,6 +166,20 @@ impl RegistrationStatus {
         }
     }
 
+    /// Whether the questions asked once approved are open to the delegate:
+    /// once their place is confirmed (approved, or needing no approval),
+    /// and not while it is only held or awaited.
+    pub fn answers_after_approval(self) -> bool {
+        match self {
+            Self::Confirmed => true,
+            Self::Unverified
+            | Self::Pending
+            | Self::Waitlisted
+            | Self::Rejected
+            | Self::Cancelled => false,
+        }
+    }
+
     /// The status after `step`, or why the step cannot happen. Cancelling
     /// twice is refused rather than ignored, so that a second cancellation
     /// cannot free a place a second time; verifying, approving or

@@ -266,7 +266,7 @@ mod tests {
     /// Distinct values, so that the output shows which arguments a
     /// translation actually prints.
     fn sample_args() -> FluentArgs<'static> {
-        let args: [(&str, FluentValue); 26] = [
+        let args: [(&str, FluentValue); 29] = [
             ("count", 37.into()),
             ("question", "<question>".into()),
             ("answers", "<answers>".into()),
@@ -290,6 +290,9 @@ mod tests {
             ("line", 64.into()),
             ("problem", "<problem>".into()),
             ("reason", "<reason>".into()),
+            ("categories", "<categories>".into()),
+            ("accepted", 3.into()),
+            ("refused", 2.into()),
             ("page", 23.into()),
             ("pages", 29.into()),
             ("time", "<time>".into()),

@@ -155,6 +155,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "email-signature",
     // Questions of the organisers
     "error-question-unknown",
+    "error-question-after-approval",
     "error-answer-yes-no",
     "error-choice-unknown",
     "error-choices-not-list",
@@ -173,6 +174,7 @@ pub const MESSAGE_IDS: &[&str] = &[
     "answer-no",
     "answer-choice-full",
     "answer-only-if",
+    "answer-only-for",
     "manage-change-answers",
     "manage-save-answers",
     "manage-answers-saved",

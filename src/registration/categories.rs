@@ -123,6 +123,10 @@ pub async fn delete(
         if store::is_used(tx, category.id).await? {
             return Err(refused("code", FieldError::new("error-category-in-use")));
         }
+        if let Some(question) = store::asked_by(tx, event.id, code).await? {
+            let error = FieldError::new("error-category-asked").with_arg("code", question);
+            return Err(refused("code", error));
+        }
         store::delete(tx, category.id).await?;
         let detail = json!({"code": code});
         audit(

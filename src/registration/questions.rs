@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{Invariant, RegistrationError, with_retries};
 use crate::db::admin as admin_store;
+use crate::db::categories as categories_store;
 use crate::db::events::Event;
 use crate::db::files::{self as files_store, NewFile};
 use crate::db::organisers::audit;
@@ -20,7 +21,7 @@ use crate::db::questions::{
 };
 use crate::db::registrations as registrations_store;
 use crate::domain::{
-    Answers, FieldError, FieldErrors, Preset, QuestionType, RegistrationStatus, Upload,
+    Answers, Asking, FieldError, FieldErrors, Preset, QuestionType, RegistrationStatus, Upload,
     answer_field, parse_answers,
 };
 
@@ -447,12 +448,29 @@ async fn replace_answers(
         return Err(RegistrationError::Cancelled);
     }
     let questions = store::of_event(tx, registration.event_id, None).await?;
+    let categories = categories_store::of_event(tx, registration.event_id).await?;
+    let asking = Asking {
+        category: categories_store::code_of(&categories, registration.category_id),
+        approved: match change.by {
+            ChangedBy::Delegate(_) => registration.status.answers_after_approval(),
+            ChangedBy::Organiser => true,
+        },
+    };
     let rules: Vec<_> = questions.iter().map(AskedQuestion::rule).collect();
-    let answers = parse_answers(&rules, change.given).map_err(RegistrationError::Invalid)?;
+    let mut answers =
+        parse_answers(&rules, change.given, asking).map_err(RegistrationError::Invalid)?;
     let before: Answers = store::answers_by_code(tx, registration.id)
         .await?
         .into_iter()
         .collect();
+    // The whole map replaces the answers asked; those to questions not
+    // put to this registration now (asked once approved, or of another
+    // category it was in) stay as they were.
+    for rule in rules.iter().filter(|rule| !rule.asked_of(asking)) {
+        if let Some(kept) = before.get(&rule.code) {
+            answers.insert(rule.code.clone(), kept.clone());
+        }
+    }
     if let ChangedBy::Delegate(now) = change.by {
         refuse_closed_changes(event, &questions, &before, &answers, now)?;
     }

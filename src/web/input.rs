@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use super::AppError;
 use super::form::Form;
 use crate::domain::{
-    Answers, CategoryCode, CountryCode, EmailAddress, FieldError, FieldErrors, Language,
+    Answers, Asking, CategoryCode, CountryCode, EmailAddress, FieldError, FieldErrors, Language,
     Organisation, PersonName, QuestionRule, SessionCode, parse_answers,
 };
 use crate::registration::Applicant;
@@ -124,15 +124,22 @@ impl RawRegistration {
         }
     }
 
-    /// Parses every field and the answers to `questions`, reporting all
-    /// problems at once.
+    /// Parses every field and the answers to `questions` (those asked of
+    /// the category chosen, or else of `default_category`: the event's
+    /// first public one), reporting all problems at once.
     pub fn parse(
         &self,
         default_language: Language,
+        default_category: Option<&str>,
         questions: &[QuestionRule],
     ) -> Result<Applicant, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let answers = match parse_answers(questions, &self.answers) {
+        let asked_category = match self.category.trim() {
+            "" => default_category,
+            typed => Some(typed),
+        };
+        let asking = Asking::registering(asked_category);
+        let answers = match parse_answers(questions, &self.answers, asking) {
             Ok(answers) => answers,
             Err(problems) => {
                 for (field, error) in problems.iter() {
@@ -388,7 +395,7 @@ pub(crate) mod tests {
                         prop_assert!(exists_in_every_language(error), "{}", error.message_id);
                     }
                 }
-                Ok(raw) => match raw.parse(default_language, &[]) {
+                Ok(raw) => match raw.parse(default_language, None, &[]) {
                     Ok(applicant) => {
                         let expected = expected_session_codes(&raw.sessions);
                         prop_assert_eq!(Ok(applicant.sessions), expected);
@@ -425,7 +432,7 @@ pub(crate) mod tests {
             prop_assert_eq!(&raw.given_name, &given_name);
             prop_assert_eq!(&raw.email, &email);
             prop_assert_eq!(&raw.sessions, &sessions);
-            let errors = raw.parse(Language::Fr, &[]).err().unwrap_or_default();
+            let errors = raw.parse(Language::Fr, None, &[]).err().unwrap_or_default();
             prop_assert_eq!(
                 errors.get("country").is_none(),
                 CountryCode::parse(&country).is_ok()

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::db::categories::Category;
 use crate::db::events::Event;
 use crate::db::questions::{AskedQuestion, NewQuestion, NewQuestionChoice, QuestionChoice};
 use crate::domain::text::Lines;
@@ -50,6 +51,9 @@ pub struct QuestionSetup {
     pub answers_until: Option<DateTime<Utc>>,
     pub purge_after_days: Option<i32>,
     pub choices: Vec<ChoiceSetup>,
+    /// The participant categories asked (codes of the event's); empty:
+    /// everyone.
+    pub categories: Vec<String>,
 }
 
 /// The longest an organiser may keep answers after the event: ten years.
@@ -70,17 +74,20 @@ const FIELDS: &[&str] = &[
     "max",
     "answers_until",
     "purge_after_days",
+    "categories",
 ];
 
 impl QuestionSetup {
     /// Reads `body` for `event`; `stored` is the question a `PUT` changes
     /// (its code and type stay), `others` the event's other questions (a
-    /// condition names one of them that comes earlier).
+    /// condition names one of them that comes earlier), and `categories`
+    /// the event's participant categories, which `categories` may name.
     pub fn parse(
         body: &Value,
         event: &Event,
         stored: Option<&AskedQuestion>,
         others: &[AskedQuestion],
+        categories: &[Category],
     ) -> Result<QuestionSetup, FieldErrors> {
         let mut fields = JsonFields::new(body, FIELDS)?;
         let object = body.as_object().cloned().unwrap_or_default();
@@ -141,6 +148,7 @@ impl QuestionSetup {
             }
         };
 
+        let asked_categories = read_categories(&mut fields, &object, categories);
         let answers_until = fields.optional_datetime("answers_until");
         let purge_after_days = fields
             .optional_whole(
@@ -196,6 +204,7 @@ impl QuestionSetup {
                 answers_until,
                 purge_after_days,
                 choices,
+                categories: asked_categories,
             }),
             _ => Err(FieldErrors::single(
                 "body",
@@ -219,6 +228,7 @@ impl QuestionSetup {
             limits: self.limits.into(),
             answers_until: self.answers_until,
             purge_after_days: self.purge_after_days,
+            categories: &self.categories,
         }
     }
 
@@ -412,6 +422,41 @@ fn read_limits(
 /// `{"question": code, "any_of": [words]}`: the question is one of the
 /// event's, comes before this one, and takes those words (its choice
 /// codes, or `yes` / `no`).
+/// The categories a question is asked of: codes of `categories`, each
+/// once, in the event's order; a problem goes under `categories.<n>`.
+fn read_categories(
+    fields: &mut JsonFields<'_>,
+    object: &Map<String, Value>,
+    categories: &[Category],
+) -> Vec<String> {
+    let given = match object.get("categories") {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(given)) => given,
+        Some(_) => {
+            fields.refuse("categories", FieldError::new("error-not-text-list"));
+            return Vec::new();
+        }
+    };
+    for (index, code) in given.iter().enumerate() {
+        let known = code
+            .as_str()
+            .is_some_and(|code| categories.iter().any(|category| category.code == code));
+        if !known {
+            let field = format!("categories.{index}");
+            fields.refuse(&field, FieldError::new("error-category-unknown"));
+        }
+    }
+    categories
+        .iter()
+        .filter(|category| {
+            given
+                .iter()
+                .any(|code| code.as_str() == Some(&category.code))
+        })
+        .map(|category| category.code.clone())
+        .collect()
+}
+
 fn read_condition(
     fields: &mut JsonFields<'_>,
     object: &Map<String, Value>,
@@ -536,7 +581,7 @@ pub fn preset_setups(
         }
         let offset = i32::try_from(offset).unwrap_or(i32::MAX);
         body["position"] = json!(after.saturating_add(offset));
-        let setup = QuestionSetup::parse(&body, event, None, &known)?;
+        let setup = QuestionSetup::parse(&body, event, None, &known, &[])?;
         known.push(setup.as_asked(event.id));
         setups.push(setup);
     }

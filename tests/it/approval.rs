@@ -474,10 +474,18 @@ async fn organisers_decide_in_the_back_office_in_their_language() {
                 ("csrf_token", &csrf),
                 ("approve", &ids[2]),
                 ("approve", &ids[3]),
+                ("approve", &ids[1]),
             ],
         )
         .await;
     assert_eq!(together.status, 303);
+    // The rejected one ticked too is not accepted, and the list says so.
+    let location = together.location().to_owned();
+    assert!(location.ends_with("accepted=2&refused=1"), "{location}");
+    browser
+        .get(&location)
+        .await
+        .assert_contains("Acceptées : 2, chacune prévenue par e-mail. Non acceptées : 1");
     let confirmed = count(
         &app.pool,
         "SELECT count(*) AS count FROM registrations WHERE status = 'confirmed'",

@@ -28,6 +28,7 @@ mod privacy;
 mod proxy;
 mod question_rules;
 mod questions;
+mod questions_asked;
 mod registration;
 mod registration_concurrency;
 mod roles;

@@ -165,7 +165,24 @@ impl Admin {
 
     /// What the last action did, as the `?done=` of its redirect says.
     pub fn notice(&self) -> Option<String> {
-        let id = match self.visitor.query("done")? {
+        let done = self.visitor.query("done")?;
+        if done == "approved_many" {
+            // Counts only: nothing the address says is shown as words.
+            let count = |name: &str| {
+                self.visitor
+                    .query(name)
+                    .and_then(|typed| typed.parse::<u32>().ok())
+                    .unwrap_or(0)
+            };
+            return Some(self.tr.t2(
+                "admin-done-approved-many",
+                "accepted",
+                count("accepted"),
+                "refused",
+                count("refused"),
+            ));
+        }
+        let id = match done {
             "saved" => "admin-done-saved",
             "deleted" => "admin-done-deleted",
             "imported" => "admin-done-imported",

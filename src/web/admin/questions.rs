@@ -627,11 +627,13 @@ pub async fn create(
     let values = Values::typed(&form);
     let kind = QuestionType::from_stored(&values.get("type"));
     let others = store::of_event(&mut conn, event.id, None).await?;
+    let categories = crate::db::categories::of_event(&mut conn, event.id).await?;
     let setup = QuestionSetup::parse(
         &values.body(kind, true, event.time_zone()),
         &event,
         None,
         &others,
+        &categories,
     );
     let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
@@ -804,7 +806,8 @@ pub async fn update(
     let (question, others) = question_of(&mut conn, &event, &path).await?;
     let values = Values::typed(&form);
     let body = values.body(Some(question.question.kind), false, event.time_zone());
-    let setup = QuestionSetup::parse(&body, &event, Some(&question), &others);
+    let categories = crate::db::categories::of_event(&mut conn, event.id).await?;
+    let setup = QuestionSetup::parse(&body, &event, Some(&question), &others, &categories);
     let problems = match parsed(&admin.tr, setup) {
         Ok(setup) => {
             let updated = use_case::update_question(

@@ -61,6 +61,9 @@ struct ListPage {
     /// Where the ticked registrations awaiting a decision are approved, for
     /// those who may decide, when the page lists any.
     approvals: Option<String>,
+    /// What the last action did (the accepted and refused of a bulk
+    /// approval).
+    notice: Option<String>,
     csrf_token: String,
 }
 
@@ -272,6 +275,7 @@ pub async fn list(
                 .iter()
                 .any(|attendee| attendee.status == RegistrationStatus::Pending))
         .then(|| format!("/admin/events/{}/approvals", event.slug)),
+        notice: admin.notice(),
         csrf_token: admin.csrf_token(),
         action,
         tr,
@@ -282,7 +286,8 @@ pub async fn list(
 /// `POST /admin/events/{slug}/approvals`: approves the ticked
 /// registrations (`approve`, one per box) each on its own, in the list's
 /// order, as `POST /api/v1/events/{slug}/approvals` does; back to the list
-/// of those still awaiting a decision.
+/// of those still awaiting a decision, which says how many were accepted
+/// and how many could not be.
 pub async fn approve_selected(
     EventChange(admin, form, event, mut conn): EventChange,
 ) -> Result<HttpResponse, AppError> {
@@ -292,9 +297,14 @@ pub async fn approve_selected(
         .filter_map(|id| Uuid::parse_str(id).ok())
         .take(approval::MAX_BULK)
         .collect();
-    approval::approve_many(&mut conn, &event, &ids, admin.organiser.id, Utc::now()).await?;
+    let decided =
+        approval::approve_many(&mut conn, &event, &ids, admin.organiser.id, Utc::now()).await?;
+    let accepted = decided.iter().filter(|(_, result)| result.is_ok()).count();
+    let refused = decided.len() - accepted;
     let url = format!("/admin/events/{}/registrations?status=pending", event.slug);
-    Ok(admin.see_other(&format!("{url}&done=approved")))
+    Ok(admin.see_other(&format!(
+        "{url}&done=approved_many&accepted={accepted}&refused={refused}"
+    )))
 }
 
 /// "on the waiting list (position 3)".

@@ -854,7 +854,7 @@ mod tests {
         assert!(EmailTextSetup::parse(&text).is_ok());
         let registration = serde_json::to_value(NewRegistrationRequest::example()).expect("JSON");
         let raw = RawRegistration::from_json(&registration).expect("read");
-        assert!(raw.parse(Language::Fr, &[]).is_ok());
+        assert!(raw.parse(Language::Fr, None, &[]).is_ok());
     }
 
     proptest::proptest! {

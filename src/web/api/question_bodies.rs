@@ -39,6 +39,8 @@ pub struct QuestionBody<'a> {
     /// Days after the event's end when the answers are deleted, or null.
     #[schema(required = true)]
     pub purge_after_days: Option<i32>,
+    /// The participant categories asked; empty: every registration.
+    pub categories: &'a [String],
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -94,6 +96,7 @@ pub fn question_body(asked: &AskedQuestion) -> QuestionBody<'_> {
         max,
         answers_until: question.answers_until,
         purge_after_days: question.purge_after_days,
+        categories: &question.categories,
     }
 }
 

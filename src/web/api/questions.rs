@@ -75,6 +75,9 @@ pub struct QuestionRequest {
     /// event's last day (0 to 3650); null keeps them until `anonymise`.
     #[schema(minimum = 0, maximum = 3650)]
     purge_after_days: Option<i32>,
+    /// The participant categories asked (codes of the event's
+    /// categories); empty or left out: every registration.
+    categories: Option<Vec<&'static str>>,
 }
 
 /// A choice of a question's set-up; `capacity` null or left out for no limit.
@@ -123,6 +126,7 @@ impl QuestionRequest {
             max: None,
             answers_until: Some("2027-11-01T00:00:00Z"),
             purge_after_days: Some(30),
+            categories: Some(Vec::new()),
         }
     }
 }
@@ -184,7 +188,8 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = json_body(&state, payload).await?;
     let others = store::of_event(&mut conn, event.id, None).await?;
-    let setup = QuestionSetup::parse(&body, &event, None, &others)?;
+    let categories = crate::db::categories::of_event(&mut conn, event.id).await?;
+    let setup = QuestionSetup::parse(&body, &event, None, &others, &categories)?;
     let created = use_case::create_question(
         &mut conn,
         event.id,
@@ -267,7 +272,8 @@ pub async fn update(
         .into_iter()
         .filter(|other| other.question.id != question.question.id)
         .collect();
-    let setup = QuestionSetup::parse(&body, &event, Some(&question), &others)?;
+    let categories = crate::db::categories::of_event(&mut conn, event.id).await?;
+    let setup = QuestionSetup::parse(&body, &event, Some(&question), &others, &categories)?;
     let changed = use_case::update_question(
         &mut conn,
         event.id,

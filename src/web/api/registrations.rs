@@ -8,6 +8,7 @@ use super::openapi::{
     UnsupportedMediaType, schemas,
 };
 use super::question_bodies::AnswersBody;
+use crate::db::categories::first_public;
 use crate::domain::{
     FieldError, FieldErrors, Language, QuestionType, SessionCode, Upload, answer_field,
 };
@@ -208,7 +209,11 @@ pub async fn create(
         })
         .collect();
     let applicant = raw
-        .parse(default_language, &rules)
+        .parse(
+            default_language,
+            first_public(&snapshot.categories).map(|category| category.code.as_str()),
+            &rules,
+        )
         .map_err(AppError::Validation)?;
     let registered = state
         .registrar

@@ -22,7 +22,7 @@ use super::{Layout, Visitor};
 use crate::db::events::{self as store, Event, Session};
 use crate::db::files as files_store;
 use crate::db::questions::{self as questions_store, AskedQuestion};
-use crate::domain::{FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
+use crate::domain::{Asking, FieldErrors, Language, RegistrationStatus, SeatStatus, SessionCode};
 use crate::i18n::{self, Tr};
 use crate::registration::{self, RegistrationError, RegistrationView};
 use crate::web::form::Form;
@@ -340,7 +340,8 @@ struct Private<'a> {
     view: RegistrationView,
     event: Event,
     sessions: Vec<Session>,
-    /// Every question of the event, whatever its stage.
+    /// The questions put to this registration: those of its category, and
+    /// those asked once approved when it is.
     questions: Vec<AskedQuestion>,
     offered: Vec<Language>,
     language: Language,
@@ -364,7 +365,17 @@ impl<'a> Private<'a> {
             .ok_or(AppError::NotFound("registration"))?;
         let event = store::find(conn, view.registration.event_id).await?;
         let sessions = store::sessions_of(conn, event.id).await?;
-        let questions = questions_store::of_event(conn, event.id, None).await?;
+        let categories = crate::db::categories::of_event(conn, event.id).await?;
+        let registration = &view.registration;
+        let asking = Asking {
+            category: crate::db::categories::code_of(&categories, registration.category_id),
+            approved: registration.status.answers_after_approval(),
+        };
+        let questions = questions_store::of_event(conn, event.id, None)
+            .await?
+            .into_iter()
+            .filter(|asked| asked.asked_of(asking))
+            .collect();
         let offered = event_languages(&event);
         let language = visitor.language_preferring(&view.registration.language, &offered);
         Ok(Private {

@@ -15,10 +15,10 @@ use super::view::{
     event_languages, language_choices, problems, time_zone,
 };
 use super::{Layout, Visitor};
-use crate::db::categories::Category;
+use crate::db::categories::{Category, first_public};
 use crate::db::events::{Event, Session};
 use crate::db::questions::AskedQuestion;
-use crate::domain::{FieldError, FieldErrors, Language};
+use crate::domain::{Asking, FieldError, FieldErrors, Language};
 use crate::i18n::Tr;
 use crate::registration::RegistrationError;
 use crate::web::form::Form as FormBody;
@@ -151,7 +151,9 @@ async fn submit_form(
     }
     let rules: Vec<_> = form.questions.iter().map(AskedQuestion::rule).collect();
     // A refused file is named first: its problem is the one to fix.
-    let applicant = match (raw.parse(form.language, &rules), sent.refused) {
+    let default_category = first_public(&form.categories).map(|category| category.code.as_str());
+    let parsed = raw.parse(form.language, default_category, &rules);
+    let applicant = match (parsed, sent.refused) {
         (Ok(mut applicant), refused) if refused.is_empty() => {
             applicant.uploads = sent.uploads;
             applicant
@@ -263,6 +265,62 @@ impl<'a> Form<'a> {
             error: error.map(str::to_owned),
             options,
         })
+    }
+
+    /// The questions the form puts. Without a choice of category, those
+    /// asked of the one delegates register in; with one, every question
+    /// asked of a category they may choose, one asked of only some saying
+    /// which (a form without scripts shows them all; the answers of the
+    /// others are dropped).
+    fn question_fields(
+        &self,
+        answers: &serde_json::Map<String, serde_json::Value>,
+        problems: &Problems,
+    ) -> Vec<QuestionField> {
+        let public: Vec<&Category> = self.categories.iter().filter(|c| c.public).collect();
+        let shown: Vec<AskedQuestion> = self
+            .questions
+            .iter()
+            .filter(|asked| match public.as_slice() {
+                [] => asked.question.categories.is_empty(),
+                [only] => asked.asked_of(Asking::registering(Some(&only.code))),
+                several => several
+                    .iter()
+                    .any(|category| asked.asked_of(Asking::registering(Some(&category.code)))),
+            })
+            .cloned()
+            .collect();
+        let mut fields = question_fields(
+            &self.tr,
+            self.event.first_language(),
+            &shown,
+            answers,
+            problems,
+            self.file_max_bytes,
+            &|_| None,
+        );
+        if public.len() < 2 {
+            return fields;
+        }
+        for (field, asked) in fields.iter_mut().zip(&shown) {
+            let asked_of = &asked.question.categories;
+            if asked_of.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = public
+                .iter()
+                .filter(|category| asked_of.contains(&category.code))
+                .map(|category| category.name_in(self.language.code()))
+                .collect();
+            let only = self
+                .tr
+                .t1("answer-only-for", "categories", names.join(", ").as_str());
+            field.hint = Some(match field.hint.take() {
+                Some(hint) => format!("{only} {hint}"),
+                None => only,
+            });
+        }
+        fields
     }
 
     /// The form again, with what was sent and what is wrong with it.
@@ -377,15 +435,7 @@ impl<'a> Form<'a> {
                 options: language_choices(&self.offered, language),
             },
             sessions: SessionsField::new(tr, by_day(tr, lines), &problems),
-            questions: question_fields(
-                tr,
-                self.event.first_language(),
-                &self.questions,
-                &raw.answers,
-                &problems,
-                self.file_max_bytes,
-                &|_| None,
-            ),
+            questions: self.question_fields(&raw.answers, &problems),
             multipart: asks_for_a_file(&self.questions),
             country_prompt: tr.t("field-country-choose"),
             full_note: tr.t("answer-choice-full"),
