@@ -102,7 +102,7 @@ impl AskedQuestion {
 
     /// Whether this question is put to `asking`, its condition aside.
     pub fn asked_of(&self, asking: Asking<'_>) -> bool {
-        self.rule().asked_of(asking)
+        asking.is_asked(self.question.stage, &self.question.categories)
     }
 
     /// Whether a delegate may still change their answer at `now`.

@@ -141,15 +141,7 @@ impl QuestionRule {
 
     /// Whether this question is put to `asking`, its condition aside.
     pub fn asked_of(&self, asking: Asking<'_>) -> bool {
-        let stage_open = match self.stage {
-            QuestionStage::Registration => true,
-            QuestionStage::AfterApproval => asking.approved,
-        };
-        let category_asked = self.categories.is_empty()
-            || asking
-                .category
-                .is_some_and(|code| self.categories.iter().any(|asked| asked == code));
-        stage_open && category_asked
+        asking.is_asked(self.stage, &self.categories)
     }
 }
 
@@ -164,6 +156,20 @@ pub struct Asking<'a> {
 }
 
 impl Asking<'_> {
+    /// Whether a question of `stage`, asked of `categories` (empty: of
+    /// everyone), is put to this registration, its condition aside.
+    pub fn is_asked(self, stage: QuestionStage, categories: &[String]) -> bool {
+        let stage_open = match stage {
+            QuestionStage::Registration => true,
+            QuestionStage::AfterApproval => self.approved,
+        };
+        let category_asked = categories.is_empty()
+            || self
+                .category
+                .is_some_and(|code| categories.iter().any(|asked| asked == code));
+        stage_open && category_asked
+    }
+
     /// A new registration, in `category`.
     pub fn registering(category: Option<&str>) -> Asking<'_> {
         Asking {

@@ -278,15 +278,21 @@ impl<'a> Form<'a> {
         problems: &Problems,
     ) -> Vec<QuestionField> {
         let public: Vec<&Category> = self.categories.iter().filter(|c| c.public).collect();
+        let choosable: Vec<Option<&str>> = if public.is_empty() {
+            vec![None]
+        } else {
+            public
+                .iter()
+                .map(|category| Some(category.code.as_str()))
+                .collect()
+        };
         let shown: Vec<AskedQuestion> = self
             .questions
             .iter()
-            .filter(|asked| match public.as_slice() {
-                [] => asked.question.categories.is_empty(),
-                [only] => asked.asked_of(Asking::registering(Some(&only.code))),
-                several => several
+            .filter(|asked| {
+                choosable
                     .iter()
-                    .any(|category| asked.asked_of(Asking::registering(Some(&category.code)))),
+                    .any(|&category| asked.asked_of(Asking::registering(category)))
             })
             .cloned()
             .collect();
